@@ -1,0 +1,61 @@
+# smapwatch - see README.md. `make`, `make check`, `make bench`,
+# `make install` (PREFIX, DESTDIR), `make clean`.
+
+VERSION   := $(shell sed -n 's/.*SW_VERSION "\(.*\)"/\1/p' include/smapwatch/version.h)
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+BUILD     ?= build
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+SW_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(CFLAGS)
+
+CORE_SRC  := $(wildcard common/*.c)
+CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_SRC   := $(wildcard cli/*.c)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+LIB       := $(BUILD)/libsmapwatch.a
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIVE_BIN  := $(BUILD)/tests/live_rollup
+WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(wildcard tests/workloads/*.c))
+
+.PHONY: all check unit live fuzz asan valgrind bench install clean
+all: $(BUILD)/smapwatch
+
+$(BUILD)/obj/%.o: %.c $(wildcard include/smapwatch/*.h common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -c -o $@ $<
+
+$(LIB): $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/smapwatch: $(CLI_OBJ) $(LIB)
+	$(CC) $(SW_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDFLAGS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -Itests/unit -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
+		-o $@ $< $(LIB) -lcmocka $(LDFLAGS)
+
+$(BUILD)/tests/live_%: tests/live/live_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -o $@ $< $(LIB) -lcmocka $(LDFLAGS)
+
+$(BUILD)/workloads/%: tests/workloads/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -pthread -o $@ $< $(LDFLAGS)
+
+include tests/check.mk
+include bench/bench.mk
+
+install: $(BUILD)/smapwatch
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BUILD)/smapwatch $(DESTDIR)$(BINDIR)/smapwatch
+	install -m 0644 cli/smapwatch.1 $(DESTDIR)$(MANDIR)/man1/smapwatch.1
+
+clean:
+	rm -rf $(BUILD) build

@@ -1,0 +1,227 @@
+/* collector.c - one process's smaps, read in large chunks through one
+ * reused buffer and parsed as it arrives, so memory stays bounded however
+ * many mappings the process has. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "smapwatch/collector.h"
+#include "smapwatch/error.h"
+#include "smapwatch/procfs.h"
+
+/* seq_file hands out as much as asked per read(): a large chunk means few
+ * system calls. It must exceed SW_LINE_MAX so any valid line fits. */
+#define SW_CHUNK (256 * 1024)
+
+struct sw_collector {
+	sw_smaps_parser *parser;
+	sw_subtotals *libs, *named;
+	char *buf;
+	/* per-call state for the mapping callback */
+	sw_memsum sum;
+	const sw_exe_id *exe;
+	sw_each_mapping_fn each;
+	void *each_ctx;
+	char exe_path[SW_PATH_MAX];
+};
+
+sw_collector *sw_collector_new(const sw_collector_opts *o)
+{
+	size_t names = o && o->max_names ? o->max_names : 256;
+	sw_collector *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->parser = sw_smaps_parser_new();
+	c->libs = sw_subtotals_new(names, names * 128);
+	c->named = sw_subtotals_new(names, names * 64);
+	c->buf = malloc(SW_CHUNK);
+	if (!c->parser || !c->libs || !c->named || !c->buf) {
+		sw_collector_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void sw_collector_free(sw_collector *c)
+{
+	if (!c)
+		return;
+	sw_smaps_parser_free(c->parser);
+	sw_subtotals_free(c->libs);
+	sw_subtotals_free(c->named);
+	free(c->buf);
+	free(c);
+}
+
+const sw_subtotals *sw_collector_libs(const sw_collector *c)
+{
+	return c->libs;
+}
+
+const sw_subtotals *sw_collector_named(const sw_collector *c)
+{
+	return c->named;
+}
+
+const char *sw_collector_detail(const sw_collector *c)
+{
+	return sw_smaps_parser_detail(c->parser);
+}
+
+static int on_mapping(void *ctx, const sw_mapping *m)
+{
+	sw_collector *c = ctx;
+	sw_category cat = sw_classify(m, c->exe);
+	const char *sub;
+	size_t sub_len;
+	sw_memsum_add_mapping(&c->sum, cat, &m->counts);
+	if (cat == SW_CAT_LIBS)
+		sw_subtotals_add(c->libs, m->name,
+				 sw_name_strip_deleted(m->name, m->name_len),
+				 &m->counts, m->offset, m->inode);
+	else if (sw_is_named_anon(m->name, m->name_len, &sub, &sub_len))
+		sw_subtotals_add(c->named, sub, sub_len, &m->counts, m->offset,
+				 m->inode);
+	if (c->each)
+		c->each(c->each_ctx, m, cat);
+	return 0;
+}
+
+static void begin(sw_collector *c, const sw_exe_id *exe,
+		  sw_each_mapping_fn each, void *ctx)
+{
+	sw_smaps_parser_reset(c->parser);
+	sw_subtotals_clear(c->libs);
+	sw_subtotals_clear(c->named);
+	sw_memsum_clear(&c->sum);
+	c->exe = exe;
+	c->each = each;
+	c->each_ctx = ctx;
+}
+
+static int end(sw_collector *c, long mappings, sw_memsum *out)
+{
+	if (mappings < 0)
+		return (int)mappings;
+	if (mappings == 0)
+		return -SW_ENOMM;
+	c->sum.lib_dup_loads = sw_subtotals_dup_loads(c->libs);
+	*out = c->sum;
+	return 0;
+}
+
+int sw_collect_buffer(sw_collector *c, const char *buf, size_t len,
+		      const sw_exe_id *exe, sw_memsum *out,
+		      sw_each_mapping_fn each, void *ctx)
+{
+	begin(c, exe, each, ctx);
+	return end(c, sw_smaps_parse(c->parser, buf, len, on_mapping, c), out);
+}
+
+/* Streams fd through the parser; returns mappings parsed or < 0. */
+static long parse_fd(sw_collector *c, int fd)
+{
+	size_t have = 0;
+	for (;;) {
+		ssize_t n = read(fd, c->buf + have, SW_CHUNK - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		ssize_t used = sw_smaps_parser_feed(c->parser, c->buf, have,
+						    on_mapping, c);
+		if (used < 0)
+			return used;
+		have -= (size_t)used;
+		memmove(c->buf, c->buf + used, have);
+	}
+	return sw_smaps_parser_finish(c->parser, have, on_mapping, c);
+}
+
+/* The executable's path and (device, inode), for the binary category. */
+static void read_exe(sw_collector *c, const char *root, pid_t pid,
+		     sw_exe_id *exe)
+{
+	char path[SW_PATH_MAX];
+	struct stat st;
+	memset(exe, 0, sizeof(*exe));
+	if (sw_proc_path(path, sizeof(path), root, pid, "exe"))
+		return;
+	ssize_t n = readlink(path, c->exe_path, sizeof(c->exe_path) - 1);
+	if (n > 0) {
+		exe->path = c->exe_path;
+		exe->path_len = sw_name_strip_deleted(c->exe_path, (size_t)n);
+	}
+	if (stat(path, &st) == 0) {
+		exe->inode = st.st_ino;
+		exe->dev_major = major(st.st_dev);
+		exe->dev_minor = minor(st.st_dev);
+	}
+}
+
+/* A process can exit, or its pid be reused, between any two reads, and
+ * smaps of an exiting process just ends early. So the start time is read
+ * again after the smaps: any change means the figures are not whole. */
+static int same_process(const char *root, pid_t pid, uint64_t start_time)
+{
+	sw_proc_stat st;
+	if (!start_time)
+		return 1;
+	return sw_proc_read_stat(root, pid, &st) == 0 &&
+	       st.start_time == start_time && st.state != 'Z' &&
+	       st.state != 'X';
+}
+
+int sw_collect_process(sw_collector *c, const char *root, pid_t pid,
+		       uint64_t start_time, sw_memsum *out,
+		       sw_each_mapping_fn each, void *ctx)
+{
+	char path[SW_PATH_MAX];
+	sw_exe_id exe;
+	int r = sw_proc_path(path, sizeof(path), root, pid, "smaps");
+	if (r)
+		return r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	read_exe(c, root, pid, &exe);
+	begin(c, &exe, each, ctx);
+	long mappings = parse_fd(c, fd);
+	close(fd);
+	if (!same_process(root, pid, start_time))
+		return -SW_ECHANGED;
+	return end(c, mappings, out);
+}
+
+static int rollup_cb(void *ctx, const sw_mapping *m)
+{
+	*(sw_counts *)ctx = m->counts;
+	return 0;
+}
+
+int sw_collect_rollup(sw_collector *c, const char *root, pid_t pid,
+		      sw_counts *out)
+{
+	char path[SW_PATH_MAX];
+	int r = sw_proc_path(path, sizeof(path), root, pid, "smaps_rollup");
+	if (r)
+		return r;
+	ssize_t n = sw_read_small(path, c->buf, SW_CHUNK);
+	if (n < 0)
+		return (int)n;
+	sw_counts counts;
+	sw_smaps_parser_reset(c->parser);
+	long m = sw_smaps_parse(c->parser, c->buf, (size_t)n, rollup_cb, &counts);
+	if (m < 0)
+		return (int)m;
+	if (m != 1)
+		return m == 0 ? -SW_ENOMM : -SW_ESYNTAX;
+	*out = counts;
+	return 0;
+}

@@ -1,0 +1,49 @@
+#include <string.h>
+#include "smapwatch/counts.h"
+#include "fieldkey.h"
+
+const char *const sw_field_names[SW_F_COUNT] = {
+	"Size", "Rss", "Pss", "Pss_Dirty", "Pss_Anon", "Pss_File", "Pss_Shmem",
+	"Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty",
+	"Referenced", "Anonymous", "KSM", "LazyFree", "AnonHugePages",
+	"ShmemPmdMapped", "FilePmdMapped", "Shared_Hugetlb", "Private_Hugetlb",
+	"Swap", "SwapPss", "Locked",
+};
+
+/* Field ids by key length, each list ended by -1. */
+const signed char sw_key_buckets[SW_KEY_MAXLEN + 1][5] = {
+	[0] = {-1}, [1] = {-1}, [2] = {-1},
+	[3] = {SW_F_RSS, SW_F_PSS, SW_F_KSM, -1},
+	[4] = {SW_F_SIZE, SW_F_SWAP, -1},
+	[5] = {-1},
+	[6] = {SW_F_LOCKED, -1},
+	[7] = {SW_F_SWAP_PSS, -1},
+	[8] = {SW_F_PSS_ANON, SW_F_PSS_FILE, SW_F_LAZYFREE, -1},
+	[9] = {SW_F_PSS_DIRTY, SW_F_PSS_SHMEM, SW_F_ANONYMOUS, -1},
+	[10] = {SW_F_REFERENCED, -1},
+	[11] = {-1},
+	[12] = {SW_F_SHARED_CLEAN, SW_F_SHARED_DIRTY, -1},
+	[13] = {SW_F_PRIVATE_CLEAN, SW_F_PRIVATE_DIRTY, SW_F_ANON_HUGE_PAGES,
+		SW_F_FILE_PMD_MAPPED, -1},
+	[14] = {SW_F_SHMEM_PMD_MAPPED, SW_F_SHARED_HUGETLB, -1},
+	[15] = {SW_F_PRIVATE_HUGETLB, -1},
+};
+
+const char *sw_field_name(sw_field f)
+{
+	if ((unsigned)f >= SW_F_COUNT)
+		return NULL;
+	return sw_field_names[f];
+}
+
+int sw_field_lookup(const char *key, unsigned len)
+{
+	return sw_key_lookup(key, len);
+}
+
+void sw_counts_add(sw_counts *dst, const sw_counts *src)
+{
+	for (int f = 0; f < SW_F_COUNT; f++)
+		dst->v[f] += src->v[f];
+	dst->present |= src->present;
+}

@@ -1,0 +1,236 @@
+/* procfs.c - one small reader per /proc file of a process. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "smapwatch/error.h"
+#include "smapwatch/procfs.h"
+
+int sw_proc_path(char *out, size_t size, const char *root, pid_t pid,
+		 const char *file)
+{
+	int n = pid > 0 ? snprintf(out, size, "%s/%d/%s", root, (int)pid, file)
+			: snprintf(out, size, "%s/%s", root, file);
+	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
+}
+
+ssize_t sw_read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0;
+	while (len + 1 < size) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+/* Parses the decimal at *s, advancing it; -1 when there is none. */
+static int next_u64(const char **s, const char *e, uint64_t *out)
+{
+	const char *p = *s;
+	uint64_t v = 0;
+	while (p < e && *p == ' ')
+		p++;
+	const char *b = p;
+	if (p < e && *p == '-')
+		p++;
+	while (p < e && *p >= '0' && *p <= '9') {
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*p - '0'), &v))
+			return -1;
+		p++;
+	}
+	if (p == b || (p < e && *p != ' ' && *p != '\n'))
+		return -1;
+	*out = *b == '-' ? 0 : v;
+	*s = p;
+	return 0;
+}
+
+/* Skips n space-separated fields. */
+static const char *skip_fields(const char *s, const char *e, int n)
+{
+	while (n-- > 0) {
+		while (s < e && *s == ' ')
+			s++;
+		while (s < e && *s != ' ')
+			s++;
+	}
+	return s;
+}
+
+/* "pid (comm) state ppid ... starttime(22) ...": comm may hold any byte,
+ * ')' and newlines included, so it ends at the LAST ')'. */
+int sw_parse_stat(const char *text, size_t len, sw_proc_stat *out)
+{
+	const char *e = text + len, *open = memchr(text, '(', len), *close = NULL;
+	for (const char *p = e; p > text; p--)
+		if (p[-1] == ')') {
+			close = p - 1;
+			break;
+		}
+	uint64_t pid, threads, start;
+	const char *s = text;
+	if (!open || !close || close < open || next_u64(&s, open, &pid) ||
+	    e - close < 4)
+		return -SW_ESYNTAX;
+	size_t n = (size_t)(close - open - 1);
+	if (n >= SW_COMM_MAX)
+		n = SW_COMM_MAX - 1;
+	memcpy(out->comm, open + 1, n);
+	out->comm[n] = '\0';
+	out->comm_len = n;
+	out->state = close[2];
+	/* After ')': state(3) ppid ... num_threads(20) itrealvalue starttime(22) */
+	s = skip_fields(close + 1, e, 17);
+	if (next_u64(&s, e, &threads))
+		return -SW_ESYNTAX;
+	s = skip_fields(s, e, 1);
+	if (next_u64(&s, e, &start))
+		return -SW_ESYNTAX;
+	out->pid = (pid_t)pid;
+	out->threads = (long)threads;
+	out->start_time = start;
+	return 0;
+}
+
+int sw_proc_read_stat(const char *root, pid_t pid, sw_proc_stat *out)
+{
+	char path[SW_PATH_MAX], buf[1024];
+	int r = sw_proc_path(path, sizeof(path), root, pid, "stat");
+	if (r)
+		return r;
+	ssize_t n = sw_read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return -ESRCH;
+	return sw_parse_stat(buf, (size_t)n, out);
+}
+
+ssize_t sw_proc_read_cmdline(const char *root, pid_t pid, char *buf,
+			     size_t size)
+{
+	char path[SW_PATH_MAX];
+	int r = sw_proc_path(path, sizeof(path), root, pid, "cmdline");
+	if (r)
+		return r;
+	ssize_t n = sw_read_small(path, buf, size);
+	if (n <= 0)
+		return n;
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+	return n;
+}
+
+/* Lines are "ID:CONTROLLERS:PATH"; a unit is one component of PATH. */
+static int path_has_component(const char *p, const char *e, const char *unit)
+{
+	size_t ul = strlen(unit);
+	while (p < e) {
+		while (p < e && *p == '/')
+			p++;
+		const char *c = p;
+		while (p < e && *p != '/')
+			p++;
+		if ((size_t)(p - c) == ul && memcmp(c, unit, ul) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int sw_proc_in_unit(const char *root, pid_t pid, const char *unit)
+{
+	char path[SW_PATH_MAX], buf[8192];
+	int r = sw_proc_path(path, sizeof(path), root, pid, "cgroup");
+	if (r)
+		return r;
+	ssize_t n = sw_read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	for (char *line = buf, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line);
+		char *c1 = memchr(line, ':', (size_t)(nl - line));
+		char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(nl - c1 - 1)) : NULL;
+		if (c2 && path_has_component(c2 + 1, nl, unit))
+			return 1;
+		if (!*nl)
+			break;
+	}
+	return 0;
+}
+
+static int is_socket_fd(int dirfd, const char *name)
+{
+	char link[64];
+	ssize_t n = readlinkat(dirfd, name, link, sizeof(link) - 1);
+	return n > 7 && memcmp(link, "socket:", 7) == 0;
+}
+
+int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets)
+{
+	char path[SW_PATH_MAX];
+	int r = sw_proc_path(path, sizeof(path), root, pid, "fd");
+	if (r)
+		return r;
+	DIR *d = opendir(path);
+	if (!d)
+		return -errno;
+	long nf = 0, ns = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		nf++;
+		if (sockets && is_socket_fd(dirfd(d), de->d_name))
+			ns++;
+	}
+	closedir(d);
+	*fds = nf;
+	if (sockets)
+		*sockets = ns;
+	return 0;
+}
+
+int sw_read_pidfile(const char *path, pid_t *pid)
+{
+	char buf[64];
+	ssize_t n = sw_read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	const char *s = buf;
+	uint64_t v;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	const char *b = s;
+	if (next_u64(&s, buf + n, &v) || *b == '-' || v == 0 || v > 4194304)
+		return -EINVAL;
+	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+		s++;
+	if (*s)
+		return -EINVAL;
+	*pid = (pid_t)v;
+	return 0;
+}

@@ -1,0 +1,324 @@
+/* smaps.c - the smaps parser: one pass, no allocation, keys by name.
+ *
+ * The kernel prints each mapping as a header line
+ *   start-end perms offset major:minor inode   name
+ * followed by "Key:   value kB" lines and, since 3.8, a VmFlags line last.
+ * Field lines are the hot path (about 25 per mapping), so they are parsed
+ * in one forward scan without first searching for the newline; other lines
+ * are located with memchr. Any check that runs into the end of the buffer
+ * means "incomplete line": the caller feeds it again with more data. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "smapwatch/error.h"
+#include "smapwatch/smaps.h"
+#include "fieldkey.h"
+
+#define INCOMPLETE 0
+
+struct sw_smaps_parser {
+	sw_mapping cur;
+	int in_mapping;
+	int cur_has_vmflags;
+	int vmflags_mode;        /* -1 unknown, else whether mappings have it */
+	unsigned long line;      /* lines consumed so far */
+	long mappings;
+	int err;
+	char detail[160];
+	char vmflags[SW_VMFLAGS_MAX];
+	char name[SW_LINE_MAX];
+};
+
+static inline int is_key_char(unsigned char c)
+{
+	unsigned char l = c | 0x20;
+	return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int fail(sw_smaps_parser *p, int code, const char *what)
+{
+	p->err = -code;
+	snprintf(p->detail, sizeof(p->detail), "line %lu: %s", p->line + 1,
+		 what);
+	return p->err;
+}
+
+sw_smaps_parser *sw_smaps_parser_new(void)
+{
+	sw_smaps_parser *p = malloc(sizeof(*p));
+	if (p)
+		sw_smaps_parser_reset(p);
+	return p;
+}
+
+void sw_smaps_parser_free(sw_smaps_parser *p)
+{
+	free(p);
+}
+
+void sw_smaps_parser_reset(sw_smaps_parser *p)
+{
+	memset(&p->cur, 0, sizeof(p->cur));
+	p->in_mapping = 0;
+	p->cur_has_vmflags = 0;
+	p->vmflags_mode = -1;
+	p->line = 0;
+	p->mappings = 0;
+	p->err = 0;
+	p->detail[0] = '\0';
+	p->vmflags[0] = '\0';
+}
+
+const char *sw_smaps_parser_detail(const sw_smaps_parser *p)
+{
+	return p->detail;
+}
+
+/* Hands the finished mapping to fn after checking it is whole. */
+static int emit_mapping(sw_smaps_parser *p, sw_mapping_fn fn, void *ctx)
+{
+	if (!(p->cur.counts.present & (1u << SW_F_RSS)))
+		return fail(p, SW_ENOFIELDS, "mapping has no Rss line");
+	if (p->vmflags_mode < 0)
+		p->vmflags_mode = p->cur_has_vmflags;
+	else if (p->vmflags_mode && !p->cur_has_vmflags)
+		return fail(p, SW_ETRUNC, "mapping ends before its VmFlags line");
+	p->cur.vmflags = p->vmflags;
+	p->in_mapping = 0;
+	p->mappings++;
+	int r = fn ? fn(ctx, &p->cur) : 0;
+	if (r)
+		p->err = r;
+	return r;
+}
+
+/* Parses up to n hex digits at *s (n <= 16 fits 64 bits). */
+static const char *parse_hex(const char *s, const char *e, uint64_t *out)
+{
+	uint64_t v = 0;
+	int n = 0, d;
+	while (s < e && (d = hexval((unsigned char)*s)) >= 0) {
+		if (++n > 16)
+			return NULL;
+		v = v << 4 | (uint64_t)d;
+		s++;
+	}
+	*out = v;
+	return n ? s : NULL;
+}
+
+static const char *parse_dec(const char *s, const char *e, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *b = s;
+	while (s < e && *s >= '0' && *s <= '9') {
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*s - '0'), &v))
+			return NULL;
+		s++;
+	}
+	*out = v;
+	return s > b ? s : NULL;
+}
+
+static const char *expect(const char *s, const char *e, char c)
+{
+	return (s && s < e && *s == c) ? s + 1 : NULL;
+}
+
+/* "start-end perms offset major:minor inode[ +name]" within [s, e). */
+static int parse_header_fields(sw_smaps_parser *p, const char *s,
+			       const char *e)
+{
+	sw_mapping *m = &p->cur;
+	uint64_t maj, min;
+	s = parse_hex(s, e, &m->start);
+	s = expect(s, e, '-');
+	s = s ? parse_hex(s, e, &m->end) : NULL;
+	s = expect(s, e, ' ');
+	if (!s || e - s < 5 || s[4] != ' ')
+		return fail(p, SW_ESYNTAX, "bad address range or permissions");
+	memcpy(m->perms, s, 4);
+	m->perms[4] = '\0';
+	s = parse_hex(s + 5, e, &m->offset);
+	s = expect(s, e, ' ');
+	s = s ? parse_hex(s, e, &maj) : NULL;
+	s = expect(s, e, ':');
+	s = s ? parse_hex(s, e, &min) : NULL;
+	s = expect(s, e, ' ');
+	s = s ? parse_dec(s, e, &m->inode) : NULL;
+	if (!s || (s < e && *s != ' ') || m->start > m->end ||
+	    maj > UINT32_MAX || min > UINT32_MAX)
+		return fail(p, SW_ESYNTAX, "bad mapping header");
+	m->dev_major = (uint32_t)maj;
+	m->dev_minor = (uint32_t)min;
+	while (s < e && *s == ' ')
+		s++;
+	m->name_len = (size_t)(e - s);
+	memcpy(p->name, s, m->name_len);
+	m->name = p->name;
+	return 0;
+}
+
+static ssize_t header_line(sw_smaps_parser *p, const char *s, const char *end,
+			   sw_mapping_fn fn, void *ctx)
+{
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+	if (!nl)
+		return INCOMPLETE;
+	const char *e = (nl > s && nl[-1] == '\r') ? nl - 1 : nl;
+	if (e - s >= SW_LINE_MAX)
+		return fail(p, SW_ETOOLONG, "mapping header longer than 32 KiB");
+	if (p->in_mapping && emit_mapping(p, fn, ctx))
+		return p->err;
+	memset(&p->cur.counts, 0, sizeof(p->cur.counts));
+	p->cur_has_vmflags = 0;
+	p->vmflags[0] = '\0';
+	if (parse_header_fields(p, s, e))
+		return p->err;
+	p->in_mapping = 1;
+	return nl + 1 - s;
+}
+
+static ssize_t vmflags_line(sw_smaps_parser *p, const char *s, const char *q,
+			    const char *end)
+{
+	const char *nl = memchr(q, '\n', (size_t)(end - q));
+	if (!nl)
+		return INCOMPLETE;
+	const char *e = nl;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	while (e > q && (e[-1] == ' ' || e[-1] == '\r' || e[-1] == '\t'))
+		e--;
+	size_t n = (size_t)(e - q);
+	if (n >= SW_VMFLAGS_MAX)
+		n = SW_VMFLAGS_MAX - 1;
+	memcpy(p->vmflags, q, n);
+	p->vmflags[n] = '\0';
+	p->cur_has_vmflags = 1;
+	return nl + 1 - s;
+}
+
+/* "Key:<blanks>digits<blanks>kB[\r]\n" for a known field f; q is past ':'. */
+static ssize_t value_line(sw_smaps_parser *p, int f, const char *s,
+			  const char *q, const char *end)
+{
+	uint64_t v = 0;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q == end)
+		return INCOMPLETE;
+	if (*q < '0' || *q > '9')
+		return fail(p, SW_ESYNTAX, "expected a number after the key");
+	while (q < end && *q >= '0' && *q <= '9') {
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (uint64_t)(*q - '0'), &v))
+			return fail(p, SW_ERANGE, "number over 64 bits");
+		q++;
+	}
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q == end || (q[0] == 'k' && q + 1 == end))
+		return INCOMPLETE;
+	if (q[0] != 'k' || q[1] != 'B')
+		return fail(p, SW_ESYNTAX, "expected \"kB\" after the number");
+	q += 2;
+	if (q < end && *q == '\r')
+		q++;
+	if (q == end)
+		return INCOMPLETE;
+	if (*q != '\n')
+		return fail(p, SW_ESYNTAX, "text after \"kB\"");
+	if (v > (UINT64_MAX >> 10))
+		return fail(p, SW_ERANGE, "kB value over 64 bits in bytes");
+	uint32_t bit = 1u << f;
+	if (p->cur.counts.present & bit)
+		return fail(p, SW_EDUPFIELD, "field repeated within a mapping");
+	p->cur.counts.present |= bit;
+	p->cur.counts.v[f] = v << 10;
+	return q + 1 - s;
+}
+
+static ssize_t field_line(sw_smaps_parser *p, const char *s, const char *end)
+{
+	const char *q = s;
+	while (q < end && is_key_char((unsigned char)*q))
+		q++;
+	if (q == end)
+		return INCOMPLETE;
+	if (*q != ':')
+		return fail(p, SW_ESYNTAX, "expected ':' after the key");
+	if (!p->in_mapping)
+		return fail(p, SW_ESYNTAX, "field before the first mapping header");
+	unsigned klen = (unsigned)(q - s);
+	int f = sw_key_lookup(s, klen);
+	if (f >= 0)
+		return value_line(p, f, s, q + 1, end);
+	if (klen == 7 && memcmp(s, "VmFlags", 7) == 0)
+		return vmflags_line(p, s, q + 1, end);
+	const char *nl = memchr(q, '\n', (size_t)(end - q));
+	return nl ? nl + 1 - s : INCOMPLETE;
+}
+
+ssize_t sw_smaps_parser_feed(sw_smaps_parser *p, const char *buf, size_t len,
+			     sw_mapping_fn fn, void *ctx)
+{
+	const char *end = buf + len;
+	size_t pos = 0;
+	if (p->err)
+		return p->err;
+	while (pos < len) {
+		const char *s = buf + pos;
+		unsigned char c = (unsigned char)*s;
+		ssize_t r;
+		if (c >= 'A' && c <= 'Z')
+			r = field_line(p, s, end);
+		else if (hexval(c) >= 0)
+			r = header_line(p, s, end, fn, ctx);
+		else
+			r = fail(p, SW_ESYNTAX,
+				 "line starts with neither an address nor a key");
+		if (r < 0)
+			return r;
+		if (r == INCOMPLETE)
+			break;
+		pos += (size_t)r;
+		p->line++;
+	}
+	if (len - pos >= SW_LINE_MAX)
+		return fail(p, SW_ETOOLONG, "line longer than 32 KiB");
+	return (ssize_t)pos;
+}
+
+long sw_smaps_parser_finish(sw_smaps_parser *p, size_t leftover,
+			    sw_mapping_fn fn, void *ctx)
+{
+	if (p->err)
+		return p->err;
+	if (leftover)
+		return fail(p, SW_ETRUNC, "input ends in the middle of a line");
+	if (p->in_mapping && emit_mapping(p, fn, ctx))
+		return p->err;
+	return p->mappings;
+}
+
+long sw_smaps_parse(sw_smaps_parser *p, const char *buf, size_t len,
+		    sw_mapping_fn fn, void *ctx)
+{
+	ssize_t used = sw_smaps_parser_feed(p, buf, len, fn, ctx);
+	if (used < 0)
+		return used;
+	return sw_smaps_parser_finish(p, len - (size_t)used, fn, ctx);
+}

@@ -1,0 +1,57 @@
+/* collector.h - read, parse, classify and sum one process's smaps.
+ *
+ * A sw_collector owns a read buffer, a parser and the sub-total tables,
+ * allocated once and reused for every process, so collecting allocates
+ * nothing in the steady state. Not thread-safe: one per thread. */
+#ifndef SMAPWATCH_COLLECTOR_H
+#define SMAPWATCH_COLLECTOR_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "smapwatch/memsum.h"
+#include "smapwatch/smaps.h"
+#include "smapwatch/subtotal.h"
+
+typedef struct {
+	size_t max_names;      /* distinct libraries / named regions kept */
+} sw_collector_opts;
+
+typedef struct sw_collector sw_collector;
+
+/* Called for each mapping with its category, after the process's sums
+ * include it; for --maps style listings. May be NULL. */
+typedef void (*sw_each_mapping_fn)(void *ctx, const sw_mapping *m,
+				   sw_category c);
+
+sw_collector *sw_collector_new(const sw_collector_opts *o);
+void sw_collector_free(sw_collector *c);
+
+/* sw_collect_process - collect root/pid/smaps into *out. The sums in *out
+ * are written only on success; on failure *out is left untouched and the
+ * code tells why (-EACCES, SW_ENOMM, SW_ECHANGED, a parse error...).
+ * start_time, when non-zero, is checked before and after the read so a
+ * process that exited or whose pid was reused is never reported. The
+ * process's libraries and named regions are then in
+ * sw_collector_libs()/sw_collector_named() until the next call. */
+int sw_collect_process(sw_collector *c, const char *root, pid_t pid,
+		       uint64_t start_time, sw_memsum *out,
+		       sw_each_mapping_fn each, void *ctx);
+
+/* sw_collect_buffer - the same over smaps text already in memory (tests,
+ * fuzzing, offline files); exe may be NULL. */
+int sw_collect_buffer(sw_collector *c, const char *buf, size_t len,
+		      const sw_exe_id *exe, sw_memsum *out,
+		      sw_each_mapping_fn each, void *ctx);
+
+const sw_subtotals *sw_collector_libs(const sw_collector *c);
+const sw_subtotals *sw_collector_named(const sw_collector *c);
+
+/* sw_collector_detail - the parse error's "line N: ..." after a failure. */
+const char *sw_collector_detail(const sw_collector *c);
+
+/* sw_collect_rollup - parse root/pid/smaps_rollup into *out (totals only,
+ * Pss exact as the kernel sums it). */
+int sw_collect_rollup(sw_collector *c, const char *root, pid_t pid,
+		      sw_counts *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* procfs.h - small readers for the /proc files of one process.
+ *
+ * Each reader takes the proc root ("/proc", "/host/proc", or a fixture
+ * tree) and a pid, and returns 0 or a negative code; none logs, none
+ * allocates except where it says so. */
+#ifndef SMAPWATCH_PROCFS_H
+#define SMAPWATCH_PROCFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SW_COMM_MAX 64   /* the kernel's TASK_COMM_LEN is 16 */
+#define SW_PATH_MAX 4352 /* a proc root + "/PID/" + a file name */
+
+/* Identity and basics from /proc/PID/stat. comm holds the raw bytes
+ * between the first '(' and the last ')': any byte but NUL may appear. */
+typedef struct {
+	pid_t pid;
+	char comm[SW_COMM_MAX];
+	size_t comm_len;
+	char state;                /* 'R', 'S', 'Z', ... */
+	uint64_t start_time;       /* clock ticks after boot: pid + this is
+				    * the process's identity */
+	long threads;
+} sw_proc_stat;
+
+/* sw_proc_path - root + "/" + pid + "/" + file into out; -ENAMETOOLONG
+ * when it does not fit. pid 0 means no pid component. */
+int sw_proc_path(char *out, size_t size, const char *root, pid_t pid,
+		 const char *file);
+
+/* sw_read_small - read a whole small file (at most size-1 bytes) into buf,
+ * NUL-terminated; returns its length or -errno. EINTR is retried. */
+ssize_t sw_read_small(const char *path, char *buf, size_t size);
+
+/* sw_parse_stat - parse the text of /proc/PID/stat; 0 or -SW_ESYNTAX. */
+int sw_parse_stat(const char *text, size_t len, sw_proc_stat *out);
+/* sw_proc_read_stat - read and parse /proc/PID/stat. */
+int sw_proc_read_stat(const char *root, pid_t pid, sw_proc_stat *out);
+
+/* sw_proc_read_cmdline - /proc/PID/cmdline with NULs turned to spaces,
+ * trailing NUL dropped, NUL-terminated in buf (truncated to size-1). */
+ssize_t sw_proc_read_cmdline(const char *root, pid_t pid, char *buf,
+			     size_t size);
+
+/* sw_proc_in_unit - 1 when a path component of any line of
+ * /proc/PID/cgroup equals unit ("redis-server.service"), 0 when not. */
+int sw_proc_in_unit(const char *root, pid_t pid, const char *unit);
+
+/* sw_proc_count_fds - number of open fds, and of those that are sockets
+ * (sockets may be NULL to skip the per-fd readlink). */
+int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets);
+
+/* sw_read_pidfile - the pid written in path; -EINVAL when it holds no
+ * plausible pid. */
+int sw_read_pidfile(const char *path, pid_t *pid);
+
+#endif

@@ -1,0 +1,4 @@
+#ifndef SMAPWATCH_VERSION_H
+#define SMAPWATCH_VERSION_H
+#define SW_VERSION "0.1.0"
+#endif
