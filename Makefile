@@ -41,9 +41,14 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(LIB)
 	$(CC) $(SW_CFLAGS) -Itests/unit -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
 		-o $@ $< $(LIB) -lcmocka $(LDFLAGS)
 
-$(BUILD)/tests/live_%: tests/live/live_%.c $(LIB)
+$(BUILD)/tests/live_rollup: tests/live/live_rollup.c tests/live/live_child.h $(LIB) $(BUILD)/tests/live_child
+	$(CC) $(SW_CFLAGS) -DLIVE_CHILD=\"$(CURDIR)/$(BUILD)/tests/live_child\" \
+		-o $@ $< $(LIB) -lcmocka $(LDFLAGS)
+
+# Not sanitized: it must be a plain native process whatever the test runs under.
+$(BUILD)/tests/live_child: tests/live/live_child.c tests/live/live_child.h
 	@mkdir -p $(dir $@)
-	$(CC) $(SW_CFLAGS) -o $@ $< $(LIB) -lcmocka $(LDFLAGS)
+	cc -std=c11 -D_GNU_SOURCE $(WARN) -O2 -pthread -o $@ $<
 
 $(BUILD)/workloads/%: tests/workloads/%.c
 	@mkdir -p $(dir $@)

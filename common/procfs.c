@@ -56,7 +56,8 @@ static int next_u64(const char **s, const char *e, uint64_t *out)
 			return -1;
 		p++;
 	}
-	if (p == b || (p < e && *p != ' ' && *p != '\n'))
+	if (p == b || (p < e && *p != ' ' && *p != '\n' && *p != '\t' &&
+			*p != '\r'))
 		return -1;
 	*out = *b == '-' ? 0 : v;
 	*s = p;

@@ -22,6 +22,7 @@ struct sw_smaps_parser {
 	int cur_has_vmflags;
 	int vmflags_mode;        /* -1 unknown, else whether mappings have it */
 	unsigned long line;      /* lines consumed so far */
+	unsigned long cur_line;  /* line number of the current header */
 	long mappings;
 	int err;
 	char detail[160];
@@ -46,12 +47,17 @@ static int hexval(unsigned char c)
 	return -1;
 }
 
-static int fail(sw_smaps_parser *p, int code, const char *what)
+static int fail_at(sw_smaps_parser *p, unsigned long line, int code,
+		   const char *what)
 {
 	p->err = -code;
-	snprintf(p->detail, sizeof(p->detail), "line %lu: %s", p->line + 1,
-		 what);
+	snprintf(p->detail, sizeof(p->detail), "line %lu: %s", line, what);
 	return p->err;
+}
+
+static int fail(sw_smaps_parser *p, int code, const char *what)
+{
+	return fail_at(p, p->line + 1, code, what);
 }
 
 sw_smaps_parser *sw_smaps_parser_new(void)
@@ -85,22 +91,27 @@ const char *sw_smaps_parser_detail(const sw_smaps_parser *p)
 	return p->detail;
 }
 
-/* Hands the finished mapping to fn after checking it is whole. */
+/* Hands the finished mapping to fn after checking it is whole. A mapping's
+ * faults are found at the next header or at the end, so they name the
+ * mapping's own header line. A positive return from fn is made negative:
+ * feed() and finish() return counts, and the parse must stop either way. */
 static int emit_mapping(sw_smaps_parser *p, sw_mapping_fn fn, void *ctx)
 {
 	if (!(p->cur.counts.present & (1u << SW_F_RSS)))
-		return fail(p, SW_ENOFIELDS, "mapping has no Rss line");
+		return fail_at(p, p->cur_line, SW_ENOFIELDS,
+			       "mapping has no Rss line");
 	if (p->vmflags_mode < 0)
 		p->vmflags_mode = p->cur_has_vmflags;
 	else if (p->vmflags_mode && !p->cur_has_vmflags)
-		return fail(p, SW_ETRUNC, "mapping ends before its VmFlags line");
+		return fail_at(p, p->cur_line, SW_ETRUNC,
+			       "mapping ends before its VmFlags line");
 	p->cur.vmflags = p->vmflags;
 	p->in_mapping = 0;
 	p->mappings++;
 	int r = fn ? fn(ctx, &p->cur) : 0;
 	if (r)
-		p->err = r;
-	return r;
+		p->err = r > 0 ? -r : r;
+	return p->err;
 }
 
 /* Parses up to n hex digits at *s (n <= 16 fits 64 bits). */
@@ -188,6 +199,7 @@ static ssize_t header_line(sw_smaps_parser *p, const char *s, const char *end,
 	if (parse_header_fields(p, s, e))
 		return p->err;
 	p->in_mapping = 1;
+	p->cur_line = p->line + 1;
 	return nl + 1 - s;
 }
 

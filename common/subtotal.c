@@ -85,6 +85,12 @@ static entry *insert(sw_subtotals *s, const char *name, size_t len,
 	return e;
 }
 
+static int is_other(const char *name, size_t len)
+{
+	return len == sizeof(SW_SUBTOTAL_OTHER) - 1 &&
+	       memcmp(name, SW_SUBTOTAL_OTHER, len) == 0;
+}
+
 /* The entry for name, created if there is room; otherwise "(other)". */
 static entry *find(sw_subtotals *s, const char *name, size_t len)
 {
@@ -96,9 +102,7 @@ static entry *find(sw_subtotals *s, const char *name, size_t len)
 		    memcmp(e->pub.name, name, len) == 0)
 			return e;
 	}
-	int other = len == sizeof(SW_SUBTOTAL_OTHER) - 1 &&
-		    memcmp(name, SW_SUBTOTAL_OTHER, len) == 0;
-	if (other || (s->used + 1 < s->max &&
+	if (is_other(name, len) || (s->used + 1 < s->max &&
 		      s->arena_used + len + 1 + sizeof(SW_SUBTOTAL_OTHER) <=
 			      s->arena_cap))
 		return insert(s, name, len, h, i);
@@ -114,6 +118,8 @@ void sw_subtotals_add(sw_subtotals *s, const char *name, size_t len,
 		e->inode = inode;
 	else if (e->inode != inode)
 		e->inode_changed = 1;
+	if (is_other(e->pub.name, e->pub.name_len))
+		return; /* it mixes many libraries: their loads are not dups */
 	if (offset == 0)
 		e->offset0_maps++;
 	uint32_t loads = e->offset0_maps > 1 ? e->offset0_maps : 1;

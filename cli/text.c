@@ -1,0 +1,107 @@
+/* text.c - pmap -x style tables, by category. Figures in KiB. */
+#include <inttypes.h>
+#include "output.h"
+
+#define KB(x) ((x) >> 10)
+
+void out_escape(FILE *f, const char *s, size_t n, int json)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (json && (c == '"' || c == '\\'))
+			fprintf(f, "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			fputc(c, f);
+		else if (json)
+			fprintf(f, "\\u%04x", c);
+		else
+			fprintf(f, "\\x%02x", c);
+	}
+}
+
+void text_process_begin(FILE *f, const sw_proc_stat *st)
+{
+	fprintf(f, "%d: ", (int)st->pid);
+	out_escape(f, st->comm, st->comm_len, 0);
+	fprintf(f, "  threads %ld\n", st->threads);
+}
+
+static void row(FILE *f, const char *label, const sw_counts *c, uint32_t vmas)
+{
+	fprintf(f, "%-8s %11" PRIu64 " %11" PRIu64 " %11" PRIu64 " %11" PRIu64
+		   " %11" PRIu64 " %11" PRIu64 " %7" PRIu32 "\n",
+		label, KB(c->v[SW_F_RSS]), KB(c->v[SW_F_PSS]),
+		KB(sw_counts_uss(c)), KB(c->v[SW_F_PRIVATE_DIRTY]),
+		KB(c->v[SW_F_SWAP]), KB(c->v[SW_F_SIZE]), vmas);
+}
+
+static void subtotals(FILE *f, const char *title, const sw_subtotals *s,
+		      size_t top)
+{
+	const sw_subtotal *best[64];
+	size_t n = sw_subtotals_top(s, best, top < 64 ? top : 64);
+	if (!n)
+		return;
+	fprintf(f, "%s (top %zu by Rss, KiB): Rss Pss USS Private_Dirty maps\n",
+		title, n);
+	for (size_t i = 0; i < n; i++) {
+		const sw_counts *c = &best[i]->counts;
+		fprintf(f, "  %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64
+			   " %5" PRIu32 "  ",
+			KB(c->v[SW_F_RSS]), KB(c->v[SW_F_PSS]),
+			KB(sw_counts_uss(c)), KB(c->v[SW_F_PRIVATE_DIRTY]),
+			best[i]->vmas);
+		out_escape(f, best[i]->name, best[i]->name_len, 0);
+		fputc('\n', f);
+	}
+}
+
+void text_process_end(FILE *f, const cli_opts *o, const sw_memsum *s,
+		      const sw_collector *c)
+{
+	fprintf(f, "%-8s %11s %11s %11s %11s %11s %11s %7s\n", "KiB", "Rss",
+		"Pss", "USS", "Priv_Dirty", "Swap", "Size", "Maps");
+	for (int i = 0; i < SW_CAT_COUNT; i++)
+		row(f, sw_category_name((sw_category)i), &s->cat[i], s->vmas[i]);
+	row(f, "total", &s->total, s->total_vmas);
+	if (s->lib_dup_loads)
+		fprintf(f, "duplicate library loads: %" PRIu32 "\n",
+			s->lib_dup_loads);
+	if (o->libs) {
+		subtotals(f, "libraries", sw_collector_libs(c), o->top);
+		subtotals(f, "named regions", sw_collector_named(c), o->top);
+	}
+	fputc('\n', f);
+}
+
+void text_mapping(FILE *f, const sw_mapping *m, sw_category c)
+{
+	const sw_counts *k = &m->counts;
+	fprintf(f, "%012" PRIx64 "-%012" PRIx64 " %s %-6s %9" PRIu64 " %9" PRIu64
+		   " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " ",
+		m->start, m->end, m->perms, sw_category_name(c),
+		KB(k->v[SW_F_RSS]), KB(k->v[SW_F_PSS]), KB(sw_counts_uss(k)),
+		KB(k->v[SW_F_PRIVATE_DIRTY]), KB(k->v[SW_F_SWAP]),
+		KB(k->v[SW_F_SIZE]));
+	out_escape(f, m->name, m->name_len, 0);
+	fputc('\n', f);
+}
+
+void text_overview(FILE *f, const cli_proc_row *rows, size_t n,
+		   size_t total_procs)
+{
+	fprintf(f, "Largest %zu of %zu processes by Pss (KiB, from smaps_rollup)\n",
+		n, total_procs);
+	fprintf(f, "%8s %11s %11s %11s %11s %11s  %s\n", "PID", "Pss", "Rss",
+		"USS", "Priv_Dirty", "Swap", "COMMAND");
+	for (size_t i = 0; i < n; i++) {
+		const sw_counts *c = &rows[i].rollup;
+		fprintf(f, "%8d %11" PRIu64 " %11" PRIu64 " %11" PRIu64
+			   " %11" PRIu64 " %11" PRIu64 "  ",
+			(int)rows[i].st.pid, KB(c->v[SW_F_PSS]),
+			KB(c->v[SW_F_RSS]), KB(sw_counts_uss(c)),
+			KB(c->v[SW_F_PRIVATE_DIRTY]), KB(c->v[SW_F_SWAP]));
+		out_escape(f, rows[i].st.comm, rows[i].st.comm_len, 0);
+		fputc('\n', f);
+	}
+}

@@ -1,0 +1,46 @@
+/* live_child.c - a process with memory in known places, for live tests:
+ * the heap grown by sbrk (what malloc does for small blocks, independent
+ * of the allocator), a private anonymous map, a shared anonymous map, a
+ * mapped file and two threads. Then it stops itself with SIGSTOP, so its
+ * smaps cannot change while a test reads it twice. It dies with its parent. */
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+#include "live_child.h"
+
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+int main(void)
+{
+	pthread_t t;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	char *heap = sbrk(LIVE_HEAP_BYTES);
+	char *anon = mmap(NULL, LIVE_ANON_BYTES, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *shm = mmap(NULL, LIVE_SHM_BYTES, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int fd = open("/etc/passwd", O_RDONLY);
+	volatile char *file = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (heap == (void *)-1 || anon == MAP_FAILED || shm == MAP_FAILED ||
+	    file == MAP_FAILED)
+		return 3;
+	memset(heap, 1, LIVE_HEAP_BYTES);
+	memset(anon, 2, LIVE_ANON_BYTES);
+	memset(shm, 3, LIVE_SHM_BYTES);
+	(void)file[0];
+	for (int i = 0; i < 2; i++)
+		if (pthread_create(&t, NULL, idle_thread, NULL))
+			return 4;
+	raise(SIGSTOP);
+	return 0;
+}
