@@ -1,0 +1,16 @@
+# bench/bench.mk - `make bench`: build the benchmark and its helper into
+# $(BUILD)/bench/ and run it (about 30 s). Included by the top-level
+# Makefile. BENCH_MAPS is the helper's mapping count (at least 20000).
+BENCH_DIR  := $(BUILD)/bench
+BENCH_MAPS ?= 30000
+
+$(BENCH_DIR)/bench: bench/bench.c bench/baseline.c bench/baseline.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -o $@ bench/bench.c bench/baseline.c $(LIB) $(LDFLAGS)
+
+$(BENCH_DIR)/manymaps: bench/manymaps.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -o $@ $< $(LDFLAGS)
+
+bench: $(BENCH_DIR)/bench $(BENCH_DIR)/manymaps
+	$(BENCH_DIR)/bench $(BENCH_DIR)/manymaps $(BENCH_MAPS)

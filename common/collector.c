@@ -79,12 +79,11 @@ static int on_mapping(void *ctx, const sw_mapping *m)
 	size_t sub_len;
 	sw_memsum_add_mapping(&c->sum, cat, &m->counts);
 	if (cat == SW_CAT_LIBS)
-		sw_subtotals_add(c->libs, m->name,
+		sw_subtotals_add_file(c->libs, m->name,
 				 sw_name_strip_deleted(m->name, m->name_len),
 				 &m->counts, m->offset, m->inode);
 	else if (sw_is_named_anon(m->name, m->name_len, &sub, &sub_len))
-		sw_subtotals_add(c->named, sub, sub_len, &m->counts, m->offset,
-				 m->inode);
+		sw_subtotals_add(c->named, sub, sub_len, &m->counts);
 	if (c->each)
 		c->each(c->each_ctx, m, cat);
 	return 0;

@@ -18,6 +18,8 @@ int sw_proc_path(char *out, size_t size, const char *root, pid_t pid,
 
 ssize_t sw_read_small(const char *path, char *buf, size_t size)
 {
+	if (size == 0)
+		return -EINVAL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

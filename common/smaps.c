@@ -27,6 +27,7 @@ struct sw_smaps_parser {
 	int err;
 	char detail[160];
 	char vmflags[SW_VMFLAGS_MAX];
+	signed char col_slot[32]; /* column_line(): col_hash -> key_col index */
 	char name[SW_LINE_MAX];
 };
 
@@ -55,6 +56,8 @@ static int fail_at(sw_smaps_parser *p, unsigned long line, int code,
 	return p->err;
 }
 
+static void build_col_slots(sw_smaps_parser *p);
+
 static int fail(sw_smaps_parser *p, int code, const char *what)
 {
 	return fail_at(p, p->line + 1, code, what);
@@ -63,8 +66,10 @@ static int fail(sw_smaps_parser *p, int code, const char *what)
 sw_smaps_parser *sw_smaps_parser_new(void)
 {
 	sw_smaps_parser *p = malloc(sizeof(*p));
-	if (p)
+	if (p) {
 		sw_smaps_parser_reset(p);
+		build_col_slots(p);
+	}
 	return p;
 }
 
@@ -189,8 +194,8 @@ static ssize_t header_line(sw_smaps_parser *p, const char *s, const char *end,
 	if (!nl)
 		return INCOMPLETE;
 	const char *e = (nl > s && nl[-1] == '\r') ? nl - 1 : nl;
-	if (e - s >= SW_LINE_MAX)
-		return fail(p, SW_ETOOLONG, "mapping header longer than 32 KiB");
+	if (nl - s >= SW_LINE_MAX)
+		return fail(p, SW_ETOOLONG, "line longer than 32 KiB");
 	if (p->in_mapping && emit_mapping(p, fn, ctx))
 		return p->err;
 	memset(&p->cur.counts, 0, sizeof(p->cur.counts));
@@ -284,6 +289,95 @@ static ssize_t field_line(sw_smaps_parser *p, const char *s, const char *end)
 	return nl ? nl + 1 - s : INCOMPLETE;
 }
 
+/* Fast path. The kernel prints each field as "%-16s%8lu kB\n" (SEQ_PUT_DEC
+ * in fs/proc/task_mmu.c): key, ':' and blanks fill 16 columns, the value
+ * is right-aligned in the next 8. A line in exactly that layout is 28
+ * bytes, so where the next line starts is known without scanning this
+ * one, the key is found by hashing its 16 columns and confirmed by two
+ * 8-byte compares, and the value is a fixed 8-byte column. Any other line
+ * (a wider value, tabs, CRLF, an unknown key) takes the general path,
+ * which alone decides what is an error. */
+#define COL_LINE 28
+
+/* The 16 columns of each key; after the kept fields, two that the kernel
+ * prints in the same layout and that are skipped. */
+static const char key_col[SW_F_COUNT + 2][17] = {
+	"Size:           ", "Rss:            ", "Pss:            ",
+	"Pss_Dirty:      ", "Pss_Anon:       ", "Pss_File:       ",
+	"Pss_Shmem:      ", "Shared_Clean:   ", "Shared_Dirty:   ",
+	"Private_Clean:  ", "Private_Dirty:  ", "Referenced:     ",
+	"Anonymous:      ", "KSM:            ", "LazyFree:       ",
+	"AnonHugePages:  ", "ShmemPmdMapped: ", "FilePmdMapped:  ",
+	"Shared_Hugetlb: ", "Private_Hugetlb:", "Swap:           ",
+	"SwapPss:        ", "Locked:         ",
+	"KernelPageSize: ", "MMUPageSize:    ",
+};
+
+static inline uint64_t load64(const char *s)
+{
+	uint64_t v;
+	memcpy(&v, s, 8);
+	return v;
+}
+
+/* Collision-free over key_col on little-endian machines (the multiplier
+ * was found by search); a collision elsewhere, or after a key is added,
+ * only sends that key to the general path. */
+static inline unsigned col_hash(uint64_t w0, uint64_t w1)
+{
+	return (unsigned)(((w0 ^ w1) * 0xf27760cb91da21f5ull) >> 59);
+}
+
+static void build_col_slots(sw_smaps_parser *p)
+{
+	memset(p->col_slot, -1, sizeof(p->col_slot));
+	for (int f = 0; f < SW_F_COUNT + 2; f++) {
+		unsigned h = col_hash(load64(key_col[f]), load64(key_col[f] + 8));
+		if (p->col_slot[h] < 0)
+			p->col_slot[h] = (signed char)f;
+	}
+}
+
+/* The value column: blanks, then 1 to 8 digits; its value, or -1. */
+static inline int64_t value8(const char *s)
+{
+	int i = 0;
+	int64_t v = 0;
+	while (i < 7 && s[i] == ' ')
+		i++;
+	for (; i < 8; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return -1;
+		v = v * 10 + d;
+	}
+	return v;
+}
+
+/* A field line in the kernel's layout: COL_LINE, or 0 when it is not one
+ * (then nothing has changed). */
+static ssize_t column_line(sw_smaps_parser *p, const char *s, const char *end)
+{
+	if (end - s < COL_LINE || !p->in_mapping ||
+	    memcmp(s + 24, " kB\n", 4) != 0)
+		return 0;
+	uint64_t w0 = load64(s), w1 = load64(s + 8);
+	int f = p->col_slot[col_hash(w0, w1)];
+	if (f < 0 || load64(key_col[f]) != w0 || load64(key_col[f] + 8) != w1)
+		return 0;
+	int64_t v = value8(s + 16);
+	if (v < 0)
+		return 0;
+	if (f < SW_F_COUNT) {
+		uint32_t bit = 1u << f;
+		if (p->cur.counts.present & bit)
+			return 0; /* the general path reports it */
+		p->cur.counts.present |= bit;
+		p->cur.counts.v[f] = (uint64_t)v << 10;
+	}
+	return COL_LINE;
+}
+
 ssize_t sw_smaps_parser_feed(sw_smaps_parser *p, const char *buf, size_t len,
 			     sw_mapping_fn fn, void *ctx)
 {
@@ -295,9 +389,11 @@ ssize_t sw_smaps_parser_feed(sw_smaps_parser *p, const char *buf, size_t len,
 		const char *s = buf + pos;
 		unsigned char c = (unsigned char)*s;
 		ssize_t r;
-		if (c >= 'A' && c <= 'Z')
-			r = field_line(p, s, end);
-		else if (hexval(c) >= 0)
+		if (c >= 'A' && c <= 'Z') {
+			r = column_line(p, s, end);
+			if (r == 0)
+				r = field_line(p, s, end);
+		} else if (hexval(c) >= 0)
 			r = header_line(p, s, end, fn, ctx);
 		else
 			r = fail(p, SW_ESYNTAX,
@@ -306,6 +402,10 @@ ssize_t sw_smaps_parser_feed(sw_smaps_parser *p, const char *buf, size_t len,
 			return r;
 		if (r == INCOMPLETE)
 			break;
+		/* Same limit whether the text comes whole or streamed, where a
+		 * longer line could not fit the reader's buffer. */
+		if (r > SW_LINE_MAX)
+			return fail(p, SW_ETOOLONG, "line longer than 32 KiB");
 		pos += (size_t)r;
 		p->line++;
 	}

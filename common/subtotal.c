@@ -110,7 +110,15 @@ static entry *find(sw_subtotals *s, const char *name, size_t len)
 }
 
 void sw_subtotals_add(sw_subtotals *s, const char *name, size_t len,
-		      const sw_counts *c, uint64_t offset, uint64_t inode)
+		      const sw_counts *c)
+{
+	entry *e = find(s, name, len);
+	sw_counts_add(&e->pub.counts, c);
+	e->pub.vmas++;
+}
+
+void sw_subtotals_add_file(sw_subtotals *s, const char *name, size_t len,
+			   const sw_counts *c, uint64_t offset, uint64_t inode)
 {
 	entry *e = find(s, name, len);
 	sw_counts_add(&e->pub.counts, c);

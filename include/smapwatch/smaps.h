@@ -30,8 +30,9 @@ typedef struct {
 	sw_counts counts;
 } sw_mapping;
 
-/* Called once per mapping; a non-zero return stops the parse and is
- * returned by feed/finish. The pointers live until the callback returns. */
+/* Called once per mapping; a non-zero return r stops the parse, and
+ * feed/finish return -abs(r). The pointers live until the callback
+ * returns. */
 typedef int (*sw_mapping_fn)(void *ctx, const sw_mapping *m);
 
 typedef struct sw_smaps_parser sw_smaps_parser;

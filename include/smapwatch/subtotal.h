@@ -30,11 +30,15 @@ void sw_subtotals_free(sw_subtotals *s);
 /* sw_subtotals_clear - drop every entry, keep the memory. */
 void sw_subtotals_clear(sw_subtotals *s);
 
-/* sw_subtotals_add - account one mapping of `name` (len bytes) of one
- * process. offset and inode detect a library loaded twice: each offset-0
- * mapping is one load, and a second inode under the same path is another. */
+/* sw_subtotals_add - account one mapping of `name` (len bytes). */
 void sw_subtotals_add(sw_subtotals *s, const char *name, size_t len,
-		      const sw_counts *c, uint64_t offset, uint64_t inode);
+		      const sw_counts *c);
+
+/* sw_subtotals_add_file - the same for a mapped file of one process, also
+ * detecting a file (a library) loaded twice: each offset-0 mapping is one
+ * load, and a second inode under the same path is another. */
+void sw_subtotals_add_file(sw_subtotals *s, const char *name, size_t len,
+			   const sw_counts *c, uint64_t offset, uint64_t inode);
 
 /* sw_subtotals_merge - add every entry of src into dst (a group summing its
  * processes; dup_loads add up). Use a dst only for merging. */

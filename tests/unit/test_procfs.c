@@ -1,0 +1,401 @@
+/* test_procfs.c - the small /proc readers: stat (with hostile process
+ * names), pidfiles, cgroup units, cmdline, fd counts. Files are written to
+ * a temporary tree that stands in for /proc. */
+#include "fixture.h"
+
+#include "smapwatch/error.h"
+#include "smapwatch/procfs.h"
+
+static char root[4096];
+
+static int setup(void **state)
+{
+	(void)state;
+	fx_mkdtemp(root, sizeof(root));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fx_rmtree(root);
+	return 0;
+}
+
+/* The fields after "(comm)" of the captured threads workload's stat:
+ * state S, num_threads 5 (field 20), starttime (field 22). */
+static char *stat_tail(void)
+{
+	char *s = fx_load("threads.stat", NULL);
+	char *close = strrchr(s, ')');
+	assert_non_null(close);
+	memmove(s, close + 1, strlen(close + 1) + 1);
+	return s;
+}
+
+/* Field n (1-based, as in proc(5)) after the last ')' (or in a tail that
+ * starts after it) found by splitting on spaces: a second, simpler reading
+ * of the same text. */
+static uint64_t stat_field(const char *text, int n)
+{
+	char copy[1024], *save = NULL;
+	const char *close = strrchr(text, ')');
+	snprintf(copy, sizeof(copy), "%s", close ? close + 1 : text);
+	char *tok = strtok_r(copy, " \n", &save);
+	for (int i = 3; i < n && tok; i++)
+		tok = strtok_r(NULL, " \n", &save);
+	assert_non_null(tok);
+	return strtoull(tok, NULL, 10);
+}
+
+static void test_parse_stat_captured(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *comm;
+		long threads;
+	} procs[] = {
+		{"plain", "plain", 1}, {"threads", "threads", 5},
+		{"shmem", "shmem", 1}, {"python", "python3", 1},
+	};
+	for (size_t i = 0; i < sizeof(procs) / sizeof(procs[0]); i++) {
+		char file[64];
+		size_t len;
+		snprintf(file, sizeof(file), "%s.stat", procs[i].name);
+		char *text = fx_load(file, &len);
+		snprintf(file, sizeof(file), "%s.expect", procs[i].name);
+		char *expect = fx_load(file, NULL);
+		sw_proc_stat ps;
+		memset(&ps, 0xa5, sizeof(ps));
+		assert_int_equal(sw_parse_stat(text, len, &ps), 0);
+		assert_int_equal(ps.pid, fx_expect_u64(expect, "pid"));
+		assert_string_equal(ps.comm, procs[i].comm);
+		assert_int_equal(ps.comm_len, strlen(procs[i].comm));
+		assert_int_equal(ps.state, 'S');
+		assert_int_equal(ps.threads, procs[i].threads);
+		assert_int_equal(ps.threads, stat_field(text, 20));
+		assert_int_equal(ps.start_time, stat_field(text, 22));
+		assert_true(ps.start_time > 1000);
+		free(expect);
+		free(text);
+	}
+}
+
+/* A process names itself: any byte but NUL, up to 15 of them in the
+ * kernel, parentheses, spaces and newlines included. */
+static void test_parse_stat_hostile_comm(void **state)
+{
+	(void)state;
+	static const char *const comms[] = {
+		"a) (b", ") (", "x\ny", "((()))", ") S 1 2 3 4", "", " ", ")",
+		"(", "a b c d e f g", "tab\there", "\n", "15 bytes, max.",
+		"\x01\xff\x7f", "1) R 2 3 (x",
+	};
+	char *tail = stat_tail();
+	assert_true(stat_field(tail, 22) > 1000);
+	for (size_t i = 0; i < sizeof(comms) / sizeof(comms[0]); i++) {
+		char text[1024];
+		int n = snprintf(text, sizeof(text), "4242 (%s)%s", comms[i], tail);
+		sw_proc_stat ps;
+		memset(&ps, 0, sizeof(ps));
+		if (sw_parse_stat(text, (size_t)n, &ps))
+			fail_msg("comm \"%s\" rejected", comms[i]);
+		assert_int_equal(ps.pid, 4242);
+		assert_string_equal(ps.comm, comms[i]);
+		assert_int_equal(ps.comm_len, strlen(comms[i]));
+		assert_int_equal(ps.state, 'S');
+		assert_int_equal(ps.threads, 5);
+		assert_int_equal(ps.start_time, stat_field(tail, 22));
+	}
+	free(tail);
+}
+
+static void test_parse_stat_long_comm_truncated(void **state)
+{
+	(void)state;
+	char comm[101], text[1024];
+	char *tail = stat_tail();
+	memset(comm, 'c', 100);
+	comm[100] = '\0';
+	comm[70] = ')';
+	int n = snprintf(text, sizeof(text), "7 (%s)%s", comm, tail);
+	sw_proc_stat ps;
+	assert_int_equal(sw_parse_stat(text, (size_t)n, &ps), 0);
+	assert_int_equal(ps.comm_len, SW_COMM_MAX - 1);
+	assert_memory_equal(ps.comm, comm, SW_COMM_MAX - 1);
+	assert_int_equal(ps.comm[SW_COMM_MAX - 1], '\0');
+	assert_int_equal(ps.start_time, stat_field(tail, 22));
+	free(tail);
+}
+
+/* Fields that can be negative (priority, nice of a real-time task) and a
+ * zombie's state; the text is not NUL-terminated at len. */
+static void test_parse_stat_fields(void **state)
+{
+	(void)state;
+	const char *text =
+		"31337 (rt task) Z 1 31337 31337 0 -1 4194560 10 0 0 0 3 4 0 0 "
+		"-51 -20 17 0 98765432109 0 0 18446744073709551615 0 0 0 0 0 0 "
+		"0 0 0 0 0 0 17 1 50 1 0 0 0 0 0 0 0 0 0 0 0\n";
+	char buf[512];
+	size_t len = strlen(text);
+	memcpy(buf, text, len);
+	memset(buf + len, '9', sizeof(buf) - len); /* no terminator */
+	sw_proc_stat ps;
+	assert_int_equal(sw_parse_stat(buf, len, &ps), 0);
+	assert_int_equal(ps.pid, 31337);
+	assert_string_equal(ps.comm, "rt task");
+	assert_int_equal(ps.state, 'Z');
+	assert_int_equal(ps.threads, 17);
+	assert_int_equal(ps.start_time, 98765432109ull);
+}
+
+static void test_parse_stat_rejects(void **state)
+{
+	(void)state;
+	char *tail = stat_tail();
+	char text[1024];
+	static const char *const heads[] = {
+		"4242 comm", "4242 (comm", "4242 comm)", "(comm)", "abc (comm)",
+		"42a (comm)", "4242 )comm(",
+	};
+	for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+		int n = snprintf(text, sizeof(text), "%s%s", heads[i], tail);
+		sw_proc_stat ps;
+		if (sw_parse_stat(text, (size_t)n, &ps) != -SW_ESYNTAX)
+			fail_msg("accepted \"%s...\"", heads[i]);
+	}
+	static const char *const whole[] = {
+		"", "1 (x)", "1 (x) S", "1 (x) S 1 2 3",
+		"1 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 x 0 55",   /* threads */
+		"1 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5x5",  /* start */
+		"1 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0",      /* no start */
+	};
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++) {
+		sw_proc_stat ps;
+		if (sw_parse_stat(whole[i], strlen(whole[i]), &ps) != -SW_ESYNTAX)
+			fail_msg("accepted \"%s\"", whole[i]);
+	}
+	/* the shortest whole line is accepted */
+	sw_proc_stat ps;
+	const char *ok = "1 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 3 0 55";
+	assert_int_equal(sw_parse_stat(ok, strlen(ok), &ps), 0);
+	assert_int_equal(ps.threads, 3);
+	assert_int_equal(ps.start_time, 55);
+	free(tail);
+}
+
+static void test_read_stat_from_tree(void **state)
+{
+	(void)state;
+	char *text = fx_load("python.stat", NULL);
+	char *expect = fx_load("python.expect", NULL);
+	fx_mkdirs(root, "812");
+	fx_write_str(root, "812/stat", text);
+	fx_mkdirs(root, "813");
+	fx_write_str(root, "813/stat", "");
+	sw_proc_stat ps;
+	assert_int_equal(sw_proc_read_stat(root, 812, &ps), 0);
+	assert_int_equal(ps.pid, fx_expect_u64(expect, "pid"));
+	assert_string_equal(ps.comm, "python3");
+	assert_int_equal(ps.start_time, stat_field(text, 22));
+	assert_int_equal(sw_proc_read_stat(root, 813, &ps), -ESRCH);
+	assert_int_equal(sw_proc_read_stat(root, 814, &ps), -ENOENT);
+	free(expect);
+	free(text);
+}
+
+static void test_proc_path(void **state)
+{
+	(void)state;
+	char out[64];
+	assert_int_equal(sw_proc_path(out, sizeof(out), "/proc", 42, "smaps"), 0);
+	assert_string_equal(out, "/proc/42/smaps");
+	assert_int_equal(sw_proc_path(out, sizeof(out), "/host/proc", 0, "stat"), 0);
+	assert_string_equal(out, "/host/proc/stat");
+	assert_int_equal(sw_proc_path(out, 14, "/proc", 42, "smaps"),
+			 -ENAMETOOLONG);
+	assert_int_equal(sw_proc_path(out, 15, "/proc", 42, "smaps"), 0);
+}
+
+static void test_read_small(void **state)
+{
+	(void)state;
+	char path[4096], buf[16];
+	fx_write_str(root, "small", "0123456789abcdefghij");
+	fx_join(path, sizeof(path), root, "small");
+	memset(buf, 'Z', sizeof(buf));
+	assert_int_equal(sw_read_small(path, buf, sizeof(buf)), 15);
+	assert_string_equal(buf, "0123456789abcde");
+	assert_int_equal(sw_read_small(path, buf, 1), 0);
+	assert_string_equal(buf, "");
+	fx_join(path, sizeof(path), root, "absent");
+	assert_int_equal(sw_read_small(path, buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(sw_read_small(root, buf, sizeof(buf)), -EISDIR);
+}
+
+static void test_cmdline(void **state)
+{
+	(void)state;
+	char buf[64];
+	fx_mkdirs(root, "20");
+	fx_write(root, "20/cmdline", "python3\0-c\0print(1)\0", 20);
+	assert_int_equal(sw_proc_read_cmdline(root, 20, buf, sizeof(buf)), 19);
+	assert_string_equal(buf, "python3 -c print(1)");
+	/* truncated to size - 1 */
+	assert_int_equal(sw_proc_read_cmdline(root, 20, buf, 10), 9);
+	assert_string_equal(buf, "python3 -");
+	/* inner empty arguments stay, trailing NULs go */
+	fx_write(root, "20/cmdline", "a\0\0b\0\0\0", 7);
+	assert_int_equal(sw_proc_read_cmdline(root, 20, buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "a  b");
+	/* a kernel thread's is empty; setproctitle() style has no NUL */
+	fx_write(root, "20/cmdline", "", 0);
+	memset(buf, 'Z', sizeof(buf));
+	assert_int_equal(sw_proc_read_cmdline(root, 20, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	fx_write_str(root, "20/cmdline", "nginx: worker process");
+	assert_int_equal(sw_proc_read_cmdline(root, 20, buf, sizeof(buf)), 21);
+	assert_string_equal(buf, "nginx: worker process");
+	assert_int_equal(sw_proc_read_cmdline(root, 21, buf, sizeof(buf)), -ENOENT);
+
+	/* the captured python3 command line, newlines in its -c argument */
+	size_t len;
+	char *raw = fx_load("python.cmdline", &len);
+	char big[512];
+	fx_write(root, "20/cmdline", raw, len);
+	assert_int_equal(sw_proc_read_cmdline(root, 20, big, sizeof(big)),
+			 (ssize_t)len - 1);
+	assert_int_equal(strncmp(big, "/usr/bin/python3 -c import sys, ctypes", 38), 0);
+	assert_non_null(strchr(big, '\n'));
+	assert_null(memchr(big, '\0', len - 1));
+	free(raw);
+}
+
+static void test_in_unit(void **state)
+{
+	(void)state;
+	fx_mkdirs(root, "30");
+	fx_write_str(root, "30/cgroup", "0::/system.slice/redis-server.service\n");
+	assert_int_equal(sw_proc_in_unit(root, 30, "redis-server.service"), 1);
+	assert_int_equal(sw_proc_in_unit(root, 30, "system.slice"), 1);
+	assert_int_equal(sw_proc_in_unit(root, 30, "redis-server"), 0);
+	assert_int_equal(sw_proc_in_unit(root, 30, "redis-server.servic"), 0);
+	assert_int_equal(sw_proc_in_unit(root, 30, "edis-server.service"), 0);
+	assert_int_equal(sw_proc_in_unit(root, 30, "service"), 0);
+	assert_int_equal(sw_proc_in_unit(root, 30, "0"), 0);
+
+	/* cgroup v1: several hierarchies; the controller field is not a path */
+	fx_write_str(root, "30/cgroup",
+		     "12:pids:/user.slice/user-0.slice\n"
+		     "11:cron.service:/\n"
+		     "4:memory:/system.slice/cron.service\n"
+		     "1:name=systemd:/system.slice/docker-ab12.scope/sub");
+	assert_int_equal(sw_proc_in_unit(root, 30, "cron.service"), 1);
+	assert_int_equal(sw_proc_in_unit(root, 30, "docker-ab12.scope"), 1);
+	assert_int_equal(sw_proc_in_unit(root, 30, "sub"), 1);
+	assert_int_equal(sw_proc_in_unit(root, 30, "user-0.slice"), 1);
+	assert_int_equal(sw_proc_in_unit(root, 30, "pids"), 0);
+	assert_int_equal(sw_proc_in_unit(root, 30, "name=systemd"), 0);
+	fx_write_str(root, "30/cgroup", "11:cron.service:/\n");
+	assert_int_equal(sw_proc_in_unit(root, 30, "cron.service"), 0);
+	fx_write_str(root, "30/cgroup", "0::/\n");
+	assert_int_equal(sw_proc_in_unit(root, 30, "system.slice"), 0);
+	fx_write_str(root, "30/cgroup", "");
+	assert_int_equal(sw_proc_in_unit(root, 30, "x.service"), 0);
+	assert_int_equal(sw_proc_in_unit(root, 31, "x.service"), -ENOENT);
+}
+
+static void test_count_fds(void **state)
+{
+	(void)state;
+	long fds = -1, sockets = -1;
+	fx_mkdirs(root, "40/fd");
+	fx_symlink(root, "40/fd/0", "/dev/null");
+	fx_symlink(root, "40/fd/1", "socket:[123456]");
+	fx_symlink(root, "40/fd/2", "pipe:[55]");
+	fx_symlink(root, "40/fd/3", "socket:[99]");
+	fx_symlink(root, "40/fd/4", "socket:");
+	fx_symlink(root, "40/fd/5", "/tmp/socket:[1] (deleted)");
+	assert_int_equal(sw_proc_count_fds(root, 40, &fds, &sockets), 0);
+	assert_int_equal(fds, 6);
+	assert_int_equal(sockets, 2);
+	fds = -1;
+	assert_int_equal(sw_proc_count_fds(root, 40, &fds, NULL), 0);
+	assert_int_equal(fds, 6);
+	fx_mkdirs(root, "41/fd");
+	assert_int_equal(sw_proc_count_fds(root, 41, &fds, &sockets), 0);
+	assert_int_equal(fds, 0);
+	assert_int_equal(sockets, 0);
+	assert_int_equal(sw_proc_count_fds(root, 42, &fds, &sockets), -ENOENT);
+}
+
+static int pidfile(const char *content, size_t len, pid_t *pid)
+{
+	char path[4096];
+	fx_write(root, "pidfile", content, len);
+	return sw_read_pidfile(fx_join(path, sizeof(path), root, "pidfile"), pid);
+}
+
+static void test_pidfile(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		pid_t pid;
+	} good[] = {
+		{"1234\n", 1234}, {"1234", 1234}, {" 1234 \n", 1234},
+		{"\t1234\n", 1234}, {"1234\r\n", 1234}, {"1234\t\n", 1234},
+		{"1\n", 1}, {"4194304\n", 4194304}, {"1234\n\n", 1234},
+		{"00042\n", 42},
+	};
+	static const char *const bad[] = {
+		"", "\n", "0\n", "-5\n", "+5\n", "abc\n", "12a\n", "4194305\n",
+		"1234\n5678\n", "12 34\n", "99999999999999999999999\n",
+		"0x10\n", "1234 abc\n", "12.5\n",
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		pid_t pid = -1;
+		int r = pidfile(good[i].text, strlen(good[i].text), &pid);
+		if (r != 0 || pid != good[i].pid)
+			fail_msg("\"%s\": %d, pid %d", good[i].text, r, (int)pid);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		pid_t pid = 77;
+		int r = pidfile(bad[i], strlen(bad[i]), &pid);
+		if (r != -EINVAL || pid != 77)
+			fail_msg("\"%s\": %d, pid %d", bad[i], r, (int)pid);
+	}
+	pid_t pid = 77;
+	assert_int_equal(pidfile("1234\0junk\n", 10, &pid), -EINVAL);
+	/* a long tail of blanks past the 63 bytes read is fine */
+	char padded[200];
+	memset(padded, ' ', sizeof(padded));
+	memcpy(padded, "31337", 5);
+	padded[199] = '\n';
+	assert_int_equal(pidfile(padded, sizeof(padded), &pid), 0);
+	assert_int_equal(pid, 31337);
+	char path[4096];
+	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), root,
+						 "no-such-pidfile"), &pid),
+			 -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_stat_captured),
+		cmocka_unit_test(test_parse_stat_hostile_comm),
+		cmocka_unit_test(test_parse_stat_long_comm_truncated),
+		cmocka_unit_test(test_parse_stat_fields),
+		cmocka_unit_test(test_parse_stat_rejects),
+		cmocka_unit_test(test_read_stat_from_tree),
+		cmocka_unit_test(test_proc_path),
+		cmocka_unit_test(test_read_small),
+		cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_in_unit),
+		cmocka_unit_test(test_count_fds),
+		cmocka_unit_test(test_pidfile),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
