@@ -42,6 +42,15 @@ ssize_t sw_read_small(const char *path, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
+/* root/pid/file, read whole into buf (NUL-terminated): length or < 0. */
+static ssize_t read_proc_file(const char *root, pid_t pid, const char *file,
+			      char *buf, size_t size)
+{
+	char path[SW_PATH_MAX];
+	int r = sw_proc_path(path, sizeof(path), root, pid, file);
+	return r ? r : sw_read_small(path, buf, size);
+}
+
 /* Parses the decimal at *s, advancing it; -1 when there is none. */
 static int next_u64(const char **s, const char *e, uint64_t *out)
 {
@@ -115,11 +124,8 @@ int sw_parse_stat(const char *text, size_t len, sw_proc_stat *out)
 
 int sw_proc_read_stat(const char *root, pid_t pid, sw_proc_stat *out)
 {
-	char path[SW_PATH_MAX], buf[1024];
-	int r = sw_proc_path(path, sizeof(path), root, pid, "stat");
-	if (r)
-		return r;
-	ssize_t n = sw_read_small(path, buf, sizeof(buf));
+	char buf[1024];
+	ssize_t n = read_proc_file(root, pid, "stat", buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
 	if (n == 0)
@@ -130,11 +136,7 @@ int sw_proc_read_stat(const char *root, pid_t pid, sw_proc_stat *out)
 ssize_t sw_proc_read_cmdline(const char *root, pid_t pid, char *buf,
 			     size_t size)
 {
-	char path[SW_PATH_MAX];
-	int r = sw_proc_path(path, sizeof(path), root, pid, "cmdline");
-	if (r)
-		return r;
-	ssize_t n = sw_read_small(path, buf, size);
+	ssize_t n = read_proc_file(root, pid, "cmdline", buf, size);
 	if (n <= 0)
 		return n;
 	while (n > 0 && buf[n - 1] == '\0')
@@ -164,11 +166,8 @@ static int path_has_component(const char *p, const char *e, const char *unit)
 
 int sw_proc_in_unit(const char *root, pid_t pid, const char *unit)
 {
-	char path[SW_PATH_MAX], buf[8192];
-	int r = sw_proc_path(path, sizeof(path), root, pid, "cgroup");
-	if (r)
-		return r;
-	ssize_t n = sw_read_small(path, buf, sizeof(buf));
+	char buf[8192];
+	ssize_t n = read_proc_file(root, pid, "cgroup", buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
 	for (char *line = buf, *nl; *line; line = nl + 1) {
