@@ -31,6 +31,8 @@ typedef struct {
 	char *name;
 	sw_group_stats st;
 	sw_subtotals *libs, *named;
+	pid_t *pids;             /* members this cycle; capacity only grows */
+	size_t pids_cap;
 } group;
 
 typedef struct {
@@ -86,6 +88,7 @@ void sw_groupset_free(sw_groupset *gs)
 	}
 	for (size_t i = 0; i < gs->ngroups; i++) {
 		free(gs->groups[i].name);
+		free(gs->groups[i].pids);
 		sw_subtotals_free(gs->groups[i].libs);
 		sw_subtotals_free(gs->groups[i].named);
 	}
@@ -177,7 +180,7 @@ int sw_groupset_add(sw_groupset *gs, const char *name, sw_selector_kind k,
 		snprintf(err, errlen, "groups cannot change after collection");
 		return -EBUSY;
 	}
-	if (!*name || !*arg || (unsigned)k > SW_SEL_PID) {
+	if (!*name || !*arg || (unsigned)k >= SW_SEL_KIND_COUNT) {
 		snprintf(err, errlen, "empty group name or selector");
 		return -EINVAL;
 	}
@@ -278,18 +281,29 @@ static int sel_matches(sw_groupset *gs, const selector *s,
 	case SW_SEL_COMM:
 		return ps->comm_len == s->arg_len &&
 		       memcmp(ps->comm, s->arg, s->arg_len) == 0;
+	case SW_SEL_COMM_PREFIX:
+		return ps->comm_len >= s->arg_len &&
+		       memcmp(ps->comm, s->arg, s->arg_len) == 0;
+	case SW_SEL_COMM_SUFFIX:
+		return ps->comm_len >= s->arg_len &&
+		       memcmp(ps->comm + ps->comm_len - s->arg_len, s->arg,
+			      s->arg_len) == 0;
 	case SW_SEL_PID:
 	case SW_SEL_PIDFILE:
 		return s->pid == ps->pid;
 	case SW_SEL_CMDLINE:
+	case SW_SEL_CMDLINE_SUBSTR:
 		if (*cached == UNKNOWN) {
 			ssize_t n = sw_proc_read_cmdline(gs->root, ps->pid,
 							 gs->cmdline,
 							 sizeof(gs->cmdline));
 			if (n < 0)
 				return 0;  /* gone: nothing to cache */
-			*cached = regexec(&s->re, gs->cmdline, 0, NULL, 0) == 0
-					  ? YES : NO;
+			int hit = s->kind == SW_SEL_CMDLINE
+					  ? regexec(&s->re, gs->cmdline, 0, NULL, 0) == 0
+					  : memmem(gs->cmdline, (size_t)n, s->arg,
+						   s->arg_len) != NULL;
+			*cached = hit ? YES : NO;
 		}
 		return *cached == YES;
 	case SW_SEL_UNIT:
@@ -300,6 +314,8 @@ static int sel_matches(sw_groupset *gs, const selector *s,
 			*cached = r ? YES : NO;
 		}
 		return *cached == YES;
+	case SW_SEL_KIND_COUNT:
+		break;
 	}
 	return 0;
 }
@@ -323,6 +339,21 @@ static size_t match_groups(sw_groupset *gs, const sw_proc_stat *ps)
 	return n;
 }
 
+static int add_member(group *gr, pid_t pid)
+{
+	if (gr->st.npids == gr->pids_cap) {
+		size_t cap = gr->pids_cap ? 2 * gr->pids_cap : 16;
+		pid_t *p = realloc(gr->pids, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		gr->pids = p;
+		gr->pids_cap = cap;
+	}
+	gr->pids[gr->st.npids++] = pid;
+	gr->st.pids = gr->pids;
+	return 0;
+}
+
 static void account(sw_groupset *gs, const sw_proc_stat *ps,
 		    const sw_memsum *mem)
 {
@@ -333,6 +364,8 @@ static void account(sw_groupset *gs, const sw_proc_stat *ps,
 		if (!gs->matched[g])
 			continue;
 		group *gr = &gs->groups[g];
+		if (add_member(gr, ps->pid))
+			continue;  /* out of memory: leave the process out whole */
 		gr->st.processes++;
 		gr->st.threads += ps->threads;
 		gr->st.fds += fds;

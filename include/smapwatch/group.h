@@ -19,7 +19,11 @@ typedef enum {
 	SW_SEL_CMDLINE, /* POSIX extended regex on the command line */
 	SW_SEL_PIDFILE, /* the pid written in a file */
 	SW_SEL_UNIT,    /* a systemd unit, from /proc/PID/cgroup */
-	SW_SEL_PID      /* one pid, given as decimal text */
+	SW_SEL_PID,     /* one pid, given as decimal text */
+	SW_SEL_COMM_PREFIX,     /* process name starts with the text */
+	SW_SEL_COMM_SUFFIX,     /* process name ends with the text */
+	SW_SEL_CMDLINE_SUBSTR,  /* command line contains the text */
+	SW_SEL_KIND_COUNT
 } sw_selector_kind;
 
 typedef struct {
@@ -37,6 +41,8 @@ typedef struct {
 	sw_memsum mem;
 	const sw_subtotals *libs;  /* NULL when max_names is 0 */
 	const sw_subtotals *named;
+	const pid_t *pids;       /* the processes counted, in /proc order */
+	size_t npids;
 } sw_group_stats;
 
 /* Told about each process that could not be collected (but not about

@@ -160,6 +160,14 @@ static void assert_group_is_sum(const sw_group_stats *g, const proc_spec *const 
 		sockets += members[i]->sockets;
 	}
 	assert_int_equal(g->processes, (long)n);
+	assert_int_equal(g->npids, n);
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < g->npids && g->pids[j] != members[i]->pid)
+			j++;
+		if (j == g->npids)
+			fail_msg("pid %d missing from the group's pids", members[i]->pid);
+	}
 	assert_int_equal(g->threads, threads);
 	assert_int_equal(g->fds, fds);
 	assert_int_equal(g->sockets, sockets);
@@ -319,8 +327,21 @@ static void test_each_selector(void **state)
 	add_ok(gs, "by-pidfile", SW_SEL_PIDFILE, pidfile);
 	add_ok(gs, "by-unit", SW_SEL_UNIT, "app.service");
 	add_ok(gs, "by-pid", SW_SEL_PID, "101");
+	/* apps_groups.conf's name*, *name and *name* patterns */
+	add_ok(gs, "by-prefix", SW_SEL_COMM_PREFIX, "thr");
+	add_ok(gs, "by-prefix", SW_SEL_COMM_PREFIX, "plain");    /* whole name */
+	add_ok(gs, "by-suffix", SW_SEL_COMM_SUFFIX, ") (b");
+	add_ok(gs, "by-suffix", SW_SEL_COMM_SUFFIX, "xplain");  /* longer */
+	add_ok(gs, "by-substr", SW_SEL_CMDLINE_SUBSTR, "queue=b");
+	add_ok(gs, "by-substr", SW_SEL_CMDLINE_SUBSTR, "threads -v");
+	add_ok(gs, "by-substr", SW_SEL_CMDLINE_SUBSTR, "queue=c");
 	/* python3 (103) is in no group here */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 4);
+	const proc_spec *thr_pl[] = {&p_threads, &p_plain},
+			*odd_thr[] = {&p_odd, &p_threads}, *odd_only[] = {&p_odd};
+	assert_group_is_sum(group(gs, "by-prefix"), thr_pl, 2);
+	assert_group_is_sum(group(gs, "by-suffix"), odd_only, 1);
+	assert_group_is_sum(group(gs, "by-substr"), odd_thr, 2);
 	const proc_spec *odd[] = {&p_odd}, *thr[] = {&p_threads},
 			*shm[] = {&p_shmem}, *pl[] = {&p_plain};
 	assert_group_is_sum(group(gs, "by-comm"), odd, 1);
