@@ -9,7 +9,8 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
-SW_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(CFLAGS)
+# -fPIC: the core is linked into smaps.so as well as into executables.
+SW_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -Iinclude $(CFLAGS)
 
 CORE_SRC  := $(wildcard common/*.c)
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
@@ -22,8 +23,14 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIVE_BIN  := $(BUILD)/tests/live_rollup
 WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(wildcard tests/workloads/*.c))
 
+# Each plugin's .mk adds its outputs to PLUGINS, its tests to CHECK_EXTRA
+# and its install steps to INSTALL_EXTRA.
+PLUGINS       :=
+CHECK_EXTRA   :=
+INSTALL_EXTRA :=
+
 .PHONY: all check unit live fuzz asan valgrind bench install clean
-all: $(BUILD)/smapwatch
+all: $(BUILD)/smapwatch plugins
 
 $(BUILD)/obj/%.o: %.c $(wildcard include/smapwatch/*.h common/*.h)
 	@mkdir -p $(dir $@)
@@ -54,10 +61,15 @@ $(BUILD)/workloads/%: tests/workloads/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -pthread -o $@ $< $(LDFLAGS)
 
+include plugins/collectd/collectd.mk
+include plugins/netdata/netdata.mk
 include tests/check.mk
 include bench/bench.mk
 
-install: $(BUILD)/smapwatch
+.PHONY: plugins
+plugins: $(PLUGINS)
+
+install: $(BUILD)/smapwatch $(INSTALL_EXTRA)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BUILD)/smapwatch $(DESTDIR)$(BINDIR)/smapwatch
 	install -m 0644 cli/smapwatch.1 $(DESTDIR)$(MANDIR)/man1/smapwatch.1

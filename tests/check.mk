@@ -10,7 +10,7 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect,possible
 
 .PHONY: check unit live cli-test asan valgrind fuzz
-check: unit live cli-test asan valgrind fuzz
+check: unit live cli-test $(CHECK_EXTRA) asan valgrind fuzz
 	@echo "make check: all passed"
 
 unit: $(UNIT_BIN)

@@ -1,0 +1,1 @@
+# plugins/collectd/collectd.mk - build/smaps.so (see issue 3)

@@ -1,0 +1,1 @@
+# plugins/netdata/netdata.mk - build/smaps.plugin (see issue 4)
