@@ -22,7 +22,7 @@ typedef struct {
 } cli_proc_row;
 
 /* out_escape - writes n raw bytes (a comm, a path) so that no byte can
- * break the line: printable ASCII as is, anything else as \xNN. JSON mode
+ * break the line: sw_escape()'s printable ASCII, \\ and \xNN. JSON mode
  * writes a JSON string body instead. */
 void out_escape(FILE *f, const char *s, size_t n, int json);
 

@@ -1,21 +1,28 @@
 /* text.c - pmap -x style tables, by category. Figures in KiB. */
 #include <inttypes.h>
 #include "output.h"
+#include "smapwatch/escape.h"
 
 #define KB(x) ((x) >> 10)
 
 void out_escape(FILE *f, const char *s, size_t n, int json)
 {
+	char buf[4 * 256 + 1];
+	if (!json) {
+		for (size_t i = 0; i < n; i += 256) {
+			sw_escape(buf, sizeof(buf), s + i, n - i < 256 ? n - i : 256);
+			fputs(buf, f);
+		}
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (json && (c == '"' || c == '\\'))
+		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c >= 0x20 && c < 0x7f)
 			fputc(c, f);
-		else if (json)
-			fprintf(f, "\\u%04x", c);
 		else
-			fprintf(f, "\\x%02x", c);
+			fprintf(f, "\\u%04x", c);
 	}
 }
 

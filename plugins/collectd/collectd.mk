@@ -1,1 +1,32 @@
-# plugins/collectd/collectd.mk - build/smaps.so (see issue 3)
+# plugins/collectd/collectd.mk - build/smaps.so, the collectd plugin.
+# Built against Debian's collectd-dev headers (-isystem: their warnings are
+# not ours), the core linked in statically, only module_register exported.
+
+COLLECTD_INC    ?= /usr/include/collectd
+COLLECTD_PLUGIN_DIR ?= $(PREFIX)/lib/collectd
+CD_SRC := $(wildcard plugins/collectd/*.c)
+CD_OBJ := $(CD_SRC:%.c=$(BUILD)/obj/%.o)
+CD_CFLAGS := -DHAVE_CONFIG_H -isystem $(COLLECTD_INC) -isystem $(COLLECTD_INC)/core \
+	-fvisibility=hidden
+
+$(BUILD)/obj/plugins/collectd/%.o: plugins/collectd/%.c $(wildcard plugins/collectd/*.h include/smapwatch/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) $(CD_CFLAGS) -c -o $@ $<
+
+$(BUILD)/smaps.so: $(CD_OBJ) $(LIB)
+	$(CC) $(SW_CFLAGS) -shared -Wl,--exclude-libs,ALL -o $@ $(CD_OBJ) $(LIB) $(LDFLAGS)
+
+PLUGINS += $(BUILD)/smaps.so
+INSTALL_EXTRA += install-collectd
+
+.PHONY: install-collectd
+install-collectd: $(BUILD)/smaps.so
+	install -d $(DESTDIR)$(COLLECTD_PLUGIN_DIR) $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(BUILD)/smaps.so $(DESTDIR)$(COLLECTD_PLUGIN_DIR)/smaps.so
+	install -m 0644 plugins/collectd/collectd-smaps.5 $(DESTDIR)$(MANDIR)/man5/collectd-smaps.5
+
+# ident.c is pure C with no collectd dependency: unit-tested like the core.
+$(BUILD)/tests/test_cd_ident: tests/unit/test_cd_ident.c plugins/collectd/ident.c plugins/collectd/ident.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/collectd -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
+		-o $@ $< plugins/collectd/ident.c -lcmocka $(LDFLAGS)

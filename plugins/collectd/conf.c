@@ -1,0 +1,183 @@
+#include "collectd/core/daemon/collectd.h"
+#include "collectd/core/daemon/plugin.h"
+
+#include <regex.h>
+
+#include "conf.h"
+
+#define MAX_SUBTOTALS_LIMIT 64
+
+void cd_conf_defaults(cd_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->count_sockets = 1;
+	c->max_subtotals = 10;
+}
+
+static int string_args(cd_conf *c, const oconfig_item_t *ci, int n)
+{
+	int ok = ci->values_num == n;
+	for (int i = 0; ok && i < n; i++)
+		ok = ci->values[i].type == OCONFIG_TYPE_STRING &&
+		     ci->values[i].value.string[0] != '\0';
+	if (!ok) {
+		ERROR("smaps plugin: %s expects %s non-empty string argument%s.",
+		      ci->key, n == 1 ? "one" : "two", n == 1 ? "" : "s");
+		c->failed = 1;
+	}
+	return ok;
+}
+
+static int get_bool(cd_conf *c, const oconfig_item_t *ci, int *out)
+{
+	if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_BOOLEAN) {
+		ERROR("smaps plugin: %s expects a boolean (true or false).", ci->key);
+		c->failed = 1;
+		return 0;
+	}
+	*out = ci->values[0].value.boolean ? 1 : 0;
+	return 1;
+}
+
+/* Compiled here only to report a bad one in config order, by option. */
+static void check_regex(cd_conf *c, const cd_selector *s)
+{
+	regex_t re;
+	char msg[128];
+	int r = regcomp(&re, s->arg, REG_EXTENDED | REG_NOSUB);
+	if (r == 0) {
+		regfree(&re);
+		return;
+	}
+	regerror(r, &re, msg, sizeof(msg));
+	ERROR("smaps plugin: ProcessMatch \"%s\": bad regular expression "
+	      "\"%s\": %s.", s->group, s->arg, msg);
+	c->failed = 1;
+}
+
+static void add_selector(cd_conf *c, const oconfig_item_t *ci,
+			 sw_selector_kind kind)
+{
+	int single = kind == SW_SEL_COMM;
+	if (!string_args(c, ci, single ? 1 : 2))
+		return;
+	cd_selector *v = realloc(c->sels, (c->nsels + 1) * sizeof(*v));
+	if (!v) {
+		ERROR("smaps plugin: out of memory reading %s.", ci->key);
+		c->failed = 1;
+		return;
+	}
+	c->sels = v;
+	cd_selector *s = &c->sels[c->nsels++];
+	s->kind = kind;
+	s->option = kind == SW_SEL_COMM ? "Process" :
+		    kind == SW_SEL_CMDLINE ? "ProcessMatch" :
+		    kind == SW_SEL_PIDFILE ? "PidFile" : "Unit";
+	s->group = strdup(ci->values[0].value.string);
+	s->arg = strdup(ci->values[single ? 0 : 1].value.string);
+	if (!s->group || !s->arg)
+		c->failed = 1;
+	else if (kind == SW_SEL_CMDLINE)
+		check_regex(c, s);
+}
+
+static void read_number(cd_conf *c, const oconfig_item_t *ci)
+{
+	double v = ci->values_num == 1 && ci->values[0].type == OCONFIG_TYPE_NUMBER
+			   ? ci->values[0].value.number : -1;
+	if (v < 1 || v > MAX_SUBTOTALS_LIMIT || v != (double)(size_t)v) {
+		ERROR("smaps plugin: %s expects a whole number from 1 to %d.",
+		      ci->key, MAX_SUBTOTALS_LIMIT);
+		c->failed = 1;
+		return;
+	}
+	c->max_subtotals = (size_t)v;
+}
+
+static void read_proc_root(cd_conf *c, const oconfig_item_t *ci)
+{
+	if (!string_args(c, ci, 1))
+		return;
+	free(c->proc_root);
+	c->proc_root = strdup(ci->values[0].value.string);
+	if (!c->proc_root)
+		c->failed = 1;
+}
+
+static void read_option(cd_conf *c, const oconfig_item_t *ci)
+{
+	const char *k = ci->key;
+	if (strcasecmp(k, "Process") == 0)
+		add_selector(c, ci, SW_SEL_COMM);
+	else if (strcasecmp(k, "ProcessMatch") == 0)
+		add_selector(c, ci, SW_SEL_CMDLINE);
+	else if (strcasecmp(k, "PidFile") == 0)
+		add_selector(c, ci, SW_SEL_PIDFILE);
+	else if (strcasecmp(k, "Unit") == 0)
+		add_selector(c, ci, SW_SEL_UNIT);
+	else if (strcasecmp(k, "CollectLibraries") == 0)
+		get_bool(c, ci, &c->collect_libraries);
+	else if (strcasecmp(k, "CollectNamedRegions") == 0)
+		get_bool(c, ci, &c->collect_named);
+	else if (strcasecmp(k, "CountSockets") == 0)
+		get_bool(c, ci, &c->count_sockets);
+	else if (strcasecmp(k, "MaxSubtotals") == 0)
+		read_number(c, ci);
+	else if (strcasecmp(k, "ProcRoot") == 0)
+		read_proc_root(c, ci);
+	else {
+		ERROR("smaps plugin: unknown option \"%s\".", k);
+		c->failed = 1;
+	}
+}
+
+int cd_conf_read(cd_conf *c, const void *item)
+{
+	const oconfig_item_t *ci = item;
+	for (int i = 0; i < ci->children_num; i++) {
+		const oconfig_item_t *child = &ci->children[i];
+		if (child->children_num > 0) {
+			ERROR("smaps plugin: \"%s\" does not take a block.", child->key);
+			c->failed = 1;
+			continue;
+		}
+		read_option(c, child);
+	}
+	return 0;
+}
+
+sw_groupset *cd_conf_groupset(const cd_conf *c)
+{
+	int subtotals = c->collect_libraries || c->collect_named;
+	sw_groupset_opts o = {
+		.proc_root = c->proc_root,
+		.max_names = subtotals ? 1024 : 0,
+		.count_sockets = c->count_sockets,
+	};
+	char err[256];
+	sw_groupset *gs = sw_groupset_new(&o);
+	if (!gs) {
+		ERROR("smaps plugin: out of memory.");
+		return NULL;
+	}
+	for (size_t i = 0; i < c->nsels; i++) {
+		const cd_selector *s = &c->sels[i];
+		if (sw_groupset_add(gs, s->group, s->kind, s->arg, err, sizeof(err))) {
+			ERROR("smaps plugin: %s \"%s\": %s.", s->option, s->group, err);
+			sw_groupset_free(gs);
+			return NULL;
+		}
+	}
+	return gs;
+}
+
+void cd_conf_free(cd_conf *c)
+{
+	for (size_t i = 0; i < c->nsels; i++) {
+		free(c->sels[i].group);
+		free(c->sels[i].arg);
+	}
+	free(c->sels);
+	free(c->proc_root);
+	cd_conf_defaults(c);
+}

@@ -1,0 +1,43 @@
+/* conf.h - the <Plugin smaps> block, read the way collectd's processes
+ * plugin reads its own: keys case-insensitive, Process/ProcessMatch/PidFile
+ * /Unit each adding a selector to a named group. */
+#ifndef SMAPS_CD_CONF_H
+#define SMAPS_CD_CONF_H
+
+#include <stddef.h>
+#include "smapwatch/group.h"
+
+typedef struct {
+	char *group;
+	sw_selector_kind kind;
+	char *arg;
+	const char *option;      /* the config key, for error messages */
+} cd_selector;
+
+typedef struct {
+	int collect_libraries;
+	int collect_named;
+	int count_sockets;
+	size_t max_subtotals;
+	char *proc_root;
+	cd_selector *sels;
+	size_t nsels;
+	int failed;              /* an error was logged: refuse to init */
+} cd_conf;
+
+/* cd_conf_defaults - the documented defaults. */
+void cd_conf_defaults(cd_conf *c);
+
+/* cd_conf_read - adds one <Plugin smaps> block to c. Each problem is
+ * logged as one ERROR line naming the option and sets c->failed. Always
+ * returns 0: a non-zero return would make collectd give up reading its
+ * whole configuration, where only this plugin should step aside. */
+int cd_conf_read(cd_conf *c, const void *oconfig_item);
+
+/* cd_conf_groupset - a groupset with every selector of c, or NULL after
+ * logging why (a bad regular expression, out of memory). */
+sw_groupset *cd_conf_groupset(const cd_conf *c);
+
+void cd_conf_free(cd_conf *c);
+
+#endif

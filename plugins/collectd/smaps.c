@@ -1,0 +1,142 @@
+/* smaps.c - the collectd plugin: LoadPlugin smaps.
+ *
+ * Config is read into cd_conf; init builds the groupset (or refuses, after
+ * a config error, so collectd unloads this plugin and runs the rest); each
+ * read makes one pass over /proc and dispatches every group's values.
+ * collectd never runs one plugin's read callback twice at once, so the
+ * state below needs no lock. Only module_register is exported. */
+#include "collectd/core/daemon/collectd.h"
+#include "collectd/core/daemon/plugin.h"
+
+#include "smapwatch/error.h"
+#include "smapwatch/escape.h"
+#include "conf.h"
+#include "ident.h"
+#include "submit.h"
+
+#define COMPLAINTS 256
+
+typedef struct {
+	cd_conf conf;
+	sw_groupset *gs;
+	char (*ids)[CD_IDENT_SIZE];   /* plugin instance of each group */
+	struct { pid_t pid; uint64_t start; } complained[COMPLAINTS];
+	size_t next_complaint;
+	int root_failed;
+} cd_state;
+
+static cd_state state;
+
+static int smaps_config(oconfig_item_t *ci)
+{
+	return cd_conf_read(&state.conf, ci);
+}
+
+/* Group names become plugin instances; refuse two that would collide. */
+static int make_ids(void)
+{
+	size_t n = sw_groupset_size(state.gs);
+	state.ids = calloc(n ? n : 1, sizeof(*state.ids));
+	if (!state.ids)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = sw_groupset_get(state.gs, i)->name;
+		cd_ident(state.ids[i], name, strlen(name));
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(state.ids[i], state.ids[j]) == 0) {
+				ERROR("smaps plugin: groups \"%s\" and \"%s\" would "
+				      "share the identifier \"%s\"; rename one.",
+				      sw_groupset_get(state.gs, j)->name, name,
+				      state.ids[i]);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+static int smaps_init(void)
+{
+	if (state.conf.failed)
+		return -1;  /* the reason is already logged */
+	if (state.conf.nsels == 0) {
+		ERROR("smaps plugin: no Process, ProcessMatch, PidFile or Unit "
+		      "configured: nothing to collect.");
+		return -1;
+	}
+	state.gs = cd_conf_groupset(&state.conf);
+	return state.gs && make_ids() == 0 ? 0 : -1;
+}
+
+/* One WARNING per process, not per interval: remembers the last
+ * COMPLAINTS processes complained about, by (pid, start time). */
+static int complained_before(const sw_proc_stat *ps)
+{
+	for (size_t i = 0; i < COMPLAINTS; i++)
+		if (state.complained[i].pid == ps->pid &&
+		    state.complained[i].start == ps->start_time)
+			return 1;
+	state.complained[state.next_complaint].pid = ps->pid;
+	state.complained[state.next_complaint].start = ps->start_time;
+	state.next_complaint = (state.next_complaint + 1) % COMPLAINTS;
+	return 0;
+}
+
+static void on_proc_error(void *ctx, const char *group,
+			  const sw_proc_stat *ps, int code, const char *detail)
+{
+	char comm[4 * SW_COMM_MAX + 1];
+	(void)ctx;
+	if (complained_before(ps))
+		return;
+	sw_escape(comm, sizeof(comm), ps->comm, ps->comm_len);
+	if (code == -EACCES)
+		WARNING("smaps plugin: cannot read smaps of pid %d (\"%s\", group "
+			"\"%s\"): %s; run collectd as root or with "
+			"CAP_SYS_PTRACE to include it.",
+			(int)ps->pid, comm, group, sw_strerror(code));
+	else
+		WARNING("smaps plugin: skipping pid %d (\"%s\", group \"%s\"): "
+			"%s%s%s.", (int)ps->pid, comm, group, sw_strerror(code),
+			*detail ? ": " : "", detail);
+}
+
+static int smaps_read(void)
+{
+	int r = sw_groupset_collect(state.gs, on_proc_error, NULL);
+	if (r < 0) {
+		if (!state.root_failed)
+			ERROR("smaps plugin: cannot list %s: %s.",
+			      state.conf.proc_root ? state.conf.proc_root : "/proc",
+			      sw_strerror(r));
+		state.root_failed = 1;
+		return -1;
+	}
+	state.root_failed = 0;
+	cd_submit_opts o = {
+		.libraries = state.conf.collect_libraries,
+		.named = state.conf.collect_named,
+		.max_subtotals = state.conf.max_subtotals,
+	};
+	for (size_t i = 0; i < sw_groupset_size(state.gs); i++)
+		cd_submit_group(state.ids[i], sw_groupset_get(state.gs, i), &o);
+	return 0;
+}
+
+static int smaps_shutdown(void)
+{
+	sw_groupset_free(state.gs);
+	free(state.ids);
+	cd_conf_free(&state.conf);
+	state.gs = NULL;
+	state.ids = NULL;
+	return 0;
+}
+
+__attribute__((visibility("default"))) void module_register(void)
+{
+	cd_conf_defaults(&state.conf);
+	plugin_register_complex_config("smaps", smaps_config);
+	plugin_register_init("smaps", smaps_init);
+	plugin_register_read("smaps", smaps_read);
+	plugin_register_shutdown("smaps", smaps_shutdown);
+}

@@ -1,0 +1,23 @@
+/* submit.h - one group's figures as collectd values, stock types only:
+ *   memory-CATEGORY_FIELD, count-vmas_CATEGORY, ps_count, file_handles,
+ *   count-sockets, count-duplicate_library_loads,
+ *   count-unreadable_processes, memory-lib_NAME_FIELD,
+ *   memory-named_NAME_FIELD. */
+#ifndef SMAPS_CD_SUBMIT_H
+#define SMAPS_CD_SUBMIT_H
+
+#include <stddef.h>
+#include "smapwatch/group.h"
+
+typedef struct {
+	int libraries;         /* memory-lib_* values */
+	int named;             /* memory-named_* values */
+	size_t max_subtotals;  /* of each, per group */
+} cd_submit_opts;
+
+/* cd_submit_group - dispatches g's values under plugin instance id. A
+ * group with no process gets ps_count 0 0 and nothing else. */
+void cd_submit_group(const char *id, const sw_group_stats *g,
+		     const cd_submit_opts *o);
+
+#endif

@@ -1,0 +1,68 @@
+/* test_cd_ident.c - collectd identifiers from untrusted names. */
+#include "fixture.h"
+#include "ident.h"
+
+static void test_clean_name_kept(void **state)
+{
+	(void)state;
+	char out[CD_IDENT_SIZE];
+	assert_string_equal(cd_ident(out, "libc.so.6", 9), "libc.so.6");
+	assert_string_equal(cd_ident(out, "a-b_c+d:e@f=g,h", 15), "a-b_c+d:e@f=g,h");
+}
+
+/* Every unsafe byte becomes '_' and the raw name's hash is appended. */
+static void test_hostile_name(void **state)
+{
+	(void)state;
+	char out[CD_IDENT_SIZE];
+	static const char raw[] = "we ird\"/x\n\xff";
+	cd_ident(out, raw, sizeof(raw) - 1);
+	assert_int_equal(strlen(out), 11 + 9);
+	assert_memory_equal(out, "we_ird__x___", 11);
+	assert_true(out[11] == '_');
+	for (const char *p = out; *p; p++)
+		assert_true(strchr("/ \"\n", *p) == NULL && (unsigned char)*p < 0x7f);
+}
+
+/* Names differing only in unsafe bytes, or past the length limit, or
+ * equal to another's sanitized form, never share an identifier. */
+static void test_no_collisions(void **state)
+{
+	(void)state;
+	char a[CD_IDENT_SIZE], b[CD_IDENT_SIZE], c[CD_IDENT_SIZE];
+	cd_ident(a, "a b", 3);
+	cd_ident(b, "a/b", 3);
+	cd_ident(c, "a_b", 3);
+	assert_string_not_equal(a, b);
+	assert_string_not_equal(a, c);
+	assert_string_not_equal(b, c);
+	char long1[100], long2[100];
+	memset(long1, 'x', sizeof(long1));
+	memcpy(long2, long1, sizeof(long2));
+	long2[99] = 'y';
+	cd_ident(a, long1, sizeof(long1));
+	cd_ident(b, long2, sizeof(long2));
+	assert_string_not_equal(a, b);
+	assert_int_equal(strlen(a), CD_IDENT_MAX + 9);
+	assert_true(strlen(a) < CD_IDENT_SIZE);
+}
+
+static void test_empty_name(void **state)
+{
+	(void)state;
+	char out[CD_IDENT_SIZE];
+	cd_ident(out, "", 0);
+	assert_int_equal(strlen(out), 9);
+	assert_int_equal(out[0], '_');
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean_name_kept),
+		cmocka_unit_test(test_hostile_name),
+		cmocka_unit_test(test_no_collisions),
+		cmocka_unit_test(test_empty_name),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
