@@ -46,11 +46,11 @@ $(BUILD)/smapwatch: $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -Itests/unit -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
-		-o $@ $< $(LIB) -lcmocka $(LDFLAGS)
+		-o $@ $< $(LIB) -lcmocka -lm $(LDFLAGS)
 
 $(BUILD)/tests/live_rollup: tests/live/live_rollup.c tests/live/live_child.h $(LIB) $(BUILD)/tests/live_child
 	$(CC) $(SW_CFLAGS) -DLIVE_CHILD=\"$(CURDIR)/$(BUILD)/tests/live_child\" \
-		-o $@ $< $(LIB) -lcmocka $(LDFLAGS)
+		-o $@ $< $(LIB) -lcmocka -lm $(LDFLAGS)
 
 # Not sanitized: it must be a plain native process whatever the test runs under.
 $(BUILD)/tests/live_child: tests/live/live_child.c tests/live/live_child.h

@@ -339,6 +339,18 @@ static size_t match_groups(sw_groupset *gs, const sw_proc_stat *ps)
 	return n;
 }
 
+/* A sum of well-mixed hashes: the same set of processes gives the same
+ * value in any order, a different set almost surely another. */
+static uint64_t process_identity(const sw_proc_stat *ps)
+{
+	uint64_t x = (uint64_t)ps->pid * 0x9e3779b97f4a7c15ull ^ ps->start_time;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return (x ^ (x >> 31)) | 1;
+}
+
 static int add_member(group *gr, pid_t pid)
 {
 	if (gr->st.npids == gr->pids_cap) {
@@ -367,6 +379,7 @@ static void account(sw_groupset *gs, const sw_proc_stat *ps,
 		if (add_member(gr, ps->pid))
 			continue;  /* out of memory: leave the process out whole */
 		gr->st.processes++;
+		gr->st.identity += process_identity(ps);
 		gr->st.threads += ps->threads;
 		gr->st.fds += fds;
 		gr->st.sockets += sockets;

@@ -43,6 +43,9 @@ typedef struct {
 	const sw_subtotals *named;
 	const pid_t *pids;       /* the processes counted, in /proc order */
 	size_t npids;
+	uint64_t identity;       /* changes whenever the set of processes
+				  * (pid, start time) counted changes; 0 for
+				  * none */
 } sw_group_stats;
 
 /* Told about each process that could not be collected (but not about

@@ -6,11 +6,16 @@
 #include "smapwatch/category.h"
 #include "smapwatch/counts.h"
 
+#define SW_SMALL_VMA (1u << 20)
+
 typedef struct {
 	sw_counts cat[SW_CAT_COUNT];  /* an empty category has present 0:
 				       * total.present says what the
 				       * kernel prints */
 	uint32_t vmas[SW_CAT_COUNT];
+	uint32_t small_vmas[SW_CAT_COUNT];  /* of Size < SW_SMALL_VMA: many
+					     * small heap or anon regions is
+					     * fragmentation */
 	sw_counts total;            /* always the exact sum of cat[] */
 	uint32_t total_vmas;
 	uint32_t lib_dup_loads;     /* extra loads of the same library */

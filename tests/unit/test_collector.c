@@ -298,6 +298,30 @@ static void test_special_exact(void **state)
 	sw_collector_free(col);
 }
 
+/* Fragmentation: mappings under 1 MiB are counted per category. */
+static void test_small_regions(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"7f0000000000-7f0000001000 rw-p 00000000 00:00 0\n"
+		"Size:                  4 kB\nRss:                   4 kB\n"
+		"7f0000002000-7f00000ff000 rw-p 00000000 00:00 0\n"
+		"Size:               1012 kB\nRss:                   8 kB\n"
+		"7f0000100000-7f0000200000 rw-p 00000000 00:00 0\n"
+		"Size:               1024 kB\nRss:                   4 kB\n"
+		"55d000000000-55d000001000 rw-p 00000000 00:00 0   [heap]\n"
+		"Size:                  4 kB\nRss:                   4 kB\n";
+	sw_collector *col = sw_collector_new(NULL);
+	sw_memsum m;
+	assert_int_equal(sw_collect_buffer(col, text, sizeof(text) - 1, NULL, &m,
+					   NULL, NULL), 0);
+	assert_int_equal(m.vmas[SW_CAT_ANON], 3);
+	assert_int_equal(m.small_vmas[SW_CAT_ANON], 2);
+	assert_int_equal(m.small_vmas[SW_CAT_HEAP], 1);
+	assert_int_equal(m.small_vmas[SW_CAT_LIBS], 0);
+	sw_collector_free(col);
+}
+
 /* Anonymous regions all sit at offset 0: three regions under one name are
  * three regions, not a library loaded three times. */
 static void test_named_regions_are_not_loads(void **state)
@@ -644,6 +668,7 @@ static void test_collect_rollup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_small_regions),
 		cmocka_unit_test(test_named_regions_are_not_loads),
 		cmocka_unit_test(test_captured_totals),
 		cmocka_unit_test(test_captured_categories),

@@ -439,6 +439,9 @@ static void test_pid_reuse(void **state)
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	assert_int_equal(group(gs, "queue-a")->processes, 1);
 	assert_int_equal(group(gs, "unit-a")->processes, 1);
+	uint64_t first_identity = group(gs, "queue-a")->identity;
+	assert_true(first_identity != 0);
+	assert_int_equal(group(gs, "unit-a")->identity, first_identity);
 
 	/* same start time: the cached answers stand (examined once a life) */
 	w.cmdline = "worker|--queue=b";
@@ -447,6 +450,7 @@ static void test_pid_reuse(void **state)
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	assert_int_equal(group(gs, "queue-a")->processes, 1);
 	assert_int_equal(group(gs, "unit-a")->processes, 1);
+	assert_int_equal(group(gs, "queue-a")->identity, first_identity);
 
 	/* the pid reused by another process: asked afresh */
 	w.start = 9000;
@@ -456,6 +460,7 @@ static void test_pid_reuse(void **state)
 	assert_int_equal(group(gs, "queue-a")->processes, 0);
 	assert_int_equal(group(gs, "unit-a")->processes, 0);
 	assert_int_equal(group(gs, "queue-a")->mem.total.v[SW_F_RSS], 0);
+	assert_int_equal(group(gs, "queue-a")->identity, 0);
 
 	/* and reused again, by one that matches */
 	w.start = 9500;
@@ -465,6 +470,9 @@ static void test_pid_reuse(void **state)
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	assert_int_equal(group(gs, "queue-a")->processes, 1);
 	assert_int_equal(group(gs, "unit-a")->processes, 1);
+	/* same pid, another process: another identity (growth restarts) */
+	assert_true(group(gs, "queue-a")->identity != 0);
+	assert_true(group(gs, "queue-a")->identity != first_identity);
 
 	/* a cycle where the pid is absent forgets it entirely */
 	char path[4096];
