@@ -79,3 +79,11 @@ int sw_trend_fit(const sw_trend *tr, sw_fit *out)
 		out->r2 = sxy * sxy / (sxx * syy);
 	return 0;
 }
+
+double sw_fit_leak_rate(const sw_fit *f, double window, double min_r2)
+{
+	if (f->points < 3 || f->span < SW_TREND_FULL * window ||
+	    f->r2 < min_r2 || f->slope <= 0)
+		return 0;
+	return f->slope;
+}

@@ -12,6 +12,8 @@ void cd_conf_defaults(cd_conf *c)
 	memset(c, 0, sizeof(*c));
 	c->count_sockets = 1;
 	c->max_subtotals = 10;
+	c->growth_window = 3600;
+	c->steady_r2 = 0.9;
 }
 
 static int string_args(cd_conf *c, const oconfig_item_t *ci, int n)
@@ -81,17 +83,19 @@ static void add_selector(cd_conf *c, const oconfig_item_t *ci,
 		check_regex(c, s);
 }
 
-static void read_number(cd_conf *c, const oconfig_item_t *ci)
+/* A whole number in [min, max] into *out, or one ERROR line. */
+static void read_number(cd_conf *c, const oconfig_item_t *ci, double min,
+			double max, double *out)
 {
 	double v = ci->values_num == 1 && ci->values[0].type == OCONFIG_TYPE_NUMBER
-			   ? ci->values[0].value.number : -1;
-	if (v < 1 || v > MAX_SUBTOTALS_LIMIT || v != (double)(size_t)v) {
-		ERROR("smaps plugin: %s expects a whole number from 1 to %d.",
-		      ci->key, MAX_SUBTOTALS_LIMIT);
+			   ? ci->values[0].value.number : min - 1;
+	if (v < min || v > max || v != (double)(long long)v) {
+		ERROR("smaps plugin: %s expects a whole number from %.0f to %.0f.",
+		      ci->key, min, max);
 		c->failed = 1;
 		return;
 	}
-	c->max_subtotals = (size_t)v;
+	*out = v;
 }
 
 static void read_proc_root(cd_conf *c, const oconfig_item_t *ci)
@@ -121,8 +125,17 @@ static void read_option(cd_conf *c, const oconfig_item_t *ci)
 		get_bool(c, ci, &c->collect_named);
 	else if (strcasecmp(k, "CountSockets") == 0)
 		get_bool(c, ci, &c->count_sockets);
-	else if (strcasecmp(k, "MaxSubtotals") == 0)
-		read_number(c, ci);
+	else if (strcasecmp(k, "MaxSubtotals") == 0) {
+		double v = (double)c->max_subtotals;
+		read_number(c, ci, 1, MAX_SUBTOTALS_LIMIT, &v);
+		c->max_subtotals = (size_t)v;
+	} else if (strcasecmp(k, "GrowthWindow") == 0)
+		read_number(c, ci, 10, 7 * 86400, &c->growth_window);
+	else if (strcasecmp(k, "SteadyPercent") == 0) {
+		double v = 100 * c->steady_r2;
+		read_number(c, ci, 1, 100, &v);
+		c->steady_r2 = v / 100;
+	}
 	else if (strcasecmp(k, "ProcRoot") == 0)
 		read_proc_root(c, ci);
 	else {

@@ -19,6 +19,8 @@ typedef struct {
 	int collect_named;
 	int count_sockets;
 	size_t max_subtotals;
+	double growth_window;    /* seconds */
+	double steady_r2;        /* r2 from which growth counts as steady */
 	char *proc_root;
 	cd_selector *sels;
 	size_t nsels;

@@ -12,6 +12,7 @@
 #include "smapwatch/escape.h"
 #include "conf.h"
 #include "ident.h"
+#include "signals.h"
 #include "submit.h"
 
 #define COMPLAINTS 256
@@ -20,6 +21,7 @@ typedef struct {
 	cd_conf conf;
 	sw_groupset *gs;
 	char (*ids)[CD_IDENT_SIZE];   /* plugin instance of each group */
+	sw_growth *growth;            /* leak signals of each group */
 	struct { pid_t pid; uint64_t start; } complained[COMPLAINTS];
 	size_t next_complaint;
 	int root_failed;
@@ -54,6 +56,26 @@ static int make_ids(void)
 	return 0;
 }
 
+static int make_growth(void)
+{
+	size_t n = sw_groupset_size(state.gs);
+	state.growth = calloc(n ? n : 1, sizeof(*state.growth));
+	if (!state.growth) {
+		ERROR("smaps plugin: out of memory.");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		sw_growth_init(&state.growth[i], state.conf.growth_window);
+	return 0;
+}
+
+static double monotonic_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int smaps_init(void)
 {
 	if (state.conf.failed)
@@ -64,7 +86,9 @@ static int smaps_init(void)
 		return -1;
 	}
 	state.gs = cd_conf_groupset(&state.conf);
-	return state.gs && make_ids() == 0 ? 0 : -1;
+	if (!state.gs || make_ids() != 0 || make_growth() != 0)
+		return -1;
+	return 0;
 }
 
 /* One WARNING per process, not per interval: remembers the last
@@ -117,8 +141,14 @@ static int smaps_read(void)
 		.named = state.conf.collect_named,
 		.max_subtotals = state.conf.max_subtotals,
 	};
-	for (size_t i = 0; i < sw_groupset_size(state.gs); i++)
-		cd_submit_group(state.ids[i], sw_groupset_get(state.gs, i), &o);
+	double now = monotonic_seconds();
+	for (size_t i = 0; i < sw_groupset_size(state.gs); i++) {
+		const sw_group_stats *g = sw_groupset_get(state.gs, i);
+		sw_growth_update(&state.growth[i], g, now);
+		cd_submit_group(state.ids[i], g, &o);
+		cd_submit_signals(state.ids[i], g, &state.growth[i],
+				  state.conf.steady_r2);
+	}
 	return 0;
 }
 
@@ -126,9 +156,11 @@ static int smaps_shutdown(void)
 {
 	sw_groupset_free(state.gs);
 	free(state.ids);
+	free(state.growth);
 	cd_conf_free(&state.conf);
 	state.gs = NULL;
 	state.ids = NULL;
+	state.growth = NULL;
 	return 0;
 }
 

@@ -106,6 +106,33 @@ static void test_too_few_points(void **state)
 	assert_int_equal(sw_trend_fit(&tr, &f), 0);
 }
 
+/* The alarm value: a steady leak over the whole window only. */
+static void test_leak_rate(void **state)
+{
+	(void)state;
+	sw_trend tr;
+	sw_fit f;
+	sw_trend_init(&tr, 100);
+	for (int t = 0; t < 50; t++)
+		sw_trend_add(&tr, t, 10.0 * t);
+	f = fit_of(&tr);
+	assert_true(sw_fit_leak_rate(&f, 100, 0.9) == 0);   /* half a window */
+	for (int t = 50; t <= 100; t++)
+		sw_trend_add(&tr, t, 10.0 * t);
+	f = fit_of(&tr);
+	assert_true(fabs(sw_fit_leak_rate(&f, 100, 0.9) - 10) < 1e-9);
+	f.r2 = 0.89;
+	assert_true(sw_fit_leak_rate(&f, 100, 0.9) == 0);   /* not steady */
+	f.r2 = 1;
+	f.slope = -10;
+	assert_true(sw_fit_leak_rate(&f, 100, 0.9) == 0);   /* shrinking */
+	sw_trend_init(&tr, 640);
+	for (int t = 0; t < 640; t++)
+		sw_trend_add(&tr, t, 1e6 + 1e5 * (t % 40));
+	f = fit_of(&tr);
+	assert_true(sw_fit_leak_rate(&f, 640, 0.9) == 0);   /* sawtooth */
+}
+
 static sw_group_stats stats(uint64_t identity, uint64_t heap_uss, long fds)
 {
 	sw_group_stats s;
@@ -157,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_warmup_then_plateau),
 		cmocka_unit_test(test_bounded_points),
 		cmocka_unit_test(test_too_few_points),
+		cmocka_unit_test(test_leak_rate),
 		cmocka_unit_test(test_growth_restarts_with_processes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
