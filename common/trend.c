@@ -80,10 +80,17 @@ int sw_trend_fit(const sw_trend *tr, sw_fit *out)
 	return 0;
 }
 
+/* The points cover the window up to one sampling interval: the oldest
+ * is dropped as soon as it is a window old, so with samples every `gap`
+ * seconds the span is window - gap at best, and jitter takes a little
+ * more. The average spacing stands for that interval. */
 double sw_fit_leak_rate(const sw_fit *f, double window, double min_r2)
 {
-	if (f->points < 3 || f->span < SW_TREND_FULL * window ||
-	    f->r2 < min_r2 || f->slope <= 0)
+	if (f->points < 3)
+		return 0;
+	double gap = f->span / (f->points - 1);
+	if (f->span + gap < SW_TREND_FULL * window || f->r2 < min_r2 ||
+	    f->slope <= 0)
 		return 0;
 	return f->slope;
 }

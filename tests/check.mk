@@ -9,8 +9,8 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 		--show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible
 
-.PHONY: check unit live cli-test asan valgrind fuzz
-check: unit live cli-test $(CHECK_EXTRA) asan valgrind fuzz
+.PHONY: check unit live cli-test scenarios asan valgrind fuzz
+check: unit live cli-test scenarios $(CHECK_EXTRA) asan valgrind fuzz
 	@echo "make check: all passed"
 
 unit: $(UNIT_BIN)
@@ -21,6 +21,12 @@ live: $(LIVE_BIN)
 
 cli-test: $(BUILD)/smapwatch $(WORKLOADS)
 	BUILD=$(BUILD) sh tests/cli/test_cli.sh
+
+# Leaking and non-leaking workloads under a real collectd with the shipped
+# threshold alarms (about 25 s).
+scenarios: $(BUILD)/smaps.so $(BUILD)/workloads/grow_heap \
+		$(BUILD)/workloads/grow_mmap $(BUILD)/workloads/scenario
+	BUILD=$(BUILD) bash tests/scenarios/collectd_scenarios.sh
 
 # The same tests, rebuilt by clang with ASan+UBSan into build/asan.
 asan:

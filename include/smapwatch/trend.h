@@ -46,8 +46,9 @@ int sw_trend_fit(const sw_trend *tr, sw_fit *out);
 #define SW_TREND_FULL 0.9
 
 /* sw_fit_leak_rate - f's slope when it is steady growth over the whole
- * window: a fit over at least SW_TREND_FULL of `window` with r2 of at
- * least min_r2 and a positive slope; 0 otherwise. This is what alarms
+ * window: a fit whose points, plus one sampling interval, span at least
+ * SW_TREND_FULL of `window`, with r2 of at least min_r2 and a positive
+ * slope; 0 otherwise. This is what alarms
  * watch: a warm-up, a sawtooth or a too-short history gives 0. */
 double sw_fit_leak_rate(const sw_fit *f, double window, double min_r2);
 

@@ -121,6 +121,17 @@ static void test_leak_rate(void **state)
 		sw_trend_add(&tr, t, 10.0 * t);
 	f = fit_of(&tr);
 	assert_true(fabs(sw_fit_leak_rate(&f, 100, 0.9) - 10) < 1e-9);
+	/* 1 s samples in a 10 s window with jitter (a read late by 0.9 s, the
+	 * last early by 0.15 s): the span falls under 9 s, yet the window is
+	 * covered up to one interval */
+	static const double times[] = {17, 18, 19.1, 20.9, 22, 23, 24, 25, 26,
+				       27, 28, 29, 29.85};
+	sw_trend_init(&tr, 10);
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++)
+		sw_trend_add(&tr, times[i], 5.0 * times[i]);
+	f = fit_of(&tr);
+	assert_true(f.span < 9);
+	assert_true(sw_fit_leak_rate(&f, 10, 0.9) > 4.9);
 	f.r2 = 0.89;
 	assert_true(sw_fit_leak_rate(&f, 100, 0.9) == 0);   /* not steady */
 	f.r2 = 1;

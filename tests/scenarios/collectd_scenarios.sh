@@ -1,0 +1,73 @@
+#!/bin/bash
+# collectd_scenarios.sh - leaking and non-leaking processes under a real
+# collectd with the smaps plugin and the shipped threshold alarms
+# (packaging/collectd/smaps-threshold.conf), with a 10 s growth window.
+# Each leak must show in the right category at about its rate and raise
+# the alarm; no non-leaker may cross a shipped threshold, ever.
+set -u
+BUILD=${BUILD:-build}
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d /tmp/smapwatch-scenarios.XXXXXX)
+PIDS=()
+cleanup() {
+	[ -f "$T/collectd.pid" ] && kill "$(cat "$T/collectd.pid")" 2>/dev/null
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+
+mkdir -p "$T/plugins"
+for p in csv logfile threshold; do cp "/usr/lib/collectd/$p.so" "$T/plugins/"; done
+cp "$TOP/$BUILD/smaps.so" "$T/plugins/"
+
+W="$TOP/$BUILD/workloads"
+start() { "$@" --seconds 60 >/dev/null & PIDS+=($!); }
+start "$W/grow_heap" --comm sc_heap --rate 1024
+start "$W/grow_mmap" --comm sc_anon --rate 1024
+start "$W/scenario" memfd --comm sc_memfd --rate 1280
+start "$W/scenario" threads --comm sc_threads
+start "$W/scenario" fds --comm sc_fds
+start "$W/scenario" stable --comm sc_stable
+start "$W/scenario" sawtooth --comm sc_saw --rate 2048
+start "$W/scenario" warmup --comm sc_warm --rate 2048
+
+cat > "$T/collectd.conf" <<CONF
+Hostname "scen"
+BaseDir "$T"
+PIDFile "$T/collectd.pid"
+PluginDir "$T/plugins"
+TypesDB "/usr/share/collectd/types.db"
+Interval 1
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "$T/log"
+</Plugin>
+LoadPlugin csv
+<Plugin csv>
+  DataDir "$T/csv"
+</Plugin>
+LoadPlugin smaps
+<Plugin smaps>
+  Process "sc_heap"
+  Process "sc_anon"
+  Process "sc_memfd"
+  Process "sc_threads"
+  Process "sc_fds"
+  Process "sc_stable"
+  Process "sc_saw"
+  Process "sc_warm"
+  GrowthWindow 10
+  SteadyPercent 90
+</Plugin>
+CONF
+cat "$TOP/packaging/collectd/smaps-threshold.conf" >> "$T/collectd.conf"
+
+timeout 40 collectd -f -C "$T/collectd.conf" &
+CD=$!
+sleep 24
+kill "$CD" 2>/dev/null
+wait "$CD" 2>/dev/null
+
+python3 "$TOP/tests/scenarios/check_scenarios.py" "$T/csv/scen" "$T/log"
