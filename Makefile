@@ -63,6 +63,8 @@ $(BUILD)/workloads/%: tests/workloads/%.c
 
 include plugins/collectd/collectd.mk
 include plugins/netdata/netdata.mk
+include tests/integration/collectd/collectd-test.mk
+CHECK_EXTRA += collectd-test
 include tests/check.mk
 include bench/bench.mk
 

@@ -17,17 +17,19 @@ static uint32_t fnv1a32(const char *p, size_t n)
 	return h;
 }
 
-char *cd_ident(char *out, const char *raw, size_t len)
+char *cd_ident(char *out, size_t max, const char *raw, size_t len)
 {
-	size_t n = len < CD_IDENT_MAX ? len : CD_IDENT_MAX;
-	int changed = len > CD_IDENT_MAX || len == 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)raw[i];
-		out[i] = safe(c) ? (char)c : '_';
-		changed |= !safe(c);
-	}
-	out[n] = '\0';
+	int changed = len > max || len == 0;
+	for (size_t i = 0; i < len && !changed; i++)
+		changed = !safe((unsigned char)raw[i]);
+	size_t keep = changed ? max - 9 : len;
+	if (keep > len)
+		keep = len;
+	for (size_t i = 0; i < keep; i++)
+		out[i] = safe((unsigned char)raw[i]) ? raw[i] : '_';
+	out[keep] = '\0';
 	if (changed)
-		snprintf(out + n, CD_IDENT_SIZE - n, "_%08x", fnv1a32(raw, len));
+		snprintf(out + keep, CD_IDENT_SIZE - keep, "_%08x",
+			 fnv1a32(raw, len));
 	return out;
 }

@@ -5,14 +5,20 @@
 
 #include <stddef.h>
 
-#define CD_IDENT_MAX 63                /* characters kept from the name */
-#define CD_IDENT_SIZE (CD_IDENT_MAX + 10)  /* + "_" + 8 hex + NUL */
+/* collectd's client library (collectdctl, libcollectdclient) reads at most
+ * 63 characters per identifier part; the daemon takes 127. */
+#define CD_PART_MAX 63
+#define CD_IDENT_SIZE (CD_PART_MAX + 1)
+/* Room a sub-name leaves in "named_NAME_private_dirty", the longest type
+ * instance built around one. */
+#define CD_SUBNAME_MAX (CD_PART_MAX - 6 - 14)
 
-/* cd_ident - writes into out (CD_IDENT_SIZE bytes) the name raw[0..len)
- * with every character outside [A-Za-z0-9_.+:@=,-] made '_'. When that
- * changed the name or it was longer than CD_IDENT_MAX, "_" and the FNV-1a
- * hash of the raw bytes (8 hex digits) are appended, so two different
- * names never end up as the same identifier. Returns out. */
-char *cd_ident(char *out, const char *raw, size_t len);
+/* cd_ident - writes into out (CD_IDENT_SIZE bytes) an identifier of at
+ * most max characters (10 <= max <= CD_PART_MAX) for the name raw[0..len):
+ * every character outside [A-Za-z0-9_.+:@=,-] made '_'. When that changed
+ * the name, or it is longer than max, it is cut to max - 9 characters and
+ * "_" and the FNV-1a hash of the raw bytes (8 hex digits) are appended, so
+ * two different names never end up as the same identifier. Returns out. */
+char *cd_ident(char *out, size_t max, const char *raw, size_t len);
 
 #endif

@@ -43,7 +43,7 @@ static int make_ids(void)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = sw_groupset_get(state.gs, i)->name;
-		cd_ident(state.ids[i], name, strlen(name));
+		cd_ident(state.ids[i], CD_PART_MAX, name, strlen(name));
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(state.ids[i], state.ids[j]) == 0) {
 				ERROR("smaps plugin: groups \"%s\" and \"%s\" would "

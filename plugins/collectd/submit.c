@@ -30,7 +30,7 @@ static void submit_one(const char *id, const char *type, const char *ti,
 }
 
 /* memory-PREFIX_FIELD. Prefixes are a category or KIND_NAME with NAME at
- * most CD_IDENT_SIZE, so the identifier always fits. */
+ * most CD_SUBNAME_MAX, so the identifier fits in CD_PART_MAX. */
 static void submit_mem(const char *id, const char *prefix, const char *field,
 		       uint64_t value)
 {
@@ -90,10 +90,11 @@ static void submit_subtotals(const char *id, const char *kind,
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		const char *b = base_name(top[i]->name, &len);
-		cd_ident(names[i], b, len);
+		cd_ident(names[i], CD_SUBNAME_MAX, b, len);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(names[i], names[j]) == 0)
-				cd_ident(names[i], top[i]->name, top[i]->name_len);
+				cd_ident(names[i], CD_SUBNAME_MAX, top[i]->name,
+					 top[i]->name_len);
 		const sw_counts *c = &top[i]->counts;
 		char prefix[DATA_MAX_NAME_LEN];
 		int w = snprintf(prefix, sizeof(prefix), "%s_%s", kind, names[i]);

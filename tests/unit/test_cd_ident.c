@@ -6,8 +6,8 @@ static void test_clean_name_kept(void **state)
 {
 	(void)state;
 	char out[CD_IDENT_SIZE];
-	assert_string_equal(cd_ident(out, "libc.so.6", 9), "libc.so.6");
-	assert_string_equal(cd_ident(out, "a-b_c+d:e@f=g,h", 15), "a-b_c+d:e@f=g,h");
+	assert_string_equal(cd_ident(out, CD_PART_MAX, "libc.so.6", 9), "libc.so.6");
+	assert_string_equal(cd_ident(out, CD_PART_MAX, "a-b_c+d:e@f=g,h", 15), "a-b_c+d:e@f=g,h");
 }
 
 /* Every unsafe byte becomes '_' and the raw name's hash is appended. */
@@ -16,9 +16,9 @@ static void test_hostile_name(void **state)
 	(void)state;
 	char out[CD_IDENT_SIZE];
 	static const char raw[] = "we ird\"/x\n\xff";
-	cd_ident(out, raw, sizeof(raw) - 1);
+	cd_ident(out, CD_PART_MAX, raw, sizeof(raw) - 1);
 	assert_int_equal(strlen(out), 11 + 9);
-	assert_memory_equal(out, "we_ird__x___", 11);
+	assert_memory_equal(out, "we_ird__x__", 11);
 	assert_true(out[11] == '_');
 	for (const char *p = out; *p; p++)
 		assert_true(strchr("/ \"\n", *p) == NULL && (unsigned char)*p < 0x7f);
@@ -30,9 +30,9 @@ static void test_no_collisions(void **state)
 {
 	(void)state;
 	char a[CD_IDENT_SIZE], b[CD_IDENT_SIZE], c[CD_IDENT_SIZE];
-	cd_ident(a, "a b", 3);
-	cd_ident(b, "a/b", 3);
-	cd_ident(c, "a_b", 3);
+	cd_ident(a, CD_PART_MAX, "a b", 3);
+	cd_ident(b, CD_PART_MAX, "a/b", 3);
+	cd_ident(c, CD_PART_MAX, "a_b", 3);
 	assert_string_not_equal(a, b);
 	assert_string_not_equal(a, c);
 	assert_string_not_equal(b, c);
@@ -40,18 +40,26 @@ static void test_no_collisions(void **state)
 	memset(long1, 'x', sizeof(long1));
 	memcpy(long2, long1, sizeof(long2));
 	long2[99] = 'y';
-	cd_ident(a, long1, sizeof(long1));
-	cd_ident(b, long2, sizeof(long2));
+	cd_ident(a, CD_PART_MAX, long1, sizeof(long1));
+	cd_ident(b, CD_PART_MAX, long2, sizeof(long2));
 	assert_string_not_equal(a, b);
-	assert_int_equal(strlen(a), CD_IDENT_MAX + 9);
-	assert_true(strlen(a) < CD_IDENT_SIZE);
+	/* collectdctl reads 63 characters of a part: the suffix is within */
+	assert_int_equal(strlen(a), CD_PART_MAX);
+	assert_memory_equal(a, long1, CD_PART_MAX - 9);
+	/* a sub-name leaves room for "named_" and "_private_dirty" */
+	cd_ident(c, CD_SUBNAME_MAX, long1, sizeof(long1));
+	assert_int_equal(strlen(c), CD_SUBNAME_MAX);
+	assert_true(6 + strlen(c) + 14 <= CD_PART_MAX);
+	/* exactly at the limit and clean: kept as it is */
+	cd_ident(c, 10, "abcdefghij", 10);
+	assert_string_equal(c, "abcdefghij");
 }
 
 static void test_empty_name(void **state)
 {
 	(void)state;
 	char out[CD_IDENT_SIZE];
-	cd_ident(out, "", 0);
+	cd_ident(out, CD_PART_MAX, "", 0);
 	assert_int_equal(strlen(out), 9);
 	assert_int_equal(out[0], '_');
 }

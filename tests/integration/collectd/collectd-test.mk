@@ -1,0 +1,11 @@
+# tests/integration/collectd/collectd-test.mk - `make collectd-test`: the
+# plugin inside a real collectd (Debian collectd-core 5.12, collectdctl from
+# collectd-utils), see run.sh. Included by the top-level Makefile; about
+# 12 s, binds only 127.0.0.1, leaves no process behind.
+
+COLLECTD_TEST_WORKLOADS := $(BUILD)/workloads/grow_heap \
+	$(BUILD)/workloads/grow_mmap $(BUILD)/workloads/exit_half
+
+.PHONY: collectd-test
+collectd-test: $(BUILD)/smaps.so $(COLLECTD_TEST_WORKLOADS)
+	BUILD=$(BUILD) sh tests/integration/collectd/run.sh

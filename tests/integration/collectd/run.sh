@@ -1,0 +1,71 @@
+#!/bin/sh
+# run.sh - the collectd plugin (build/smaps.so) inside a real collectd
+# (Debian collectd-core 5.12), driven by test_collectd.py.
+#
+#   BUILD=build sh tests/integration/collectd/run.sh     (KEEP_TMP=1 keeps
+#   the temp dir: configs, logs, csv of every instance)
+#
+# Everything runs in one temp dir. The driver stops what it started; in
+# case it cannot (killed, hung), every daemon and workload it started is
+# in $TMP/pids as "PID STARTTIME" and is killed here, but only while that
+# pid still has that start time (never a reused pid). Only 127.0.0.1 is
+# bound. The driver is bounded (150 s alarm, then timeout's 170 s).
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+BUILD=${BUILD:-build}
+TMP=$(mktemp -d /tmp/smapwatch-collectd.XXXXXX) || exit 1
+# Readable by the collectd instance that runs as nobody (EACCES test).
+chmod 0755 "$TMP"
+: > "$TMP/pids"
+DRIVER=
+
+# Field 22 of /proc/PID/stat (start time), read after the last ')'; the
+# process name before it may hold a newline (the hostile-name workload).
+starttime() {
+	{ tr '\n' ' ' < "/proc/$1/stat"; } 2>/dev/null | sed 's/.*) //' | cut -d' ' -f20
+}
+
+kill_recorded() {
+	while read -r pid start; do
+		[ "$(starttime "$pid")" = "$start" ] && kill "-$1" "$pid" 2>/dev/null
+	done < "$TMP/pids"
+}
+
+cleanup() {
+	if [ -s "$TMP/pids" ]; then
+		kill_recorded TERM
+		sleep 0.5
+		kill_recorded KILL
+	fi
+	# The cgroup the Unit test made, empty once its member is gone.
+	if [ -s "$TMP/cgroups" ]; then
+		while read -r cg; do
+			i=0
+			while ! rmdir "$cg" 2>/dev/null && [ -d "$cg" ] && [ $i -lt 20 ]; do
+				sleep 0.1; i=$((i + 1))
+			done
+		done < "$TMP/cgroups"
+	fi
+	if [ -n "${KEEP_TMP:-}" ]; then
+		echo "collectd-test: kept $TMP"
+	else
+		rm -rf "$TMP"
+	fi
+}
+
+# On a signal, let the driver stop its children first (it has a handler),
+# then cleanup (the EXIT trap) catches whatever is left.
+on_signal() {
+	trap - INT TERM HUP
+	[ -n "$DRIVER" ] && kill -TERM "$DRIVER" 2>/dev/null && wait "$DRIVER"
+	exit "$1"
+}
+trap cleanup EXIT
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM HUP
+
+# In the background so that a signal reaches the traps at once.
+timeout -k 5 170 python3 "$HERE/test_collectd.py" --build "$BUILD" \
+	--tmp "$TMP" &
+DRIVER=$!
+wait "$DRIVER"
