@@ -2,20 +2,7 @@
 #include "collectd/core/daemon/plugin.h"
 
 #include "signals.h"
-
-static void submit(const char *id, const char *type, const char *ti,
-		   double value)
-{
-	value_t v = {.gauge = value};
-	value_list_t vl = VALUE_LIST_INIT;
-	vl.values = &v;
-	vl.values_len = 1;
-	snprintf(vl.plugin, sizeof(vl.plugin), "smaps");
-	snprintf(vl.plugin_instance, sizeof(vl.plugin_instance), "%s", id);
-	snprintf(vl.type, sizeof(vl.type), "%s", type);
-	snprintf(vl.type_instance, sizeof(vl.type_instance), "%s", ti);
-	plugin_dispatch_values(&vl);
-}
+#include "submit.h"
 
 /* gauge-growth_NAME, percent-steady_NAME and gauge-leak_rate_NAME, once
  * there is a fit. */
@@ -27,11 +14,11 @@ static void submit_trend(const char *id, const char *name, const sw_trend *tr,
 	if (sw_trend_fit(tr, &f))
 		return;
 	snprintf(ti, sizeof(ti), "growth_%s", name);
-	submit(id, "gauge", ti, f.slope);
+	cd_submit_value(id, "gauge", ti, f.slope);
 	snprintf(ti, sizeof(ti), "steady_%s", name);
-	submit(id, "percent", ti, 100 * f.r2);
+	cd_submit_value(id, "percent", ti, 100 * f.r2);
 	snprintf(ti, sizeof(ti), "leak_rate_%s", name);
-	submit(id, "gauge", ti, sw_fit_leak_rate(&f, tr->window, min_r2));
+	cd_submit_value(id, "gauge", ti, sw_fit_leak_rate(&f, tr->window, min_r2));
 }
 
 static double ratio(uint64_t part, uint64_t whole)
@@ -45,11 +32,11 @@ static void submit_category(const char *id, const char *cat,
 	char ti[DATA_MAX_NAME_LEN];
 	uint64_t rss = c->v[SW_F_RSS], swap = c->v[SW_F_SWAP];
 	snprintf(ti, sizeof(ti), "small_vmas_%s", cat);
-	submit(id, "count", ti, small);
+	cd_submit_value(id, "count", ti, small);
 	snprintf(ti, sizeof(ti), "private_dirty_ratio_%s", cat);
-	submit(id, "percent", ti, ratio(c->v[SW_F_PRIVATE_DIRTY], rss));
+	cd_submit_value(id, "percent", ti, ratio(c->v[SW_F_PRIVATE_DIRTY], rss));
 	snprintf(ti, sizeof(ti), "swap_ratio_%s", cat);
-	submit(id, "percent", ti, ratio(swap, rss + swap));
+	cd_submit_value(id, "percent", ti, ratio(swap, rss + swap));
 }
 
 void cd_submit_signals(const char *id, const sw_group_stats *g,

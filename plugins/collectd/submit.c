@@ -22,8 +22,8 @@ static void submit(const char *id, const char *type, const char *ti,
 	plugin_dispatch_values(&vl);
 }
 
-static void submit_one(const char *id, const char *type, const char *ti,
-		       double value)
+void cd_submit_value(const char *id, const char *type, const char *ti,
+		     double value)
 {
 	gauge_t g = value;
 	submit(id, type, ti, &g, 1);
@@ -37,7 +37,7 @@ static void submit_mem(const char *id, const char *prefix, const char *field,
 	char ti[DATA_MAX_NAME_LEN];
 	int n = snprintf(ti, sizeof(ti), "%s_%s", prefix, field);
 	if (n > 0 && (size_t)n < sizeof(ti))
-		submit_one(id, "memory", ti, (double)value);
+		cd_submit_value(id, "memory", ti, (double)value);
 }
 
 /* The six figures of a category, as memory-PREFIX_FIELD. */
@@ -61,7 +61,7 @@ static void submit_categories(const char *id, const sw_memsum *m)
 		const char *name = c < SW_CAT_COUNT ? sw_category_name(c) : "total";
 		submit_counts(id, name, c < SW_CAT_COUNT ? &m->cat[c] : &m->total);
 		snprintf(ti, sizeof(ti), "vmas_%s", name);
-		submit_one(id, "count", ti,
+		cd_submit_value(id, "count", ti,
 			   c < SW_CAT_COUNT ? m->vmas[c] : m->total_vmas);
 	}
 }
@@ -114,16 +114,16 @@ void cd_submit_group(const char *id, const sw_group_stats *g,
 	/* Processes that could not be read are not in the figures; say how
 	 * many, even when no other process was read. */
 	if (g->unreadable)
-		submit_one(id, "count", "unreadable_processes",
+		cd_submit_value(id, "count", "unreadable_processes",
 			   (double)g->unreadable);
 	if (g->processes == 0)
 		return;
 	submit_categories(id, &g->mem);
-	submit_one(id, "file_handles", "", (double)g->fds);
-	submit_one(id, "count", "sockets", (double)g->sockets);
-	submit_one(id, "count", "duplicate_library_loads", g->mem.lib_dup_loads);
+	cd_submit_value(id, "file_handles", "", (double)g->fds);
+	cd_submit_value(id, "count", "sockets", (double)g->sockets);
+	cd_submit_value(id, "count", "duplicate_library_loads", g->mem.lib_dup_loads);
 	if (!g->unreadable)
-		submit_one(id, "count", "unreadable_processes", 0);
+		cd_submit_value(id, "count", "unreadable_processes", 0);
 	if (o->libraries && g->libs)
 		submit_subtotals(id, "lib", g->libs, o->max_subtotals);
 	if (o->named && g->named)

@@ -15,6 +15,11 @@ typedef struct {
 	size_t max_subtotals;  /* of each, per group */
 } cd_submit_opts;
 
+/* cd_submit_value - dispatches one gauge as smaps-ID/TYPE-TI (ti may be
+ * ""). Every value of this plugin goes through here. */
+void cd_submit_value(const char *id, const char *type, const char *ti,
+		     double value);
+
 /* cd_submit_group - dispatches g's values under plugin instance id. A
  * group with no process gets ps_count 0 0 and nothing else. */
 void cd_submit_group(const char *id, const sw_group_stats *g,
