@@ -4,7 +4,7 @@ import glob
 import os
 import sys
 
-CSV, LOG = sys.argv[1], sys.argv[2]
+CSV, LOG, SUFFIX = sys.argv[1], sys.argv[2], sys.argv[3]
 passed = failed = 0
 
 
@@ -19,7 +19,7 @@ def check(name, ok, detail=""):
 
 def series(group, value):
     """[(time, value)] of smaps-GROUP/VALUE, or []."""
-    files = glob.glob(os.path.join(CSV, f"smaps-{group}", f"{value}-*"))
+    files = glob.glob(os.path.join(CSV, f"smaps-{group}{SUFFIX}", f"{value}-*"))
     rows = []
     for f in files:
         with open(f) as fh:
@@ -43,7 +43,7 @@ notes = [l for l in open(LOG) if "Notification:" in l]
 
 
 def alarmed(group, instance=None):
-    return [l for l in notes if f"plugin_instance = {group}," in l and
+    return [l for l in notes if f"plugin_instance = {group}{SUFFIX}," in l and
             ("severity = WARNING" in l or "severity = FAILURE" in l) and
             (instance is None or f"type_instance = {instance}," in l)]
 
@@ -88,7 +88,7 @@ for group in ["sc_stable", "sc_saw", "sc_warm"]:
 
 # Non-leakers: never a non-zero leak_rate, never an alarm.
 for group in ["sc_stable", "sc_saw", "sc_warm"]:
-    files = glob.glob(os.path.join(CSV, f"smaps-{group}", "gauge-leak_rate_*"))
+    files = glob.glob(os.path.join(CSV, f"smaps-{group}{SUFFIX}", "gauge-leak_rate_*"))
     check(f"{group}: leak_rate values exist", len(files) > 20, f"{len(files)} files")
     worst = max((v for f in files for _, v in series(group, os.path.basename(f).rsplit("-", 3)[0])),
                 default=None)

@@ -21,16 +21,19 @@ mkdir -p "$T/plugins"
 for p in csv logfile threshold; do cp "/usr/lib/collectd/$p.so" "$T/plugins/"; done
 cp "$TOP/$BUILD/smaps.so" "$T/plugins/"
 
+# Names unique to this run (comm: 15 bytes at most), so two runs on one
+# machine never count each other's processes.
+S=$(( $$ % 10000 ))
 W="$TOP/$BUILD/workloads"
 start() { "$@" --seconds 60 >/dev/null & PIDS+=($!); }
-start "$W/grow_heap" --comm sc_heap --rate 1024
-start "$W/grow_mmap" --comm sc_anon --rate 1024
-start "$W/scenario" memfd --comm sc_memfd --rate 1280
-start "$W/scenario" threads --comm sc_threads
-start "$W/scenario" fds --comm sc_fds
-start "$W/scenario" stable --comm sc_stable
-start "$W/scenario" sawtooth --comm sc_saw --rate 2048
-start "$W/scenario" warmup --comm sc_warm --rate 2048
+start "$W/grow_heap" --comm sc_heap_$S --rate 1024
+start "$W/grow_mmap" --comm sc_anon_$S --rate 1024
+start "$W/scenario" memfd --comm sc_memfd_$S --rate 1280
+start "$W/scenario" threads --comm sc_threads_$S
+start "$W/scenario" fds --comm sc_fds_$S
+start "$W/scenario" stable --comm sc_stable_$S
+start "$W/scenario" sawtooth --comm sc_saw_$S --rate 2048
+start "$W/scenario" warmup --comm sc_warm_$S --rate 2048
 
 cat > "$T/collectd.conf" <<CONF
 Hostname "scen"
@@ -50,14 +53,14 @@ LoadPlugin csv
 </Plugin>
 LoadPlugin smaps
 <Plugin smaps>
-  Process "sc_heap"
-  Process "sc_anon"
-  Process "sc_memfd"
-  Process "sc_threads"
-  Process "sc_fds"
-  Process "sc_stable"
-  Process "sc_saw"
-  Process "sc_warm"
+  Process "sc_heap_$S"
+  Process "sc_anon_$S"
+  Process "sc_memfd_$S"
+  Process "sc_threads_$S"
+  Process "sc_fds_$S"
+  Process "sc_stable_$S"
+  Process "sc_saw_$S"
+  Process "sc_warm_$S"
   GrowthWindow 10
   SteadyPercent 90
 </Plugin>
@@ -70,4 +73,4 @@ sleep 24
 kill "$CD" 2>/dev/null
 wait "$CD" 2>/dev/null
 
-python3 "$TOP/tests/scenarios/check_scenarios.py" "$T/csv/scen" "$T/log"
+python3 "$TOP/tests/scenarios/check_scenarios.py" "$T/csv/scen" "$T/log" "_$S"
