@@ -32,7 +32,7 @@ scenarios: $(BUILD)/smaps.so $(BUILD)/workloads/grow_heap \
 asan:
 	$(MAKE) --no-print-directory BUILD=build/asan CC=clang \
 		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-		unit live cli-test
+		unit live cli-test netdata-test
 
 valgrind: $(UNIT_BIN) $(LIVE_BIN)
 	@set -e; for t in $(UNIT_BIN) $(LIVE_BIN); do \

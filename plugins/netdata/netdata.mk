@@ -1,1 +1,52 @@
-# plugins/netdata/netdata.mk - build/smaps.plugin (see issue 4)
+# plugins/netdata/netdata.mk - build/smaps.plugin, Netdata's external
+# plugin (issue 4), its tests and its install. Included by the Makefile.
+
+NETDATA_SRC := $(wildcard plugins/netdata/*.c)
+NETDATA_OBJ := $(NETDATA_SRC:%.c=$(BUILD)/obj/%.o)
+NETDATA_PLUGINS_DIR ?= $(PREFIX)/lib/netdata/plugins.d
+NETDATA_STOCK_DIR   ?= $(PREFIX)/lib/netdata/conf.d
+
+$(BUILD)/obj/plugins/netdata/%.o: plugins/netdata/%.c $(wildcard plugins/netdata/*.h include/smapwatch/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -c -o $@ $<
+
+$(BUILD)/smaps.plugin: $(NETDATA_OBJ) $(LIB)
+	$(CC) $(SW_CFLAGS) -o $@ $(NETDATA_OBJ) $(LIB) $(LDFLAGS)
+
+PLUGINS += $(BUILD)/smaps.plugin
+
+# The protocol test (the plugin alone, hostile process names, the function
+# round trip) and the real-daemon test (netdata 1.37.1 on 127.0.0.1).
+# The workloads are built plain even under ASan: a sanitizer's allocator
+# would not grow [heap].
+NETDATA_WL := $(BUILD)/netdata-wl
+NETDATA_TEST_DEPS := $(BUILD)/smaps.plugin $(NETDATA_WL)/grow_heap \
+	$(NETDATA_WL)/grow_mmap
+
+$(NETDATA_WL)/%: tests/workloads/%.c tests/workloads/grow.h
+	@mkdir -p $(dir $@)
+	cc -std=c11 -D_GNU_SOURCE $(WARN) -O2 -pthread -o $@ $<
+
+.PHONY: netdata-test netdata-protocol-test netdata-integration-test install-netdata
+netdata-test: netdata-protocol-test netdata-integration-test
+
+netdata-protocol-test: $(NETDATA_TEST_DEPS)
+	python3 tests/protocol/test_protocol.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+
+netdata-integration-test: $(NETDATA_TEST_DEPS)
+	python3 tests/integration/netdata/test_netdata.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+
+CHECK_EXTRA += netdata-test
+
+install-netdata: $(BUILD)/smaps.plugin
+	install -d $(DESTDIR)$(NETDATA_PLUGINS_DIR) \
+		$(DESTDIR)$(NETDATA_STOCK_DIR)/health.d $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BUILD)/smaps.plugin $(DESTDIR)$(NETDATA_PLUGINS_DIR)/smaps.plugin
+	install -m 0644 packaging/netdata/smaps_groups.conf \
+		$(DESTDIR)$(NETDATA_STOCK_DIR)/smaps_groups.conf
+	install -m 0644 packaging/netdata/health.d/smaps.conf \
+		$(DESTDIR)$(NETDATA_STOCK_DIR)/health.d/smaps.conf
+	install -m 0644 plugins/netdata/smaps.plugin.1 \
+		$(DESTDIR)$(MANDIR)/man1/smaps.plugin.1
+
+INSTALL_EXTRA += install-netdata

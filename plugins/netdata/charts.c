@@ -1,0 +1,320 @@
+/* charts.c - see charts.h. */
+#include "charts.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "dimset.h"
+#include "ids.h"
+#include "log.h"
+#include "smapwatch/category.h"
+
+#define MIB 1048576
+
+typedef enum { K_MEM, K_USS, K_VMAS, K_PROCS, K_THREADS, K_FDS, K_SOCKS } kind;
+
+typedef struct {
+	const char *suffix, *title, *units, *type;
+	kind k;
+	sw_field field;       /* K_MEM only */
+} chart_def;
+
+static const chart_def defs[] = {
+	{"rss", "Resident memory (Rss)", "MiB", "stacked", K_MEM, SW_F_RSS},
+	{"pss", "Proportional memory (Pss)", "MiB", "stacked", K_MEM, SW_F_PSS},
+	{"uss", "Unique memory (USS)", "MiB", "stacked", K_USS, SW_F_RSS},
+	{"private_dirty", "Private dirty memory", "MiB", "stacked", K_MEM,
+	 SW_F_PRIVATE_DIRTY},
+	{"swap", "Swapped out memory", "MiB", "stacked", K_MEM, SW_F_SWAP},
+	{"size", "Virtual size", "MiB", "stacked", K_MEM, SW_F_SIZE},
+	{"vmas", "Mappings", "mappings", "stacked", K_VMAS, SW_F_SIZE},
+	{"processes", "Processes", "processes", "line", K_PROCS, SW_F_SIZE},
+	{"threads", "Threads", "threads", "line", K_THREADS, SW_F_SIZE},
+	{"fds", "Open file descriptors", "fds", "line", K_FDS, SW_F_SIZE},
+	{"sockets", "Open sockets", "sockets", "line", K_SOCKS, SW_F_SIZE},
+};
+#define NDEFS (sizeof(defs) / sizeof(defs[0]))
+
+/* The two optional per-name charts. */
+typedef struct {
+	const char *suffix, *context, *title;
+	int prio;
+} names_def;
+static const names_def libs_def = {"libs_rss", "smaps.libs_rss",
+				   "Rss per library", 50};
+static const names_def named_def = {"named_rss", "smaps.named_rss",
+				    "Rss per named anonymous region", 51};
+
+typedef struct {
+	char id[ND_ID_MAX];
+	char text[ND_TEXT_MAX + 1];
+	nd_dimset libs, named;
+} group_charts;
+
+struct nd_charts {
+	const nd_options *o;
+	size_t n;
+	group_charts *g;
+};
+
+static const char *suffix_of(size_t k)
+{
+	return k < NDEFS ? defs[k].suffix : k == NDEFS ? libs_def.suffix
+						      : named_def.suffix;
+}
+
+/* id_taken - a chart of group id would have the id of a chart of an
+ * earlier group: "a" + "_libs_rss" is "a_libs" + "_rss". */
+static int id_taken(const nd_charts *c, size_t upto, const char *id)
+{
+	char mine[ND_ID_MAX + 16], theirs[ND_ID_MAX + 16];
+	for (size_t i = 0; i < upto; i++)
+		for (size_t a = 0; a < NDEFS + 2; a++)
+			for (size_t b = 0; b < NDEFS + 2; b++) {
+				snprintf(mine, sizeof(mine), "%s_%s", id,
+					 suffix_of(a));
+				snprintf(theirs, sizeof(theirs), "%s_%s",
+					 c->g[i].id, suffix_of(b));
+				if (!strcmp(mine, theirs))
+					return 1;
+			}
+	return 0;
+}
+
+/* unique_id - the sanitized name, with _2, _3... when already taken. */
+static void unique_id(nd_charts *c, size_t i, const char *name)
+{
+	char base[ND_ID_MAX - 8];
+	nd_id(base, sizeof(base), name, strlen(name));
+	snprintf(c->g[i].id, ND_ID_MAX, "%s", base);
+	for (unsigned k = 2; id_taken(c, i, c->g[i].id); k++)
+		snprintf(c->g[i].id, ND_ID_MAX, "%s_%u", base, k);
+}
+
+nd_charts *nd_charts_new(const sw_groupset *gs, const nd_options *o)
+{
+	nd_charts *c = calloc(1, sizeof(*c));
+	size_t n = sw_groupset_size(gs);
+	if (!c || !(c->g = calloc(n ? n : 1, sizeof(*c->g)))) {
+		free(c);
+		return NULL;
+	}
+	c->o = o;
+	c->n = n;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = sw_groupset_get(gs, i)->name;
+		unique_id(c, i, name);
+		nd_text(c->g[i].text, sizeof(c->g[i].text), name, strlen(name));
+		nd_dimset_init(&c->g[i].libs, 2 * o->top);
+		nd_dimset_init(&c->g[i].named, 2 * o->top);
+	}
+	return c;
+}
+
+void nd_charts_free(nd_charts *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		nd_dimset_free(&c->g[i].libs);
+		nd_dimset_free(&c->g[i].named);
+	}
+	free(c->g);
+	free(c);
+}
+
+long nd_charts_group_index(const nd_charts *c, const sw_groupset *gs,
+			   const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->g[i].id, name) ||
+		    !strcmp(sw_groupset_get(gs, i)->name, name))
+			return (long)i;
+	return -1;
+}
+
+static int prio(size_t group, int offset)
+{
+	return ND_PRIO_BASE + (int)group * ND_PRIO_GROUP + offset;
+}
+
+static void chart_line(const nd_charts *c, size_t i, FILE *out,
+		       const char *suffix, const char *title, const char *units,
+		       const char *context, const char *type, int offset)
+{
+	const group_charts *g = &c->g[i];
+	fprintf(out, "CHART smaps.%s_%s '' '%s of %s' '%s' '%s' '%s' %s %d %d "
+		"'' 'smaps.plugin' 'smaps'\n", g->id, suffix, title, g->text,
+		units, g->text, context, type, prio(i, offset),
+		c->o->update_every);
+}
+
+static void labels(const group_charts *g, FILE *out)
+{
+	fprintf(out, "CLABEL 'group' '%s' 1\nCLABEL_COMMIT\n", g->text);
+}
+
+static void define_one(const nd_charts *c, size_t i, size_t d, FILE *out)
+{
+	const chart_def *def = &defs[d];
+	char context[64];
+	snprintf(context, sizeof(context), "smaps.%s", def->suffix);
+	chart_line(c, i, out, def->suffix, def->title, def->units, context,
+		   def->type, (int)d);
+	if (def->k >= K_PROCS) {
+		fprintf(out, "DIMENSION %s '' absolute 1 1\n", def->suffix);
+		if (def->k == K_PROCS) /* matched but not read: not hidden */
+			fputs("DIMENSION unreadable '' absolute 1 1\n"
+			      "DIMENSION failed '' absolute 1 1\n", out);
+	} else {
+		for (int cat = 0; cat < SW_CAT_COUNT; cat++)
+			fprintf(out, "DIMENSION %s '' absolute 1 %d\n",
+				sw_category_name((sw_category)cat),
+				def->k == K_VMAS ? 1 : MIB);
+	}
+	labels(&c->g[i], out);
+}
+
+static void define_names(const nd_charts *c, size_t i, const names_def *nd,
+			 const nd_dimset *s, FILE *out)
+{
+	chart_line(c, i, out, nd->suffix, nd->title, "MiB", nd->context,
+		   "stacked", nd->prio);
+	for (size_t k = 0; k < s->n; k++)
+		fprintf(out, "DIMENSION %s '%s' absolute 1 %d\n", s->d[k].id,
+			s->d[k].text, MIB);
+	fprintf(out, "DIMENSION other '' absolute 1 %d\n", MIB);
+	labels(&c->g[i], out);
+}
+
+void nd_charts_define(nd_charts *c, FILE *out)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		for (size_t d = 0; d < NDEFS; d++)
+			define_one(c, i, d, out);
+		if (c->o->libs)
+			define_names(c, i, &libs_def, &c->g[i].libs, out);
+		if (c->o->named)
+			define_names(c, i, &named_def, &c->g[i].named, out);
+	}
+}
+
+static long scalar(const sw_group_stats *st, kind k)
+{
+	switch (k) {
+	case K_PROCS: return st->processes;
+	case K_THREADS: return st->threads;
+	case K_FDS: return st->fds;
+	default: return st->sockets;
+	}
+}
+
+static void set_cat(const sw_group_stats *st, const chart_def *def,
+		    int cat, FILE *out)
+{
+	const sw_counts *cn = &st->mem.cat[cat];
+	const char *name = sw_category_name((sw_category)cat);
+	uint32_t bit = 1u << def->field;
+	if (def->k == K_VMAS)
+		fprintf(out, "SET %s = %u\n", name, (unsigned)st->mem.vmas[cat]);
+	else if (st->processes && !(st->mem.total.present & bit))
+		fprintf(out, "SET %s =\n", name); /* the kernel has no such field */
+	else
+		fprintf(out, "SET %s = %llu\n", name, (unsigned long long)
+			(def->k == K_USS ? sw_counts_uss(cn) : cn->v[def->field]));
+}
+
+static void begin(const group_charts *g, const char *suffix, uint64_t dt,
+		  FILE *out)
+{
+	if (dt)
+		fprintf(out, "BEGIN smaps.%s_%s %llu\n", g->id, suffix,
+			(unsigned long long)dt);
+	else
+		fprintf(out, "BEGIN smaps.%s_%s\n", g->id, suffix);
+}
+
+static void update_one(const group_charts *g, const sw_group_stats *st,
+		       const chart_def *def, uint64_t dt, FILE *out)
+{
+	begin(g, def->suffix, dt, out);
+	if (def->k == K_PROCS)
+		fprintf(out, "SET unreadable = %ld\nSET failed = %ld\n",
+			st->unreadable, st->failed);
+	if (def->k >= K_PROCS)
+		fprintf(out, "SET %s = %ld\n", def->suffix, scalar(st, def->k));
+	else
+		for (int cat = 0; cat < SW_CAT_COUNT; cat++)
+			set_cat(st, def, cat, out);
+	fputs("END\n", out);
+}
+
+static int has_name(const sw_subtotals *t, const char *name, size_t len)
+{
+	for (size_t k = 0; k < sw_subtotals_count(t); k++) {
+		const sw_subtotal *e = sw_subtotals_get(t, k);
+		if (e->name_len == len && !memcmp(e->name, name, len))
+			return 1;
+	}
+	return 0;
+}
+
+/* grow_dims - make dimensions of this cycle's top names; 1 if any new. */
+static int grow_dims(nd_dimset *s, const sw_subtotals *t, size_t top)
+{
+	const sw_subtotal *best[ND_TOP_MAX];
+	size_t n = sw_subtotals_top(t, best, top);
+	int grown = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (!strcmp(best[k]->name, SW_SUBTOTAL_OTHER))
+			continue;
+		int r = nd_dimset_add(s, best[k]->name, best[k]->name_len);
+		if (r < 0)
+			nd_log(ND_ERROR, "out of memory for a dimension");
+		grown |= r > 0;
+	}
+	return grown;
+}
+
+static void update_names(const nd_charts *c, size_t i, const names_def *nd,
+			 nd_dimset *s, const sw_subtotals *t, uint64_t dt,
+			 FILE *out)
+{
+	if (t && grow_dims(s, t, c->o->top))
+		define_names(c, i, nd, s, out);
+	uint64_t total = 0, shown = 0;
+	size_t n = t ? sw_subtotals_count(t) : 0;
+	begin(&c->g[i], nd->suffix, dt, out);
+	for (size_t k = 0; k < n; k++) {
+		const sw_subtotal *e = sw_subtotals_get(t, k);
+		long d = nd_dimset_find(s, e->name, e->name_len);
+		uint64_t rss = e->counts.v[SW_F_RSS];
+		total += rss;
+		if (d >= 0) {
+			shown += rss;
+			fprintf(out, "SET %s = %llu\n", s->d[d].id,
+				(unsigned long long)rss);
+		}
+	}
+	/* a known name absent this cycle is 0, not a gap */
+	for (size_t d = 0; d < s->n; d++)
+		if (!t || !has_name(t, s->d[d].name, s->d[d].len))
+			fprintf(out, "SET %s = 0\n", s->d[d].id);
+	fprintf(out, "SET other = %llu\nEND\n",
+		(unsigned long long)(total - shown));
+}
+
+void nd_charts_update(nd_charts *c, const sw_groupset *gs, FILE *out,
+		      uint64_t dt_us)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const sw_group_stats *st = sw_groupset_get(gs, i);
+		for (size_t d = 0; d < NDEFS; d++)
+			update_one(&c->g[i], st, &defs[d], dt_us, out);
+		if (c->o->libs)
+			update_names(c, i, &libs_def, &c->g[i].libs, st->libs,
+				     dt_us, out);
+		if (c->o->named)
+			update_names(c, i, &named_def, &c->g[i].named,
+				     st->named, dt_us, out);
+	}
+}

@@ -1,0 +1,227 @@
+/* function.c - see function.h. */
+#include "function.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "ids.h"
+#include "log.h"
+#include "maptable.h"
+#include "smapwatch/error.h"
+
+#define MAX_WORDS 20
+
+static const char help_text[] =
+"smaps.plugin / smaps\n\n"
+"The memory mappings of the processes of the groups in smaps_groups.conf,\n"
+"one row per mapping: address range, permissions, category (heap, stack,\n"
+"anon, shmem, binary, libs, files, kernel), name, Rss, Pss, USS,\n"
+"Private_Dirty, Swap and Size in KiB, and VmFlags.\n\n"
+"   group:NAME   the processes of one group (its name or chart id)\n"
+"   pid:N        one process (of a configured group)\n"
+"   help         this text\n\n"
+"With no parameter, the processes of every group.\n";
+
+void nd_function_register(FILE *out)
+{
+	fprintf(out, "FUNCTION GLOBAL \"%s\" %d \"Memory mappings of a group "
+		"or a process, by category, from /proc/PID/smaps\"\n",
+		ND_FUNCTION_NAME, ND_FUNCTION_TIMEOUT);
+}
+
+/* split_words - Netdata's word rules: blanks and '=' separate; a word
+ * that starts with ' or " runs to the same quote. Returns the count. */
+static size_t split_words(char *s, char **w, size_t max)
+{
+	size_t n = 0;
+	while (n < max) {
+		s += strspn(s, " \t\r\n=");
+		if (!*s)
+			break;
+		char q = (*s == '\'' || *s == '"') ? *s++ : 0;
+		w[n++] = s;
+		s = q ? s + strcspn(s, (char[]){q, 0}) : s + strcspn(s, " \t\r\n=");
+		if (*s)
+			*s++ = '\0';
+	}
+	return n;
+}
+
+static int valid_transaction(const char *tx)
+{
+	char id[ND_ID_MAX];
+	size_t n = strlen(tx);
+	return n && n < ND_ID_MAX && !strcmp(nd_id(id, sizeof(id), tx, n), tx);
+}
+
+static void result_begin(FILE *out, const char *tx, int status,
+			 const char *type, long long expires)
+{
+	fprintf(out, "FUNCTION_RESULT_BEGIN %s %d %s %lld\n", tx, status, type,
+		expires);
+}
+
+static void result_end(FILE *out)
+{
+	fputs("\nFUNCTION_RESULT_END\n", out);
+	fflush(out);
+}
+
+static void fail(FILE *out, const char *tx, int status, const char *msg)
+{
+	result_begin(out, tx, status, "application/json", (long long)time(NULL));
+	fprintf(out, "{\"status\": %d, \"error_message\": ", status);
+	nd_json_string(out, msg, strlen(msg));
+	fputc('}', out);
+	result_end(out);
+}
+
+static void help(FILE *out, const char *tx)
+{
+	result_begin(out, tx, 200, "text/plain", (long long)time(NULL) + 3600);
+	fputs(help_text, out);
+	result_end(out);
+}
+
+typedef struct {
+	long group;   /* -1: every group */
+	pid_t pid;    /* 0: every process of the group(s) */
+	int help;
+} request;
+
+/* parse_params - the words after the function's name; NULL or a reason. */
+static const char *parse_params(const nd_function_ctx *fc, char **w,
+				size_t n, request *rq)
+{
+	*rq = (request){.group = -1};
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(w[i], "help")) {
+			rq->help = 1;
+		} else if (!strncmp(w[i], "group:", 6)) {
+			rq->group = nd_charts_group_index(fc->charts, fc->gs,
+							  w[i] + 6);
+			if (rq->group < 0)
+				return "No group with that name.";
+		} else if (!strncmp(w[i], "pid:", 4)) {
+			char *end;
+			long v = strtol(w[i] + 4, &end, 10);
+			if (*end || end == w[i] + 4 || v <= 0 || v > 4194304)
+				return "pid: needs a process id.";
+			rq->pid = (pid_t)v;
+		} else {
+			return "Unknown parameter: use group:NAME, pid:N or help.";
+		}
+	}
+	return NULL;
+}
+
+static int has_pid(const sw_group_stats *st, pid_t pid)
+{
+	for (size_t k = 0; k < st->npids; k++)
+		if (st->pids[k] == pid)
+			return 1;
+	return 0;
+}
+
+/* shown_before - pid is a member of an earlier group, whose rows have
+ * already been written (the default view lists a process once). */
+static int shown_before(const sw_groupset *gs, size_t g, pid_t pid)
+{
+	for (size_t i = 0; i < g; i++)
+		if (has_pid(sw_groupset_get(gs, i), pid))
+			return 1;
+	return 0;
+}
+
+static void add_process(nd_function_ctx *fc, nd_maptable *t, pid_t pid,
+			const char *group)
+{
+	int r = nd_maptable_process(t, pid, group);
+	if (r == -SW_ELIMIT)
+		nd_log_limited(&fc->errors, "function: more than %d rows, "
+			       "table cut short", ND_FUNCTION_ROWS_MAX);
+	else if (r < 0 && !sw_error_is_gone(r))
+		nd_log_limited(&fc->errors, "function: process %d: %s",
+			       (int)pid, sw_strerror(r));
+}
+
+/* add_rows - the rows of the processes rq asks for; how many processes
+ * matched. */
+static size_t add_rows(nd_function_ctx *fc, nd_maptable *t,
+		       const request *rq)
+{
+	size_t matched = 0, n = sw_groupset_size(fc->gs);
+	for (size_t g = 0; g < n; g++) {
+		const sw_group_stats *st = sw_groupset_get(fc->gs, g);
+		if (rq->group >= 0 && (size_t)rq->group != g)
+			continue;
+		for (size_t k = 0; k < st->npids; k++) {
+			pid_t pid = st->pids[k];
+			if ((rq->pid && pid != rq->pid) ||
+			    (rq->group < 0 && shown_before(fc->gs, g, pid)))
+				continue;
+			matched++;
+			add_process(fc, t, pid, st->name);
+		}
+	}
+	return matched;
+}
+
+/* pid_allowed - rq->pid is a member of the requested group(s). */
+static int pid_allowed(const nd_function_ctx *fc, const request *rq)
+{
+	for (size_t g = 0; g < sw_groupset_size(fc->gs); g++)
+		if ((rq->group < 0 || (size_t)rq->group == g) &&
+		    has_pid(sw_groupset_get(fc->gs, g), rq->pid))
+			return 1;
+	return 0;
+}
+
+static void serve(nd_function_ctx *fc, const char *tx, const request *rq)
+{
+	long long expires = (long long)time(NULL) + fc->update_every;
+	nd_maptable t = {.out = fc->out, .coll = fc->coll,
+			 .proc_root = fc->proc_root,
+			 .max_rows = ND_FUNCTION_ROWS_MAX};
+	result_begin(fc->out, tx, 200, "application/json", expires);
+	nd_maptable_begin(&t, fc->update_every);
+	add_rows(fc, &t, rq);
+	nd_maptable_end(&t, expires);
+	result_end(fc->out);
+}
+
+/* answer - the reply to a call of function string fn (split in place). */
+static void answer(nd_function_ctx *fc, const char *tx, char *fn)
+{
+	char *p[MAX_WORDS];
+	size_t np = split_words(fn, p, MAX_WORDS);
+	request rq;
+	const char *why = NULL;
+	if (!np || strcmp(p[0], ND_FUNCTION_NAME))
+		fail(fc->out, tx, 404, "No function with this name in smaps.plugin.");
+	else if ((why = parse_params(fc, p + 1, np - 1, &rq)))
+		fail(fc->out, tx, 400, why);
+	else if (rq.help)
+		help(fc->out, tx);
+	else if (rq.pid && !pid_allowed(fc, &rq))
+		fail(fc->out, tx, 404, "That process is not in the group(s).");
+	else
+		serve(fc, tx, &rq);
+}
+
+void nd_function_line(void *ctx, char *line)
+{
+	char *w[MAX_WORDS];
+	size_t n = split_words(line, w, MAX_WORDS);
+	if (!n)
+		return;
+	if (strcmp(w[0], "FUNCTION") || n < 4)
+		nd_log(ND_ERROR, "ignoring a request on stdin that is not "
+		       "FUNCTION TRANSACTION TIMEOUT \"NAME PARAMS\"");
+	else if (!valid_transaction(w[1]))
+		nd_log(ND_ERROR, "ignoring a FUNCTION with a malformed "
+		       "transaction id");
+	else
+		answer(ctx, w[1], w[3]);
+}

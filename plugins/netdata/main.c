@@ -1,0 +1,184 @@
+/* main.c - smaps.plugin: Netdata's external plugin for smapwatch. Reads
+ * the groups, checks there is something to collect (DISABLE otherwise),
+ * defines the charts and the function, then collects on a wall-clock
+ * heartbeat, answering function calls while it waits. Exits 0 when
+ * Netdata closes its stdout (EPIPE), so Netdata may start it again. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "charts.h"
+#include "function.h"
+#include "groups_conf.h"
+#include "heartbeat.h"
+#include "ids.h"
+#include "input.h"
+#include "log.h"
+#include "options.h"
+#include "seen.h"
+#include "smapwatch/error.h"
+#include "smapwatch/version.h"
+
+#define NAMES_PER_GROUP 64  /* libraries / regions the core keeps */
+
+typedef struct {
+	nd_options o;
+	char proc_root[PATH_MAX];
+	char groups_path[PATH_MAX];
+	sw_groupset *gs;
+	nd_charts *charts;
+	sw_collector *coll;
+	nd_log_budget proc_errors;
+	nd_seen reported;           /* processes already logged */
+} plugin;
+
+/* disable - tell Netdata not to start us again, and why. */
+static int disable(const char *why, const char *what)
+{
+	nd_log(ND_ERROR, "%s%s: disabling the plugin", why, what);
+	fputs("DISABLE\n", stdout);
+	fflush(stdout);
+	return 1;
+}
+
+static void set_proc_root(plugin *p)
+{
+	const char *prefix = getenv("NETDATA_HOST_PREFIX");
+	if (p->o.proc_root)
+		snprintf(p->proc_root, sizeof(p->proc_root), "%s", p->o.proc_root);
+	else
+		snprintf(p->proc_root, sizeof(p->proc_root), "%s/proc",
+			 prefix ? prefix : "");
+}
+
+static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
+			  int code, const char *detail)
+{
+	plugin *p = ctx;
+	char comm[ND_TEXT_MAX + 1], g[ND_TEXT_MAX + 1];
+	if (!nd_seen_add(&p->reported, ps->pid, ps->start_time))
+		return; /* one line per process, not one per cycle */
+	nd_log_limited(&p->proc_errors, "group '%s': process %d (%s): %s%s%s",
+		       nd_text(g, sizeof(g), group, strlen(group)), (int)ps->pid,
+		       nd_text(comm, sizeof(comm), ps->comm, ps->comm_len),
+		       sw_strerror(code), *detail ? ": " : "", detail);
+}
+
+/* load_groups - 0, or DISABLE's exit status. */
+static int load_groups(plugin *p)
+{
+	if (p->o.config)
+		snprintf(p->groups_path, sizeof(p->groups_path), "%s", p->o.config);
+	else if (nd_groups_find(p->groups_path, sizeof(p->groups_path),
+				getenv("NETDATA_USER_CONFIG_DIR"),
+				getenv("NETDATA_STOCK_CONFIG_DIR")) < 0)
+		return disable("no " ND_GROUPS_FILE " in $NETDATA_USER_CONFIG_DIR "
+			       "or $NETDATA_STOCK_CONFIG_DIR", "");
+	int r = nd_groups_load(p->gs, p->groups_path);
+	if (r < 0)
+		return disable(strerror(-r), ": cannot read the groups file");
+	if (r == 0)
+		return disable("no valid group in ", p->groups_path);
+	return 0;
+}
+
+static int setup(plugin *p)
+{
+	set_proc_root(p);
+	sw_groupset_opts go = {
+		.proc_root = p->proc_root,
+		.max_names = (p->o.libs || p->o.named) ? NAMES_PER_GROUP : 0,
+		.count_sockets = p->o.sockets,
+	};
+	sw_collector_opts co = {.max_names = 1};
+	p->gs = sw_groupset_new(&go);
+	p->coll = sw_collector_new(&co);
+	if (!p->gs || !p->coll) {
+		nd_log(ND_FATAL, "out of memory");
+		return 1;
+	}
+	int r = load_groups(p);
+	if (r)
+		return r;
+	r = sw_groupset_collect(p->gs, on_proc_error, p);
+	if (r < 0)
+		return disable(sw_strerror(r), ": cannot read the proc root");
+	p->charts = nd_charts_new(p->gs, &p->o);
+	if (!p->charts) {
+		nd_log(ND_FATAL, "out of memory");
+		return 1;
+	}
+	return 0;
+}
+
+/* stdout_closed - 1 once a write to Netdata failed (EPIPE: it went away). */
+static int stdout_closed(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	nd_log(ND_INFO, "stdout closed (%s): exiting", strerror(errno));
+	return 1;
+}
+
+/* wait_tick - serve function calls until the next tick; returns its time. */
+static uint64_t wait_tick(const nd_heartbeat *hb, nd_input *in,
+			  nd_function_ctx *fc)
+{
+	uint64_t now = nd_now_us(), target = nd_heartbeat_target(hb, now);
+	while (now < target) {
+		nd_input_wait(in, (int)((target - now + 999) / 1000),
+			      nd_function_line, fc);
+		now = nd_now_us();
+	}
+	return now;
+}
+
+static int run(plugin *p)
+{
+	nd_heartbeat hb;
+	nd_input in;
+	nd_function_ctx fc = {.gs = p->gs, .charts = p->charts,
+			      .coll = p->coll, .proc_root = p->proc_root,
+			      .update_every = p->o.update_every, .out = stdout};
+	nd_heartbeat_init(&hb, p->o.update_every);
+	nd_input_init(&in, STDIN_FILENO);
+	nd_charts_define(p->charts, stdout);
+	nd_function_register(stdout);
+	nd_charts_update(p->charts, p->gs, stdout,
+			 nd_heartbeat_tick(&hb, nd_now_us()));
+	while (!stdout_closed()) {
+		uint64_t dt = nd_heartbeat_tick(&hb, wait_tick(&hb, &in, &fc));
+		if (stdout_closed())
+			break;
+		int r = sw_groupset_collect(p->gs, on_proc_error, p);
+		if (r < 0)
+			nd_log_limited(&p->proc_errors, "cannot read %s: %s",
+				       p->proc_root, sw_strerror(r));
+		else
+			nd_charts_update(p->charts, p->gs, stdout, dt);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	plugin p = {0};
+	signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes EPIPE, handled */
+	int r = nd_options_parse(&p.o, argc, argv);
+	if (r != ND_OPT_RUN)
+		return r == ND_OPT_EXIT_OK ? 0 : 1;
+	r = setup(&p);
+	if (!r) {
+		nd_log(ND_INFO, "smaps.plugin %s: %zu groups from %s, reading %s "
+		       "every %d s", SW_VERSION, sw_groupset_size(p.gs),
+		       p.groups_path, p.proc_root, p.o.update_every);
+		r = run(&p);
+	}
+	nd_charts_free(p.charts);
+	sw_collector_free(p.coll);
+	sw_groupset_free(p.gs);
+	return r;
+}

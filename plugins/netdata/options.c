@@ -1,0 +1,123 @@
+/* options.c - see options.h. */
+#include "options.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "log.h"
+#include "smapwatch/version.h"
+
+static const char usage_text[] =
+"smaps.plugin " SW_VERSION " - per-category memory of process groups, from\n"
+"/proc/PID/smaps, for Netdata (external plugin protocol on stdout).\n"
+"\n"
+"usage: smaps.plugin [UPDATE_EVERY] [OPTIONS]\n"
+"\n"
+"Netdata passes UPDATE_EVERY (seconds); options come from `command options`\n"
+"in the [plugin:smaps] section of netdata.conf.\n"
+"\n"
+"  --libs            a chart per group of Rss per library (top N)\n"
+"  --named           a chart per group of Rss per [anon:NAME] region (top N)\n"
+"  --top N           dimensions of those charts, the rest summed as 'other'\n"
+"                    (default 10, at most 50)\n"
+"  --no-sockets      do not count sockets (saves a readlink per open fd)\n"
+"  --config FILE     groups file (default: smaps_groups.conf in\n"
+"                    $NETDATA_USER_CONFIG_DIR, else $NETDATA_STOCK_CONFIG_DIR)\n"
+"  --proc-root DIR   read DIR instead of $NETDATA_HOST_PREFIX/proc\n"
+"  -h, --help        this text\n"
+"  -v, -V, --version the version\n";
+
+/* parse_long - a whole decimal number in [lo, hi], or -1. */
+static long parse_long(const char *s, long lo, long hi)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	return v;
+}
+
+static void defaults(nd_options *o)
+{
+	const char *ue = getenv("NETDATA_UPDATE_EVERY");
+	long v = ue ? parse_long(ue, 1, 86400) : -1;
+	*o = (nd_options){.update_every = v > 0 ? (int)v : 1, .sockets = 1,
+			  .top = ND_TOP_DEFAULT};
+}
+
+/* takes_value - options followed by a value; stores it and returns 1. */
+static int takes_value(nd_options *o, const char *opt, const char *val,
+		       int *bad)
+{
+	if (!strcmp(opt, "--top")) {
+		long v = val ? parse_long(val, 1, ND_TOP_MAX) : -1;
+		*bad = v < 0;
+		o->top = v > 0 ? (size_t)v : o->top;
+	} else if (!strcmp(opt, "--config")) {
+		*bad = !val;
+		o->config = val;
+	} else if (!strcmp(opt, "--proc-root")) {
+		*bad = !val;
+		o->proc_root = val;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+static int flag(nd_options *o, const char *a)
+{
+	if (!strcmp(a, "--libs"))
+		o->libs = 1;
+	else if (!strcmp(a, "--named"))
+		o->named = 1;
+	else if (!strcmp(a, "--no-sockets"))
+		o->sockets = 0;
+	else
+		return 0;
+	return 1;
+}
+
+/* info_option - --help or --version: print it and return 1. */
+static int info_option(const char *a)
+{
+	if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		fputs(usage_text, stdout);
+		return 1;
+	}
+	if (!strcmp(a, "-v") || !strcmp(a, "-V") || !strcmp(a, "--version")) {
+		puts("smaps.plugin " SW_VERSION);
+		return 1;
+	}
+	return 0;
+}
+
+int nd_options_parse(nd_options *o, int argc, char **argv)
+{
+	defaults(o);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int bad = 0;
+		long v;
+		if (info_option(a))
+			return ND_OPT_EXIT_OK;
+		if (flag(o, a))
+			continue;
+		if (takes_value(o, a, val, &bad)) {
+			if (bad) {
+				nd_log(ND_ERROR, "bad or missing value for %s "
+				       "(see --help)", a);
+				return ND_OPT_USAGE;
+			}
+			i++;
+		} else if ((v = parse_long(a, 1, 86400)) > 0) {
+			o->update_every = (int)v;
+		} else {
+			nd_log(ND_ERROR, "unknown option '%s' (see --help)", a);
+			return ND_OPT_USAGE;
+		}
+	}
+	return ND_OPT_RUN;
+}

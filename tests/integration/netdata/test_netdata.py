@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""test_netdata.py PLUGIN WORKLOADS_DIR - smaps.plugin under a real Netdata
+(Debian's netdata 1.37.1): the daemon runs in a temp dir with every other
+plugin off, its API on 127.0.0.1, our plugin alone in its plugins
+directory, the stock smaps_groups.conf and health.d/smaps.conf in its stock
+config, test groups in its user config. The heap and mmap workloads run;
+the test asserts through the HTTP API that the charts exist with their
+contexts, `group` label and dimensions, that the values track the
+workloads, that the function is listed and the alarm templates load.
+Everything it starts is stopped at the end, also on failure."""
+
+import getpass
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+PLUGIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/smaps.plugin")
+WORKLOADS = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/workloads")
+NETDATA = os.environ.get("NETDATA", "/usr/sbin/netdata")
+RATE_KIB = 1024
+TAG = "%05d" % (os.getpid() % 100000)
+HEAP_COMM, MMAP_COMM = "ndh" + TAG, "ndm" + TAG   # unique to this run
+CATEGORIES = ["heap", "stack", "anon", "shmem", "binary", "libs", "files",
+              "kernel"]
+CONTEXTS = ["rss", "pss", "uss", "private_dirty", "swap", "size", "vmas",
+            "processes", "threads", "fds", "sockets", "libs_rss"]
+
+passed = failed = 0
+
+
+def ok(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+    return cond
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def setup_dirs(tmp, port):
+    for d in ("etc/health.d", "stock/health.d", "log", "cache", "lib",
+              "plugins", "registry"):
+        os.makedirs(os.path.join(tmp, d))
+    shutil.copy(PLUGIN, os.path.join(tmp, "plugins", "smaps.plugin"))
+    pkg = os.path.join(ROOT, "packaging", "netdata")
+    shutil.copy(os.path.join(pkg, "smaps_groups.conf"), os.path.join(tmp, "stock"))
+    shutil.copy(os.path.join(pkg, "health.d", "smaps.conf"),
+                os.path.join(tmp, "stock", "health.d"))
+    with open(os.path.join(tmp, "etc", "smaps_groups.conf"), "w") as f:
+        f.write("heaptest: %s\nmmaptest: %s\n" % (HEAP_COMM, MMAP_COMM))
+    conf = open(os.path.join(HERE, "netdata.conf.in")).read()
+    conf = conf.replace("@TMP@", tmp).replace("@PORT@", str(port))
+    conf = conf.replace("@USER@", getpass.getuser())
+    path = os.path.join(tmp, "etc", "netdata.conf")
+    open(path, "w").write(conf)
+    return path
+
+
+def get(port, path):
+    url = "http://127.0.0.1:%d%s" % (port, path)
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.loads(r.read())
+
+
+def wait_charts(port, want, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            charts = get(port, "/api/v1/charts")["charts"]
+            if all(c in charts for c in want):
+                return charts
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.5)
+    return {}
+
+
+def slope(port, chart, dim, seconds):
+    """MiB/s of dim over the last `seconds` stored points."""
+    d = get(port, "/api/v1/data?chart=%s&dimensions=%s&after=-%d&format=json"
+            "&options=seconds" % (chart, dim, seconds))
+    rows = [r for r in d["data"] if r[1] is not None]
+    rows.sort()
+    if len(rows) < 2:
+        return None, rows
+    (t0, v0), (t1, v1) = rows[0][:2], rows[-1][:2]
+    return (v1 - v0) / (t1 - t0), rows
+
+
+def check_charts(charts):
+    for g in ("heaptest", "mmaptest"):
+        for ctx in CONTEXTS:
+            c = charts.get("smaps.%s_%s" % (g, ctx), {})
+            ok(c.get("context") == "smaps." + ctx and c.get("family") == g,
+               "chart smaps.%s_%s context/family: %r %r"
+               % (g, ctx, c.get("context"), c.get("family")))
+        c = charts.get("smaps.%s_rss" % g, {})
+        labels = c.get("chart_labels") or c.get("labels") or {}
+        ok(labels.get("group") == g, "label group=%s on %s: %r" % (g, g, labels))
+        ok(sorted(c.get("dimensions", {})) == sorted(CATEGORIES),
+           "dimensions of smaps.%s_rss: %r" % (g, list(c.get("dimensions", {}))))
+        ok(c.get("units") == "MiB" and c.get("chart_type") == "stacked",
+           "units and type of smaps.%s_rss" % g)
+
+
+def check_values(port):
+    window = 6
+    for chart, grows, flat in (("smaps.heaptest_private_dirty", "heap", "anon"),
+                               ("smaps.mmaptest_private_dirty", "anon", "heap")):
+        s_grow, rows = slope(port, chart, grows, window)
+        s_flat, _ = slope(port, chart, flat, window)
+        want = RATE_KIB / 1024.0
+        print("info: %s: %s %.3f MiB/s, %s %.3f MiB/s (workload %.2f MiB/s)"
+              % (chart, grows, s_grow or 0, flat, s_flat or 0, want))
+        ok(s_grow is not None and 0.75 * want <= s_grow <= 1.25 * want,
+           "%s %s grows %s MiB/s (want %.2f): %r" % (chart, grows, s_grow,
+                                                     want, rows[-3:]))
+        ok(s_flat is not None and abs(s_flat) < 0.1 * want,
+           "%s %s flat: %s MiB/s" % (chart, flat, s_flat))
+    d = get(port, "/api/v1/data?chart=smaps.heaptest_processes&after=-3"
+            "&format=json")
+    ok(d["data"] and d["data"][0][1] == 1, "one heaptest process: %r"
+       % d["data"][:1])
+
+
+def check_info_and_health(port):
+    info = get(port, "/api/v1/info")
+    fns = info.get("functions", {})
+    ok("smaps" in fns, "function smaps listed in /api/v1/info: %r" % list(fns))
+    alarms = get(port, "/api/v1/alarms?all")["alarms"]
+    ours = {a["name"] for a in alarms.values() if a["chart"].startswith("smaps.")}
+    want = {"smaps_group_swap", "smaps_group_mappings", "smaps_group_processes"}
+    ok(want <= ours, "alarm templates of health.d/smaps.conf apply: %r"
+       % sorted(ours))
+    key = "smaps.heaptest_processes.smaps_group_processes"
+    procs, end = alarms.get(key, {}), time.monotonic() + 20
+    while procs.get("status") in ("UNINITIALIZED", "UNDEFINED") \
+            and time.monotonic() < end:   # needs 10 s of data, then `every: 10s`
+        time.sleep(1)
+        procs = get(port, "/api/v1/alarms?all")["alarms"].get(key, {})
+    ok(procs.get("status") == "CLEAR" and procs.get("value") == 1,
+       "smaps_group_processes on heaptest evaluates to 1, CLEAR: %r %r"
+       % (procs.get("status"), procs.get("value")))
+
+
+def start(cmd, **kw):
+    return subprocess.Popen(cmd, start_new_session=True, **kw)
+
+
+def stop(p, timeout=10):
+    if p.poll() is None:
+        p.terminate()      # netdata stops its plugins itself
+        try:
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    try:
+        os.killpg(p.pid, signal.SIGKILL)   # leftovers of its process group
+    except ProcessLookupError:
+        pass
+
+
+def run(tmp, procs):
+    port = free_port()
+    conf = setup_dirs(tmp, port)
+    for exe, comm in (("grow_heap", HEAP_COMM), ("grow_mmap", MMAP_COMM)):
+        procs.append(start([os.path.join(WORKLOADS, exe), "--comm", comm,
+                            "--rate", str(RATE_KIB), "--seconds", "60"],
+                           stdout=subprocess.PIPE))
+        procs[-1].stdout.readline()
+    log = open(os.path.join(tmp, "log", "netdata.out"), "w")
+    nd = start([NETDATA, "-D", "-c", conf], stdout=log, stderr=log)
+    procs.insert(0, nd)
+    charts = wait_charts(port, ["smaps.heaptest_private_dirty",
+                                "smaps.mmaptest_private_dirty"], 30)
+    if not ok(charts, "netdata serves our charts on 127.0.0.1:%d" % port):
+        return
+    time.sleep(8)
+    charts = get(port, "/api/v1/charts")["charts"]
+    ours = [k for k in charts if k.startswith("smaps.")]
+    print("info: %d smaps charts of %d on the node" % (len(ours), len(charts)))
+    ok(len(ours) == 2 * len(CONTEXTS), "%d charts: %d per group"
+       % (len(ours), len(CONTEXTS)))
+    check_charts(charts)
+    check_values(port)
+    check_info_and_health(port)
+    stop(nd)
+    ok(nd.returncode is not None, "netdata stopped")
+    check_log(os.path.join(tmp, "log", "error.log"))
+
+
+def check_log(path):
+    """Netdata's view of the plugin while it ran: no parser complaint, no
+    sanitizer report, the plugin's own start line."""
+    lines = open(path, errors="replace").read().split("\n")
+    run = lines[:next((i for i, l in enumerate(lines) if "EXIT:" in l),
+                      len(lines))]
+    bad = [l for l in run if ("PLUGINSD" in l and "ERROR" in l)
+           or "Sanitizer" in l or "runtime error:" in l]
+    ok(not bad, "no errors about the plugin in error.log: %r" % bad[:3])
+    ok(any("smaps.plugin INFO  : MAIN : smaps.plugin " in l for l in run),
+       "the plugin's start line reaches error.log in Netdata's format")
+
+
+def main():
+    t0 = time.monotonic()
+    procs = []
+    tmp = tempfile.mkdtemp(prefix="smaps-netdata-")
+    try:
+        run(tmp, procs)
+    finally:
+        for p in procs:
+            stop(p)
+        if failed:
+            err = os.path.join(tmp, "log", "error.log")
+            if os.path.exists(err):
+                print("--- netdata error.log (smaps lines):")
+                for line in open(err, errors="replace"):
+                    if "smaps" in line or "PLUGINSD" in line:
+                        print(line.rstrip()[:300])
+        if not os.environ.get("KEEP_TMP"):
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print("kept", tmp)
+    print("netdata integration: %d passed, %d failed (%.0f s)"
+          % (passed, failed, time.monotonic() - t0))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

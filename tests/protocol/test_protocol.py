@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""test_protocol.py PLUGIN WORKLOADS_DIR - smaps.plugin alone, against processes with
+hostile names, every output line checked against the plugins.d grammar
+(pluginsd.py), and the function called through stdin exactly as Netdata
+1.37.1 writes it: FUNCTION TRANSACTION TIMEOUT "smaps PARAMS"."""
+
+import json
+import os
+import select
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pluginsd  # noqa: E402
+
+PLUGIN = sys.argv[1] if len(sys.argv) > 1 else "build/smaps.plugin"
+WORKLOADS = sys.argv[2] if len(sys.argv) > 2 else "build/workloads"
+HEAP = os.path.join(WORKLOADS, "grow_heap")
+RATE_KIB = 256
+# A run time unique to this test run, so the group's command-line pattern
+# matches our workloads and no one else's.
+SECONDS = "30.%07d" % os.getpid()
+
+# Names a process may give itself (PR_SET_NAME, at most 15 bytes).
+HOSTILE = [b"sp ace\"q'x", b"pipe|=SET x", b"nl\nBEGIN x", b"bad\xff\xfe\xc3(",
+           b"\\u0022;`$"]
+# A group name nobody should write, but the config is read as given.
+GROUP_HOSTILE = b"we\"ird|grp;x=y\xff"
+
+passed = failed = 0
+
+
+def ok(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+    return cond
+
+
+def start_workloads(procs):
+    pids = []
+    for name in HOSTILE:
+        p = subprocess.Popen([HEAP, "--comm", name, "--rate", str(RATE_KIB),
+                              "--seconds", SECONDS], stdout=subprocess.PIPE)
+        procs.append(p)
+        pids.append(int(p.stdout.readline().split()[1]))
+    return pids
+
+
+def write_conf(path, pid):
+    pidfile = os.path.join(os.path.dirname(path), "one.pid")
+    open(pidfile, "w").write("%d\n" % pid)
+    with open(path, "wb") as f:
+        f.write(b"bypidfile: pidfile:" + pidfile.encode() + b"\n"
+                b"byunit: unit:no-such-unit.service\n" + b"# hostile names: matched through the command line\n"
+                b"hostile: '*--seconds " + SECONDS.encode() + b"*'\n" + GROUP_HOSTILE + b": pipe|*\n"
+                b"absent: no-such-process-here\n"
+                b"this line has no colon\n")
+
+
+def read_for(proc, seconds, sends=()):
+    """Read stdout for `seconds`, writing each (at, line) of sends."""
+    out, t0, sends = b"", time.monotonic(), list(sends)
+    arrivals = []
+    while time.monotonic() - t0 < seconds:
+        while sends and time.monotonic() - t0 >= sends[0][0]:
+            proc.stdin.write(sends.pop(0)[1])
+            proc.stdin.flush()
+        r, _, _ = select.select([proc.stdout], [], [], 0.05)
+        if r:
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            out += chunk
+            arrivals.append((time.time(), chunk))
+    return out, arrivals
+
+
+def sanitized(raw):
+    keep = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+               b"0123456789 ()+-./:@_")
+    return bytes(c if c in keep else ord("_") for c in raw)
+
+
+def check_charts(c, pids):
+    ok(not c.problems, "grammar: " + "; ".join(c.problems[:5]))
+    groups = {ch["labels"].get("group") for ch in c.charts.values()}
+    ok(sanitized(GROUP_HOSTILE) in groups,
+       "hostile group label sanitized: %r" % groups)
+    ok(b"hostile" in groups and b"absent" in groups, "every group charted")
+    procs = c.charts.get("smaps.hostile_processes", {}).get("values", [])
+    ok(procs and procs[-1].get("processes") == len(pids),
+       "hostile group counts %d processes: %r" % (len(pids), procs[-1:]))
+    heap = [v["heap"] for v in c.charts["smaps.hostile_private_dirty"]["values"]]
+    grew = (heap[-1] - heap[0]) / 1024 / len(pids) / (len(heap) - 1)
+    print("info: hostile group's heap Private_Dirty grows %.0f KiB/s per "
+          "process (workload rate %d)" % (grew, RATE_KIB))
+    ok(0.7 * RATE_KIB <= grew <= 1.3 * RATE_KIB,
+       "heap grows %.0f KiB/s per process (rate %d)" % (grew, RATE_KIB))
+    dts = c.charts["smaps.hostile_rss"].get("dt", [])
+    ok(dts and all(900000 <= d <= 1100000 for d in dts[1:]),
+       "BEGIN microseconds about 1 s: %r" % dts)
+    contexts = {ch["words"][6].decode() for ch in c.charts.values()}
+    want = {"smaps." + s for s in ("rss", "pss", "uss", "private_dirty", "swap",
+            "size", "vmas", "processes", "threads", "fds", "sockets",
+            "libs_rss", "named_rss")}
+    ok(want <= contexts, "contexts: missing %r" % (want - contexts))
+    ok(len(c.functions) == 1 and c.functions[0][2] == b"smaps",
+       "FUNCTION GLOBAL smaps registered")
+
+
+def results(c):
+    return {w[1].decode(): (int(w[2]), w[3].decode(), b"\n".join(lines))
+            for w, lines in c.results}
+
+
+def check_table(res, pids):
+    status, ctype, body = res.get("tx-group", (0, "", b""))
+    ok(status == 200 and ctype == "application/json", "group table status")
+    try:
+        t = json.loads(body)
+    except ValueError as e:
+        return ok(False, "group table is JSON: %s" % e)
+    cols = list(t.get("columns", {}))
+    ok(cols[:3] == ["Id", "Pid", "Process"] and "Rss" in cols
+       and "VmFlags" in cols and "Category" in cols, "columns %r" % cols)
+    ok(all(len(r) == len(cols) for r in t["data"]), "every row has every column")
+    print("info: group table: %d rows, %d columns, %d bytes"
+          % (len(t["data"]), len(cols), len(body)))
+    names = {r[2].encode("latin-1") for r in t["data"]}
+    ok(names == set(HOSTILE), "process names survive, escaped: %r" % names)
+    ok({r[1] for r in t["data"]} == set(pids), "rows of every member")
+    heaps = [r for r in t["data"] if r[7] == "heap"]
+    ok(len(heaps) == len(pids) and all(r[12] >= RATE_KIB for r in heaps),
+       "one [heap] row per process, Private_Dirty >= %d KiB" % RATE_KIB)
+    ids = [r[0] for r in t["data"]]
+    ok(len(ids) == len(set(ids)), "unique keys unique")
+
+
+def check_others(res, pids):
+    status, _, body = res.get("tx-pid", (0, "", b""))
+    rows = json.loads(body)["data"] if status == 200 else []
+    ok(status == 200 and rows and {r[1] for r in rows} == {pids[0]},
+       "pid:N gives that process only")
+    ok(res.get("tx-help", (0,))[0] == 200
+       and res["tx-help"][1] == "text/plain", "help")
+    for tx, code in (("tx-bad", 400), ("tx-nofn", 404), ("tx-other", 404),
+                     ("tx-nogroup", 400)):
+        st, _, body = res.get(tx, (0, "", b"{}"))
+        ok(st == code and json.loads(body).get("status") == code,
+           "%s answers %d (got %d)" % (tx, code, st))
+
+
+def check_selectors(c):
+    last = lambda g: c.charts["smaps.%s_processes" % g]["values"][-1]
+    ok(last("bypidfile").get("processes") == 1, "pidfile: selects its pid")
+    ok(last("byunit").get("processes") == 0, "unit: of no process is 0")
+
+
+def check_alignment(arrivals):
+    """Each cycle starts on a whole second of the wall clock (the
+    heartbeat), so BEGIN blocks arrive just after it."""
+    fr = [t % 1.0 for t, chunk in arrivals if b"BEGIN smaps.hostile_rss " in chunk]
+    print("info: cycles arrive %s s after the second" % ["%.3f" % f for f in fr])
+    ok(len(fr) >= 3 and all(f < 0.35 for f in fr),
+       "cycles aligned to the second: %r" % ["%.3f" % f for f in fr])
+
+
+def test_running(tmp, pids):
+    conf = os.path.join(tmp, "groups.conf")
+    write_conf(conf, pids[1])
+    env = dict(os.environ, NETDATA_UPDATE_EVERY="1")
+    p = subprocess.Popen([PLUGIN, "1", "--libs", "--named", "--config", conf],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env)
+    calls = [(3.3, b"X" * 20000 + b"\n"),
+             (3.4, b"HELLO there\n"),
+             (3.5, b'FUNCTION tx-group 10 "smaps group:hostile"\n'),
+             (3.6, b'FUNCTION tx-pid 10 "smaps pid:%d"\n' % pids[0]),
+             (3.7, b'FUNCTION tx-help 10 "smaps help"\n'),
+             (3.8, b'FUNCTION tx-bad 10 "smaps bogus:1"\n'),
+             (3.9, b'FUNCTION tx-nofn 10 "processes"\n'),
+             (4.0, b'FUNCTION tx-other 10 "smaps pid:1"\n'),
+             (4.1, b'FUNCTION tx-nogroup 10 "smaps group:nope"\n')]
+    try:
+        out, arrivals = read_for(p, 5.0, calls)
+        c = pluginsd.check(out)
+        check_charts(c, pids)
+        res = results(c)
+        check_table(res, pids)
+        check_others(res, pids)
+        check_selectors(c)
+        check_alignment(arrivals)
+        p.stdout.close()      # Netdata went away: EPIPE at the next write
+        rc = p.wait(timeout=5)
+        err = p.stderr.read().decode("utf-8", "replace")
+        ok(rc == 0, "exit 0 when stdout is closed (got %r)" % rc)
+        ok("no colon" not in err and ":7: no 'group:'" in err,
+           "bad config line logged with file:line")
+        ok(all(len(l) < 300 for l in err.splitlines()), "log lines bounded")
+        ok("longer than 15360" in err and "not FUNCTION" in err,
+           "a too long and an unknown request are logged, the next served")
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+def run_disabled(args, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NETDATA_")}
+    env.update(env_extra or {})
+    r = subprocess.run([PLUGIN, "1"] + args, stdin=subprocess.DEVNULL,
+                       capture_output=True, env=env, timeout=10)
+    return r.returncode, r.stdout, r.stderr.decode("utf-8", "replace")
+
+
+def test_disable(tmp):
+    empty = os.path.join(tmp, "empty.conf")
+    open(empty, "w").write("# nothing\n")
+    good = os.path.join(tmp, "groups.conf")
+    for args, env, why in (
+            (["--config", empty], None, "no valid group"),
+            (["--config", good, "--proc-root", tmp + "/none"], None,
+             "cannot read the proc root"),
+            ([], {"NETDATA_USER_CONFIG_DIR": tmp + "/none"}, "smaps_groups.conf"),
+            (["--config", good], {"NETDATA_HOST_PREFIX": tmp + "/none"},
+             "cannot read the proc root")):
+        rc, out, err = run_disabled(args, env)
+        ok(rc == 1 and out == b"DISABLE\n" and why in err,
+           "DISABLE when %s (rc %d, out %r, err %r)" % (why, rc, out, err))
+    rc, out, _ = run_disabled(["--bogus"])
+    ok(rc == 1 and out == b"", "unknown option refused")
+    rc, out, _ = run_disabled(["--help"])
+    ok(rc == 0 and b"--libs" in out and b"--named" in out, "--help")
+    rc, out, _ = run_disabled(["--version"])
+    ok(rc == 0 and out.startswith(b"smaps.plugin "), "--version")
+
+
+def test_host_prefix(tmp, pids):
+    """NETDATA_HOST_PREFIX/proc is the proc root (the host's /proc seen
+    from a container); here a link to /proc."""
+    os.makedirs(os.path.join(tmp, "host"))
+    os.symlink("/proc", os.path.join(tmp, "host", "proc"))
+    env = dict(os.environ, NETDATA_HOST_PREFIX=os.path.join(tmp, "host"))
+    p = subprocess.Popen([PLUGIN, "1", "--config", os.path.join(tmp, "groups.conf")],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env)
+    try:
+        out, _ = read_for(p, 1.5)
+    finally:
+        p.kill()
+        p.wait()
+    err = p.stderr.read().decode("utf-8", "replace")
+    c = pluginsd.check(out)
+    v = c.charts.get("smaps.hostile_processes", {}).get("values", [{}])
+    ok("reading %s/host/proc " % tmp in err and v[-1].get("processes") == len(pids),
+       "NETDATA_HOST_PREFIX honoured: %r" % v[-1:])
+
+
+# A proc tree made here: one process whose library paths and named regions
+# carry quotes, spaces, '|', '=' and the kernel's escaped newline (\012),
+# so the per-library and per-region charts and the table see them.
+FAKE_LIBS = [(b"/usr/lib/libc.so.6", 100), (b"/opt/x y/li'b\"q|=.so.1", 40),
+             (b"/opt/nl\\012BEGIN x.so", 8)]
+FAKE_NAMED = [(b"[anon:my \"region\"|x]", 24), (b"[anon:plain]", 4)]
+
+
+def fake_mapping(addr, perms, ino, name, kib, dirty):
+    return (b"%012x-%012x %s 00000000 fe:00 %d %s\nSize: %d kB\nRss: %d kB\n"
+            b"Private_Clean: %d kB\nPrivate_Dirty: %d kB\nVmFlags: rd mr\n"
+            % (addr, addr + kib * 1024, perms, ino, name, kib, kib,
+               0 if dirty else kib, kib if dirty else 0))
+
+
+def make_fake_proc(root):
+    d = os.path.join(root, "42")
+    os.makedirs(os.path.join(d, "fd"))
+    open(os.path.join(d, "stat"), "wb").write(
+        b"42 (fa) ke\nx) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 3 0 777 0 0\n")
+    open(os.path.join(d, "cmdline"), "wb").write(b"fakeproc-marker\0--x\0")
+    os.symlink("/opt/fake/bin/fake", os.path.join(d, "exe"))
+    os.symlink("socket:[1234]", os.path.join(d, "fd", "3"))
+    os.symlink("/dev/null", os.path.join(d, "fd", "0"))
+    smaps, addr = fake_mapping(0x55d0c1000000, b"rw-p", 0, b"[heap]", 800, 1), 0x7f0000000000
+    for i, (name, kib) in enumerate(FAKE_LIBS):
+        smaps += fake_mapping(addr, b"r-xp", 100 + i, name, kib, 0)
+        addr += 0x1000000
+    for name, kib in FAKE_NAMED:
+        smaps += fake_mapping(addr, b"rw-p", 0, name, kib, 1)
+        addr += 0x1000000
+    open(os.path.join(d, "smaps"), "wb").write(smaps)
+    bad = os.path.join(root, "43")       # matched, but its smaps is malformed
+    os.makedirs(os.path.join(bad, "fd"))
+    open(os.path.join(bad, "stat"), "wb").write(
+        b"43 (bad) S 1 43 43 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 778 0 0\n")
+    open(os.path.join(bad, "cmdline"), "wb").write(b"fakeproc-marker\0")
+    open(os.path.join(bad, "smaps"), "wb").write(b"Size: 4 kB\n")
+
+
+def run_fake(tmp, extra, sends=()):
+    root = os.path.join(tmp, "fakeproc")
+    if not os.path.isdir(root):
+        make_fake_proc(root)
+    conf = os.path.join(tmp, "fake.conf")
+    open(conf, "w").write("fake: *fakeproc-marker*\n")
+    p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--proc-root", root]
+                         + extra, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, _ = read_for(p, 2.3, sends)
+    finally:
+        p.kill()
+        p.wait()
+    c = pluginsd.check(out)
+    c.stderr = p.stderr.read().decode("utf-8", "replace")
+    return c
+
+
+def test_top_bound(tmp):
+    """--top 1: one library becomes a dimension, the rest is 'other'."""
+    c = run_fake(tmp, ["--libs", "--top", "1"])
+    ch = c.charts.get("smaps.fake_libs_rss", {})
+    dims = sorted(w[2] for d, w in ch.get("dims", {}).items() if d != "other")
+    v = ch.get("values", [{}])[-1]
+    ok(dims == [b"/usr/lib/libc.so.6"] and v.get("other") == 48 << 10,
+       "--top 1 bounds the dimensions: %r, other %r" % (dims, v.get("other")))
+
+
+def test_fake_tree(tmp):
+    c = run_fake(tmp, ["--libs", "--named"],
+                 [(0.3, b'FUNCTION tx-fake 10 "smaps pid:42"\n')])
+    ok(not c.problems, "fake tree grammar: %r" % c.problems[:3])
+    last = lambda ch: c.charts[ch]["values"][-1]
+    ok(last("smaps.fake_rss") == {"heap": 800 << 10, "stack": 0, "anon": 28 << 10,
+       "shmem": 0, "binary": 0, "libs": 148 << 10, "files": 0, "kernel": 0},
+       "fake rss per category: %r" % last("smaps.fake_rss"))
+    ok(last("smaps.fake_processes") == {"processes": 1, "unreadable": 0,
+                                         "failed": 1},
+       "a malformed process is counted as failed: %r"
+       % last("smaps.fake_processes"))
+    ok(c.stderr.count("process 43 (bad)") == 1 and "line 1" in c.stderr,
+       "and logged once, with its pid and the line: %r" % c.stderr[-300:])
+    ok((last("smaps.fake_fds"), last("smaps.fake_sockets")) ==
+       ({"fds": 2}, {"sockets": 1}), "fake fds and sockets")
+    for chart, want in (("smaps.fake_libs_rss", FAKE_LIBS),
+                        ("smaps.fake_named_rss", FAKE_NAMED)):
+        dims = c.charts[chart]["dims"]
+        legend = {w[2]: last(chart)[d] for d, w in dims.items() if d != "other"}
+        expect = {sanitized(n)[:200]: k << 10 for n, k in want}
+        if chart.endswith("named_rss"):   # the region's name, inside [anon:]
+            expect = {sanitized(n[6:-1]): k << 10 for n, k in want}
+        ok(legend == expect and last(chart)["other"] == 0,
+           "%s: %r, want %r" % (chart, legend, expect))
+    res = results(c).get("tx-fake", (0, "", b"{}"))
+    rows = json.loads(res[2]).get("data", []) if res[0] == 200 else []
+    names = {r[8].encode("latin-1") for r in rows}
+    ok(names == {b"[heap]"} | {n for n, _ in FAKE_LIBS + FAKE_NAMED},
+       "table names as the kernel wrote them: %r" % names)
+    ok(rows and rows[0][2].encode("latin-1") == b"fa) ke\nx",
+       "table process name with ')' and newline: %r" % (rows[:1],))
+
+
+def main():
+    procs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            pids = start_workloads(procs)
+            time.sleep(0.3)
+            test_running(tmp, pids)
+            test_disable(tmp)
+            test_host_prefix(tmp, pids)
+            test_fake_tree(tmp)
+            test_top_bound(tmp)
+        finally:
+            for p in procs:
+                p.kill()
+                p.wait()
+    print("protocol: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
