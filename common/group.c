@@ -32,6 +32,7 @@ typedef struct {
 	sw_group_stats st;
 	sw_subtotals *libs, *named;
 	pid_t *pids;             /* members this cycle; capacity only grows */
+	uint64_t *starts;        /* their start times */
 	size_t pids_cap;
 } group;
 
@@ -89,6 +90,7 @@ void sw_groupset_free(sw_groupset *gs)
 	for (size_t i = 0; i < gs->ngroups; i++) {
 		free(gs->groups[i].name);
 		free(gs->groups[i].pids);
+		free(gs->groups[i].starts);
 		sw_subtotals_free(gs->groups[i].libs);
 		sw_subtotals_free(gs->groups[i].named);
 	}
@@ -351,18 +353,23 @@ static uint64_t process_identity(const sw_proc_stat *ps)
 	return (x ^ (x >> 31)) | 1;
 }
 
-static int add_member(group *gr, pid_t pid)
+static int add_member(group *gr, const sw_proc_stat *ps)
 {
 	if (gr->st.npids == gr->pids_cap) {
 		size_t cap = gr->pids_cap ? 2 * gr->pids_cap : 16;
 		pid_t *p = realloc(gr->pids, cap * sizeof(*p));
-		if (!p)
+		if (p)
+			gr->pids = p;
+		uint64_t *s = p ? realloc(gr->starts, cap * sizeof(*s)) : NULL;
+		if (!s)
 			return -ENOMEM;
-		gr->pids = p;
+		gr->starts = s;
 		gr->pids_cap = cap;
 	}
-	gr->pids[gr->st.npids++] = pid;
+	gr->starts[gr->st.npids] = ps->start_time;
+	gr->pids[gr->st.npids++] = ps->pid;
 	gr->st.pids = gr->pids;
+	gr->st.start_times = gr->starts;
 	return 0;
 }
 
@@ -376,7 +383,7 @@ static void account(sw_groupset *gs, const sw_proc_stat *ps,
 		if (!gs->matched[g])
 			continue;
 		group *gr = &gs->groups[g];
-		if (add_member(gr, ps->pid))
+		if (add_member(gr, ps))
 			continue;  /* out of memory: leave the process out whole */
 		gr->st.processes++;
 		gr->st.identity += process_identity(ps);

@@ -42,6 +42,7 @@ typedef struct {
 	const sw_subtotals *libs;  /* NULL when max_names is 0 */
 	const sw_subtotals *named;
 	const pid_t *pids;       /* the processes counted, in /proc order */
+	const uint64_t *start_times;  /* and the start time of each */
 	size_t npids;
 	uint64_t identity;       /* changes whenever the set of processes
 				  * (pid, start time) counted changes; 0 for

@@ -135,9 +135,9 @@ static int shown_before(const sw_groupset *gs, size_t g, pid_t pid)
 }
 
 static void add_process(nd_function_ctx *fc, nd_maptable *t, pid_t pid,
-			const char *group)
+			uint64_t start_time, const char *group)
 {
-	int r = nd_maptable_process(t, pid, group);
+	int r = nd_maptable_process(t, pid, start_time, group);
 	if (r == -SW_ELIMIT)
 		nd_log_limited(&fc->errors, "function: more than %d rows, "
 			       "table cut short", ND_FUNCTION_ROWS_MAX);
@@ -162,7 +162,7 @@ static size_t add_rows(nd_function_ctx *fc, nd_maptable *t,
 			    (rq->group < 0 && shown_before(fc->gs, g, pid)))
 				continue;
 			matched++;
-			add_process(fc, t, pid, st->name);
+			add_process(fc, t, pid, st->start_times[k], st->name);
 		}
 	}
 	return matched;

@@ -87,7 +87,8 @@ static void commit(nd_maptable *t, proc_rows *r, const char *buf, size_t len)
 		t->max[k] = r->max[k] > t->max[k] ? r->max[k] : t->max[k];
 }
 
-int nd_maptable_process(nd_maptable *t, pid_t pid, const char *group)
+int nd_maptable_process(nd_maptable *t, pid_t pid, uint64_t start_time,
+			const char *group)
 {
 	if (t->rows >= t->max_rows)
 		return -SW_ELIMIT;
@@ -95,6 +96,8 @@ int nd_maptable_process(nd_maptable *t, pid_t pid, const char *group)
 	int r = sw_proc_read_stat(t->proc_root, pid, &ps);
 	if (r < 0)
 		return r;
+	if (ps.start_time != start_time)
+		return -SW_ECHANGED;  /* the pid is another process's now */
 	char *buf = NULL;
 	size_t len = 0;
 	proc_rows pr = {.t = t, .ps = &ps, .group = group};

@@ -25,9 +25,12 @@ typedef struct {
 void nd_maptable_begin(nd_maptable *t, int update_every);
 
 /* nd_maptable_process - the rows of one process, all or none: they are
- * built aside and written only when the whole smaps was read. Returns 0,
- * SW_ELIMIT when max_rows is reached, or the collection's error code. */
-int nd_maptable_process(nd_maptable *t, pid_t pid, const char *group);
+ * built aside and written only when the whole smaps was read. start_time
+ * is the process's as the group counted it: a pid reused since then is
+ * refused (SW_ECHANGED). Returns 0, SW_ELIMIT when max_rows is reached,
+ * or the collection's error code. */
+int nd_maptable_process(nd_maptable *t, pid_t pid, uint64_t start_time,
+			const char *group);
 
 /* nd_maptable_end - the columns and the rest of the payload. */
 void nd_maptable_end(nd_maptable *t, long long expires);

@@ -167,6 +167,7 @@ static void assert_group_is_sum(const sw_group_stats *g, const proc_spec *const 
 			j++;
 		if (j == g->npids)
 			fail_msg("pid %d missing from the group's pids", members[i]->pid);
+		assert_int_equal(g->start_times[j], members[i]->start);
 	}
 	assert_int_equal(g->threads, threads);
 	assert_int_equal(g->fds, fds);
