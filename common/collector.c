@@ -20,6 +20,7 @@ struct sw_collector {
 	sw_smaps_parser *parser;
 	sw_subtotals *libs, *named;
 	char *buf;
+	size_t bytes;           /* read by the last sw_collect_process */
 	/* per-call state for the mapping callback */
 	sw_memsum sum;
 	const sw_exe_id *exe;
@@ -64,6 +65,11 @@ const sw_subtotals *sw_collector_libs(const sw_collector *c)
 const sw_subtotals *sw_collector_named(const sw_collector *c)
 {
 	return c->named;
+}
+
+size_t sw_collector_bytes(const sw_collector *c)
+{
+	return c->bytes;
 }
 
 const char *sw_collector_detail(const sw_collector *c)
@@ -133,6 +139,7 @@ static long parse_fd(sw_collector *c, int fd)
 		if (n == 0)
 			break;
 		have += (size_t)n;
+		c->bytes += (size_t)n;
 		ssize_t used = sw_smaps_parser_feed(c->parser, c->buf, have,
 						    on_mapping, c);
 		if (used < 0)
@@ -191,6 +198,7 @@ int sw_collect_process(sw_collector *c, const char *root, pid_t pid,
 		return -errno;
 	read_exe(c, root, pid, &exe);
 	begin(c, &exe, each, ctx);
+	c->bytes = 0;
 	long mappings = parse_fd(c, fd);
 	close(fd);
 	if (!same_process(root, pid, start_time))

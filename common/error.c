@@ -12,6 +12,7 @@ static const char *const sw_messages[SW_EMAX - SW_EBASE] = {
 	[SW_ENOMM - SW_EBASE] = "no address space (zombie or kernel thread)",
 	[SW_ECHANGED - SW_EBASE] = "process exited or pid reused during the read",
 	[SW_ELIMIT - SW_EBASE] = "configured limit reached",
+	[SW_ESLOW - SW_EBASE] = "smaps read over its time budget: backing off",
 };
 
 const char *sw_strerror(int code)

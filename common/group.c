@@ -1,9 +1,9 @@
-/* group.c - groups of processes, matched by selectors, summed per cycle.
+/* group.c - groups and their selectors, and which groups a process is in.
  *
- * One pass over the proc root per cycle. What is costly to learn about a
- * process (its command line, its cgroup) is cached per (pid, start time) in
- * a pid-sorted array rebuilt every cycle, so a process is examined once in
- * its life and a reused pid starts afresh. */
+ * What is costly to learn about a process (its command line, its cgroup)
+ * is cached per (pid, start time) in a pid-sorted array rebuilt every
+ * cycle, so a process is examined once in its life and a reused pid starts
+ * afresh. The cycle itself is in cycle.c. */
 #include <dirent.h>
 #include <errno.h>
 #include <regex.h>
@@ -13,54 +13,7 @@
 #include "smapwatch/collector.h"
 #include "smapwatch/error.h"
 #include "smapwatch/group.h"
-
-#define CMDLINE_MAX 4096
-
-enum { UNKNOWN = 0, NO = 1, YES = 2 };
-
-typedef struct {
-	sw_selector_kind kind;
-	size_t group;
-	char *arg;
-	size_t arg_len;
-	regex_t re;
-	pid_t pid;             /* SW_SEL_PID, or this cycle's pidfile pid */
-} selector;
-
-typedef struct {
-	char *name;
-	sw_group_stats st;
-	sw_subtotals *libs, *named;
-	pid_t *pids;             /* members this cycle; capacity only grows */
-	uint64_t *starts;        /* their start times */
-	size_t pids_cap;
-} group;
-
-typedef struct {
-	pid_t pid;
-	uint64_t start;
-	size_t res;            /* index of its nsel results in the arena */
-} known;
-
-typedef struct {
-	known *v;
-	size_t n, cap;
-	unsigned char *res;    /* n x nsel match results: UNKNOWN, NO, YES */
-} known_set;
-
-struct sw_groupset {
-	char *root;
-	sw_groupset_opts opts;
-	group *groups;
-	size_t ngroups;
-	selector *sels;
-	size_t nsels;
-	int frozen;
-	known_set cur, prev;
-	unsigned char *matched;   /* per group, this process */
-	sw_collector *collector;
-	char cmdline[CMDLINE_MAX];
-};
+#include "group_impl.h"
 
 sw_groupset *sw_groupset_new(const sw_groupset_opts *o)
 {
@@ -101,6 +54,8 @@ void sw_groupset_free(sw_groupset *gs)
 	free(gs->prev.v);
 	free(gs->prev.res);
 	free(gs->matched);
+	free(gs->members);
+	free(gs->member_groups);
 	sw_collector_free(gs->collector);
 	free(gs->root);
 	free(gs);
@@ -207,6 +162,20 @@ int sw_groupset_add(sw_groupset *gs, const char *name, sw_selector_kind k,
 	return 0;
 }
 
+int sw_groupset_allow_large(sw_groupset *gs, const char *name)
+{
+	long g = find_group(gs, name);
+	if (g < 0)
+		return -ENOENT;
+	gs->groups[g].allow_large = 1;
+	return 0;
+}
+
+const sw_collect_cost *sw_groupset_cost(const sw_groupset *gs)
+{
+	return &gs->cost;
+}
+
 size_t sw_groupset_size(const sw_groupset *gs)
 {
 	return gs->ngroups;
@@ -258,14 +227,18 @@ static unsigned char *known_row(sw_groupset *gs, const sw_proc_stat *ps)
 	known key = {.pid = ps->pid};
 	known *old = p->n ? bsearch(&key, p->v, p->n, sizeof(*p->v), known_cmp)
 			  : NULL;
-	if (old && old->start == ps->start_time)
+	k->backoff = k->skip = 0;
+	if (old && old->start == ps->start_time) {
 		memcpy(row, p->res + old->res * gs->nsels, gs->nsels);
-	else
+		k->backoff = old->backoff;
+		k->skip = old->skip;
+	} else {
 		memset(row, UNKNOWN, gs->nsels);
+	}
 	return row;
 }
 
-static void known_swap(sw_groupset *gs)
+void grp_known_swap(sw_groupset *gs)
 {
 	known_set t = gs->prev;
 	gs->prev = gs->cur;
@@ -322,8 +295,7 @@ static int sel_matches(sw_groupset *gs, const selector *s,
 	return 0;
 }
 
-/* Fills gs->matched; returns how many groups the process belongs to. */
-static size_t match_groups(sw_groupset *gs, const sw_proc_stat *ps)
+size_t grp_match(sw_groupset *gs, const sw_proc_stat *ps)
 {
 	unsigned char *row = known_row(gs, ps);
 	size_t n = 0;
@@ -341,100 +313,7 @@ static size_t match_groups(sw_groupset *gs, const sw_proc_stat *ps)
 	return n;
 }
 
-/* A sum of well-mixed hashes: the same set of processes gives the same
- * value in any order, a different set almost surely another. */
-static uint64_t process_identity(const sw_proc_stat *ps)
-{
-	uint64_t x = (uint64_t)ps->pid * 0x9e3779b97f4a7c15ull ^ ps->start_time;
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return (x ^ (x >> 31)) | 1;
-}
-
-static int add_member(group *gr, const sw_proc_stat *ps)
-{
-	if (gr->st.npids == gr->pids_cap) {
-		size_t cap = gr->pids_cap ? 2 * gr->pids_cap : 16;
-		pid_t *p = realloc(gr->pids, cap * sizeof(*p));
-		if (p)
-			gr->pids = p;
-		uint64_t *s = p ? realloc(gr->starts, cap * sizeof(*s)) : NULL;
-		if (!s)
-			return -ENOMEM;
-		gr->starts = s;
-		gr->pids_cap = cap;
-	}
-	gr->starts[gr->st.npids] = ps->start_time;
-	gr->pids[gr->st.npids++] = ps->pid;
-	gr->st.pids = gr->pids;
-	gr->st.start_times = gr->starts;
-	return 0;
-}
-
-static void account(sw_groupset *gs, const sw_proc_stat *ps,
-		    const sw_memsum *mem)
-{
-	long fds = 0, sockets = 0;
-	sw_proc_count_fds(gs->root, ps->pid, &fds,
-			  gs->opts.count_sockets ? &sockets : NULL);
-	for (size_t g = 0; g < gs->ngroups; g++) {
-		if (!gs->matched[g])
-			continue;
-		group *gr = &gs->groups[g];
-		if (add_member(gr, ps))
-			continue;  /* out of memory: leave the process out whole */
-		gr->st.processes++;
-		gr->st.identity += process_identity(ps);
-		gr->st.threads += ps->threads;
-		gr->st.fds += fds;
-		gr->st.sockets += sockets;
-		sw_memsum_merge(&gr->st.mem, mem);
-		if (gr->libs) {
-			sw_subtotals_merge(gr->libs, sw_collector_libs(gs->collector));
-			sw_subtotals_merge(gr->named,
-					   sw_collector_named(gs->collector));
-		}
-	}
-}
-
-static void report(sw_groupset *gs, const sw_proc_stat *ps, int code,
-		   sw_proc_error_fn on_error, void *ctx)
-{
-	const char *first = NULL;
-	for (size_t g = 0; g < gs->ngroups; g++) {
-		if (!gs->matched[g])
-			continue;
-		if (code == -EACCES)
-			gs->groups[g].st.unreadable++;
-		else
-			gs->groups[g].st.failed++;
-		if (!first)
-			first = gs->groups[g].name;
-	}
-	if (on_error)
-		on_error(ctx, first, ps, code,
-			 code == -EACCES ? "" : sw_collector_detail(gs->collector));
-}
-
-static int visit(sw_groupset *gs, pid_t pid, sw_proc_error_fn on_error,
-		 void *ctx)
-{
-	sw_proc_stat ps;
-	sw_memsum mem;
-	if (sw_proc_read_stat(gs->root, pid, &ps) || !match_groups(gs, &ps))
-		return 0;
-	int r = sw_collect_process(gs->collector, gs->root, pid, ps.start_time,
-				   &mem, NULL, NULL);
-	if (r == 0)
-		account(gs, &ps, &mem);
-	else if (!sw_error_is_gone(r))
-		report(gs, &ps, r, on_error, ctx);
-	return r == 0;
-}
-
-static int freeze(sw_groupset *gs)
+int grp_freeze(sw_groupset *gs)
 {
 	if (gs->frozen)
 		return 0;
@@ -445,54 +324,3 @@ static int freeze(sw_groupset *gs)
 	return 0;
 }
 
-static void begin_cycle(sw_groupset *gs)
-{
-	for (size_t i = 0; i < gs->nsels; i++) {
-		selector *s = &gs->sels[i];
-		if (s->kind == SW_SEL_PIDFILE && sw_read_pidfile(s->arg, &s->pid))
-			s->pid = 0;
-	}
-	for (size_t g = 0; g < gs->ngroups; g++) {
-		group *gr = &gs->groups[g];
-		memset(&gr->st, 0, sizeof(gr->st));
-		gr->st.name = gr->name;
-		gr->st.libs = gr->libs;
-		gr->st.named = gr->named;
-		if (gr->libs) {
-			sw_subtotals_clear(gr->libs);
-			sw_subtotals_clear(gr->named);
-		}
-	}
-}
-
-static pid_t dirent_pid(const char *name)
-{
-	long v = 0;
-	for (const char *p = name; *p; p++) {
-		if (*p < '0' || *p > '9' || v > 4194304)
-			return 0;
-		v = v * 10 + (*p - '0');
-	}
-	return (pid_t)v;
-}
-
-int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
-{
-	int r = freeze(gs);
-	if (r)
-		return r;
-	DIR *d = opendir(gs->root);
-	if (!d)
-		return -errno;
-	begin_cycle(gs);
-	int read = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		pid_t pid = dirent_pid(de->d_name);
-		if (pid > 0)
-			read += visit(gs, pid, on_error, ctx);
-	}
-	closedir(d);
-	known_swap(gs);
-	return read;
-}

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -131,6 +132,47 @@ int sw_proc_read_stat(const char *root, pid_t pid, sw_proc_stat *out)
 	if (n == 0)
 		return -ESRCH;
 	return sw_parse_stat(buf, (size_t)n, out);
+}
+
+/* "Key:\t   1234 kB" lines; the keys we want and where they go. */
+int sw_parse_status(const char *text, size_t len, sw_proc_status *out)
+{
+	static const struct { const char *key; size_t off; } keys[] = {
+		{"VmRSS:", offsetof(sw_proc_status, rss)},
+		{"RssAnon:", offsetof(sw_proc_status, rss_anon)},
+		{"RssFile:", offsetof(sw_proc_status, rss_file)},
+		{"RssShmem:", offsetof(sw_proc_status, rss_shmem)},
+		{"VmSwap:", offsetof(sw_proc_status, swap)},
+	};
+	const char *e = text + len;
+	memset(out, 0, sizeof(*out));
+	for (const char *line = text; line < e;) {
+		const char *nl = memchr(line, '\n', (size_t)(e - line));
+		const char *le = nl ? nl : e;
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			size_t kl = strlen(keys[k].key);
+			uint64_t v;
+			const char *s = line + kl;
+			if ((size_t)(le - line) <= kl || memcmp(line, keys[k].key, kl))
+				continue;
+			while (s < le && *s == '\t')
+				s++;
+			if (next_u64(&s, le, &v) || v > (UINT64_MAX >> 10))
+				return -SW_ESYNTAX;
+			*(uint64_t *)((char *)out + keys[k].off) = v << 10;
+		}
+		line = le + 1;
+	}
+	return 0;
+}
+
+int sw_proc_read_status(const char *root, pid_t pid, sw_proc_status *out)
+{
+	char buf[4096];
+	ssize_t n = read_proc_file(root, pid, "status", buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	return n == 0 ? -ESRCH : sw_parse_status(buf, (size_t)n, out);
 }
 
 ssize_t sw_proc_read_cmdline(const char *root, pid_t pid, char *buf,

@@ -46,6 +46,9 @@ int sw_collect_buffer(sw_collector *c, const char *buf, size_t len,
 const sw_subtotals *sw_collector_libs(const sw_collector *c);
 const sw_subtotals *sw_collector_named(const sw_collector *c);
 
+/* sw_collector_bytes - bytes of smaps read by the last call. */
+size_t sw_collector_bytes(const sw_collector *c);
+
 /* sw_collector_detail - the parse error's "line N: ..." after a failure. */
 const char *sw_collector_detail(const sw_collector *c);
 

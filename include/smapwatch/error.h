@@ -17,6 +17,7 @@ enum {
 	SW_ENOMM,      /* no address space: a zombie or a kernel thread */
 	SW_ECHANGED,   /* the process exited or its pid was reused mid-read */
 	SW_ELIMIT,     /* a configured bound was reached */
+	SW_ESLOW,      /* a smaps read took longer than its budget */
 	SW_EMAX
 };
 

@@ -5,7 +5,19 @@
  * groups is read once and counted in each. Processes are known by
  * (pid, start time), so a reused pid is never taken for its predecessor:
  * what was learnt about a pid (its command line, its unit) is dropped when
- * the start time changes. */
+ * the start time changes.
+ *
+ * Reading smaps walks a process's page tables under its mmap_lock, which
+ * stalls it; /proc/PID/status costs nothing of the kind. So collection is
+ * tiered: every cycle reads each member's status (and fds); a group's
+ * smaps are read only when due: every full_every cycles, at once when its
+ * processes change, and early when its status Rss has moved by more than
+ * early_change (and early_min bytes) since the last full read. Between
+ * full reads a group's memory figures are those of the last one. A
+ * process whose smaps read takes longer than read_budget is skipped for
+ * 1, 3, 7... of its group's next full reads (doubling, at most 63) and
+ * reported once (SW_ESLOW); one whose Rss is over rss_cap is never read
+ * in full unless its group allows it (sw_groupset_allow_large). */
 #ifndef SMAPWATCH_GROUP_H
 #define SMAPWATCH_GROUP_H
 
@@ -31,13 +43,35 @@ typedef struct {
 	size_t max_names;        /* libraries / named regions kept per group;
 				  * 0 disables those sub-totals */
 	int count_sockets;       /* readlink every fd to count sockets */
+	unsigned full_every;     /* cycles between full reads; 0 or 1: all */
+	double early_change;     /* read early when status Rss moved by more
+				  * than this fraction... (0: never) */
+	uint64_t early_min;      /* ...and more than this many bytes */
+	double read_budget;      /* seconds per smaps read; 0: no limit */
+	uint64_t rss_cap;        /* bytes of Rss; 0: no cap */
 } sw_groupset_opts;
+
+/* What the last cycle cost, for the plugins' own metrics. */
+typedef struct {
+	long status_reads;       /* cheap reads (stat, status, fds) */
+	long full_reads;         /* smaps reads */
+	uint64_t bytes_read;     /* of smaps */
+	double read_seconds;     /* spent reading smaps */
+	long backed_off;         /* processes skipped for the read budget */
+	long capped;             /* processes skipped for rss_cap */
+} sw_collect_cost;
 
 typedef struct {
 	const char *name;
-	long processes, threads, fds, sockets;
+	long processes, threads, fds, sockets;   /* live members, this cycle */
+	sw_proc_status status;   /* summed status counters, this cycle */
+	/* From here to identity: as of the group's last full read. */
+	long measured;           /* processes whose smaps are in mem */
 	long unreadable;         /* processes skipped for -EACCES */
 	long failed;             /* processes skipped for another error */
+	long backed_off;         /* skipped: over the read budget */
+	long capped;             /* skipped: Rss over rss_cap */
+	unsigned age;            /* cycles since that read (0: this one) */
 	sw_memsum mem;
 	const sw_subtotals *libs;  /* NULL when max_names is 0 */
 	const sw_subtotals *named;
@@ -45,8 +79,8 @@ typedef struct {
 	const uint64_t *start_times;  /* and the start time of each */
 	size_t npids;
 	uint64_t identity;       /* changes whenever the set of processes
-				  * (pid, start time) counted changes; 0 for
-				  * none */
+				  * (pid, start time) measured in mem
+				  * changes; 0 for none */
 } sw_group_stats;
 
 /* Told about each process that could not be collected (but not about
@@ -70,6 +104,13 @@ int sw_groupset_add(sw_groupset *gs, const char *name, sw_selector_kind k,
  * processes read, or < 0 when the proc root itself cannot be read. */
 int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error,
 			void *ctx);
+
+/* sw_groupset_allow_large - group `name` is read in full whatever its
+ * processes' Rss (rss_cap does not apply). 0, or -ENOENT. */
+int sw_groupset_allow_large(sw_groupset *gs, const char *name);
+
+/* sw_groupset_cost - what the last sw_groupset_collect() cost. */
+const sw_collect_cost *sw_groupset_cost(const sw_groupset *gs);
 
 size_t sw_groupset_size(const sw_groupset *gs);
 const sw_group_stats *sw_groupset_get(const sw_groupset *gs, size_t i);

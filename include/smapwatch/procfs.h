@@ -25,6 +25,12 @@ typedef struct {
 	long threads;
 } sw_proc_stat;
 
+/* The cheap counters of /proc/PID/status, in bytes: the kernel keeps them
+ * as it goes, so reading them costs no page-table walk (unlike smaps). */
+typedef struct {
+	uint64_t rss, rss_anon, rss_file, rss_shmem, swap;
+} sw_proc_status;
+
 /* sw_proc_path - root + "/" + pid + "/" + file into out; -ENAMETOOLONG
  * when it does not fit. pid 0 means no pid component. */
 int sw_proc_path(char *out, size_t size, const char *root, pid_t pid,
@@ -38,6 +44,13 @@ ssize_t sw_read_small(const char *path, char *buf, size_t size);
 int sw_parse_stat(const char *text, size_t len, sw_proc_stat *out);
 /* sw_proc_read_stat - read and parse /proc/PID/stat. */
 int sw_proc_read_stat(const char *root, pid_t pid, sw_proc_stat *out);
+
+/* sw_parse_status - VmRSS, RssAnon, RssFile, RssShmem and VmSwap from the
+ * text of /proc/PID/status, by key; absent keys stay 0 (a kernel thread has
+ * none). 0, or -SW_ESYNTAX for a key without a number. */
+int sw_parse_status(const char *text, size_t len, sw_proc_status *out);
+/* sw_proc_read_status - read and parse /proc/PID/status. */
+int sw_proc_read_status(const char *root, pid_t pid, sw_proc_status *out);
 
 /* sw_proc_read_cmdline - /proc/PID/cmdline with NULs turned to spaces,
  * trailing NUL dropped, NUL-terminated in buf (truncated to size-1). */

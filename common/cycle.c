@@ -1,0 +1,356 @@
+/* cycle.c - one collection cycle, tiered (see group.h), in two passes.
+ *
+ * Pass 1 walks the proc root: each process's stat, the groups it is in,
+ * and for members their status and fds (cheap: no page-table walk). Then
+ * each group decides whether its smaps are due. Pass 2 reads smaps of the
+ * members of due groups only, once per process however many groups it is
+ * in, within the read budget and the Rss cap. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "smapwatch/error.h"
+#include "group_impl.h"
+
+#define MAX_BACKOFF 6   /* skip at most 2^6 - 1 = 63 full reads */
+
+/* A sum of well-mixed hashes: the same set of processes gives the same
+ * value in any order, a different set almost surely another. `salt`
+ * tells a measured process from one left out (capped, backed off). */
+static uint64_t process_identity(const sw_proc_stat *ps, uint64_t salt)
+{
+	uint64_t x = (uint64_t)ps->pid * 0x9e3779b97f4a7c15ull ^ ps->start_time;
+	x ^= salt;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return (x ^ (x >> 31)) | 1;
+}
+
+static int add_member(group *gr, const sw_proc_stat *ps)
+{
+	if (gr->st.npids == gr->pids_cap) {
+		size_t cap = gr->pids_cap ? 2 * gr->pids_cap : 16;
+		pid_t *p = realloc(gr->pids, cap * sizeof(*p));
+		if (p)
+			gr->pids = p;
+		uint64_t *s = p ? realloc(gr->starts, cap * sizeof(*s)) : NULL;
+		if (!s)
+			return -ENOMEM;
+		gr->starts = s;
+		gr->pids_cap = cap;
+	}
+	gr->starts[gr->st.npids] = ps->start_time;
+	gr->pids[gr->st.npids++] = ps->pid;
+	gr->st.pids = gr->pids;
+	gr->st.start_times = gr->starts;
+	return 0;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- pass 1: members and their cheap counters ------------------------ */
+
+static member *new_member(sw_groupset *gs)
+{
+	if (gs->nmembers == gs->members_cap) {
+		size_t cap = gs->members_cap ? 2 * gs->members_cap : 64;
+		member *m = realloc(gs->members, cap * sizeof(*m));
+		if (m)
+			gs->members = m;
+		unsigned char *f = m ? realloc(gs->member_groups, cap * gs->ngroups)
+				     : NULL;
+		if (!f)
+			return NULL;
+		gs->member_groups = f;
+		gs->members_cap = cap;
+	}
+	member *m = &gs->members[gs->nmembers];
+	m->groups = gs->nmembers++ * gs->ngroups;
+	memcpy(gs->member_groups + m->groups, gs->matched, gs->ngroups);
+	return m;
+}
+
+/* The cache entry grp_match() made for ps: the last one, unless it could
+ * not make one (out of memory): then none, and no back-off is kept. */
+static known *entry_of(sw_groupset *gs, const sw_proc_stat *ps)
+{
+	known *k = gs->cur.n ? &gs->cur.v[gs->cur.n - 1] : NULL;
+	return k && k->pid == ps->pid && k->start == ps->start_time ? k : NULL;
+}
+
+static void count_member(sw_groupset *gs, const member *m, long fds,
+			 long sockets)
+{
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		group *gr = &gs->groups[g];
+		if (!gs->matched[g] || add_member(gr, &m->ps))
+			continue;
+		gr->st.processes++;
+		gr->st.threads += m->ps.threads;
+		gr->st.fds += fds;
+		gr->st.sockets += sockets;
+		gr->st.status.rss += m->status.rss;
+		gr->st.status.rss_anon += m->status.rss_anon;
+		gr->st.status.rss_file += m->status.rss_file;
+		gr->st.status.rss_shmem += m->status.rss_shmem;
+		gr->st.status.swap += m->status.swap;
+		gr->members_now += process_identity(&m->ps, 0);
+	}
+}
+
+static void visit(sw_groupset *gs, pid_t pid)
+{
+	sw_proc_stat ps;
+	sw_proc_status status;
+	long fds = 0, sockets = 0;
+	/* A zombie has no memory left and will be gone: not a member. */
+	if (sw_proc_read_stat(gs->root, pid, &ps) || ps.state == 'Z' ||
+	    ps.state == 'X' || !grp_match(gs, &ps))
+		return;
+	/* No status (a saved tree, or it just exited: smaps will tell) is
+	 * no cheap counters, not no process. */
+	if (sw_proc_read_status(gs->root, pid, &status))
+		memset(&status, 0, sizeof(status));
+	sw_proc_count_fds(gs->root, pid, &fds,
+			  gs->opts.count_sockets ? &sockets : NULL);
+	gs->cost.status_reads++;
+	member *m = new_member(gs);
+	if (!m)
+		return;  /* out of memory: this process is left out whole */
+	m->ps = ps;
+	m->status = status;
+	known *k = entry_of(gs, &ps);
+	m->known = k ? (size_t)(k - gs->cur.v) : SIZE_MAX;
+	count_member(gs, m, fds, sockets);
+}
+
+/* ---- between the passes: which groups read smaps --------------------- */
+
+static int is_due(const sw_groupset *gs, const group *gr)
+{
+	const sw_groupset_opts *o = &gs->opts;
+	if (!gr->ever_read || gr->members_now != gr->members ||
+	    o->full_every <= 1 || gr->st.age + 1 >= o->full_every)
+		return 1;
+	uint64_t now = gr->st.status.rss, then = gr->rss_at_full;
+	uint64_t moved = now > then ? now - then : then - now;
+	return o->early_change > 0 && moved > o->early_min &&
+	       (double)moved > o->early_change * (double)then;
+}
+
+/* A due group starts its memory figures afresh. */
+static void begin_full(group *gr)
+{
+	memset(&gr->st.mem, 0, sizeof(gr->st.mem));
+	gr->st.measured = gr->st.unreadable = gr->st.failed = 0;
+	gr->st.backed_off = gr->st.capped = 0;
+	gr->st.age = 0;
+	gr->st.identity = 0;
+	gr->members = gr->members_now;
+	gr->rss_at_full = gr->st.status.rss;
+	gr->ever_read = 1;
+	if (gr->libs) {
+		sw_subtotals_clear(gr->libs);
+		sw_subtotals_clear(gr->named);
+	}
+}
+
+static void decide(sw_groupset *gs)
+{
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		group *gr = &gs->groups[g];
+		gr->due = is_due(gs, gr);
+		if (gr->due)
+			begin_full(gr);
+		else
+			gr->st.age++;
+	}
+}
+
+/* ---- pass 2: smaps of the members of due groups ---------------------- */
+
+/* gs->matched := the due groups m is in; how many. */
+static size_t due_groups(sw_groupset *gs, const member *m, int *allow_large)
+{
+	size_t n = 0;
+	*allow_large = 0;
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		gs->matched[g] = gs->member_groups[m->groups + g] &&
+				 gs->groups[g].due;
+		n += gs->matched[g];
+		*allow_large |= gs->matched[g] && gs->groups[g].allow_large;
+	}
+	return n;
+}
+
+enum { LEFT_CAPPED = 1, LEFT_BACKED_OFF = 2 };
+
+/* m is not measured this time: counted as such, and in the identity, so
+ * growth windows restart when what is measured changes. */
+static void leave_out(sw_groupset *gs, const member *m, int why)
+{
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		if (!gs->matched[g])
+			continue;
+		group *gr = &gs->groups[g];
+		if (why == LEFT_CAPPED)
+			gr->st.capped++;
+		else
+			gr->st.backed_off++;
+		gr->st.identity += process_identity(&m->ps, (uint64_t)why);
+	}
+	if (why == LEFT_CAPPED)
+		gs->cost.capped++;
+	else
+		gs->cost.backed_off++;
+}
+
+static void account(sw_groupset *gs, const member *m, const sw_memsum *mem)
+{
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		if (!gs->matched[g])
+			continue;
+		group *gr = &gs->groups[g];
+		gr->st.measured++;
+		gr->st.identity += process_identity(&m->ps, 0);
+		sw_memsum_merge(&gr->st.mem, mem);
+		if (gr->libs) {
+			sw_subtotals_merge(gr->libs, sw_collector_libs(gs->collector));
+			sw_subtotals_merge(gr->named,
+					   sw_collector_named(gs->collector));
+		}
+	}
+}
+
+static void report(sw_groupset *gs, const sw_proc_stat *ps, int code,
+		   sw_proc_error_fn on_error, void *ctx)
+{
+	const char *first = NULL;
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		if (!gs->matched[g])
+			continue;
+		if (code == -EACCES)
+			gs->groups[g].st.unreadable++;
+		else if (code != -SW_ESLOW)
+			gs->groups[g].st.failed++;
+		if (!first)
+			first = gs->groups[g].name;
+	}
+	if (on_error)
+		on_error(ctx, first, ps, code,
+			 code == -EACCES || code == -SW_ESLOW
+				 ? "" : sw_collector_detail(gs->collector));
+}
+
+/* A read over the budget skips the next 1, 3, 7... full reads of the
+ * process; one within it ends the back-off. */
+static void apply_budget(sw_groupset *gs, known *k, const member *m,
+			 double took, sw_proc_error_fn on_error, void *ctx)
+{
+	if (gs->opts.read_budget <= 0 || took <= gs->opts.read_budget) {
+		k->backoff = 0;
+		return;
+	}
+	if (k->backoff < MAX_BACKOFF)
+		k->backoff++;
+	k->skip = (1u << k->backoff) - 1;
+	report(gs, &m->ps, -SW_ESLOW, on_error, ctx);
+}
+
+/* Returns 1 when m's smaps were read. */
+static int read_member(sw_groupset *gs, const member *m,
+		       sw_proc_error_fn on_error, void *ctx)
+{
+	int allow_large;
+	known none = {0}, *k = m->known == SIZE_MAX ? &none : &gs->cur.v[m->known];
+	sw_memsum mem;
+	if (!due_groups(gs, m, &allow_large))
+		return 0;
+	if (gs->opts.rss_cap && m->status.rss > gs->opts.rss_cap && !allow_large) {
+		leave_out(gs, m, LEFT_CAPPED);
+		return 0;
+	}
+	if (k->skip) {
+		k->skip--;
+		leave_out(gs, m, LEFT_BACKED_OFF);
+		return 0;
+	}
+	double t0 = now_seconds();
+	int r = sw_collect_process(gs->collector, gs->root, m->ps.pid,
+				   m->ps.start_time, &mem, NULL, NULL);
+	double took = now_seconds() - t0;
+	gs->cost.full_reads++;
+	gs->cost.read_seconds += took;
+	gs->cost.bytes_read += sw_collector_bytes(gs->collector);
+	if (r == 0)
+		account(gs, m, &mem);
+	else if (!sw_error_is_gone(r))
+		report(gs, &m->ps, r, on_error, ctx);
+	if (r == 0)
+		apply_budget(gs, k, m, took, on_error, ctx);
+	return r == 0;
+}
+
+/* ---- the cycle -------------------------------------------------------- */
+
+static void begin_cycle(sw_groupset *gs)
+{
+	for (size_t i = 0; i < gs->nsels; i++) {
+		selector *s = &gs->sels[i];
+		if (s->kind == SW_SEL_PIDFILE && sw_read_pidfile(s->arg, &s->pid))
+			s->pid = 0;
+	}
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		sw_group_stats *st = &gs->groups[g].st;
+		st->processes = st->threads = st->fds = st->sockets = 0;
+		memset(&st->status, 0, sizeof(st->status));
+		st->npids = 0;
+		gs->groups[g].members_now = 0;
+	}
+	gs->nmembers = 0;
+	memset(&gs->cost, 0, sizeof(gs->cost));
+	gs->cycle++;
+}
+
+static pid_t dirent_pid(const char *name)
+{
+	long v = 0;
+	for (const char *p = name; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 4194304)
+			return 0;
+		v = v * 10 + (*p - '0');
+	}
+	return (pid_t)v;
+}
+
+int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
+{
+	int r = grp_freeze(gs);
+	if (r)
+		return r;
+	DIR *d = opendir(gs->root);
+	if (!d)
+		return -errno;
+	begin_cycle(gs);
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		pid_t pid = dirent_pid(de->d_name);
+		if (pid > 0)
+			visit(gs, pid);
+	}
+	closedir(d);
+	decide(gs);
+	int read = 0;
+	for (size_t i = 0; i < gs->nmembers; i++)
+		read += read_member(gs, &gs->members[i], on_error, ctx);
+	grp_known_swap(gs);
+	return read;
+}

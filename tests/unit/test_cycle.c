@@ -1,0 +1,248 @@
+/* test_cycle.c - tiered collection: cheap status every cycle, smaps only
+ * when due (cadence, membership, early change), the read budget's
+ * back-off, the Rss cap, and what a cycle cost. */
+#include "fixture.h"
+#include "smapwatch/error.h"
+#include "smapwatch/group.h"
+
+static char root[4096];
+
+static int setup(void **state)
+{
+	(void)state;
+	fx_mkdtemp(root, sizeof(root));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fx_rmtree(root);
+	return 0;
+}
+
+/* A process whose one heap mapping has `rss_kb` resident, and whose
+ * status says `status_kb`. */
+static void put_proc(int pid, const char *comm, unsigned long long start,
+		     unsigned rss_kb, unsigned status_kb)
+{
+	char rel[64], text[1024];
+	snprintf(rel, sizeof(rel), "%d/fd", pid);
+	fx_mkdirs(root, rel);
+	snprintf(rel, sizeof(rel), "%d/stat", pid);
+	snprintf(text, sizeof(text), "%d (%s) S 1 %d %d 0 -1 0 0 0 0 0 0 0 0 0 "
+		 "20 0 1 0 %llu 0 0\n", pid, comm, pid, pid, start);
+	fx_write_str(root, rel, text);
+	snprintf(rel, sizeof(rel), "%d/status", pid);
+	snprintf(text, sizeof(text), "Name:\t%s\nVmRSS:\t%8u kB\nRssAnon:\t%8u kB\n"
+		 "RssFile:\t       0 kB\nRssShmem:\t       0 kB\nVmSwap:\t       0 kB\n",
+		 comm, status_kb, status_kb);
+	fx_write_str(root, rel, text);
+	snprintf(rel, sizeof(rel), "%d/smaps", pid);
+	snprintf(text, sizeof(text),
+		 "55d000000000-55d010000000 rw-p 00000000 00:00 0   [heap]\n"
+		 "Size:             262144 kB\nRss:            %8u kB\n"
+		 "Private_Dirty:  %8u kB\n", rss_kb, rss_kb);
+	fx_write_str(root, rel, text);
+}
+
+static sw_groupset *groupset(const sw_groupset_opts *o)
+{
+	char err[128];
+	sw_groupset_opts opts = *o;
+	opts.proc_root = root;
+	sw_groupset *gs = sw_groupset_new(&opts);
+	assert_non_null(gs);
+	assert_int_equal(sw_groupset_add(gs, "app", SW_SEL_COMM, "app", err,
+					 sizeof(err)), 0);
+	return gs;
+}
+
+static const sw_group_stats *app(sw_groupset *gs)
+{
+	return sw_groupset_get(gs, 0);
+}
+
+static uint64_t heap_rss(sw_groupset *gs)
+{
+	return app(gs)->mem.cat[SW_CAT_HEAP].v[SW_F_RSS] >> 10;
+}
+
+/* Between full reads the figures are the last full read's, the status
+ * counters are this cycle's, and age says how old the figures are. */
+static void test_cadence(void **state)
+{
+	(void)state;
+	put_proc(10, "app", 100, 1000, 1000);
+	sw_groupset_opts o = {.full_every = 3};
+	sw_groupset *gs = groupset(&o);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(heap_rss(gs), 1000);
+	put_proc(10, "app", 100, 1040, 1040);  /* +4%: not early */
+	for (unsigned age = 1; age <= 2; age++) {
+		assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+		assert_int_equal(app(gs)->age, age);
+		assert_int_equal(heap_rss(gs), 1000);
+		assert_int_equal(app(gs)->status.rss, 1040u << 10);
+		assert_int_equal(app(gs)->processes, 1);
+		assert_int_equal(app(gs)->measured, 1);
+		assert_int_equal(sw_groupset_cost(gs)->full_reads, 0);
+		assert_int_equal(sw_groupset_cost(gs)->status_reads, 1);
+	}
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(app(gs)->age, 0);
+	assert_int_equal(heap_rss(gs), 1040);
+	sw_groupset_free(gs);
+}
+
+/* A new process in the group, or one gone, is read at once. */
+static void test_membership_change_reads_now(void **state)
+{
+	(void)state;
+	put_proc(10, "app", 100, 1000, 1000);
+	sw_groupset_opts o = {.full_every = 100};
+	sw_groupset *gs = groupset(&o);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	uint64_t id1 = app(gs)->identity;
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	put_proc(11, "app", 200, 500, 500);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
+	assert_int_equal(heap_rss(gs), 1500);
+	assert_true(app(gs)->identity != id1);
+	char path[4096];
+	fx_rmtree(fx_join(path, sizeof(path), root, "11"));
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(heap_rss(gs), 1000);
+	assert_int_equal(app(gs)->identity, id1);
+	sw_groupset_free(gs);
+}
+
+/* The status Rss moving by more than early_change (and early_min) since
+ * the last full read brings the next one forward. */
+static void test_early_change(void **state)
+{
+	(void)state;
+	put_proc(10, "app", 100, 1000, 1000);
+	sw_groupset_opts o = {.full_every = 100, .early_change = 0.10,
+			      .early_min = 64 << 10};
+	sw_groupset *gs = groupset(&o);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	put_proc(10, "app", 100, 1090, 1090);  /* +9% */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	put_proc(10, "app", 100, 1110, 1110);  /* +11%, 110 kB > 64 kB */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(heap_rss(gs), 1110);
+	put_proc(10, "app", 100, 1230, 1230);  /* +10.8% of 1110 but... */
+	o.early_min = 200 << 10;               /* (another set, higher floor) */
+	sw_groupset *gs2 = groupset(&o);
+	put_proc(10, "app", 100, 1000, 1000);
+	assert_int_equal(sw_groupset_collect(gs2, NULL, NULL), 1);
+	put_proc(10, "app", 100, 1150, 1150);  /* +15% yet only 150 kB */
+	assert_int_equal(sw_groupset_collect(gs2, NULL, NULL), 0);
+	sw_groupset_free(gs2);
+	sw_groupset_free(gs);
+}
+
+/* Over rss_cap a process stays on the cheap tier unless its group
+ * allows large processes. */
+static void test_rss_cap(void **state)
+{
+	(void)state;
+	put_proc(10, "app", 100, 1000, 1000);
+	put_proc(11, "app", 200, 500, 3000);   /* status over the cap */
+	sw_groupset_opts o = {.rss_cap = 2000 << 10};
+	sw_groupset *gs = groupset(&o);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(app(gs)->processes, 2);
+	assert_int_equal(app(gs)->measured, 1);
+	assert_int_equal(app(gs)->capped, 1);
+	assert_int_equal(heap_rss(gs), 1000);
+	assert_int_equal(app(gs)->status.rss, 4000u << 10);
+	assert_int_equal(sw_groupset_cost(gs)->capped, 1);
+	sw_groupset_free(gs);
+	gs = groupset(&o);
+	assert_int_equal(sw_groupset_allow_large(gs, "app"), 0);
+	assert_int_equal(sw_groupset_allow_large(gs, "nope"), -ENOENT);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
+	assert_int_equal(app(gs)->capped, 0);
+	assert_int_equal(heap_rss(gs), 1500);
+	sw_groupset_free(gs);
+}
+
+typedef struct {
+	int slow;
+} slow_log;
+
+static void on_error(void *ctx, const char *group, const sw_proc_stat *ps,
+		     int code, const char *detail)
+{
+	(void)group, (void)ps, (void)detail;
+	if (code == -SW_ESLOW)
+		((slow_log *)ctx)->slow++;
+}
+
+/* Every read over a budget of a nanosecond: the process is read, skipped
+ * once, read, skipped 3 times, read, skipped 7 times... and each read
+ * over budget is reported. */
+static void test_budget_backoff(void **state)
+{
+	(void)state;
+	put_proc(10, "app", 100, 1000, 1000);
+	sw_groupset_opts o = {.read_budget = 1e-9};
+	sw_groupset *gs = groupset(&o);
+	slow_log log = {0};
+	static const int want[] = {1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int r = sw_groupset_collect(gs, on_error, &log);
+		if (r != want[i])
+			fail_msg("cycle %zu: read %d, want %d", i, r, want[i]);
+		assert_int_equal(app(gs)->backed_off, !want[i]);
+		assert_int_equal(app(gs)->measured, want[i]);
+		assert_int_equal(app(gs)->processes, 1);
+	}
+	assert_int_equal(log.slow, 4);
+	sw_groupset_free(gs);
+	/* a generous budget: read every cycle, nothing reported */
+	o.read_budget = 10;
+	gs = groupset(&o);
+	log.slow = 0;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(sw_groupset_collect(gs, on_error, &log), 1);
+	assert_int_equal(log.slow, 0);
+	sw_groupset_free(gs);
+}
+
+/* The cost of a cycle: reads, bytes (the smaps files' sizes), time. */
+static void test_cost(void **state)
+{
+	(void)state;
+	put_proc(10, "app", 100, 1000, 1000);
+	put_proc(11, "app", 200, 500, 500);
+	put_proc(12, "other", 300, 500, 500);
+	sw_groupset_opts o = {0};
+	sw_groupset *gs = groupset(&o);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
+	const sw_collect_cost *c = sw_groupset_cost(gs);
+	char path[4096];
+	struct stat a, b;
+	assert_int_equal(stat(fx_join(path, sizeof(path), root, "10/smaps"), &a), 0);
+	assert_int_equal(stat(fx_join(path, sizeof(path), root, "11/smaps"), &b), 0);
+	assert_int_equal(c->status_reads, 2);
+	assert_int_equal(c->full_reads, 2);
+	assert_int_equal(c->bytes_read, (uint64_t)(a.st_size + b.st_size));
+	assert_true(c->read_seconds > 0 && c->read_seconds < 1);
+	sw_groupset_free(gs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_cadence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_membership_change_reads_now, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_early_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rss_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_budget_backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cost, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
