@@ -339,9 +339,10 @@ def test_fake_tree(tmp):
     ok(last("smaps.fake_rss") == {"heap": 800 << 10, "stack": 0, "anon": 28 << 10,
        "shmem": 0, "binary": 0, "libs": 148 << 10, "files": 0, "kernel": 0},
        "fake rss per category: %r" % last("smaps.fake_rss"))
-    ok(last("smaps.fake_processes") == {"processes": 1, "unreadable": 0,
+    # processes: live members (the malformed one too); failed: not read
+    ok(last("smaps.fake_processes") == {"processes": 2, "unreadable": 0,
                                          "failed": 1},
-       "a malformed process is counted as failed: %r"
+       "a malformed process is a member, counted as failed: %r"
        % last("smaps.fake_processes"))
     ok(c.stderr.count("process 43 (bad)") == 1 and "line 1" in c.stderr,
        "and logged once, with its pid and the line: %r" % c.stderr[-300:])
