@@ -65,6 +65,8 @@ include plugins/collectd/collectd.mk
 include plugins/netdata/netdata.mk
 include tests/integration/collectd/collectd-test.mk
 CHECK_EXTRA += collectd-test
+include tests/packaging/packaging.mk
+CHECK_EXTRA += packaging-test
 include tests/check.mk
 include bench/bench.mk
 

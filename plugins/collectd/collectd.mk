@@ -4,6 +4,7 @@
 
 COLLECTD_INC    ?= /usr/include/collectd
 COLLECTD_PLUGIN_DIR ?= $(PREFIX)/lib/collectd
+COLLECTD_EXAMPLES_DIR ?= $(PREFIX)/share/doc/collectd-plugin-smaps/examples
 CD_SRC := $(wildcard plugins/collectd/*.c)
 CD_OBJ := $(CD_SRC:%.c=$(BUILD)/obj/%.o)
 CD_CFLAGS := -DHAVE_CONFIG_H -isystem $(COLLECTD_INC) -isystem $(COLLECTD_INC)/core \
@@ -21,9 +22,12 @@ INSTALL_EXTRA += install-collectd
 
 .PHONY: install-collectd
 install-collectd: $(BUILD)/smaps.so
-	install -d $(DESTDIR)$(COLLECTD_PLUGIN_DIR) $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(COLLECTD_PLUGIN_DIR) $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(COLLECTD_EXAMPLES_DIR)
 	install -m 0644 $(BUILD)/smaps.so $(DESTDIR)$(COLLECTD_PLUGIN_DIR)/smaps.so
 	install -m 0644 plugins/collectd/collectd-smaps.5 $(DESTDIR)$(MANDIR)/man5/collectd-smaps.5
+	install -m 0644 packaging/collectd/smaps.conf packaging/collectd/smaps-threshold.conf \
+		$(DESTDIR)$(COLLECTD_EXAMPLES_DIR)/
 
 # ident.c is pure C with no collectd dependency: unit-tested like the core.
 $(BUILD)/tests/test_cd_ident: tests/unit/test_cd_ident.c plugins/collectd/ident.c plugins/collectd/ident.h
