@@ -14,6 +14,15 @@ void cd_conf_defaults(cd_conf *c)
 	c->max_subtotals = 10;
 	c->growth_window = 3600;
 	c->steady_r2 = 0.9;
+	/* Tiering: see collectd-smaps(5), "Cost" - smaps each minute (and
+	 * early on a 10% / 16 MiB move), status every interval; half a
+	 * second of page-table walk per process at most; over 32 GiB of Rss
+	 * a process is only read in full when its group asks for it. */
+	c->full_interval = 60;
+	c->early_percent = 10;
+	c->early_mib = 16;
+	c->budget_ms = 500;
+	c->rss_cap_mib = 32768;
 }
 
 static int string_args(cd_conf *c, const oconfig_item_t *ci, int n)
@@ -98,6 +107,21 @@ static void read_number(cd_conf *c, const oconfig_item_t *ci, double min,
 	*out = v;
 }
 
+static void add_allow_large(cd_conf *c, const oconfig_item_t *ci)
+{
+	if (!string_args(c, ci, 1))
+		return;
+	char **v = realloc(c->allow_large, (c->nallow + 1) * sizeof(*v));
+	if (v)
+		c->allow_large = v;
+	if (!v || !(v[c->nallow] = strdup(ci->values[0].value.string))) {
+		ERROR("smaps plugin: out of memory reading %s.", ci->key);
+		c->failed = 1;
+		return;
+	}
+	c->nallow++;
+}
+
 static void read_proc_root(cd_conf *c, const oconfig_item_t *ci)
 {
 	if (!string_args(c, ci, 1))
@@ -131,6 +155,18 @@ static void read_option(cd_conf *c, const oconfig_item_t *ci)
 		c->max_subtotals = (size_t)v;
 	} else if (strcasecmp(k, "GrowthWindow") == 0)
 		read_number(c, ci, 10, 7 * 86400, &c->growth_window);
+	else if (strcasecmp(k, "FullInterval") == 0)
+		read_number(c, ci, 0, 86400, &c->full_interval);
+	else if (strcasecmp(k, "EarlyChangePercent") == 0)
+		read_number(c, ci, 0, 1000, &c->early_percent);
+	else if (strcasecmp(k, "EarlyChangeMiB") == 0)
+		read_number(c, ci, 0, 1 << 20, &c->early_mib);
+	else if (strcasecmp(k, "ReadBudgetMs") == 0)
+		read_number(c, ci, 0, 600000, &c->budget_ms);
+	else if (strcasecmp(k, "RssCapMiB") == 0)
+		read_number(c, ci, 0, 1 << 30, &c->rss_cap_mib);
+	else if (strcasecmp(k, "AllowLarge") == 0)
+		add_allow_large(c, ci);
 	else if (strcasecmp(k, "SteadyPercent") == 0) {
 		double v = 100 * c->steady_r2;
 		read_number(c, ci, 1, 100, &v);
@@ -159,13 +195,19 @@ int cd_conf_read(cd_conf *c, const void *item)
 	return 0;
 }
 
-sw_groupset *cd_conf_groupset(const cd_conf *c)
+sw_groupset *cd_conf_groupset(const cd_conf *c, double interval)
 {
 	int subtotals = c->collect_libraries || c->collect_named;
+	double every = interval > 0 ? c->full_interval / interval : 1;
 	sw_groupset_opts o = {
 		.proc_root = c->proc_root,
 		.max_names = subtotals ? 1024 : 0,
 		.count_sockets = c->count_sockets,
+		.full_every = every > 1 ? (unsigned)(every + 0.5) : 1,
+		.early_change = c->early_percent / 100,
+		.early_min = (uint64_t)(c->early_mib * 1048576),
+		.read_budget = c->budget_ms / 1000,
+		.rss_cap = (uint64_t)(c->rss_cap_mib * 1048576),
 	};
 	char err[256];
 	sw_groupset *gs = sw_groupset_new(&o);
@@ -181,6 +223,13 @@ sw_groupset *cd_conf_groupset(const cd_conf *c)
 			return NULL;
 		}
 	}
+	for (size_t i = 0; i < c->nallow; i++)
+		if (sw_groupset_allow_large(gs, c->allow_large[i])) {
+			ERROR("smaps plugin: AllowLarge \"%s\": no such group.",
+			      c->allow_large[i]);
+			sw_groupset_free(gs);
+			return NULL;
+		}
 	return gs;
 }
 
@@ -191,6 +240,9 @@ void cd_conf_free(cd_conf *c)
 		free(c->sels[i].arg);
 	}
 	free(c->sels);
+	for (size_t i = 0; i < c->nallow; i++)
+		free(c->allow_large[i]);
+	free(c->allow_large);
 	free(c->proc_root);
 	cd_conf_defaults(c);
 }

@@ -20,6 +20,13 @@ typedef struct {
 	int count_sockets;
 	size_t max_subtotals;
 	double growth_window;    /* seconds */
+	double full_interval;    /* seconds between full smaps reads */
+	double early_percent;    /* status Rss change that reads early */
+	double early_mib;        /* ...and at least this much */
+	double budget_ms;        /* per smaps read; 0: none */
+	double rss_cap_mib;      /* 0: none */
+	char **allow_large;      /* groups exempt from the cap */
+	size_t nallow;
 	double steady_r2;        /* r2 from which growth counts as steady */
 	char *proc_root;
 	cd_selector *sels;
@@ -36,9 +43,9 @@ void cd_conf_defaults(cd_conf *c);
  * whole configuration, where only this plugin should step aside. */
 int cd_conf_read(cd_conf *c, const void *oconfig_item);
 
-/* cd_conf_groupset - a groupset with every selector of c, or NULL after
- * logging why (a bad regular expression, out of memory). */
-sw_groupset *cd_conf_groupset(const cd_conf *c);
+/* cd_conf_groupset - a groupset with every selector of c, collected every
+ * `interval` seconds, or NULL after logging why. */
+sw_groupset *cd_conf_groupset(const cd_conf *c, double interval);
 
 void cd_conf_free(cd_conf *c);
 

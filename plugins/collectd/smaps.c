@@ -85,7 +85,8 @@ static int smaps_init(void)
 		      "configured: nothing to collect.");
 		return -1;
 	}
-	state.gs = cd_conf_groupset(&state.conf);
+	state.gs = cd_conf_groupset(&state.conf,
+				    CDTIME_T_TO_DOUBLE(plugin_get_interval()));
 	if (!state.gs || make_ids() != 0 || make_growth() != 0)
 		return -1;
 	return 0;
@@ -142,9 +143,13 @@ static int smaps_read(void)
 		.max_subtotals = state.conf.max_subtotals,
 	};
 	double now = monotonic_seconds();
+	cd_submit_cost(sw_groupset_cost(state.gs));
 	for (size_t i = 0; i < sw_groupset_size(state.gs); i++) {
 		const sw_group_stats *g = sw_groupset_get(state.gs, i);
-		sw_growth_update(&state.growth[i], g, now);
+		/* only fresh figures feed the trends: between full reads the
+		 * memory figures are the last read's, and would draw stairs */
+		if (g->age == 0)
+			sw_growth_update(&state.growth[i], g, now);
 		cd_submit_group(state.ids[i], g, &o);
 		cd_submit_signals(state.ids[i], g, &state.growth[i],
 				  state.conf.steady_r2);

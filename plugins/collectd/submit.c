@@ -106,6 +106,27 @@ static void submit_subtotals(const char *id, const char *kind,
 	}
 }
 
+void cd_submit_cost(const sw_collect_cost *c)
+{
+	cd_submit_value("", "count", "status_reads", (double)c->status_reads);
+	cd_submit_value("", "count", "full_reads", (double)c->full_reads);
+	cd_submit_value("", "bytes", "smaps_read", (double)c->bytes_read);
+	cd_submit_value("", "gauge", "read_seconds", c->read_seconds);
+	cd_submit_value("", "count", "backed_off", (double)c->backed_off);
+	cd_submit_value("", "count", "capped", (double)c->capped);
+}
+
+/* Counters from /proc/PID/status, fresh every interval whatever the
+ * tiering: memory-status_{rss,anon,file,shmem,swap}. */
+static void submit_status(const char *id, const sw_proc_status *s)
+{
+	cd_submit_value(id, "memory", "status_rss", (double)s->rss);
+	cd_submit_value(id, "memory", "status_anon", (double)s->rss_anon);
+	cd_submit_value(id, "memory", "status_file", (double)s->rss_file);
+	cd_submit_value(id, "memory", "status_shmem", (double)s->rss_shmem);
+	cd_submit_value(id, "memory", "status_swap", (double)s->swap);
+}
+
 void cd_submit_group(const char *id, const sw_group_stats *g,
 		     const cd_submit_opts *o)
 {
@@ -118,6 +139,11 @@ void cd_submit_group(const char *id, const sw_group_stats *g,
 			   (double)g->unreadable);
 	if (g->processes == 0)
 		return;
+	submit_status(id, &g->status);
+	cd_submit_value(id, "count", "measured_processes", (double)g->measured);
+	cd_submit_value(id, "count", "backed_off_processes", (double)g->backed_off);
+	cd_submit_value(id, "count", "capped_processes", (double)g->capped);
+	cd_submit_value(id, "count", "figures_age", (double)g->age);
 	submit_categories(id, &g->mem);
 	cd_submit_value(id, "file_handles", "", (double)g->fds);
 	cd_submit_value(id, "count", "sockets", (double)g->sockets);

@@ -20,6 +20,12 @@ typedef struct {
 void cd_submit_value(const char *id, const char *type, const char *ti,
 		     double value);
 
+/* cd_submit_cost - the plugin's own cost in the last cycle, under plugin
+ * instance "" (no group has an empty identifier): count-status_reads,
+ * count-full_reads, bytes-smaps_read, gauge-read_seconds,
+ * count-backed_off, count-capped. */
+void cd_submit_cost(const sw_collect_cost *c);
+
 /* cd_submit_group - dispatches g's values under plugin instance id. A
  * group with no process gets ps_count 0 0 and nothing else. */
 void cd_submit_group(const char *id, const sw_group_stats *g,

@@ -62,6 +62,7 @@ LoadPlugin smaps
   Process "sc_saw_$S"
   Process "sc_warm_$S"
   GrowthWindow 10
+  FullInterval 0
   SteadyPercent 90
 </Plugin>
 CONF

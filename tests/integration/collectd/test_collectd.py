@@ -150,7 +150,7 @@ class Suite:
     def main_conf(self):
         units = ('  Unit "swunit" %s\n' % cq(self.unit)) if self.unit else ""
         return ("<LoadPlugin smaps>\n  Interval 1\n</LoadPlugin>\n"
-                "<Plugin smaps>\n"
+                "<Plugin smaps>\n  FullInterval 0\n"
                 '  Process "swheap"\n  Process "swmmap"\n'
                 '  Process "swexit"\n  Process "swidle"\n'
                 '  PidFile "swpid" %s\n' % cq(os.path.join(self.tmp,
@@ -394,6 +394,9 @@ class Suite:
                 all(v == [0.0, 0.0] for _, v in rows),
                 "files %s, %d rows" % (sorted(files), len(rows)))
 
+    OWN_COST = {"count-status_reads", "count-full_reads", "bytes-smaps_read",
+                "gauge-read_seconds", "count-backed_off", "count-capped"}
+
     def check_names(self, c, raw, listval, probe):
         """Every identifier is valid, and each group has the documented
         set of values, no more. raw: the daemon's LISTVAL; listval: what
@@ -408,11 +411,14 @@ class Suite:
                 continue
             plugin, _, pinst = parts[1].partition("-")
             typ, _, tinst = parts[2].partition("-")
-            if plugin != "smaps" or not ALLOWED.match(pinst) or \
-               len(pinst) > 72 or (tinst and not ALLOWED.match(tinst)):
+            # no instance: the plugin's own cost (README "Values")
+            own = parts[1] == "smaps" and parts[2] in self.OWN_COST
+            if plugin != "smaps" or not (own or ALLOWED.match(pinst)) or \
+               len(pinst) > 63 or (tinst and not ALLOWED.match(tinst)):
                 bad.append(ident)
         R.check("LISTVAL: %d smaps identifiers, all valid "
-                "(host/smaps-[A-Za-z0-9_.+:@=,-]{1,72}/type[-same set])"
+                "(host/smaps-[A-Za-z0-9_.+:@=,-]{1,63}/type[-same set], or "
+                "host/smaps/OWN_COST)"
                 % len(smaps), smaps and not bad, "invalid: %r" % bad[:5])
         ctl = set(l for l in listval.splitlines() if l)
         lost = sorted(set(raw) - ctl)
@@ -444,6 +450,13 @@ class Suite:
         std |= {"ps_count", "file_handles", "count-sockets",
                 "count-duplicate_library_loads",
                 "count-unreadable_processes"}
+        # Tiered collection (README "Values"): status counters every
+        # interval, and what the memory figures are made of.
+        std |= {"memory-status_" + f for f in
+                ("rss", "anon", "file", "shmem", "swap")}
+        std |= {"count-" + f for f in ("measured_processes",
+                                       "backed_off_processes",
+                                       "capped_processes", "figures_age")}
         # The leak signals (README "Values"), with GrowthWindow 10 all
         # present after a few cycles.
         gf = ["%s_%s" % (a, b) for a in CATS
@@ -514,6 +527,32 @@ class Suite:
                 len(dirs) == len(self.COLLIDE) and all(got),
                 "got %s; wanted one of each %s" % (dirs, want))
         self.check_quiet_log(c, "collide")
+
+    def check_tiering(self, c):
+        """Defaults (FullInterval 60 at Interval 1): smaps read once, on the
+        first interval, then only status; the figures' age counts up while
+        the status counters stay fresh; the plugin reports its own cost."""
+        full = [v[0] for _, v in c.csv_series("smaps", "count-full_reads")]
+        status = [v[0] for _, v in c.csv_series("smaps", "count-status_reads")]
+        R.check("tiering: one full read per process first, none after "
+                "(FullInterval 60)", len(full) >= 4 and full[0] == 2 and
+                not any(full[1:]), "full_reads per interval %s" % full)
+        R.check("tiering: every interval reads each process's status",
+                len(status) >= 4 and set(status) == {2.0},
+                "status_reads per interval %s" % status)
+        age = [v[0] for _, v in c.csv_series("smaps-swidle", "count-figures_age")]
+        R.check("tiering: figures_age counts the intervals since the read",
+                age[:4] == [0.0, 1.0, 2.0, 3.0], "figures_age %s" % age)
+        srss = c.csv_last("smaps-swm", "memory-status_rss")
+        first = c.csv_series("smaps-swm", "memory-status_rss")
+        R.check("tiering: status Rss of the growing process is fresh",
+                srss and first and srss[0] > first[0][1][0],
+                "status_rss first %s, last %s" % (first[:1], srss))
+        bytes_read = c.csv_series("smaps", "bytes-smaps_read")
+        R.check("own cost: smaps bytes read on the full read only",
+                bytes_read and bytes_read[0][1][0] > 0 and
+                not any(v[0] for _, v in bytes_read[1:]),
+                "bytes_read %s" % [v[0] for _, v in bytes_read])
 
     def check_quiet_log(self, c, name):
         noisy = [l for l in c.log_lines() if l[0] in ("error", "warning", None)]
@@ -790,6 +829,7 @@ class Suite:
                 "total_rss %s, lib sub-totals %s, swm %s" % (
                     v, libs, case.csv_last("smaps-swm", "ps_count")))
         self.check_quiet_log(case, "case")
+        self.check_tiering(case)
         self.check_quiet_log(fake, "procroot")
         for c in side + [server]:
             c.stop()
