@@ -20,6 +20,7 @@
 #include "smapwatch/error.h"
 #include "smapwatch/procfs.h"
 #include "baseline.h"
+#include "helper.h"
 
 #define MIN_REPS 7
 #define MAX_REPS 1001
@@ -31,17 +32,6 @@
 #define TARGET_MBS 2000.0
 #define TARGET_RATIO 7.0
 #define TARGET_E2E 1.15
-
-static pid_t helper = -1;
-
-static void stop_helper(void)
-{
-	if (helper > 0) {
-		kill(helper, SIGKILL);
-		waitpid(helper, NULL, 0);
-		helper = -1;
-	}
-}
 
 __attribute__((format(printf, 1, 2)))
 static _Noreturn void die(const char *fmt, ...)
@@ -83,34 +73,6 @@ static int reps_for(double budget, double one)
 	if (n < MIN_REPS)
 		n = MIN_REPS;
 	return n | 1;
-}
-
-/* Starts the helper with its stdout on a pipe and waits for "ready N". */
-static pid_t start_helper(const char *path, const char *count)
-{
-	int fd[2];
-	char line[64];
-	long n;
-	if (pipe(fd) != 0)
-		die("pipe: %s", strerror(errno));
-	helper = fork();
-	if (helper < 0)
-		die("fork: %s", strerror(errno));
-	if (helper == 0) {
-		dup2(fd[1], STDOUT_FILENO);
-		close(fd[0]);
-		close(fd[1]);
-		execl(path, path, count, (char *)NULL);
-		fprintf(stderr, "bench: %s: %s\n", path, strerror(errno));
-		_exit(127);
-	}
-	close(fd[1]);
-	FILE *f = fdopen(fd[0], "r");
-	if (!f || !fgets(line, sizeof(line), f) ||
-	    sscanf(line, "ready %ld", &n) != 1)
-		die("helper %s did not get ready", path);
-	fclose(f);
-	return helper;
 }
 
 /* open + read() the whole file into *buf (grown as needed) + close. */
@@ -318,8 +280,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0); /* keep order with stderr */
-	atexit(stop_helper);
-	pid_t pid = start_helper(argv[1], argc > 2 ? argv[2] : "30000");
+	atexit(helper_stop);
+	pid_t pid = helper_start(argv[1], argc > 2 ? argv[2] : "30000");
+	if (pid < 0)
+		die("helper %s did not get ready", argv[1]);
 	if (sw_proc_read_stat("/proc", pid, &st) != 0)
 		die("cannot read /proc/%d/stat", (int)pid);
 	sw_proc_path(path, sizeof(path), "/proc", pid, "smaps");

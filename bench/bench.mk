@@ -4,13 +4,18 @@
 BENCH_DIR  := $(BUILD)/bench
 BENCH_MAPS ?= 30000
 
-$(BENCH_DIR)/bench: bench/bench.c bench/baseline.c bench/baseline.h $(LIB)
+$(BENCH_DIR)/bench: bench/bench.c bench/baseline.c bench/baseline.h bench/helper.c bench/helper.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(SW_CFLAGS) -o $@ bench/bench.c bench/baseline.c $(LIB) $(LDFLAGS)
+	$(CC) $(SW_CFLAGS) -o $@ bench/bench.c bench/baseline.c bench/helper.c $(LIB) $(LDFLAGS)
 
 $(BENCH_DIR)/manymaps: bench/manymaps.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -o $@ $< $(LDFLAGS)
 
-bench: $(BENCH_DIR)/bench $(BENCH_DIR)/manymaps
+bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps
 	$(BENCH_DIR)/bench $(BENCH_DIR)/manymaps $(BENCH_MAPS)
+	$(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps
+
+$(BENCH_DIR)/bench_tiering: bench/tiering.c bench/helper.c bench/helper.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -o $@ bench/tiering.c bench/helper.c $(LIB) -lm $(LDFLAGS)

@@ -51,6 +51,20 @@ typedef struct {
 	uint64_t rss_cap;        /* bytes of Rss; 0: no cap */
 } sw_groupset_opts;
 
+/* The tiering the plugins use unless told otherwise, and why:
+ * - smaps at most once a minute: fine-grained beside an hour's window;
+ * - early on a 10% and 16 MiB move of status Rss: sudden growth is seen
+ *   within one interval, while small processes' jitter is not;
+ * - half a second of page-table walk per process and read at most: one
+ *   needing more is one you would not want stalled every minute;
+ * - 32 GiB of Rss: above it reads take seconds (4.5 s for 200 GB, in
+ *   process-exporter issue 246), so only groups that ask are read. */
+#define SW_DEFAULT_FULL_INTERVAL 60.0          /* seconds */
+#define SW_DEFAULT_EARLY_CHANGE 0.10
+#define SW_DEFAULT_EARLY_MIN (16ull << 20)     /* bytes */
+#define SW_DEFAULT_READ_BUDGET 0.5             /* seconds */
+#define SW_DEFAULT_RSS_CAP (32ull << 30)       /* bytes */
+
 /* What the last cycle cost, for the plugins' own metrics. */
 typedef struct {
 	long status_reads;       /* cheap reads (stat, status, fds) */

@@ -14,15 +14,12 @@ void cd_conf_defaults(cd_conf *c)
 	c->max_subtotals = 10;
 	c->growth_window = 3600;
 	c->steady_r2 = 0.9;
-	/* Tiering: see collectd-smaps(5), "Cost" - smaps each minute (and
-	 * early on a 10% / 16 MiB move), status every interval; half a
-	 * second of page-table walk per process at most; over 32 GiB of Rss
-	 * a process is only read in full when its group asks for it. */
-	c->full_interval = 60;
-	c->early_percent = 10;
-	c->early_mib = 16;
-	c->budget_ms = 500;
-	c->rss_cap_mib = 32768;
+	/* Tiering: the core's defaults (group.h says why). */
+	c->full_interval = SW_DEFAULT_FULL_INTERVAL;
+	c->early_percent = 100 * SW_DEFAULT_EARLY_CHANGE;
+	c->early_mib = (double)(SW_DEFAULT_EARLY_MIN >> 20);
+	c->budget_ms = 1000 * SW_DEFAULT_READ_BUDGET;
+	c->rss_cap_mib = (double)(SW_DEFAULT_RSS_CAP >> 20);
 }
 
 static int string_args(cd_conf *c, const oconfig_item_t *ci, int n)

@@ -1,0 +1,138 @@
+/* tiering.c - `make bench`, second part: the CPU one minute of collection
+ * costs with the default tiering, against reading every smaps every
+ * interval, on a host running a 20,000-mapping process and 200 small ones.
+ *
+ * usage: bench_tiering MANYMAPS_HELPER
+ *
+ * A minute is 6 cycles at collectd's default interval of 10 s, run back to
+ * back; CPU is this process's user + system time (getrusage), where the
+ * system time is the kernel generating smaps: the page-table walks that
+ * hold each target's mmap_lock. The two ways are measured in alternate
+ * minutes so that the machine's state is the same for both. */
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "smapwatch/group.h"
+#include "helper.h"
+
+#define INTERVAL 10.0
+#define CYCLES (int)(60 / INTERVAL)
+#define MINUTES 5
+#define SMALL 200
+
+static pid_t small[SMALL];
+
+static void stop_small(void)
+{
+	for (int i = 0; i < SMALL; i++)
+		if (small[i] > 0) {
+			kill(small[i], SIGKILL);
+			waitpid(small[i], NULL, 0);
+		}
+}
+
+static int start_small(void)
+{
+	for (int i = 0; i < SMALL; i++) {
+		small[i] = fork();
+		if (small[i] < 0)
+			return -1;
+		if (small[i] == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			prctl(PR_SET_NAME, "bench_small", 0, 0, 0);
+			for (;;)
+				pause();
+		}
+	}
+	return 0;
+}
+
+static double cpu(double *sys)
+{
+	struct rusage r;
+	getrusage(RUSAGE_SELF, &r);
+	*sys = r.ru_stime.tv_sec + r.ru_stime.tv_usec / 1e6;
+	return r.ru_utime.tv_sec + r.ru_utime.tv_usec / 1e6 + *sys;
+}
+
+static sw_groupset *make_set(int tiered, pid_t big)
+{
+	char err[128], pid[16];
+	sw_groupset_opts o = {.count_sockets = 1};
+	if (tiered) {
+		o.full_every = (unsigned)ceil(SW_DEFAULT_FULL_INTERVAL / INTERVAL);
+		o.early_change = SW_DEFAULT_EARLY_CHANGE;
+		o.early_min = SW_DEFAULT_EARLY_MIN;
+		o.read_budget = SW_DEFAULT_READ_BUDGET;
+		o.rss_cap = SW_DEFAULT_RSS_CAP;
+	}
+	sw_groupset *gs = sw_groupset_new(&o);
+	snprintf(pid, sizeof(pid), "%d", (int)big);
+	if (!gs || sw_groupset_add(gs, "big", SW_SEL_PID, pid, err, sizeof(err)) ||
+	    sw_groupset_add(gs, "small", SW_SEL_COMM, "bench_small", err,
+			    sizeof(err))) {
+		fprintf(stderr, "bench_tiering: groups: %s\n", err);
+		exit(1);
+	}
+	return gs;
+}
+
+typedef struct {
+	double cpu, sys;
+	long full_reads;
+	long members;
+} minute_cost;
+
+static void one_minute(sw_groupset *gs, minute_cost *m)
+{
+	double s0, s1, c0 = cpu(&s0);
+	for (int i = 0; i < CYCLES; i++) {
+		if (sw_groupset_collect(gs, NULL, NULL) < 0)
+			exit(1);
+		m->full_reads += sw_groupset_cost(gs)->full_reads;
+	}
+	double c1 = cpu(&s1);
+	m->cpu += c1 - c0;
+	m->sys += s1 - s0;
+	m->members = sw_groupset_get(gs, 0)->processes +
+		     sw_groupset_get(gs, 1)->processes;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_tiering MANYMAPS_HELPER\n");
+		return 2;
+	}
+	atexit(helper_stop);
+	atexit(stop_small);
+	pid_t big = helper_start(argv[1], "20000");
+	if (big < 0 || start_small() < 0)
+		return 1;
+	sw_groupset *sets[2] = {make_set(1, big), make_set(0, big)};
+	minute_cost cost[2] = {{0}}, warm = {0};
+	one_minute(sets[0], &warm);   /* first reads, caches, page cache */
+	one_minute(sets[1], &warm);
+	for (int m = 0; m < MINUTES; m++)
+		for (int k = 0; k < 2; k++)
+			one_minute(sets[(m + k) % 2], &cost[(m + k) % 2]);
+	const char *name[2] = {"tiered (defaults)", "every smaps every interval"};
+	printf("\ntiering: 1 process of 20000 mappings + %d small, %d cycles a "
+	       "minute (Interval %.0f s), %d minutes each\n", SMALL, CYCLES,
+	       INTERVAL, MINUTES);
+	for (int k = 0; k < 2; k++)
+		printf("%-28s %8.1f ms CPU/minute (%6.1f ms system), "
+		       "%4ld smaps reads/minute, %ld processes\n", name[k],
+		       1000 * cost[k].cpu / MINUTES, 1000 * cost[k].sys / MINUTES,
+		       cost[k].full_reads / MINUTES, cost[k].members);
+	printf("ratio every-interval/tiered CPU   %8.2fx\n",
+	       cost[1].cpu / cost[0].cpu);
+	sw_groupset_free(sets[0]);
+	sw_groupset_free(sets[1]);
+	return 0;
+}
