@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "smapwatch/error.h"
 #include "group_impl.h"
@@ -301,15 +302,41 @@ static int read_member(sw_groupset *gs, const member *m,
 
 /* ---- the cycle -------------------------------------------------------- */
 
-static void begin_cycle(sw_groupset *gs)
+/* A pidfile is followed only when it is a regular file owned by root or
+ * by the user the process it names runs as (the owner of /proc/PID). */
+static int read_pidfile(const sw_groupset *gs, const selector *s, pid_t *pid)
+{
+	char path[SW_PATH_MAX];
+	struct stat st;
+	uid_t owner;
+	int r = sw_read_pidfile(s->arg, pid, &owner);
+	if (r || owner == 0)
+		return r;
+	if (sw_proc_path(path, sizeof(path), gs->root, *pid, "") ||
+	    stat(path, &st))
+		return 0;  /* no such process: it matches nothing anyway */
+	return st.st_uid == owner ? 0 : -SW_EUNSAFE;
+}
+
+static void read_pidfiles(sw_groupset *gs)
 {
 	for (size_t i = 0; i < gs->nsels; i++) {
 		selector *s = &gs->sels[i];
-		if (s->kind == SW_SEL_PIDFILE && sw_read_pidfile(s->arg, &s->pid))
+		if (s->kind != SW_SEL_PIDFILE)
+			continue;
+		int r = read_pidfile(gs, s, &s->pid);
+		if (r) {
 			s->pid = 0;
+			gs->groups[s->group].st.pidfile_error = r;
+		}
 	}
+}
+
+static void begin_cycle(sw_groupset *gs)
+{
 	for (size_t g = 0; g < gs->ngroups; g++) {
 		sw_group_stats *st = &gs->groups[g].st;
+		st->pidfile_error = 0;
 		st->processes = st->threads = st->fds = st->sockets = 0;
 		memset(&st->status, 0, sizeof(st->status));
 		st->npids = 0;
@@ -318,6 +345,7 @@ static void begin_cycle(sw_groupset *gs)
 	gs->nmembers = 0;
 	memset(&gs->cost, 0, sizeof(gs->cost));
 	gs->cycle++;
+	read_pidfiles(gs);
 }
 
 static pid_t dirent_pid(const char *name)

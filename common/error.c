@@ -13,6 +13,8 @@ static const char *const sw_messages[SW_EMAX - SW_EBASE] = {
 	[SW_ECHANGED - SW_EBASE] = "process exited or pid reused during the read",
 	[SW_ELIMIT - SW_EBASE] = "configured limit reached",
 	[SW_ESLOW - SW_EBASE] = "smaps read over its time budget: backing off",
+	[SW_EUNSAFE - SW_EBASE] = "pidfile is not a regular file owned by root "
+				  "or by its process's user",
 };
 
 const char *sw_strerror(int code)

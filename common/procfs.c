@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "smapwatch/error.h"
 #include "smapwatch/procfs.h"
@@ -258,12 +259,25 @@ int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets)
 	return 0;
 }
 
-int sw_read_pidfile(const char *path, pid_t *pid)
+int sw_read_pidfile(const char *path, pid_t *pid, uid_t *owner)
 {
 	char buf[64];
-	ssize_t n = sw_read_small(path, buf, sizeof(buf));
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ELOOP ? -SW_EUNSAFE : -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -SW_EUNSAFE;
+	}
+	ssize_t n;
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
 	if (n < 0)
-		return (int)n;
+		return -errno;
+	buf[n] = '\0';
 	const char *s = buf;
 	uint64_t v;
 	while (*s == ' ' || *s == '\t')
@@ -276,5 +290,6 @@ int sw_read_pidfile(const char *path, pid_t *pid)
 	if (*s)
 		return -EINVAL;
 	*pid = (pid_t)v;
+	*owner = st.st_uid;
 	return 0;
 }

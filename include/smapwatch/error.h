@@ -18,6 +18,7 @@ enum {
 	SW_ECHANGED,   /* the process exited or its pid was reused mid-read */
 	SW_ELIMIT,     /* a configured bound was reached */
 	SW_ESLOW,      /* a smaps read took longer than its budget */
+	SW_EUNSAFE,    /* a pidfile not to be trusted (type or owner) */
 	SW_EMAX
 };
 

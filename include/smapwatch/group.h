@@ -86,6 +86,8 @@ typedef struct {
 	long backed_off;         /* skipped: over the read budget */
 	long capped;             /* skipped: Rss over rss_cap */
 	unsigned age;            /* cycles since that read (0: this one) */
+	int pidfile_error;       /* this cycle: 0, or why a pidfile selector
+				  * matched nothing (-ENOENT, -SW_EUNSAFE...) */
 	sw_memsum mem;
 	const sw_subtotals *libs;  /* NULL when max_names is 0 */
 	const sw_subtotals *named;

@@ -65,8 +65,10 @@ int sw_proc_in_unit(const char *root, pid_t pid, const char *unit);
  * (sockets may be NULL to skip the per-fd readlink). */
 int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets);
 
-/* sw_read_pidfile - the pid written in path; -EINVAL when it holds no
- * plausible pid. */
-int sw_read_pidfile(const char *path, pid_t *pid);
+/* sw_read_pidfile - the pid written in path, and the file's owner. Only a
+ * regular file is read, and not through a symlink at its last component
+ * (-SW_EUNSAFE otherwise): anyone who can write a pidfile could point
+ * monitoring at any process. -EINVAL when it holds no plausible pid. */
+int sw_read_pidfile(const char *path, pid_t *pid, uid_t *owner);
 
 #endif

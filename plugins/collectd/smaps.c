@@ -22,6 +22,7 @@ typedef struct {
 	sw_groupset *gs;
 	char (*ids)[CD_IDENT_SIZE];   /* plugin instance of each group */
 	sw_growth *growth;            /* leak signals of each group */
+	int *pidfile_error;           /* last one logged, per group */
 	struct { pid_t pid; uint64_t start; } complained[COMPLAINTS];
 	size_t next_complaint;
 	int root_failed;
@@ -66,7 +67,8 @@ static int make_growth(void)
 	}
 	for (size_t i = 0; i < n; i++)
 		sw_growth_init(&state.growth[i], state.conf.growth_window);
-	return 0;
+	state.pidfile_error = calloc(n ? n : 1, sizeof(*state.pidfile_error));
+	return state.pidfile_error ? 0 : -1;
 }
 
 static double monotonic_seconds(void)
@@ -90,6 +92,16 @@ static int smaps_init(void)
 	if (!state.gs || make_ids() != 0 || make_growth() != 0)
 		return -1;
 	return 0;
+}
+
+/* A pidfile that is missing or not to be trusted: one WARNING when that
+ * starts or changes, not one per interval. */
+static void check_pidfile(size_t i, const sw_group_stats *g)
+{
+	if (g->pidfile_error && g->pidfile_error != state.pidfile_error[i])
+		WARNING("smaps plugin: group \"%s\": PidFile not followed: %s.",
+			g->name, sw_strerror(g->pidfile_error));
+	state.pidfile_error[i] = g->pidfile_error;
 }
 
 /* One WARNING per process, not per interval: remembers the last
@@ -146,6 +158,7 @@ static int smaps_read(void)
 	cd_submit_cost(sw_groupset_cost(state.gs));
 	for (size_t i = 0; i < sw_groupset_size(state.gs); i++) {
 		const sw_group_stats *g = sw_groupset_get(state.gs, i);
+		check_pidfile(i, g);
 		/* only fresh figures feed the trends: between full reads the
 		 * memory figures are the last read's, and would draw stairs */
 		if (g->age == 0)
@@ -162,6 +175,8 @@ static int smaps_shutdown(void)
 	sw_groupset_free(state.gs);
 	free(state.ids);
 	free(state.growth);
+	free(state.pidfile_error);
+	state.pidfile_error = NULL;
 	cd_conf_free(&state.conf);
 	state.gs = NULL;
 	state.ids = NULL;

@@ -64,6 +64,50 @@ static void test_empty_name(void **state)
 	assert_int_equal(out[0], '_');
 }
 
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Random bytes as names (any byte, 2 to 99 of them), at both limits:
+ * every identifier is within its limit, made only of safe characters, a
+ * clean short name is kept as it is, and no two names give one identifier
+ * (a 32-bit hash: the seed is fixed, so this is a fixed check). */
+static void test_random_names(void **state)
+{
+	(void)state;
+	enum { N = 10000 };
+	static char ids[N][CD_IDENT_SIZE];
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+				   "TUVWXYZ0123456789_.+:@=,-";
+	uint64_t seed = 42;
+	for (size_t max = CD_SUBNAME_MAX; max <= CD_PART_MAX;
+	     max += CD_PART_MAX - CD_SUBNAME_MAX) {
+		for (int i = 0; i < N; i++) {
+			char raw[100];
+			size_t len = 2 + fx_rand(&seed) % (sizeof(raw) - 2);
+			for (size_t k = 0; k < len; k++)
+				raw[k] = i % 3 ? (char)(fx_rand(&seed) % 256)
+					       : safe[fx_rand(&seed) % 70];
+			/* distinct by construction: the index leads the name */
+			raw[0] = (char)(i & 0xff);
+			raw[1] = (char)(i >> 8);
+			cd_ident(ids[i], max, raw, len);
+			size_t n = strlen(ids[i]);
+			assert_true(n > 0 && n <= max);
+			assert_int_equal(strspn(ids[i], safe), n);
+			int clean = len > 0 && len <= max && strspn(raw, safe) >= len &&
+				    memchr(raw, 0, len) == NULL;
+			if (clean)
+				assert_memory_equal(ids[i], raw, len);
+		}
+		qsort(ids, N, sizeof(ids[0]), by_string);
+		for (int i = 1; i < N; i++)
+			if (strcmp(ids[i - 1], ids[i]) == 0)
+				fail_msg("two names give \"%s\"", ids[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -71,6 +115,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_name),
 		cmocka_unit_test(test_no_collisions),
 		cmocka_unit_test(test_empty_name),
+		cmocka_unit_test(test_random_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

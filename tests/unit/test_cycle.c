@@ -234,6 +234,40 @@ static void test_cost(void **state)
 	sw_groupset_free(gs);
 }
 
+/* A pidfile owned by neither root nor the user of the process it names is
+ * not followed: the group matches nothing and says why. */
+static void test_pidfile_owner(void **state)
+{
+	(void)state;
+	char path[4096], err[128];
+	if (geteuid() != 0) {
+		print_message("skipped: chown needs root\n");
+		skip();
+	}
+	put_proc(10, "app", 100, 1000, 1000);
+	fx_write_str(root, "app.pid", "10\n");
+	sw_groupset_opts o = {.proc_root = root};
+	sw_groupset *gs = sw_groupset_new(&o);
+	fx_join(path, sizeof(path), root, "app.pid");
+	assert_int_equal(sw_groupset_add(gs, "db", SW_SEL_PIDFILE, path, err,
+					 sizeof(err)), 0);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);  /* root's */
+	assert_int_equal(app(gs)->pidfile_error, 0);
+	assert_int_equal(chown(path, 65534, 65534), 0);  /* nobody's now */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	assert_int_equal(app(gs)->processes, 0);
+	assert_int_equal(app(gs)->pidfile_error, -SW_EUNSAFE);
+	char dir[4096];
+	assert_int_equal(chown(fx_join(dir, sizeof(dir), root, "10"), 65534,
+			       65534), 0);  /* the process runs as nobody */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(app(gs)->pidfile_error, 0);
+	unlink(path);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	assert_int_equal(app(gs)->pidfile_error, -ENOENT);
+	sw_groupset_free(gs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +277,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rss_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget_backoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pidfile_owner, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -333,8 +333,13 @@ static void test_count_fds(void **state)
 static int pidfile(const char *content, size_t len, pid_t *pid)
 {
 	char path[4096];
+	uid_t owner = (uid_t)-1;
 	fx_write(root, "pidfile", content, len);
-	return sw_read_pidfile(fx_join(path, sizeof(path), root, "pidfile"), pid);
+	int r = sw_read_pidfile(fx_join(path, sizeof(path), root, "pidfile"),
+				pid, &owner);
+	if (r == 0)
+		assert_int_equal(owner, geteuid());
+	return r;
 }
 
 static void test_pidfile(void **state)
@@ -376,9 +381,36 @@ static void test_pidfile(void **state)
 	assert_int_equal(pidfile(padded, sizeof(padded), &pid), 0);
 	assert_int_equal(pid, 31337);
 	char path[4096];
+	uid_t owner;
 	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), root,
-						 "no-such-pidfile"), &pid),
+						 "no-such-pidfile"), &pid, &owner),
 			 -ENOENT);
+}
+
+/* Only a regular file, not through a symlink, is followed: a symlink, a
+ * directory or a FIFO (which would block a reader) is SW_EUNSAFE. */
+static void test_pidfile_unsafe(void **state)
+{
+	(void)state;
+	char path[4096], target[4096];
+	pid_t pid;
+	uid_t owner;
+	fx_write_str(root, "real.pid", "1234\n");
+	fx_symlink(root, "link.pid", fx_join(target, sizeof(target), root,
+					     "real.pid"));
+	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), root,
+						 "real.pid"), &pid, &owner), 0);
+	assert_int_equal(pid, 1234);
+	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), root,
+						 "link.pid"), &pid, &owner),
+			 -SW_EUNSAFE);
+	fx_mkdirs(root, "dir.pid");
+	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), root,
+						 "dir.pid"), &pid, &owner),
+			 -SW_EUNSAFE);
+	assert_int_equal(mkfifo(fx_join(path, sizeof(path), root, "fifo.pid"),
+				0600), 0);
+	assert_int_equal(sw_read_pidfile(path, &pid, &owner), -SW_EUNSAFE);
 }
 
 int main(void)
@@ -396,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_in_unit),
 		cmocka_unit_test(test_count_fds),
 		cmocka_unit_test(test_pidfile),
+		cmocka_unit_test(test_pidfile_unsafe),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
