@@ -96,5 +96,42 @@ $BIN --proc-root $root 42 >/dev/null 2>"$TMP/err"
 check "malformed smaps exits 1" '[ $? -eq 1 ]'
 check "malformed smaps names the line" 'grep -q "line 1: field before the first mapping header" "$TMP/err"'
 
+# Least privilege: as nobody, with no capability, on a normal /proc and on
+# a proc mounted with hidepid=2. Needs root to switch user and mount.
+if [ "$(id -u)" = 0 ] && command -v su >/dev/null; then
+	chmod 755 "$TMP"
+	cp "$BIN" "$TMP/smapwatch"; chmod 755 "$TMP/smapwatch"
+	as_nobody() { su nobody -s /bin/sh -c "$1"; }
+	as_nobody "'$TMP/smapwatch' $SLEEPER" >/dev/null 2>"$TMP/err"
+	check "nobody on root's process exits 1" '[ $? -eq 1 ]'
+	check "nobody gets one clear line" \
+		'[ "$(cat "$TMP/err")" = "smapwatch: $SLEEPER: Permission denied (needs root or CAP_SYS_PTRACE)" ]'
+	mkdir -p "$TMP/nb"; chown nobody "$TMP/nb"
+	cat > "$TMP/nb/own.sh" <<OWN
+sleep 30 & p=\$!
+"$TMP/smapwatch" \$p > "$TMP/nb/own.out"; echo \$? > "$TMP/nb/own.rc"
+kill \$p
+OWN
+	as_nobody "sh '$TMP/nb/own.sh'"
+	check "nobody reads its own process" '[ "$(cat "$TMP/nb/own.rc")" = 0 ] && grep -q "^total " "$TMP/nb/own.out"'
+	mkdir -p "$TMP/hp"
+	if mount -t proc -o hidepid=2 proc "$TMP/hp" 2>/dev/null; then
+		as_nobody "'$TMP/smapwatch' -r '$TMP/hp' -n 65536" >"$TMP/hp.out" 2>"$TMP/hp.err"
+		rc=$?
+		check "hidepid=2: overview exits 0" '[ $rc -eq 0 ]'
+		check "hidepid=2: no complaint about hidden processes" '[ ! -s "$TMP/hp.err" ]'
+		check "hidepid=2: root's processes are simply not there" \
+			'! grep -qE "^ *$SLEEPER " "$TMP/hp.out"'
+		as_nobody "'$TMP/smapwatch' -r '$TMP/hp' $SLEEPER" >/dev/null 2>"$TMP/hp.err"
+		check "hidepid=2: a hidden pid is no such process" \
+			'grep -q "^smapwatch: $SLEEPER: No such file or directory" "$TMP/hp.err"'
+		umount "$TMP/hp"
+	else
+		echo "skipped: hidepid checks (cannot mount proc here)"
+	fi
+else
+	echo "skipped: least-privilege checks (need root and su)"
+fi
+
 echo "$pass passed, $failn failed"
 [ $failn -eq 0 ]
