@@ -52,6 +52,10 @@ $(BUILD)/tests/live_rollup: tests/live/live_rollup.c tests/live/live_child.h $(L
 	$(CC) $(SW_CFLAGS) -DLIVE_CHILD=\"$(CURDIR)/$(BUILD)/tests/live_child\" \
 		-o $@ $< $(LIB) -lcmocka -lm $(LDFLAGS)
 
+$(BUILD)/tests/live_million: tests/live/live_million.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -o $@ $< $(LIB) -lcmocka $(LDFLAGS)
+
 # Not sanitized: it must be a plain native process whatever the test runs under.
 $(BUILD)/tests/live_child: tests/live/live_child.c tests/live/live_child.h
 	@mkdir -p $(dir $@)
