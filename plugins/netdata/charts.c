@@ -3,9 +3,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "chartio.h"
 #include "dimset.h"
 #include "ids.h"
 #include "log.h"
+#include "signals.h"
 #include "smapwatch/category.h"
 
 #define MIB 1048576
@@ -36,18 +38,19 @@ static const chart_def defs[] = {
 
 /* The two optional per-name charts. */
 typedef struct {
-	const char *suffix, *context, *title;
+	const char *suffix, *title;
 	int prio;
 } names_def;
-static const names_def libs_def = {"libs_rss", "smaps.libs_rss",
-				   "Rss per library", 50};
-static const names_def named_def = {"named_rss", "smaps.named_rss",
+static const names_def libs_def = {"libs_rss", "Rss per library", 50};
+static const names_def named_def = {"named_rss",
 				    "Rss per named anonymous region", 51};
+#define NSUFFIXES (NDEFS + 2 + ND_SIGNAL_CHARTS)
 
 typedef struct {
 	char id[ND_ID_MAX];
 	char text[ND_TEXT_MAX + 1];
 	nd_dimset libs, named;
+	sw_growth growth;       /* the group's leak-signal windows */
 } group_charts;
 
 struct nd_charts {
@@ -58,18 +61,31 @@ struct nd_charts {
 
 static const char *suffix_of(size_t k)
 {
-	return k < NDEFS ? defs[k].suffix : k == NDEFS ? libs_def.suffix
-						      : named_def.suffix;
+	if (k < NDEFS)
+		return defs[k].suffix;
+	if (k < NDEFS + 2)
+		return k == NDEFS ? libs_def.suffix : named_def.suffix;
+	return nd_signals_suffix(k - NDEFS - 2);
+}
+
+/* prefixed - one of a, b starts with the other: only then can an id of
+ * a's charts equal one of b's. */
+static int prefixed(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	return !strncmp(a, b, la < lb ? la : lb);
 }
 
 /* id_taken - a chart of group id would have the id of a chart of an
  * earlier group: "a" + "_libs_rss" is "a_libs" + "_rss". */
 static int id_taken(const nd_charts *c, size_t upto, const char *id)
 {
-	char mine[ND_ID_MAX + 16], theirs[ND_ID_MAX + 16];
-	for (size_t i = 0; i < upto; i++)
-		for (size_t a = 0; a < NDEFS + 2; a++)
-			for (size_t b = 0; b < NDEFS + 2; b++) {
+	char mine[ND_ID_MAX + 32], theirs[ND_ID_MAX + 32];
+	for (size_t i = 0; i < upto; i++) {
+		if (!prefixed(id, c->g[i].id))
+			continue;
+		for (size_t a = 0; a < NSUFFIXES; a++)
+			for (size_t b = 0; b < NSUFFIXES; b++) {
 				snprintf(mine, sizeof(mine), "%s_%s", id,
 					 suffix_of(a));
 				snprintf(theirs, sizeof(theirs), "%s_%s",
@@ -77,6 +93,7 @@ static int id_taken(const nd_charts *c, size_t upto, const char *id)
 				if (!strcmp(mine, theirs))
 					return 1;
 			}
+	}
 	return 0;
 }
 
@@ -106,6 +123,7 @@ nd_charts *nd_charts_new(const sw_groupset *gs, const nd_options *o)
 		nd_text(c->g[i].text, sizeof(c->g[i].text), name, strlen(name));
 		nd_dimset_init(&c->g[i].libs, 2 * o->top);
 		nd_dimset_init(&c->g[i].named, 2 * o->top);
+		sw_growth_init(&c->g[i].growth, o->growth_window);
 	}
 	return c;
 }
@@ -132,34 +150,19 @@ long nd_charts_group_index(const nd_charts *c, const sw_groupset *gs,
 	return -1;
 }
 
-static int prio(size_t group, int offset)
+static nd_chart_ref ref(const nd_charts *c, size_t i)
 {
-	return ND_PRIO_BASE + (int)group * ND_PRIO_GROUP + offset;
-}
-
-static void chart_line(const nd_charts *c, size_t i, FILE *out,
-		       const char *suffix, const char *title, const char *units,
-		       const char *context, const char *type, int offset)
-{
-	const group_charts *g = &c->g[i];
-	fprintf(out, "CHART smaps.%s_%s '' '%s of %s' '%s' '%s' '%s' %s %d %d "
-		"'' 'smaps.plugin' 'smaps'\n", g->id, suffix, title, g->text,
-		units, g->text, context, type, prio(i, offset),
-		c->o->update_every);
-}
-
-static void labels(const group_charts *g, FILE *out)
-{
-	fprintf(out, "CLABEL 'group' '%s' 1\nCLABEL_COMMIT\n", g->text);
+	return (nd_chart_ref){c->g[i].id, c->g[i].text,
+			      ND_PRIO_BASE + (int)i * ND_PRIO_GROUP,
+			      c->o->update_every};
 }
 
 static void define_one(const nd_charts *c, size_t i, size_t d, FILE *out)
 {
 	const chart_def *def = &defs[d];
-	char context[64];
-	snprintf(context, sizeof(context), "smaps.%s", def->suffix);
-	chart_line(c, i, out, def->suffix, def->title, def->units, context,
-		   def->type, (int)d);
+	nd_chart_ref r = ref(c, i);
+	nd_chart_line(&r, out, def->suffix, def->title, def->units, def->type,
+		      (int)d);
 	if (def->k >= K_PROCS) {
 		fprintf(out, "DIMENSION %s '' absolute 1 1\n", def->suffix);
 		if (def->k == K_PROCS) /* matched but not read: not hidden */
@@ -171,26 +174,29 @@ static void define_one(const nd_charts *c, size_t i, size_t d, FILE *out)
 				sw_category_name((sw_category)cat),
 				def->k == K_VMAS ? 1 : MIB);
 	}
-	labels(&c->g[i], out);
+	nd_chart_labels(&r, out);
 }
 
 static void define_names(const nd_charts *c, size_t i, const names_def *nd,
 			 const nd_dimset *s, FILE *out)
 {
-	chart_line(c, i, out, nd->suffix, nd->title, "MiB", nd->context,
-		   "stacked", nd->prio);
+	nd_chart_ref r = ref(c, i);
+	nd_chart_line(&r, out, nd->suffix, nd->title, "MiB", "stacked",
+		      nd->prio);
 	for (size_t k = 0; k < s->n; k++)
 		fprintf(out, "DIMENSION %s '%s' absolute 1 %d\n", s->d[k].id,
 			s->d[k].text, MIB);
 	fprintf(out, "DIMENSION other '' absolute 1 %d\n", MIB);
-	labels(&c->g[i], out);
+	nd_chart_labels(&r, out);
 }
 
 void nd_charts_define(nd_charts *c, FILE *out)
 {
 	for (size_t i = 0; i < c->n; i++) {
+		nd_chart_ref r = ref(c, i);
 		for (size_t d = 0; d < NDEFS; d++)
 			define_one(c, i, d, out);
+		nd_signals_define(&r, out);
 		if (c->o->libs)
 			define_names(c, i, &libs_def, &c->g[i].libs, out);
 		if (c->o->named)
@@ -223,20 +229,10 @@ static void set_cat(const sw_group_stats *st, const chart_def *def,
 			(def->k == K_USS ? sw_counts_uss(cn) : cn->v[def->field]));
 }
 
-static void begin(const group_charts *g, const char *suffix, uint64_t dt,
-		  FILE *out)
-{
-	if (dt)
-		fprintf(out, "BEGIN smaps.%s_%s %llu\n", g->id, suffix,
-			(unsigned long long)dt);
-	else
-		fprintf(out, "BEGIN smaps.%s_%s\n", g->id, suffix);
-}
-
-static void update_one(const group_charts *g, const sw_group_stats *st,
+static void update_one(const nd_chart_ref *r, const sw_group_stats *st,
 		       const chart_def *def, uint64_t dt, FILE *out)
 {
-	begin(g, def->suffix, dt, out);
+	nd_chart_begin(r, def->suffix, dt, out);
 	if (def->k == K_PROCS)
 		fprintf(out, "SET unreadable = %ld\nSET failed = %ld\n",
 			st->unreadable, st->failed);
@@ -283,7 +279,8 @@ static void update_names(const nd_charts *c, size_t i, const names_def *nd,
 		define_names(c, i, nd, s, out);
 	uint64_t total = 0, shown = 0;
 	size_t n = t ? sw_subtotals_count(t) : 0;
-	begin(&c->g[i], nd->suffix, dt, out);
+	nd_chart_ref r = ref(c, i);
+	nd_chart_begin(&r, nd->suffix, dt, out);
 	for (size_t k = 0; k < n; k++) {
 		const sw_subtotal *e = sw_subtotals_get(t, k);
 		long d = nd_dimset_find(s, e->name, e->name_len);
@@ -304,12 +301,17 @@ static void update_names(const nd_charts *c, size_t i, const names_def *nd,
 }
 
 void nd_charts_update(nd_charts *c, const sw_groupset *gs, FILE *out,
-		      uint64_t dt_us)
+		      uint64_t dt_us, double now)
 {
+	double min_r2 = c->o->steady_percent / 100.0;
 	for (size_t i = 0; i < c->n; i++) {
 		const sw_group_stats *st = sw_groupset_get(gs, i);
+		nd_chart_ref r = ref(c, i);
 		for (size_t d = 0; d < NDEFS; d++)
-			update_one(&c->g[i], st, &defs[d], dt_us, out);
+			update_one(&r, st, &defs[d], dt_us, out);
+		if (st->age == 0)  /* a stale figure at a new time is no point */
+			sw_growth_update(&c->g[i].growth, st, now);
+		nd_signals_update(&r, st, &c->g[i].growth, min_r2, dt_us, out);
 		if (c->o->libs)
 			update_names(c, i, &libs_def, &c->g[i].libs, st->libs,
 				     dt_us, out);

@@ -7,7 +7,9 @@
  * dimension per category), smaps.vmas (mappings per category),
  * smaps.processes (read, and matched but unreadable or failed), .threads,
  * .fds, .sockets; with --libs / --named also
- * smaps.libs_rss and smaps.named_rss (top N names plus 'other'). */
+ * smaps.libs_rss and smaps.named_rss (top N names plus 'other'); and the
+ * leak signals of signals.h, from windows of --growth-window seconds kept
+ * here per group. */
 #ifndef ND_CHARTS_H
 #define ND_CHARTS_H
 
@@ -35,9 +37,10 @@ long nd_charts_group_index(const nd_charts *c, const sw_groupset *gs,
 void nd_charts_define(nd_charts *c, FILE *out);
 
 /* nd_charts_update - one BEGIN..END block per chart from gs's last
- * collection; dt_us as BEGIN's microseconds (0: none). Defines a library
- * or region chart again when it gains a dimension. */
+ * collection, made at now (monotonic seconds: the growth windows' clock);
+ * dt_us as BEGIN's microseconds (0: none). Defines a library or region
+ * chart again when it gains a dimension. */
 void nd_charts_update(nd_charts *c, const sw_groupset *gs, FILE *out,
-		      uint64_t dt_us);
+		      uint64_t dt_us, double now);
 
 #endif

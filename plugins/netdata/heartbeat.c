@@ -10,6 +10,13 @@ uint64_t nd_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+double nd_mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void nd_heartbeat_init(nd_heartbeat *hb, int seconds)
 {
 	hb->step_us = (uint64_t)(seconds > 0 ? seconds : 1) * 1000000u;

@@ -14,6 +14,10 @@ typedef struct {
 /* nd_now_us - CLOCK_REALTIME in microseconds. */
 uint64_t nd_now_us(void);
 
+/* nd_mono_s - CLOCK_MONOTONIC in seconds: the growth windows' clock,
+ * which a change of the wall clock cannot bend. */
+double nd_mono_s(void);
+
 void nd_heartbeat_init(nd_heartbeat *hb, int seconds);
 
 /* nd_heartbeat_target - the next multiple of the step after now. */

@@ -148,7 +148,7 @@ static int run(plugin *p)
 	nd_charts_define(p->charts, stdout);
 	nd_function_register(stdout);
 	nd_charts_update(p->charts, p->gs, stdout,
-			 nd_heartbeat_tick(&hb, nd_now_us()));
+			 nd_heartbeat_tick(&hb, nd_now_us()), nd_mono_s());
 	while (!stdout_closed()) {
 		uint64_t dt = nd_heartbeat_tick(&hb, wait_tick(&hb, &in, &fc));
 		if (stdout_closed())
@@ -158,7 +158,8 @@ static int run(plugin *p)
 			nd_log_limited(&p->proc_errors, "cannot read %s: %s",
 				       p->proc_root, sw_strerror(r));
 		else
-			nd_charts_update(p->charts, p->gs, stdout, dt);
+			nd_charts_update(p->charts, p->gs, stdout, dt,
+					 nd_mono_s());
 	}
 	return 0;
 }
@@ -173,8 +174,10 @@ int main(int argc, char **argv)
 	r = setup(&p);
 	if (!r) {
 		nd_log(ND_INFO, "smaps.plugin %s: %zu groups from %s, reading %s "
-		       "every %d s", SW_VERSION, sw_groupset_size(p.gs),
-		       p.groups_path, p.proc_root, p.o.update_every);
+		       "every %d s, growth window %.0f s, steady from r2 %d%%",
+		       SW_VERSION, sw_groupset_size(p.gs), p.groups_path,
+		       p.proc_root, p.o.update_every, p.o.growth_window,
+		       p.o.steady_percent);
 		r = run(&p);
 	}
 	nd_charts_free(p.charts);

@@ -22,6 +22,12 @@ static const char usage_text[] =
 "  --top N           dimensions of those charts, the rest summed as 'other'\n"
 "                    (default 10, at most 50)\n"
 "  --no-sockets      do not count sockets (saves a readlink per open fd)\n"
+"  --growth-window SECONDS\n"
+"                    window of the growth fits behind the leak signals\n"
+"                    (default 3600, 10 to 604800)\n"
+"  --steady-percent N\n"
+"                    r2 (%) from which growth over the whole window counts\n"
+"                    as steady: a leak rate (default 90, 1 to 100)\n"
 "  --config FILE     groups file (default: smaps_groups.conf in\n"
 "                    $NETDATA_USER_CONFIG_DIR, else $NETDATA_STOCK_CONFIG_DIR)\n"
 "  --proc-root DIR   read DIR instead of $NETDATA_HOST_PREFIX/proc\n"
@@ -44,7 +50,9 @@ static void defaults(nd_options *o)
 	const char *ue = getenv("NETDATA_UPDATE_EVERY");
 	long v = ue ? parse_long(ue, 1, 86400) : -1;
 	*o = (nd_options){.update_every = v > 0 ? (int)v : 1, .sockets = 1,
-			  .top = ND_TOP_DEFAULT};
+			  .top = ND_TOP_DEFAULT,
+			  .growth_window = ND_WINDOW_DEFAULT,
+			  .steady_percent = ND_STEADY_DEFAULT};
 }
 
 /* takes_value - options followed by a value; stores it and returns 1. */
@@ -55,6 +63,14 @@ static int takes_value(nd_options *o, const char *opt, const char *val,
 		long v = val ? parse_long(val, 1, ND_TOP_MAX) : -1;
 		*bad = v < 0;
 		o->top = v > 0 ? (size_t)v : o->top;
+	} else if (!strcmp(opt, "--growth-window")) {
+		long v = val ? parse_long(val, ND_WINDOW_MIN, ND_WINDOW_MAX) : -1;
+		*bad = v < 0;
+		o->growth_window = v > 0 ? (double)v : o->growth_window;
+	} else if (!strcmp(opt, "--steady-percent")) {
+		long v = val ? parse_long(val, 1, 100) : -1;
+		*bad = v < 0;
+		o->steady_percent = v > 0 ? (int)v : o->steady_percent;
 	} else if (!strcmp(opt, "--config")) {
 		*bad = !val;
 		o->config = val;

@@ -8,6 +8,10 @@
 
 #define ND_TOP_DEFAULT 10
 #define ND_TOP_MAX 50
+#define ND_WINDOW_DEFAULT 3600
+#define ND_WINDOW_MIN 10
+#define ND_WINDOW_MAX (7 * 86400)
+#define ND_STEADY_DEFAULT 90
 
 typedef struct {
 	int update_every;        /* seconds, >= 1 */
@@ -15,6 +19,8 @@ typedef struct {
 	int named;               /* per-[anon:NAME] Rss charts */
 	int sockets;             /* count sockets (a readlink per fd) */
 	size_t top;              /* dimensions of a library / region chart */
+	double growth_window;    /* seconds of the leak signals' fits */
+	int steady_percent;      /* r2 (%) from which growth is steady */
 	const char *config;      /* groups file; NULL: look it up */
 	const char *proc_root;   /* NULL: $NETDATA_HOST_PREFIX/proc */
 } nd_options;

@@ -17,6 +17,8 @@ CHART_ID = re.compile(rb"^smaps\.[A-Za-z0-9_-]+$")
 INT = re.compile(rb"^-?[0-9]+$")
 # bytes Netdata keeps unchanged in a label value (and that cannot end a quote)
 LABEL_OK = re.compile(rb"^[A-Za-z0-9 ()+\-./:@_]*$")
+# and in a chart's title and units (json_fix_string keeps these too)
+TEXT_OK = re.compile(rb"^[A-Za-z0-9 ()+\-./:@_%,]*$")
 SPACE = b" \t\r\n="
 
 
@@ -90,7 +92,7 @@ class Checker:
         if not (INT.match(w[8]) and INT.match(w[9])):
             return "bad priority or update_every"
         for k in (3, 4, 5, 6):
-            if not LABEL_OK.match(w[k]):
+            if not (TEXT_OK if k in (3, 4) else LABEL_OK).match(w[k]):
                 return "text Netdata would alter"
         c = self.charts.setdefault(w[1].decode(), {"dims": {}, "labels": {}})
         c["words"] = w

@@ -29,6 +29,24 @@ HOSTILE = [b"sp ace\"q'x", b"pipe|=SET x", b"nl\nBEGIN x", b"bad\xff\xfe\xc3(",
 # A group name nobody should write, but the config is read as given.
 GROUP_HOSTILE = b"we\"ird|grp;x=y\xff"
 
+# The leak-signal charts: context suffix -> (units, divisor, dimensions).
+CATS = ["heap", "stack", "anon", "shmem", "binary", "libs", "files", "kernel"]
+COUNTERS = ["threads", "fds", "sockets"]
+SIGNAL_DIMS = {
+    "leak_rate": ("B/s", 1, CATS + ["total"]),
+    "growth_uss": ("B/s", 1, CATS + ["total"]),
+    "growth_private_dirty": ("B/s", 1, CATS + ["total"]),
+    "growth_pss": ("B/s", 1, CATS + ["total"]),
+    "steadiness": ("percentage", 1000, CATS + ["total"] + COUNTERS),
+    "counter_leak_rate": ("items/s", 1000, COUNTERS),
+    "counter_growth": ("items/s", 1000, COUNTERS),
+    "small_vmas": ("mappings", 1, CATS),
+    "private_dirty_ratio": ("percentage", 1000, CATS + ["total"]),
+    "swap_ratio": ("percentage", 1000, CATS + ["total"]),
+    "duplicate_libs": ("loads", 1, ["duplicates"]),
+}
+SIGNALS = tuple(SIGNAL_DIMS)
+
 passed = failed = 0
 
 
@@ -108,7 +126,7 @@ def check_charts(c, pids):
     contexts = {ch["words"][6].decode() for ch in c.charts.values()}
     want = {"smaps." + s for s in ("rss", "pss", "uss", "private_dirty", "swap",
             "size", "vmas", "processes", "threads", "fds", "sockets",
-            "libs_rss", "named_rss")}
+            "libs_rss", "named_rss") + SIGNALS}
     ok(want <= contexts, "contexts: missing %r" % (want - contexts))
     ok(len(c.functions) == 1 and c.functions[0][2] == b"smaps",
        "FUNCTION GLOBAL smaps registered")
@@ -162,6 +180,46 @@ def check_selectors(c):
     ok(last("byunit").get("processes") == 0, "unit: of no process is 0")
 
 
+def check_signal_charts(c):
+    """Every group has every signal chart, with Netdata's units and the
+    divisor that turns the integers sent into them."""
+    for g in ("hostile", "absent"):
+        for suffix, (units, div, dims) in SIGNAL_DIMS.items():
+            ch = c.charts.get("smaps.%s_%s" % (g, suffix), {})
+            w = ch.get("words", [b""] * 13)
+            got = [(d, int(x[4]), int(x[5])) for d, x in ch.get("dims", {}).items()]
+            ok(w[4].decode() == units and w[6].decode() == "smaps." + suffix
+               and got == [(d, 1, div) for d in dims]
+               and ch["labels"].get("group") == g.encode(),
+               "%s_%s: units %r, dimensions %r" % (g, suffix, w[4], got))
+    last = {k: c.charts["smaps.absent_" + k]["values"][-1] for k in
+            ("leak_rate", "counter_leak_rate", "growth_uss", "steadiness")}
+    ok(set(last["leak_rate"].values()) == {0}
+       and set(last["counter_leak_rate"].values()) == {0},
+       "a group without processes: leak rates 0 (never a gap): %r"
+       % last["leak_rate"])
+    ok(set(last["growth_uss"].values()) == {None}
+       and set(last["steadiness"].values()) == {None},
+       "a group without processes: no fit, gaps: %r" % last["growth_uss"])
+
+
+def check_growth(c, pids):
+    """5 s of a 10 s window: the raw growth shows the heap leak from the
+    third point, the leak rate stays 0 (the window is not full)."""
+    vals = lambda k: c.charts["smaps.hostile_" + k]["values"]
+    g = [v["heap"] for v in vals("growth_uss")]
+    want = RATE_KIB * 1024 * len(pids)
+    print("info: hostile growth_uss heap %r B/s (workloads %d)" % (g, want))
+    ok(g[:2] == [None, None] and g[-1] is not None
+       and 0.8 * want <= g[-1] <= 1.2 * want,
+       "growth_uss heap: gaps, then about %d B/s: %r" % (want, g))
+    st = vals("steadiness")[-1]
+    ok(st["heap"] is not None and st["heap"] >= 90000 and st["threads"] == 0,
+       "heap steadiness >= 90%%, flat threads 0: %r" % st)
+    ok(all(v["heap"] == 0 and v["total"] == 0 for v in vals("leak_rate")),
+       "leak rate 0 while the window is not full: %r" % vals("leak_rate")[-1])
+
+
 def check_alignment(arrivals):
     """Each cycle starts on a whole second of the wall clock (the
     heartbeat), so BEGIN blocks arrive just after it."""
@@ -175,7 +233,8 @@ def test_running(tmp, pids):
     conf = os.path.join(tmp, "groups.conf")
     write_conf(conf, pids[1])
     env = dict(os.environ, NETDATA_UPDATE_EVERY="1")
-    p = subprocess.Popen([PLUGIN, "1", "--libs", "--named", "--config", conf],
+    p = subprocess.Popen([PLUGIN, "1", "--libs", "--named", "--config", conf,
+                          "--growth-window", "10", "--steady-percent", "90"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=env)
     calls = [(3.3, b"X" * 20000 + b"\n"),
@@ -195,6 +254,8 @@ def test_running(tmp, pids):
         check_table(res, pids)
         check_others(res, pids)
         check_selectors(c)
+        check_signal_charts(c)
+        check_growth(c, pids)
         check_alignment(arrivals)
         p.stdout.close()      # Netdata went away: EPIPE at the next write
         rc = p.wait(timeout=5)
@@ -235,8 +296,15 @@ def test_disable(tmp):
            "DISABLE when %s (rc %d, out %r, err %r)" % (why, rc, out, err))
     rc, out, _ = run_disabled(["--bogus"])
     ok(rc == 1 and out == b"", "unknown option refused")
+    for bad in (["--growth-window", "9"], ["--growth-window", "x"],
+                ["--steady-percent", "0"], ["--steady-percent", "101"],
+                ["--growth-window"]):
+        rc, out, err = run_disabled(bad)
+        ok(rc == 1 and out == b"" and bad[0] in err,
+           "%r refused: %d %r" % (bad, rc, err))
     rc, out, _ = run_disabled(["--help"])
-    ok(rc == 0 and b"--libs" in out and b"--named" in out, "--help")
+    ok(rc == 0 and b"--libs" in out and b"--named" in out
+       and b"--growth-window" in out and b"--steady-percent" in out, "--help")
     rc, out, _ = run_disabled(["--version"])
     ok(rc == 0 and out.startswith(b"smaps.plugin "), "--version")
 
@@ -366,6 +434,89 @@ def test_fake_tree(tmp):
        "table process name with ')' and newline: %r" % (rows[:1],))
 
 
+def signal_mapping(addr, perms, offset, ino, name, kib, rss, dirty, swap):
+    return (b"%012x-%012x %s %08x fe:00 %d %s\nSize: %d kB\nRss: %d kB\n"
+            b"Private_Clean: %d kB\nPrivate_Dirty: %d kB\nSwap: %d kB\n"
+            b"VmFlags: rd mr\n" % (addr, addr + kib * 1024, perms, offset, ino,
+                                   name, kib, rss, rss - dirty, dirty, swap))
+
+
+def test_fake_signals(tmp):
+    """Fragmentation, ratios and duplicate loads, exactly: a heap with
+    half its memory swapped, three anon regions (two under 1 MiB), one
+    library loaded twice."""
+    root = os.path.join(tmp, "sigproc")
+    d = os.path.join(root, "50")
+    os.makedirs(os.path.join(d, "fd"))
+    open(os.path.join(d, "stat"), "wb").write(
+        b"50 (sig) S 1 50 50 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 779 0 0\n")
+    open(os.path.join(d, "cmdline"), "wb").write(b"sigproc-marker\0")
+    os.symlink("/opt/fake/bin/sig", os.path.join(d, "exe"))
+    m = [(b"rw-p", 0, 0, b"[heap]", 512, 256, 256, 256),
+         (b"rw-p", 0, 0, b"", 64, 64, 64, 0),
+         (b"rw-p", 0, 0, b"", 64, 64, 0, 0),
+         (b"rw-p", 0, 0, b"", 2048, 2048, 2048, 0),
+         (b"r-xp", 0, 7, b"/usr/lib/libdup.so.1", 100, 100, 0, 0),
+         (b"r-xp", 0, 7, b"/usr/lib/libdup.so.1", 100, 100, 0, 0)]
+    smaps = b"".join(signal_mapping(0x7f0000000000 + i * 0x1000000, *x)
+                     for i, x in enumerate(m))
+    open(os.path.join(d, "smaps"), "wb").write(smaps)
+    conf = os.path.join(tmp, "sig.conf")
+    open(conf, "w").write("sig: *sigproc-marker*\n")
+    p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--proc-root", root,
+                          "--growth-window", "10"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, _ = read_for(p, 3.3)
+    finally:
+        p.kill()
+        p.wait()
+    c = pluginsd.check(out)
+    ok(not c.problems, "fake signals grammar: %r" % c.problems[:3])
+    last = lambda k: c.charts["smaps.sig_" + k]["values"][-1]
+    zero = dict.fromkeys(CATS, 0)
+    ok(last("small_vmas") == dict(zero, heap=1, anon=2, libs=2),
+       "small_vmas: %r" % last("small_vmas"))
+    # anon: 2112 of 2176 KiB dirty; total: 2368 of 2632; heap 256 of 256
+    ok(last("private_dirty_ratio") == dict(zero, heap=100000, anon=97059,
+                                           total=89970),
+       "private_dirty_ratio (milli-%%): %r" % last("private_dirty_ratio"))
+    # heap: 256 / (256 + 256); total: 256 / (2632 + 256)
+    ok(last("swap_ratio") == dict(zero, heap=50000, total=8864),
+       "swap_ratio (milli-%%): %r" % last("swap_ratio"))
+    ok(last("duplicate_libs") == {"duplicates": 1},
+       "duplicate_libs: %r" % last("duplicate_libs"))
+    # flat: once fitted, growth 0 and r2 0, so no leak
+    g, st = last("growth_uss"), last("steadiness")
+    ok(g == dict(zero, total=0) and st == dict(zero, total=0, threads=0,
+                                              fds=0, sockets=0),
+       "a flat process: growth 0, steadiness 0: %r %r" % (g, st))
+    # the fake tree has no Swap lines: its swap ratio is unknown, a gap
+    f = run_fake(tmp, [])
+    sw = f.charts["smaps.fake_swap_ratio"]["values"][-1]
+    ok(set(sw.values()) == {None}, "no Swap field: swap_ratio gaps: %r" % sw)
+
+
+def test_id_collisions(tmp):
+    """Group names whose chart ids would meet through the signal charts'
+    suffixes: "a" + "_growth_uss" is "a_growth" + "_uss"."""
+    conf = os.path.join(tmp, "coll.conf")
+    open(conf, "w").write("a: nosuch-a\na_growth: nosuch-b\n"
+                          "a_counter: nosuch-c\n")
+    p = subprocess.Popen([PLUGIN, "1", "--config", conf], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, _ = read_for(p, 1.2)
+    finally:
+        p.kill()
+        p.wait()
+    ids = [l.split()[1] for l in out.split(b"\n") if l.startswith(b"CHART ")]
+    ok(len(ids) == len(set(ids)) and len(ids) == 3 * (11 + len(SIGNALS)),
+       "%d chart ids, all unique" % len(ids))
+    ok(b"smaps.a_growth_2_uss" in ids and b"smaps.a_counter_2_leak_rate" in ids,
+       "colliding groups renamed _2: %r" % [i for i in ids if b"_2_" in i][:2])
+
+
 def main():
     procs = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -377,6 +528,8 @@ def main():
             test_host_prefix(tmp, pids)
             test_fake_tree(tmp)
             test_top_bound(tmp)
+            test_fake_signals(tmp)
+            test_id_collisions(tmp)
         finally:
             for p in procs:
                 p.kill()

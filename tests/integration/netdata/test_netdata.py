@@ -6,33 +6,34 @@ directory, the stock smaps_groups.conf and health.d/smaps.conf in its stock
 config, test groups in its user config. The heap and mmap workloads run;
 the test asserts through the HTTP API that the charts exist with their
 contexts, `group` label and dimensions, that the values track the
-workloads, that the function is listed and the alarm templates load.
+workloads, that the function is listed and the alarm templates load (the
+leak templates too; the leak signals themselves are tested in
+tests/scenarios/netdata_scenarios.py).
 Everything it starts is stopped at the end, also on failure."""
 
-import getpass
-import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+from ndharness import (dump_log, get, free_port, log_problems, setup_dirs,
+                       start, start_netdata, stop, wait_charts)
+
 PLUGIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/smaps.plugin")
 WORKLOADS = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/workloads")
-NETDATA = os.environ.get("NETDATA", "/usr/sbin/netdata")
 RATE_KIB = 1024
 TAG = "%05d" % (os.getpid() % 100000)
 HEAP_COMM, MMAP_COMM = "ndh" + TAG, "ndm" + TAG   # unique to this run
 CATEGORIES = ["heap", "stack", "anon", "shmem", "binary", "libs", "files",
               "kernel"]
 CONTEXTS = ["rss", "pss", "uss", "private_dirty", "swap", "size", "vmas",
-            "processes", "threads", "fds", "sockets", "libs_rss"]
+            "processes", "threads", "fds", "sockets", "libs_rss",
+            # the leak signals
+            "leak_rate", "growth_uss", "growth_private_dirty", "growth_pss",
+            "steadiness", "counter_leak_rate", "counter_growth", "small_vmas",
+            "private_dirty_ratio", "swap_ratio", "duplicate_libs"]
 
 passed = failed = 0
 
@@ -45,50 +46,6 @@ def ok(cond, what):
         failed += 1
         print("FAIL:", what)
     return cond
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def setup_dirs(tmp, port):
-    for d in ("etc/health.d", "stock/health.d", "log", "cache", "lib",
-              "plugins", "registry"):
-        os.makedirs(os.path.join(tmp, d))
-    shutil.copy(PLUGIN, os.path.join(tmp, "plugins", "smaps.plugin"))
-    pkg = os.path.join(ROOT, "packaging", "netdata")
-    shutil.copy(os.path.join(pkg, "smaps_groups.conf"), os.path.join(tmp, "stock"))
-    shutil.copy(os.path.join(pkg, "health.d", "smaps.conf"),
-                os.path.join(tmp, "stock", "health.d"))
-    with open(os.path.join(tmp, "etc", "smaps_groups.conf"), "w") as f:
-        f.write("heaptest: %s\nmmaptest: %s\n" % (HEAP_COMM, MMAP_COMM))
-    conf = open(os.path.join(HERE, "netdata.conf.in")).read()
-    conf = conf.replace("@TMP@", tmp).replace("@PORT@", str(port))
-    conf = conf.replace("@USER@", getpass.getuser())
-    path = os.path.join(tmp, "etc", "netdata.conf")
-    open(path, "w").write(conf)
-    return path
-
-
-def get(port, path):
-    url = "http://127.0.0.1:%d%s" % (port, path)
-    with urllib.request.urlopen(url, timeout=5) as r:
-        return json.loads(r.read())
-
-
-def wait_charts(port, want, seconds):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        try:
-            charts = get(port, "/api/v1/charts")["charts"]
-            if all(c in charts for c in want):
-                return charts
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.5)
-    return {}
 
 
 def slope(port, chart, dim, seconds):
@@ -146,6 +103,8 @@ def check_info_and_health(port):
     alarms = get(port, "/api/v1/alarms?all")["alarms"]
     ours = {a["name"] for a in alarms.values() if a["chart"].startswith("smaps.")}
     want = {"smaps_group_swap", "smaps_group_mappings", "smaps_group_processes"}
+    want |= {"smaps_group_leak_" + c for c in CATEGORIES + ["total"]}
+    want |= {"smaps_group_counter_leak_" + c for c in ("threads", "fds", "sockets")}
     ok(want <= ours, "alarm templates of health.d/smaps.conf apply: %r"
        % sorted(ours))
     key = "smaps.heaptest_processes.smaps_group_processes"
@@ -157,36 +116,31 @@ def check_info_and_health(port):
     ok(procs.get("status") == "CLEAR" and procs.get("value") == 1,
        "smaps_group_processes on heaptest evaluates to 1, CLEAR: %r %r"
        % (procs.get("status"), procs.get("value")))
-
-
-def start(cmd, **kw):
-    return subprocess.Popen(cmd, start_new_session=True, **kw)
-
-
-def stop(p, timeout=10):
-    if p.poll() is None:
-        p.terminate()      # netdata stops its plugins itself
-        try:
-            p.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
-    try:
-        os.killpg(p.pid, signal.SIGKILL)   # leftovers of its process group
-    except ProcessLookupError:
-        pass
+    # A leak seen for seconds of a one-hour window is not a leak yet: the
+    # window holds one point per 57 s slot, so no fit (the growth charts
+    # are gaps) and a leak rate of 0, whose alarm does not fire.
+    alarms = get(port, "/api/v1/alarms?all")["alarms"]
+    leak = alarms.get("smaps.heaptest_leak_rate.smaps_group_leak_heap", {})
+    ok(leak.get("status") in ("UNINITIALIZED", "CLEAR") and not leak.get("value"),
+       "heaptest's leak alarm quiet in a 1 h window: %r %r"
+       % (leak.get("status"), leak.get("value")))
+    rows = lambda chart: get(port, "/api/v1/data?chart=smaps.heaptest_%s"
+                             "&dimensions=heap&after=-3&format=json" % chart)["data"]
+    g, lr = rows("growth_uss"), rows("leak_rate")
+    ok(g and all(r[1] is None for r in g), "no growth fit yet: gaps %r" % g)
+    ok(lr and all(r[1] == 0 for r in lr), "leak rate 0 before a fit: %r" % lr)
 
 
 def run(tmp, procs):
     port = free_port()
-    conf = setup_dirs(tmp, port)
+    conf = setup_dirs(tmp, port, PLUGIN, "heaptest: %s\nmmaptest: %s\n"
+                      % (HEAP_COMM, MMAP_COMM))
     for exe, comm in (("grow_heap", HEAP_COMM), ("grow_mmap", MMAP_COMM)):
         procs.append(start([os.path.join(WORKLOADS, exe), "--comm", comm,
                             "--rate", str(RATE_KIB), "--seconds", "60"],
                            stdout=subprocess.PIPE))
         procs[-1].stdout.readline()
-    log = open(os.path.join(tmp, "log", "netdata.out"), "w")
-    nd = start([NETDATA, "-D", "-c", conf], stdout=log, stderr=log)
+    nd = start_netdata(tmp, conf)
     procs.insert(0, nd)
     charts = wait_charts(port, ["smaps.heaptest_private_dirty",
                                 "smaps.mmaptest_private_dirty"], 30)
@@ -203,20 +157,9 @@ def run(tmp, procs):
     check_info_and_health(port)
     stop(nd)
     ok(nd.returncode is not None, "netdata stopped")
-    check_log(os.path.join(tmp, "log", "error.log"))
-
-
-def check_log(path):
-    """Netdata's view of the plugin while it ran: no parser complaint, no
-    sanitizer report, the plugin's own start line."""
-    lines = open(path, errors="replace").read().split("\n")
-    run = lines[:next((i for i, l in enumerate(lines) if "EXIT:" in l),
-                      len(lines))]
-    bad = [l for l in run if ("PLUGINSD" in l and "ERROR" in l)
-           or "Sanitizer" in l or "runtime error:" in l]
+    bad, started = log_problems(tmp)
     ok(not bad, "no errors about the plugin in error.log: %r" % bad[:3])
-    ok(any("smaps.plugin INFO  : MAIN : smaps.plugin " in l for l in run),
-       "the plugin's start line reaches error.log in Netdata's format")
+    ok(started, "the plugin's start line reaches error.log in Netdata's format")
 
 
 def main():
@@ -229,12 +172,7 @@ def main():
         for p in procs:
             stop(p)
         if failed:
-            err = os.path.join(tmp, "log", "error.log")
-            if os.path.exists(err):
-                print("--- netdata error.log (smaps lines):")
-                for line in open(err, errors="replace"):
-                    if "smaps" in line or "PLUGINSD" in line:
-                        print(line.rstrip()[:300])
+            dump_log(tmp)
         if not os.environ.get("KEEP_TMP"):
             shutil.rmtree(tmp, ignore_errors=True)
         else:

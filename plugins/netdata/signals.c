@@ -1,0 +1,169 @@
+/* signals.c - see signals.h. */
+#include "signals.h"
+
+#include <math.h>
+
+/* The kinds read from a fit come first, up to S_CGROWTH. */
+typedef enum {
+	S_LEAK, S_GROWTH, S_STEADY, S_CLEAK, S_CGROWTH, S_SMALL, S_PD_RATIO,
+	S_SWAP_RATIO, S_DUPS
+} sig_kind;
+
+typedef struct {
+	const char *suffix, *title, *units, *type;
+	sig_kind k;
+	sw_growth_field field;
+	int divisor;
+} sig_def;
+
+/* field: the fitted figure, for S_LEAK, S_GROWTH and S_STEADY only */
+static const sig_def defs[ND_SIGNAL_CHARTS] = {
+	{"leak_rate", "Leak rate: steady growth of unique memory (USS)",
+	 "B/s", "line", S_LEAK, SW_GROWTH_USS, 1},
+	{"growth_uss", "Growth of unique memory (USS)",
+	 "B/s", "line", S_GROWTH, SW_GROWTH_USS, 1},
+	{"growth_private_dirty", "Growth of private dirty memory",
+	 "B/s", "line", S_GROWTH, SW_GROWTH_PRIVATE_DIRTY, 1},
+	{"growth_pss", "Growth of proportional memory (Pss)",
+	 "B/s", "line", S_GROWTH, SW_GROWTH_PSS, 1},
+	{"steadiness", "Steadiness of growth (r2 of the fit)",
+	 "percentage", "line", S_STEADY, SW_GROWTH_USS, 1000},
+	{"counter_leak_rate", "Leak rate of threads, fds and sockets",
+	 "items/s", "line", S_CLEAK, SW_GROWTH_USS, 1000},
+	{"counter_growth", "Growth of threads, fds and sockets",
+	 "items/s", "line", S_CGROWTH, SW_GROWTH_USS, 1000},
+	{"small_vmas", "Mappings under 1 MiB",
+	 "mappings", "stacked", S_SMALL, SW_GROWTH_USS, 1},
+	{"private_dirty_ratio", "Private dirty share of resident memory",
+	 "percentage", "line", S_PD_RATIO, SW_GROWTH_USS, 1000},
+	{"swap_ratio", "Swapped share of memory",
+	 "percentage", "line", S_SWAP_RATIO, SW_GROWTH_USS, 1000},
+	{"duplicate_libs", "Duplicate library loads",
+	 "loads", "line", S_DUPS, SW_GROWTH_USS, 1},
+};
+
+static const char *const counters[] = {"threads", "fds", "sockets"};
+#define NCOUNTERS 3
+#define TOTAL SW_CAT_COUNT   /* dimension index of "total" */
+
+const char *nd_signals_suffix(size_t k)
+{
+	return k < ND_SIGNAL_CHARTS ? defs[k].suffix : NULL;
+}
+
+/* dims - how many dimensions a kind has: categories, then "total", then
+ * the counters (steadiness has both). */
+static int dims(sig_kind k)
+{
+	switch (k) {
+	case S_CLEAK: case S_CGROWTH: return NCOUNTERS;
+	case S_SMALL: return SW_CAT_COUNT;
+	case S_STEADY: return SW_CAT_COUNT + 1 + NCOUNTERS;
+	case S_DUPS: return 1;
+	default: return SW_CAT_COUNT + 1;
+	}
+}
+
+static const char *dim_name(sig_kind k, int d)
+{
+	if (k == S_DUPS)
+		return "duplicates";
+	if (k == S_CLEAK || k == S_CGROWTH)
+		return counters[d];
+	if (d < SW_CAT_COUNT)
+		return sw_category_name((sw_category)d);
+	return d == TOTAL ? "total" : counters[d - TOTAL - 1];
+}
+
+void nd_signals_define(const nd_chart_ref *r, FILE *out)
+{
+	for (int i = 0; i < ND_SIGNAL_CHARTS; i++) {
+		const sig_def *s = &defs[i];
+		nd_chart_line(r, out, s->suffix, s->title, s->units, s->type,
+			      ND_SIGNAL_PRIO + i);
+		for (int d = 0; d < dims(s->k); d++)
+			fprintf(out, "DIMENSION %s '' absolute 1 %d\n",
+				dim_name(s->k, d), s->divisor);
+		nd_chart_labels(r, out);
+	}
+}
+
+/* The series behind dimension d of a growth kind. */
+static const sw_trend *trend_of(const sw_growth *g, const sig_def *s, int d)
+{
+	int c = d;
+	if (s->k == S_CLEAK || s->k == S_CGROWTH)
+		c = d + TOTAL + 1;
+	if (c <= TOTAL)
+		return &g->mem[c][s->field];
+	const sw_trend *rest[NCOUNTERS] = {&g->threads, &g->fds, &g->sockets};
+	return rest[c - TOTAL - 1];
+}
+
+/* growth_value - the kind's figure from the fit, scaled by the divisor;
+ * 0 when absent for leak rates (0 means "no leak"), else -1: a gap. */
+static int growth_value(const sig_def *s, const sw_trend *tr, double min_r2,
+			double *v)
+{
+	sw_fit f;
+	int fitted = sw_trend_fit(tr, &f) == 0;
+	if (s->k == S_LEAK || s->k == S_CLEAK)
+		*v = fitted ? sw_fit_leak_rate(&f, tr->window, min_r2) : 0;
+	else if (!fitted)
+		return -1;
+	else
+		*v = s->k == S_STEADY ? 100 * f.r2 : f.slope;
+	*v *= s->divisor;
+	return 0;
+}
+
+static double ratio(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0;
+}
+
+/* memsum_value - the figures read straight from the group's memory. */
+static int memsum_value(const sig_def *s, const sw_group_stats *st, int d,
+			double *v)
+{
+	const sw_counts *c = d < SW_CAT_COUNT ? &st->mem.cat[d] : &st->mem.total;
+	uint64_t rss = c->v[SW_F_RSS], swap = c->v[SW_F_SWAP];
+	if (s->k == S_DUPS)
+		*v = st->mem.lib_dup_loads;
+	else if (s->k == S_SMALL)
+		*v = st->mem.small_vmas[d];
+	else if (s->k == S_PD_RATIO)
+		*v = s->divisor * ratio(c->v[SW_F_PRIVATE_DIRTY], rss);
+	else if (st->processes && !(st->mem.total.present & (1u << SW_F_SWAP)))
+		return -1;  /* a kernel without Swap: unknown, not 0 */
+	else
+		*v = s->divisor * ratio(swap, rss + swap);
+	return 0;
+}
+
+static void update_one(const nd_chart_ref *r, const sig_def *s,
+		       const sw_group_stats *st, const sw_growth *g,
+		       double min_r2, uint64_t dt_us, FILE *out)
+{
+	int growth = s->k <= S_CGROWTH;
+	nd_chart_begin(r, s->suffix, dt_us, out);
+	for (int d = 0; d < dims(s->k); d++) {
+		double v = 0;
+		int rc = growth ? growth_value(s, trend_of(g, s, d), min_r2, &v)
+				: memsum_value(s, st, d, &v);
+		if (rc < 0)
+			fprintf(out, "SET %s =\n", dim_name(s->k, d));
+		else
+			fprintf(out, "SET %s = %lld\n", dim_name(s->k, d),
+				(long long)llround(v));
+	}
+	fputs("END\n", out);
+}
+
+void nd_signals_update(const nd_chart_ref *r, const sw_group_stats *st,
+		       const sw_growth *g, double min_r2, uint64_t dt_us,
+		       FILE *out)
+{
+	for (int i = 0; i < ND_SIGNAL_CHARTS; i++)
+		update_one(r, &defs[i], st, g, min_r2, dt_us, out);
+}

@@ -1,0 +1,117 @@
+"""ndharness.py - a real Netdata (Debian's netdata 1.37.1) for tests: the
+daemon in a temp dir with every other plugin off, its API on 127.0.0.1 on a
+free port, smaps.plugin alone in its plugins directory, the stock
+smaps_groups.conf and a health.d/smaps.conf in its stock config, the test's
+groups in its user config. Used by test_netdata.py and by
+tests/scenarios/netdata_scenarios.py; the caller stops what it started
+(stop()), also on failure."""
+
+import getpass
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+PKG = os.path.join(ROOT, "packaging", "netdata")
+NETDATA = os.environ.get("NETDATA", "/usr/sbin/netdata")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def setup_dirs(tmp, port, plugin, groups, options="--libs", health=None):
+    """The temp tree and netdata.conf (its path). groups: the user
+    smaps_groups.conf text; health: the health.d/smaps.conf text (None:
+    the shipped file as it is)."""
+    for d in ("etc/health.d", "stock/health.d", "log", "cache", "lib",
+              "plugins", "registry"):
+        os.makedirs(os.path.join(tmp, d))
+    shutil.copy(plugin, os.path.join(tmp, "plugins", "smaps.plugin"))
+    shutil.copy(os.path.join(PKG, "smaps_groups.conf"), os.path.join(tmp, "stock"))
+    target = os.path.join(tmp, "stock", "health.d", "smaps.conf")
+    if health is None:
+        shutil.copy(os.path.join(PKG, "health.d", "smaps.conf"), target)
+    else:
+        open(target, "w").write(health)
+    open(os.path.join(tmp, "etc", "smaps_groups.conf"), "w").write(groups)
+    conf = open(os.path.join(HERE, "netdata.conf.in")).read()
+    conf = conf.replace("@TMP@", tmp).replace("@PORT@", str(port))
+    conf = conf.replace("@USER@", getpass.getuser()).replace("@OPTIONS@", options)
+    path = os.path.join(tmp, "etc", "netdata.conf")
+    open(path, "w").write(conf)
+    return path
+
+
+def get(port, path):
+    url = "http://127.0.0.1:%d%s" % (port, path)
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.loads(r.read())
+
+
+def wait_charts(port, want, seconds):
+    """/api/v1/charts' charts once every chart of want is there, or {}."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            charts = get(port, "/api/v1/charts")["charts"]
+            if all(c in charts for c in want):
+                return charts
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.5)
+    return {}
+
+
+def start(cmd, **kw):
+    return subprocess.Popen(cmd, start_new_session=True, **kw)
+
+
+def start_netdata(tmp, conf):
+    log = open(os.path.join(tmp, "log", "netdata.out"), "w")
+    return start([NETDATA, "-D", "-c", conf], stdout=log, stderr=log)
+
+
+def stop(p, timeout=10):
+    if p.poll() is None:
+        p.terminate()      # netdata stops its plugins itself
+        try:
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    try:
+        os.killpg(p.pid, signal.SIGKILL)   # leftovers of its process group
+    except ProcessLookupError:
+        pass
+
+
+def log_problems(tmp):
+    """(problems, started): Netdata's error.log lines about the plugin
+    while it ran (parser complaints, sanitizer reports), and whether the
+    plugin's own start line reached it in Netdata's format."""
+    lines = open(os.path.join(tmp, "log", "error.log"),
+                 errors="replace").read().split("\n")
+    run = lines[:next((i for i, l in enumerate(lines) if "EXIT:" in l),
+                      len(lines))]
+    bad = [l for l in run if ("PLUGINSD" in l and "ERROR" in l)
+           or "Sanitizer" in l or "runtime error:" in l]
+    started = any("smaps.plugin INFO  : MAIN : smaps.plugin " in l for l in run)
+    return bad, started
+
+
+def dump_log(tmp):
+    err = os.path.join(tmp, "log", "error.log")
+    if os.path.exists(err):
+        print("--- netdata error.log (smaps lines):")
+        for line in open(err, errors="replace"):
+            if "smaps" in line or "PLUGINSD" in line:
+                print(line.rstrip()[:300])
