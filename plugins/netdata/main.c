@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "charts.h"
+#include "cost.h"
 #include "function.h"
 #include "groups_conf.h"
 #include "heartbeat.h"
@@ -88,10 +89,16 @@ static int load_groups(plugin *p)
 static int setup(plugin *p)
 {
 	set_proc_root(p);
+	double every = p->o.full_interval / p->o.update_every;
 	sw_groupset_opts go = {
 		.proc_root = p->proc_root,
 		.max_names = (p->o.libs || p->o.named) ? NAMES_PER_GROUP : 0,
 		.count_sockets = p->o.sockets,
+		.full_every = every > 1 ? (unsigned)(every + 0.5) : 1,
+		.early_change = p->o.early_percent / 100,
+		.early_min = (uint64_t)(p->o.early_mib * 1048576),
+		.read_budget = p->o.budget_ms / 1000,
+		.rss_cap = (uint64_t)(p->o.rss_cap_mib * 1048576),
 	};
 	sw_collector_opts co = {.max_names = 1};
 	p->gs = sw_groupset_new(&go);
@@ -103,6 +110,10 @@ static int setup(plugin *p)
 	int r = load_groups(p);
 	if (r)
 		return r;
+	for (size_t i = 0; i < p->o.nallow; i++)
+		if (sw_groupset_allow_large(p->gs, p->o.allow_large[i]))
+			nd_log(ND_ERROR, "--allow-large %s: no such group",
+			       p->o.allow_large[i]);
 	r = sw_groupset_collect(p->gs, on_proc_error, p);
 	if (r < 0)
 		return disable(sw_strerror(r), ": cannot read the proc root");
@@ -146,20 +157,24 @@ static int run(plugin *p)
 	nd_heartbeat_init(&hb, p->o.update_every);
 	nd_input_init(&in, STDIN_FILENO);
 	nd_charts_define(p->charts, stdout);
+	nd_cost_define(stdout, p->o.update_every);
 	nd_function_register(stdout);
-	nd_charts_update(p->charts, p->gs, stdout,
-			 nd_heartbeat_tick(&hb, nd_now_us()), nd_mono_s());
+	uint64_t dt = nd_heartbeat_tick(&hb, nd_now_us());
+	nd_charts_update(p->charts, p->gs, stdout, dt, nd_mono_s());
+	nd_cost_update(stdout, sw_groupset_cost(p->gs), dt);  /* setup's read */
 	while (!stdout_closed()) {
-		uint64_t dt = nd_heartbeat_tick(&hb, wait_tick(&hb, &in, &fc));
+		dt = nd_heartbeat_tick(&hb, wait_tick(&hb, &in, &fc));
 		if (stdout_closed())
 			break;
 		int r = sw_groupset_collect(p->gs, on_proc_error, p);
 		if (r < 0)
 			nd_log_limited(&p->proc_errors, "cannot read %s: %s",
 				       p->proc_root, sw_strerror(r));
-		else
+		else {
 			nd_charts_update(p->charts, p->gs, stdout, dt,
 					 nd_mono_s());
+			nd_cost_update(stdout, sw_groupset_cost(p->gs), dt);
+		}
 	}
 	return 0;
 }

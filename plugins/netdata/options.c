@@ -2,10 +2,12 @@
 #include "options.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "log.h"
+#include "smapwatch/group.h"
 #include "smapwatch/version.h"
 
 static const char usage_text[] =
@@ -28,6 +30,18 @@ static const char usage_text[] =
 "  --steady-percent N\n"
 "                    r2 (%) from which growth over the whole window counts\n"
 "                    as steady: a leak rate (default 90, 1 to 100)\n"
+"  --full-interval SECONDS\n"
+"                    read a group's smaps at most this often, its processes'\n"
+"                    status every update (default 60; 0: smaps every update)\n"
+"  --early-change-percent N, --early-change-mib M\n"
+"                    read early when the status Rss moved by more than N%\n"
+"                    and M MiB since the last full read (default 10, 16)\n"
+"  --read-budget-ms MS\n"
+"                    a process whose smaps read takes longer skips its next\n"
+"                    1, 3, 7... full reads (default 500; 0: no budget)\n"
+"  --rss-cap-mib MIB over this Rss only status is read (default 32768; 0: none)\n"
+"  --allow-large GROUP\n"
+"                    exempt a group from --rss-cap-mib (repeatable)\n"
 "  --config FILE     groups file (default: smaps_groups.conf in\n"
 "                    $NETDATA_USER_CONFIG_DIR, else $NETDATA_STOCK_CONFIG_DIR)\n"
 "  --proc-root DIR   read DIR instead of $NETDATA_HOST_PREFIX/proc\n"
@@ -52,7 +66,39 @@ static void defaults(nd_options *o)
 	*o = (nd_options){.update_every = v > 0 ? (int)v : 1, .sockets = 1,
 			  .top = ND_TOP_DEFAULT,
 			  .growth_window = ND_WINDOW_DEFAULT,
-			  .steady_percent = ND_STEADY_DEFAULT};
+			  .steady_percent = ND_STEADY_DEFAULT,
+			  .full_interval = SW_DEFAULT_FULL_INTERVAL,
+			  .early_percent = 100 * SW_DEFAULT_EARLY_CHANGE,
+			  .early_mib = (double)(SW_DEFAULT_EARLY_MIN >> 20),
+			  .budget_ms = 1000 * SW_DEFAULT_READ_BUDGET,
+			  .rss_cap_mib = (double)(SW_DEFAULT_RSS_CAP >> 20)};
+}
+
+/* cost_value - the tiering options; stores the value and returns 1. */
+static int cost_value(nd_options *o, const char *opt, const char *val,
+		      int *bad)
+{
+	static const struct { const char *name; size_t off; long max; } num[] = {
+		{"--full-interval", offsetof(nd_options, full_interval), 86400},
+		{"--early-change-percent", offsetof(nd_options, early_percent), 1000},
+		{"--early-change-mib", offsetof(nd_options, early_mib), 1L << 20},
+		{"--read-budget-ms", offsetof(nd_options, budget_ms), 600000},
+		{"--rss-cap-mib", offsetof(nd_options, rss_cap_mib), 1L << 30},
+	};
+	for (size_t i = 0; i < sizeof(num) / sizeof(num[0]); i++)
+		if (!strcmp(opt, num[i].name)) {
+			long v = val ? parse_long(val, 0, num[i].max) : -1;
+			*bad = v < 0;
+			if (v >= 0)
+				*(double *)((char *)o + num[i].off) = (double)v;
+			return 1;
+		}
+	if (strcmp(opt, "--allow-large"))
+		return 0;
+	*bad = !val || o->nallow == ND_ALLOW_LARGE_MAX;
+	if (!*bad)
+		o->allow_large[o->nallow++] = val;
+	return 1;
 }
 
 /* takes_value - options followed by a value; stores it and returns 1. */
@@ -78,7 +124,7 @@ static int takes_value(nd_options *o, const char *opt, const char *val,
 		*bad = !val;
 		o->proc_root = val;
 	} else {
-		return 0;
+		return cost_value(o, opt, val, bad);
 	}
 	return 1;
 }

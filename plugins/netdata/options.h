@@ -12,6 +12,7 @@
 #define ND_WINDOW_MIN 10
 #define ND_WINDOW_MAX (7 * 86400)
 #define ND_STEADY_DEFAULT 90
+#define ND_ALLOW_LARGE_MAX 16
 
 typedef struct {
 	int update_every;        /* seconds, >= 1 */
@@ -21,6 +22,12 @@ typedef struct {
 	size_t top;              /* dimensions of a library / region chart */
 	double growth_window;    /* seconds of the leak signals' fits */
 	int steady_percent;      /* r2 (%) from which growth is steady */
+	/* tiered collection (group.h): the core's defaults unless told */
+	double full_interval;    /* seconds between full smaps reads */
+	double early_percent, early_mib;
+	double budget_ms, rss_cap_mib;
+	const char *allow_large[ND_ALLOW_LARGE_MAX];
+	size_t nallow;
 	const char *config;      /* groups file; NULL: look it up */
 	const char *proc_root;   /* NULL: $NETDATA_HOST_PREFIX/proc */
 } nd_options;

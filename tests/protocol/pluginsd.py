@@ -13,7 +13,8 @@ import re
 
 LINE_MAX = 15360
 ID = re.compile(rb"^[A-Za-z0-9_-]+$")
-CHART_ID = re.compile(rb"^smaps\.[A-Za-z0-9_-]+$")
+# the groups' charts, and the plugin's own cost (netdata.smaps_*)
+CHART_ID = re.compile(rb"^(smaps\.[A-Za-z0-9_-]+|netdata\.smaps_[a-z_]+)$")
 INT = re.compile(rb"^-?[0-9]+$")
 # bytes Netdata keeps unchanged in a label value (and that cannot end a quote)
 LABEL_OK = re.compile(rb"^[A-Za-z0-9 ()+\-./:@_]*$")

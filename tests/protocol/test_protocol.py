@@ -234,7 +234,8 @@ def test_running(tmp, pids):
     write_conf(conf, pids[1])
     env = dict(os.environ, NETDATA_UPDATE_EVERY="1")
     p = subprocess.Popen([PLUGIN, "1", "--libs", "--named", "--config", conf,
-                          "--growth-window", "10", "--steady-percent", "90"],
+                          "--growth-window", "10", "--steady-percent", "90",
+                          "--full-interval", "0"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=env)
     calls = [(3.3, b"X" * 20000 + b"\n"),
@@ -315,7 +316,8 @@ def test_host_prefix(tmp, pids):
     os.makedirs(os.path.join(tmp, "host"))
     os.symlink("/proc", os.path.join(tmp, "host", "proc"))
     env = dict(os.environ, NETDATA_HOST_PREFIX=os.path.join(tmp, "host"))
-    p = subprocess.Popen([PLUGIN, "1", "--config", os.path.join(tmp, "groups.conf")],
+    p = subprocess.Popen([PLUGIN, "1", "--config", os.path.join(tmp, "groups.conf"),
+                          "--full-interval", "0"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=env)
     try:
@@ -387,6 +389,33 @@ def run_fake(tmp, extra, sends=()):
     c = pluginsd.check(out)
     c.stderr = p.stderr.read().decode("utf-8", "replace")
     return c
+
+
+def test_tiering(tmp):
+    """The defaults (--full-interval 60 at update every 1): smaps of the
+    fake tree's processes are read on the first cycle only, their status
+    every cycle; the plugin's own cost charts say so."""
+    c = run_fake(tmp, [])
+    ok(not c.problems, "tiering grammar: %r" % c.problems[:3])
+    reads = c.charts.get("netdata.smaps_reads", {}).get("values", [])
+    ok(len(reads) >= 2 and reads[0]["full"] > 0 and reads[0]["status"] > 0
+       and all(r["full"] == 0 and r["status"] == reads[0]["status"]
+               for r in reads[1:]),
+       "defaults: smaps read on the first cycle only, status every cycle: %r"
+       % reads)
+    kib = c.charts.get("netdata.smaps_read_bytes", {}).get("values", [])
+    ok(kib and kib[0]["smaps"] > 0 and all(k["smaps"] == 0 for k in kib[1:]),
+       "smaps bytes only on the full read: %r" % kib)
+    c = run_fake(tmp, ["--full-interval", "0"])
+    reads = c.charts.get("netdata.smaps_reads", {}).get("values", [])
+    ok(len(reads) >= 2 and all(r["full"] == reads[0]["full"] > 0 for r in reads),
+       "--full-interval 0: smaps every cycle: %r" % reads)
+    for bad in (["--full-interval", "-1"], ["--read-budget-ms", "x"],
+                ["--allow-large"]):
+        r = subprocess.run([PLUGIN, "1"] + bad, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=10)
+        ok(r.returncode == 1 and b"bad or missing value" in r.stderr,
+           "refused: %s" % " ".join(bad))
 
 
 def test_top_bound(tmp):
@@ -464,7 +493,8 @@ def test_fake_signals(tmp):
     conf = os.path.join(tmp, "sig.conf")
     open(conf, "w").write("sig: *sigproc-marker*\n")
     p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--proc-root", root,
-                          "--growth-window", "10"], stdin=subprocess.PIPE,
+                          "--growth-window", "10", "--full-interval", "0"],
+                         stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         out, _ = read_for(p, 3.3)
@@ -510,7 +540,8 @@ def test_id_collisions(tmp):
     finally:
         p.kill()
         p.wait()
-    ids = [l.split()[1] for l in out.split(b"\n") if l.startswith(b"CHART ")]
+    ids = [l.split()[1] for l in out.split(b"\n") if l.startswith(b"CHART ")
+           and not l.startswith(b"CHART netdata.")]   # the plugin's cost
     ok(len(ids) == len(set(ids)) and len(ids) == 3 * (11 + len(SIGNALS)),
        "%d chart ids, all unique" % len(ids))
     ok(b"smaps.a_growth_2_uss" in ids and b"smaps.a_counter_2_leak_rate" in ids,
@@ -528,6 +559,7 @@ def main():
             test_host_prefix(tmp, pids)
             test_fake_tree(tmp)
             test_top_bound(tmp)
+            test_tiering(tmp)
             test_fake_signals(tmp)
             test_id_collisions(tmp)
         finally:

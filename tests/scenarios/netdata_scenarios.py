@@ -213,7 +213,7 @@ def run(tmp, procs):
     t0 = time.monotonic()
     port = free_port()
     groups = "".join("%s: %s\n" % (g, comm(g)) for g in WORKLOAD)
-    conf = setup_dirs(tmp, port, PLUGIN, groups, options="--growth-window 10",
+    conf = setup_dirs(tmp, port, PLUGIN, groups, options="--growth-window 10 --full-interval 0",
                       health=short_health())
     for g in WORKLOAD:
         if g != "warm":

@@ -28,7 +28,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-def setup_dirs(tmp, port, plugin, groups, options="--libs", health=None):
+def setup_dirs(tmp, port, plugin, groups, options="--libs --full-interval 0",
+               health=None):
     """The temp tree and netdata.conf (its path). groups: the user
     smaps_groups.conf text; health: the health.d/smaps.conf text (None:
     the shipped file as it is)."""
