@@ -56,3 +56,9 @@ install-netdata: $(BUILD)/smaps.plugin
 		$(DESTDIR)$(MANDIR)/man1/smaps.plugin.1
 
 INSTALL_EXTRA += install-netdata
+
+# ids.c is pure C with no Netdata dependency: unit-tested like the core.
+$(BUILD)/tests/test_nd_ids: tests/unit/test_nd_ids.c plugins/netdata/ids.c plugins/netdata/ids.h
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/netdata -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
+		-o $@ $< plugins/netdata/ids.c -lcmocka $(LDFLAGS)
