@@ -71,6 +71,7 @@ include tests/integration/collectd/collectd-test.mk
 CHECK_EXTRA += collectd-test
 include tests/packaging/packaging.mk
 CHECK_EXTRA += packaging-test
+include tests/soak/soak.mk
 include tests/check.mk
 include bench/bench.mk
 
