@@ -4,13 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "output.h"
-
-static void jstr(FILE *f, const char *s, size_t n)
-{
-	fputc('"', f);
-	out_escape(f, s, n, 1);
-	fputc('"', f);
-}
+#include "smapwatch/escape.h"
 
 static void counts(FILE *f, const sw_counts *c, uint32_t present,
 		   uint32_t vmas)
@@ -27,7 +21,7 @@ static void counts(FILE *f, const sw_counts *c, uint32_t present,
 void json_process_begin(FILE *f, const sw_proc_stat *st, int first)
 {
 	fprintf(f, "%s{\"pid\":%d,\"comm\":", first ? "" : ",\n", (int)st->pid);
-	jstr(f, st->comm, st->comm_len);
+	sw_json_string(f, st->comm, st->comm_len);
 	fprintf(f, ",\"threads\":%ld,\"maps\":[", st->threads);
 }
 
@@ -37,9 +31,9 @@ void json_mapping(FILE *f, const sw_mapping *m, sw_category c, int first)
 		   "\",\"perms\":\"%s\",\"category\":\"%s\",\"name\":",
 		first ? "" : ",", m->start, m->end, m->perms,
 		sw_category_name(c));
-	jstr(f, m->name, m->name_len);
+	sw_json_string(f, m->name, m->name_len);
 	fputs(",\"vmflags\":", f);
-	jstr(f, m->vmflags, strlen(m->vmflags));
+	sw_json_string(f, m->vmflags, strlen(m->vmflags));
 	fputs(",\"counts\":", f);
 	counts(f, &m->counts, m->counts.present, 1);
 	fputc('}', f);
@@ -53,7 +47,7 @@ static void subtotals(FILE *f, const char *key, const sw_subtotals *s,
 	fprintf(f, ",\"%s\":[", key);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ",{\"name\":" : "{\"name\":", f);
-		jstr(f, best[i]->name, best[i]->name_len);
+		sw_json_string(f, best[i]->name, best[i]->name_len);
 		fprintf(f, ",\"dup_loads\":%" PRIu32 ",\"counts\":",
 			best[i]->dup_loads);
 		counts(f, &best[i]->counts, present, best[i]->vmas);
@@ -89,7 +83,7 @@ void json_overview(FILE *f, const cli_proc_row *rows, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s\n{\"pid\":%d,\"comm\":", i ? "," : "",
 			(int)rows[i].st.pid);
-		jstr(f, rows[i].st.comm, rows[i].st.comm_len);
+		sw_json_string(f, rows[i].st.comm, rows[i].st.comm_len);
 		fputs(",\"rollup\":", f);
 		counts(f, &rows[i].rollup, rows[i].rollup.present, 0);
 		fputc('}', f);

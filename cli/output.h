@@ -22,9 +22,9 @@ typedef struct {
 } cli_proc_row;
 
 /* out_escape - writes n raw bytes (a comm, a path) so that no byte can
- * break the line: sw_escape()'s printable ASCII, \\ and \xNN. JSON mode
- * writes a JSON string body instead. */
-void out_escape(FILE *f, const char *s, size_t n, int json);
+ * break the line: sw_escape()'s printable ASCII, \\ and \xNN. (JSON
+ * strings: sw_json_string.) */
+void out_escape(FILE *f, const char *s, size_t n);
 
 void text_process_begin(FILE *f, const sw_proc_stat *st);
 void text_mapping(FILE *f, const sw_mapping *m, sw_category c);

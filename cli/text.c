@@ -5,31 +5,19 @@
 
 #define KB(x) ((x) >> 10)
 
-void out_escape(FILE *f, const char *s, size_t n, int json)
+void out_escape(FILE *f, const char *s, size_t n)
 {
 	char buf[4 * 256 + 1];
-	if (!json) {
-		for (size_t i = 0; i < n; i += 256) {
-			sw_escape(buf, sizeof(buf), s + i, n - i < 256 ? n - i : 256);
-			fputs(buf, f);
-		}
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c >= 0x20 && c < 0x7f)
-			fputc(c, f);
-		else
-			fprintf(f, "\\u%04x", c);
+	for (size_t i = 0; i < n; i += 256) {
+		sw_escape(buf, sizeof(buf), s + i, n - i < 256 ? n - i : 256);
+		fputs(buf, f);
 	}
 }
 
 void text_process_begin(FILE *f, const sw_proc_stat *st)
 {
 	fprintf(f, "%d: ", (int)st->pid);
-	out_escape(f, st->comm, st->comm_len, 0);
+	out_escape(f, st->comm, st->comm_len);
 	fprintf(f, "  threads %ld\n", st->threads);
 }
 
@@ -58,7 +46,7 @@ static void subtotals(FILE *f, const char *title, const sw_subtotals *s,
 			KB(c->v[SW_F_RSS]), KB(c->v[SW_F_PSS]),
 			KB(sw_counts_uss(c)), KB(c->v[SW_F_PRIVATE_DIRTY]),
 			best[i]->vmas);
-		out_escape(f, best[i]->name, best[i]->name_len, 0);
+		out_escape(f, best[i]->name, best[i]->name_len);
 		fputc('\n', f);
 	}
 }
@@ -90,7 +78,7 @@ void text_mapping(FILE *f, const sw_mapping *m, sw_category c)
 		KB(k->v[SW_F_RSS]), KB(k->v[SW_F_PSS]), KB(sw_counts_uss(k)),
 		KB(k->v[SW_F_PRIVATE_DIRTY]), KB(k->v[SW_F_SWAP]),
 		KB(k->v[SW_F_SIZE]));
-	out_escape(f, m->name, m->name_len, 0);
+	out_escape(f, m->name, m->name_len);
 	fputc('\n', f);
 }
 
@@ -108,7 +96,7 @@ void text_overview(FILE *f, const cli_proc_row *rows, size_t n,
 			(int)rows[i].st.pid, KB(c->v[SW_F_PSS]),
 			KB(c->v[SW_F_RSS]), KB(sw_counts_uss(c)),
 			KB(c->v[SW_F_PRIVATE_DIRTY]), KB(c->v[SW_F_SWAP]));
-		out_escape(f, rows[i].st.comm, rows[i].st.comm_len, 0);
+		out_escape(f, rows[i].st.comm, rows[i].st.comm_len);
 		fputc('\n', f);
 	}
 }

@@ -27,3 +27,16 @@ size_t sw_escape(char *out, size_t size, const char *s, size_t n)
 	out[o] = '\0';
 	return o;
 }
+
+void sw_json_string(FILE *f, const char *s, size_t n)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "ids.h"
+#include "smapwatch/escape.h"
 #include "log.h"
 #include "maptable.h"
 #include "smapwatch/error.h"
@@ -72,7 +73,7 @@ static void fail(FILE *out, const char *tx, int status, const char *msg)
 {
 	result_begin(out, tx, status, "application/json", (long long)time(NULL));
 	fprintf(out, "{\"status\": %d, \"error_message\": ", status);
-	nd_json_string(out, msg, strlen(msg));
+	sw_json_string(out, msg, strlen(msg));
 	fputc('}', out);
 	result_end(out);
 }

@@ -49,16 +49,3 @@ char *nd_text(char *dst, size_t size, const char *src, size_t len)
 {
 	return map_bytes(dst, size, src, len, TEXT_OK);
 }
-
-void nd_json_string(FILE *f, const char *src, size_t len)
-{
-	fputc('"', f);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)src[i];
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}

@@ -1,5 +1,6 @@
 /* ids.h - making untrusted names (group names from the config, library
- * paths, process names) safe for the plugins.d protocol and for JSON.
+ * paths, process names) safe for the plugins.d protocol (JSON strings:
+ * sw_json_string in the core).
  *
  * Netdata splits a protocol line into words at spaces, tabs, CR, LF and
  * '=', honours '...' and "..." quotes, and keeps a backslash and the byte
@@ -26,10 +27,5 @@ char *nd_id(char *dst, size_t size, const char *src, size_t len);
  * change or that could end the quote become '_'; truncated to size-1.
  * Returns dst. */
 char *nd_text(char *dst, size_t size, const char *src, size_t len);
-
-/* nd_json_string - write src[0..len) as a JSON string (with its quotes):
- * '"', '\\' and every byte outside printable ASCII as \u00XX, so invalid
- * UTF-8 and control bytes stay visible and the JSON stays valid. */
-void nd_json_string(FILE *f, const char *src, size_t len);
 
 #endif

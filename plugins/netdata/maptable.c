@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ids.h"
+#include "smapwatch/escape.h"
 #include "function.h"
 #include "smapwatch/error.h"
 #include "smapwatch/procfs.h"
@@ -51,14 +52,14 @@ static void write_row(proc_rows *r, const sw_mapping *m, sw_category c)
 	snprintf(id, sizeof(id), "%d:%llx", (int)r->ps->pid,
 		 (unsigned long long)m->start);
 	fprintf(f, "    [\"%s\", %d, ", id, (int)r->ps->pid);
-	nd_json_string(f, r->ps->comm, r->ps->comm_len);
+	sw_json_string(f, r->ps->comm, r->ps->comm_len);
 	fputs(", ", f);
-	nd_json_string(f, r->group, strlen(r->group));
+	sw_json_string(f, r->group, strlen(r->group));
 	fprintf(f, ", \"%llx\", \"%llx\", \"%s\", \"%s\", ",
 		(unsigned long long)m->start, (unsigned long long)m->end,
 		m->perms, sw_category_name(c));
 	/* bounded so a row stays under Netdata's line limit */
-	nd_json_string(f, m->name, nlen > ND_FUNCTION_NAME_MAX ?
+	sw_json_string(f, m->name, nlen > ND_FUNCTION_NAME_MAX ?
 		       ND_FUNCTION_NAME_MAX : nlen);
 	for (int k = 0; k < ND_MT_FIGURES; k++) {
 		uint64_t v = figure_kib(&m->counts, k);
@@ -66,7 +67,7 @@ static void write_row(proc_rows *r, const sw_mapping *m, sw_category c)
 		fprintf(f, ", %llu", (unsigned long long)v);
 	}
 	fputs(", ", f);
-	nd_json_string(f, m->vmflags, strlen(m->vmflags));
+	sw_json_string(f, m->vmflags, strlen(m->vmflags));
 	fputc(']', f);
 	r->rows++;
 }

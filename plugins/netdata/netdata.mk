@@ -58,7 +58,7 @@ install-netdata: $(BUILD)/smaps.plugin
 INSTALL_EXTRA += install-netdata
 
 # ids.c is pure C with no Netdata dependency: unit-tested like the core.
-$(BUILD)/tests/test_nd_ids: tests/unit/test_nd_ids.c plugins/netdata/ids.c plugins/netdata/ids.h
+$(BUILD)/tests/test_nd_ids: tests/unit/test_nd_ids.c plugins/netdata/ids.c plugins/netdata/ids.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/netdata -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
-		-o $@ $< plugins/netdata/ids.c -lcmocka $(LDFLAGS)
+		-o $@ $< plugins/netdata/ids.c $(LIB) -lcmocka $(LDFLAGS)

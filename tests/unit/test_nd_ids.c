@@ -6,6 +6,7 @@
  * buffer; a JSON string parses back to the same bytes. */
 #include "fixture.h"
 #include "ids.h"
+#include "smapwatch/escape.h"
 
 static int id_char(unsigned char c)
 {
@@ -21,7 +22,7 @@ static int breaks_quoted(unsigned char c)
 	       c == '\0';
 }
 
-/* Decodes the JSON string nd_json_string wrote (quotes included). */
+/* Decodes the JSON string sw_json_string wrote (quotes included). */
 static size_t json_decode(const char *s, char *out)
 {
 	size_t n = 0;
@@ -66,7 +67,7 @@ static void test_random_names(void **state)
 		char *json = NULL;
 		size_t jl = 0;
 		FILE *f = open_memstream(&json, &jl);
-		nd_json_string(f, raw, len);
+		sw_json_string(f, raw, len);
 		fclose(f);
 		assert_int_equal(json_decode(json, back), len);
 		assert_memory_equal(back, raw, len);
