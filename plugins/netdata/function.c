@@ -66,7 +66,6 @@ static void result_begin(FILE *out, const char *tx, int status,
 static void result_end(FILE *out)
 {
 	fputs("\nFUNCTION_RESULT_END\n", out);
-	fflush(out);
 }
 
 static void fail(FILE *out, const char *tx, int status, const char *msg)
@@ -223,6 +222,12 @@ void nd_function_line(void *ctx, char *line)
 	else if (!valid_transaction(w[1]))
 		nd_log(ND_ERROR, "ignoring a FUNCTION with a malformed "
 		       "transaction id");
-	else
-		answer(ctx, w[1], w[3]);
+	else {
+		nd_function_ctx *fc = ctx;
+		fc->out = nd_output_batch(fc->output);
+		if (fc->out)
+			answer(fc, w[1], w[3]);
+		nd_output_send(fc->output);
+		fc->out = NULL;
+	}
 }

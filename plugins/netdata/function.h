@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include "charts.h"
 #include "log.h"
+#include "output.h"
 #include "smapwatch/collector.h"
 #include "smapwatch/group.h"
 
@@ -28,7 +29,8 @@ typedef struct {
 	sw_collector *coll;
 	const char *proc_root;
 	int update_every;
-	FILE *out;
+	nd_output *output;        /* answers are sent as one batch each */
+	FILE *out;                /* the answer being written */
 	nd_log_budget errors;     /* processes the table could not read */
 } nd_function_ctx;
 

@@ -2,7 +2,6 @@
 #include "input.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 #include "log.h"
@@ -36,7 +35,7 @@ static void serve_lines(nd_input *in, nd_line_fn fn, void *ctx)
 	}
 }
 
-static void read_some(nd_input *in, nd_line_fn fn, void *ctx)
+void nd_input_read(nd_input *in, nd_line_fn fn, void *ctx)
 {
 	ssize_t n = read(in->fd, in->buf + in->len, ND_LINE_MAX - in->len);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -51,12 +50,4 @@ static void read_some(nd_input *in, nd_line_fn fn, void *ctx)
 	}
 	in->len += (size_t)n;
 	serve_lines(in, fn, ctx);
-}
-
-void nd_input_wait(nd_input *in, int timeout_ms, nd_line_fn fn, void *ctx)
-{
-	struct pollfd p = {.fd = in->fd, .events = POLLIN};
-	int r = poll(&p, in->fd >= 0 ? 1 : 0, timeout_ms);
-	if (r > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)))
-		read_some(in, fn, ctx);
 }

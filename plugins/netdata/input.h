@@ -1,6 +1,6 @@
 /* input.h - Netdata's requests on the plugin's stdin (FUNCTION lines),
- * read without blocking the collection: the main loop waits for its next
- * tick in nd_input_wait(), which serves complete lines as they arrive. */
+ * read without blocking the collection: the main loop polls in->fd while it
+ * waits for its next tick and calls nd_input_read() when it is readable. */
 #ifndef ND_INPUT_H
 #define ND_INPUT_H
 
@@ -20,9 +20,9 @@ typedef struct {
 
 void nd_input_init(nd_input *in, int fd);
 
-/* nd_input_wait - wait up to timeout_ms for input and pass each complete
- * line (newline removed, NUL-terminated) to fn. A closed stdin is logged
- * once and then only sleeps. */
-void nd_input_wait(nd_input *in, int timeout_ms, nd_line_fn fn, void *ctx);
+/* nd_input_read - read what in->fd has (it polled readable) and pass each
+ * complete line (newline removed, NUL-terminated) to fn. A closed stdin is
+ * logged once and in->fd becomes -1. */
+void nd_input_read(nd_input *in, nd_line_fn fn, void *ctx);
 
 #endif

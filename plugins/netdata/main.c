@@ -5,6 +5,7 @@
  * Netdata closes its stdout (EPIPE), so Netdata may start it again. */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "input.h"
 #include "log.h"
 #include "options.h"
+#include "output.h"
 #include "seen.h"
 #include "smapwatch/error.h"
 #include "smapwatch/version.h"
@@ -125,57 +127,83 @@ static int setup(plugin *p)
 	return 0;
 }
 
-/* stdout_closed - 1 once a write to Netdata failed (EPIPE: it went away). */
-static int stdout_closed(void)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 0;
-	nd_log(ND_INFO, "stdout closed (%s): exiting", strerror(errno));
-	return 1;
-}
-
-/* wait_tick - serve function calls until the next tick; returns its time. */
+/* wait_tick - until the next tick, serve function calls and write what
+ * Netdata has not taken yet; returns the tick's time. */
 static uint64_t wait_tick(const nd_heartbeat *hb, nd_input *in,
-			  nd_function_ctx *fc)
+			  nd_function_ctx *fc, nd_output *out)
 {
 	uint64_t now = nd_now_us(), target = nd_heartbeat_target(hb, now);
-	while (now < target) {
-		nd_input_wait(in, (int)((target - now + 999) / 1000),
-			      nd_function_line, fc);
+	while (now < target && !out->closed) {
+		struct pollfd pf[2] = {
+			{.fd = in->fd, .events = POLLIN},
+			{.fd = nd_output_busy(out) ? out->fd : -1,
+			 .events = POLLOUT},
+		};
+		if (poll(pf, 2, (int)((target - now + 999) / 1000)) > 0) {
+			if (pf[0].revents)
+				nd_input_read(in, nd_function_line, fc);
+			if (pf[1].revents)
+				nd_output_flush(out);
+		}
 		now = nd_now_us();
 	}
 	return now;
+}
+
+/* update - collect and send one cycle's values (dt_us since the last
+ * update sent). */
+static void update(plugin *p, nd_output *out, uint64_t dt_us)
+{
+	int r = sw_groupset_collect(p->gs, on_proc_error, p);
+	if (r < 0) {
+		nd_log_limited(&p->proc_errors, "cannot read %s: %s",
+			       p->proc_root, sw_strerror(r));
+		return;
+	}
+	FILE *f = nd_output_batch(out);
+	if (!f)
+		return;
+	nd_charts_update(p->charts, p->gs, f, dt_us, nd_mono_s());
+	nd_cost_update(f, sw_groupset_cost(p->gs), dt_us);
+	nd_output_send(out);
 }
 
 static int run(plugin *p)
 {
 	nd_heartbeat hb;
 	nd_input in;
+	nd_output out;
+	nd_output_init(&out, STDOUT_FILENO);
 	nd_function_ctx fc = {.gs = p->gs, .charts = p->charts,
 			      .coll = p->coll, .proc_root = p->proc_root,
-			      .update_every = p->o.update_every, .out = stdout};
+			      .update_every = p->o.update_every, .output = &out};
 	nd_heartbeat_init(&hb, p->o.update_every);
 	nd_input_init(&in, STDIN_FILENO);
-	nd_charts_define(p->charts, stdout);
-	nd_cost_define(stdout, p->o.update_every);
-	nd_function_register(stdout);
-	uint64_t dt = nd_heartbeat_tick(&hb, nd_now_us());
-	nd_charts_update(p->charts, p->gs, stdout, dt, nd_mono_s());
-	nd_cost_update(stdout, sw_groupset_cost(p->gs), dt);  /* setup's read */
-	while (!stdout_closed()) {
-		dt = nd_heartbeat_tick(&hb, wait_tick(&hb, &in, &fc));
-		if (stdout_closed())
-			break;
-		int r = sw_groupset_collect(p->gs, on_proc_error, p);
-		if (r < 0)
-			nd_log_limited(&p->proc_errors, "cannot read %s: %s",
-				       p->proc_root, sw_strerror(r));
-		else {
-			nd_charts_update(p->charts, p->gs, stdout, dt,
-					 nd_mono_s());
-			nd_cost_update(stdout, sw_groupset_cost(p->gs), dt);
-		}
+	FILE *f = nd_output_batch(&out);
+	if (!f) {
+		nd_output_free(&out);
+		return 1;
 	}
+	nd_charts_define(p->charts, f);
+	nd_cost_define(f, p->o.update_every);
+	nd_function_register(f);
+	uint64_t dt = nd_heartbeat_tick(&hb, nd_now_us());
+	nd_charts_update(p->charts, p->gs, f, dt, nd_mono_s());
+	nd_cost_update(f, sw_groupset_cost(p->gs), dt);  /* setup's read */
+	nd_output_send(&out);
+	while (!out.closed) {
+		uint64_t now = wait_tick(&hb, &in, &fc, &out);
+		if (out.closed)
+			break;
+		if (nd_output_busy(&out)) {
+			/* Netdata has not taken the last update: no new one
+			 * (and no smaps read) until it has. */
+			nd_output_skip(&out);
+			continue;
+		}
+		update(p, &out, nd_heartbeat_tick(&hb, now));
+	}
+	nd_output_free(&out);
 	return 0;
 }
 

@@ -4,8 +4,10 @@ hostile names, every output line checked against the plugins.d grammar
 (pluginsd.py), and the function called through stdin exactly as Netdata
 1.37.1 writes it: FUNCTION TRANSACTION TIMEOUT "smaps PARAMS"."""
 
+import fcntl
 import json
 import os
+import re
 import select
 import subprocess
 import sys
@@ -527,6 +529,72 @@ def test_fake_signals(tmp):
     ok(set(sw.values()) == {None}, "no Swap field: swap_ratio gaps: %r" % sw)
 
 
+def cpu_ticks(pid):
+    st = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return int(st[11]) + int(st[12])      # utime + stime
+
+
+def test_full_stdout(tmp):
+    """A Netdata that stops reading: stdout is a 4 KiB pipe nobody reads
+    for 4.5 s. The plugin must not spin or block: it skips updates (one
+    ERROR line), still reads a function call from stdin, and once read
+    again sends whole lines only, the answer, and a BEGIN whose
+    microseconds cover the gap (one INFO line with the count)."""
+    root = os.path.join(tmp, "fakeproc")
+    if not os.path.isdir(root):
+        make_fake_proc(root)
+    conf = os.path.join(tmp, "fake.conf")
+    open(conf, "w").write("fake: *fakeproc-marker*\n")
+    r, w = os.pipe()
+    fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 4096)
+    p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--proc-root", root,
+                          "--libs", "--named", "--full-interval", "0"],
+                         stdin=subprocess.PIPE, stdout=w,
+                         stderr=subprocess.PIPE)
+    os.close(w)
+    try:
+        time.sleep(1.0)
+        t0 = cpu_ticks(p.pid)
+        time.sleep(2.0)
+        p.stdin.write(b'FUNCTION tx-full 10 "smaps pid:42"\n')
+        p.stdin.flush()
+        time.sleep(1.5)
+        spent = cpu_ticks(p.pid) - t0
+        ok(p.poll() is None and spent <= 10,
+           "full stdout: alive, no spinning (%d ticks in 3.5 s)" % spent)
+        out, t_end = b"", time.monotonic() + 3.0
+        while time.monotonic() < t_end:
+            rr, _, _ = select.select([r], [], [], 0.05)
+            if rr:
+                out += os.read(r, 65536)
+        os.close(r)                       # Netdata went away
+        rc = p.wait(timeout=5)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    err = p.stderr.read().decode("utf-8", "replace")
+    c = pluginsd.check(out)
+    ok(not c.problems and out.endswith(b"\n"),
+       "full stdout: whole lines only: %r" % c.problems[:3])
+    res = results(c).get("tx-full", (0, "", b"{}"))
+    rows = json.loads(res[2]).get("data", []) if res[0] == 200 else []
+    ok(any(r[8] == "[heap]" for r in rows),
+       "full stdout: the function call made meanwhile is answered: %r"
+       % (res[:2],))
+    dts = c.charts.get("smaps.fake_rss", {}).get("dt", [])
+    ok(len(dts) >= 2 and dts[0] >= 3500000 and dts[-1] < 1500000,
+       "full stdout: one BEGIN covers the gap, then every second: %r" % dts)
+    full = [l for l in err.splitlines() if "Netdata has not read" in l]
+    again = re.findall(r"reads again after [0-9.]+ s: (\d+) updates skipped",
+                       err)
+    ok(len(full) == 1 and " ERROR " in full[0] and len(again) == 1
+       and int(again[0]) >= 3,
+       "full stdout: one line when it fills, one when read again: %r %r"
+       % (full, again))
+    ok(rc == 0, "exit 0 when stdout is closed after a full pipe (%r)" % rc)
+
+
 def test_id_collisions(tmp):
     """Group names whose chart ids would meet through the signal charts'
     suffixes: "a" + "_growth_uss" is "a_growth" + "_uss"."""
@@ -562,6 +630,7 @@ def main():
             test_tiering(tmp)
             test_fake_signals(tmp)
             test_id_collisions(tmp)
+            test_full_stdout(tmp)
         finally:
             for p in procs:
                 p.kill()

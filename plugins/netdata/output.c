@@ -1,0 +1,141 @@
+/* output.c - see output.h. */
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "heartbeat.h"
+#include "log.h"
+
+void nd_output_init(nd_output *o, int fd)
+{
+	struct stat st;
+	memset(o, 0, sizeof(*o));
+	o->fd = fd;
+	if (fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
+		int fl = fcntl(fd, F_GETFL);
+		if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+			nd_log(ND_ERROR, "stdout: cannot make it non-blocking "
+			       "(%s): a full pipe will block the plugin",
+			       strerror(errno));
+	}
+}
+
+FILE *nd_output_batch(nd_output *o)
+{
+	if (!o->batch) {
+		o->batch = open_memstream(&o->batch_buf, &o->batch_len);
+		if (!o->batch)
+			nd_log(ND_ERROR, "stdout: out of memory for a batch");
+	}
+	return o->batch;
+}
+
+int nd_output_busy(const nd_output *o)
+{
+	return o->queue_len > o->queue_off;
+}
+
+static void closed(nd_output *o, int err)
+{
+	if (!o->closed)
+		nd_log(ND_INFO, "stdout closed (%s): exiting", strerror(err));
+	o->closed = 1;
+}
+
+/* drained - the queue emptied: end a full episode with a line saying
+ * what it cost. */
+static void drained(nd_output *o)
+{
+	o->queue_len = o->queue_off = 0;
+	if (o->full_logged)
+		nd_log(ND_INFO, "stdout: Netdata reads again after %.1f s: "
+		       "%lu updates skipped", nd_mono_s() - o->full_since,
+		       o->skipped);
+	o->full_since = 0;
+	o->skipped = 0;
+	o->full_logged = 0;
+}
+
+void nd_output_flush(nd_output *o)
+{
+	while (!o->closed && nd_output_busy(o)) {
+		ssize_t n = write(o->fd, o->queue + o->queue_off,
+				  o->queue_len - o->queue_off);
+		if (n > 0)
+			o->queue_off += (size_t)n;
+		else if (n < 0 && errno == EINTR)
+			continue;
+		else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		else
+			closed(o, n < 0 ? errno : EPIPE);
+	}
+	if (!o->closed)
+		drained(o);
+}
+
+/* enqueue - append len bytes at buf to the queue (compacted first). */
+static int enqueue(nd_output *o, const char *buf, size_t len)
+{
+	if (o->queue_off) {
+		memmove(o->queue, o->queue + o->queue_off,
+			o->queue_len - o->queue_off);
+		o->queue_len -= o->queue_off;
+		o->queue_off = 0;
+	}
+	char *q = realloc(o->queue, o->queue_len + len);
+	if (!q)
+		return -1;
+	memcpy(q + o->queue_len, buf, len);
+	o->queue = q;
+	o->queue_len += len;
+	return 0;
+}
+
+int nd_output_send(nd_output *o)
+{
+	if (!o->batch)
+		return o->closed ? -1 : 0;
+	int bad = fclose(o->batch) != 0;
+	o->batch = NULL;
+	size_t queued = o->queue_len - o->queue_off;
+	if (bad)
+		nd_log(ND_ERROR, "stdout: out of memory: a batch was lost");
+	else if (queued && queued + o->batch_len > ND_OUTPUT_QUEUE_MAX)
+		nd_log(ND_ERROR, "stdout: %zu bytes wait for Netdata: an "
+		       "answer of %zu bytes was dropped", queued, o->batch_len);
+	else if (enqueue(o, o->batch_buf, o->batch_len) < 0)
+		nd_log(ND_ERROR, "stdout: out of memory: a batch of %zu bytes "
+		       "was lost", o->batch_len);
+	free(o->batch_buf);
+	o->batch_buf = NULL;
+	o->batch_len = 0;
+	nd_output_flush(o);
+	if (nd_output_busy(o) && !o->full_since)
+		o->full_since = nd_mono_s();
+	return o->closed ? -1 : 0;
+}
+
+void nd_output_skip(nd_output *o)
+{
+	/* The first skip may be a daemon busy for a moment: say nothing
+	 * until a second interval has passed with the bytes still there. */
+	if (++o->skipped >= 2 && !o->full_logged) {
+		o->full_logged = 1;
+		nd_log(ND_ERROR, "stdout: Netdata has not read the last %zu "
+		       "bytes for %.1f s: skipping updates until it does",
+		       o->queue_len - o->queue_off, nd_mono_s() - o->full_since);
+	}
+}
+
+void nd_output_free(nd_output *o)
+{
+	if (o->batch)
+		fclose(o->batch);
+	free(o->batch_buf);
+	free(o->queue);
+}
