@@ -62,3 +62,10 @@ $(BUILD)/tests/test_nd_ids: tests/unit/test_nd_ids.c plugins/netdata/ids.c plugi
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/netdata -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
 		-o $@ $< plugins/netdata/ids.c $(LIB) -lcmocka $(LDFLAGS)
+
+# output.c needs only the plugin's log and clock: unit-tested on a pipe.
+ND_OUTPUT_SRC := plugins/netdata/output.c plugins/netdata/log.c plugins/netdata/heartbeat.c
+$(BUILD)/tests/test_nd_output: tests/unit/test_nd_output.c $(ND_OUTPUT_SRC) $(wildcard plugins/netdata/*.h) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/netdata -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
+		-o $@ $< $(ND_OUTPUT_SRC) $(LIB) -lcmocka $(LDFLAGS)

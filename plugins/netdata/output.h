@@ -32,7 +32,8 @@ typedef struct {
 } nd_output;
 
 /* nd_output_init - take fd over; O_NONBLOCK is set only on a pipe or a
- * socket (a terminal's open file is shared with the shell). */
+ * socket (a terminal's open file is shared with the shell). SIGPIPE must
+ * be ignored: a reader gone is seen as EPIPE. */
 void nd_output_init(nd_output *o, int fd);
 
 /* nd_output_batch - a stream for the next batch (the same one until
