@@ -12,6 +12,7 @@ tests/scenarios/netdata_scenarios.py).
 Everything it starts is stopped at the end, also on failure."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -131,6 +132,27 @@ def check_info_and_health(port):
     ok(lr and all(r[1] == 0 for r in lr), "leak rate 0 before a fit: %r" % lr)
 
 
+def check_stdout_mode(tmp):
+    """Under the real daemon the plugin's stdout is a pipe, and the plugin
+    made it non-blocking (a Netdata that stops reading costs skipped
+    updates, not a stuck plugin)."""
+    exe, pids = os.path.join(tmp, "plugins", "smaps.plugin"), []
+    for d in os.listdir("/proc"):
+        try:
+            if d.isdigit() and os.readlink("/proc/%s/exe" % d) == exe:
+                pids.append(d)
+        except OSError:
+            pass
+    if not ok(len(pids) == 1, "one smaps.plugin running: %r" % pids):
+        return
+    link = os.readlink("/proc/%s/fd/1" % pids[0])
+    flags = re.search(r"^flags:\s+([0-7]+)", open("/proc/%s/fdinfo/1" % pids[0])
+                      .read(), re.M)
+    ok(link.startswith("pipe:") and flags and int(flags.group(1), 8) & os.O_NONBLOCK,
+       "stdout a pipe, made non-blocking: %s flags %s"
+       % (link, flags.group(1) if flags else None))
+
+
 def run(tmp, procs):
     port = free_port()
     conf = setup_dirs(tmp, port, PLUGIN, "heaptest: %s\nmmaptest: %s\n"
@@ -155,6 +177,7 @@ def run(tmp, procs):
     check_charts(charts)
     check_values(port)
     check_info_and_health(port)
+    check_stdout_mode(tmp)
     stop(nd)
     ok(nd.returncode is not None, "netdata stopped")
     bad, started = log_problems(tmp)
