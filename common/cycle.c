@@ -5,13 +5,14 @@
  * each group decides whether its smaps are due. Pass 2 reads smaps of the
  * members of due groups only, once per process however many groups it is
  * in, within the read budget and the Rss cap. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "smapwatch/error.h"
+#include "dirents.h"
 #include "group_impl.h"
 
 #define MAX_BACKOFF 6   /* skip at most 2^6 - 1 = 63 full reads */
@@ -359,22 +360,28 @@ static pid_t dirent_pid(const char *name)
 	return (pid_t)v;
 }
 
+static int visit_entry(void *ctx, int dirfd, const char *name)
+{
+	(void)dirfd;
+	pid_t pid = dirent_pid(name);
+	if (pid > 0)
+		visit(ctx, pid);
+	return 0;
+}
+
 int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 {
+	_Alignas(8) char buf[SW_DIRENTS_BUF];
 	int r = grp_freeze(gs);
 	if (r)
 		return r;
-	DIR *d = opendir(gs->root);
-	if (!d)
-		return -errno;
+	int fd = sw_dir_open(gs->root);
+	if (fd < 0)
+		return fd;
 	begin_cycle(gs);
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		pid_t pid = dirent_pid(de->d_name);
-		if (pid > 0)
-			visit(gs, pid);
-	}
-	closedir(d);
+	/* An error mid-listing (rare) leaves the processes seen so far. */
+	sw_dirents(fd, buf, sizeof(buf), visit_entry, gs);
+	close(fd);
 	decide(gs);
 	int read = 0;
 	for (size_t i = 0; i < gs->nmembers; i++)

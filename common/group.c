@@ -244,7 +244,14 @@ void grp_known_swap(sw_groupset *gs)
 	gs->prev = gs->cur;
 	gs->cur = t;
 	gs->cur.n = 0;
-	qsort(gs->prev.v, gs->prev.n, sizeof(*gs->prev.v), known_cmp);
+	/* /proc lists pids in ascending order, so the sort is rarely needed
+	 * (and glibc's qsort allocates a copy of the array). */
+	for (size_t i = 1; i < gs->prev.n; i++)
+		if (gs->prev.v[i - 1].pid > gs->prev.v[i].pid) {
+			qsort(gs->prev.v, gs->prev.n, sizeof(*gs->prev.v),
+			      known_cmp);
+			break;
+		}
 }
 
 /* Selectors whose answer depends only on (pid, start time) are cached in

@@ -1,5 +1,4 @@
 /* procfs.c - one small reader per /proc file of a process. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 #include "smapwatch/error.h"
 #include "smapwatch/procfs.h"
+#include "dirents.h"
 
 int sw_proc_path(char *out, size_t size, const char *root, pid_t pid,
 		 const char *file)
@@ -234,28 +234,40 @@ static int is_socket_fd(int dirfd, const char *name)
 	return n > 7 && memcmp(link, "socket:", 7) == 0;
 }
 
+typedef struct {
+	long fds, sockets;
+	int count_sockets;
+} fd_count;
+
+static int count_fd(void *ctx, int dirfd, const char *name)
+{
+	fd_count *c = ctx;
+	if (name[0] == '.')
+		return 0;
+	c->fds++;
+	if (c->count_sockets && is_socket_fd(dirfd, name))
+		c->sockets++;
+	return 0;
+}
+
 int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets)
 {
 	char path[SW_PATH_MAX];
+	_Alignas(8) char buf[SW_DIRENTS_BUF];
 	int r = sw_proc_path(path, sizeof(path), root, pid, "fd");
 	if (r)
 		return r;
-	DIR *d = opendir(path);
-	if (!d)
-		return -errno;
-	long nf = 0, ns = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		nf++;
-		if (sockets && is_socket_fd(dirfd(d), de->d_name))
-			ns++;
-	}
-	closedir(d);
-	*fds = nf;
+	int fd = sw_dir_open(path);
+	if (fd < 0)
+		return fd;
+	fd_count c = {.count_sockets = sockets != NULL};
+	r = sw_dirents(fd, buf, sizeof(buf), count_fd, &c);
+	close(fd);
+	if (r)
+		return r;
+	*fds = c.fds;
 	if (sockets)
-		*sockets = ns;
+		*sockets = c.sockets;
 	return 0;
 }
 
