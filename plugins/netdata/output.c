@@ -27,10 +27,13 @@ void nd_output_init(nd_output *o, int fd)
 FILE *nd_output_batch(nd_output *o)
 {
 	if (!o->batch) {
+		/* One stream for the plugin's life, rewound after each batch:
+		 * no allocation per cycle once it has grown to the largest. */
 		o->batch = open_memstream(&o->batch_buf, &o->batch_len);
 		if (!o->batch)
 			nd_log(ND_ERROR, "stdout: out of memory for a batch");
 	}
+	o->in_batch = o->batch != NULL;
 	return o->batch;
 }
 
@@ -60,25 +63,35 @@ static void drained(nd_output *o)
 	o->full_logged = 0;
 }
 
-void nd_output_flush(nd_output *o)
+/* write_direct - write from buf what fd takes now; the bytes written. */
+static size_t write_direct(nd_output *o, const char *buf, size_t len)
 {
-	while (!o->closed && nd_output_busy(o)) {
-		ssize_t n = write(o->fd, o->queue + o->queue_off,
-				  o->queue_len - o->queue_off);
+	size_t done = 0;
+	while (done < len && !o->closed) {
+		ssize_t n = write(o->fd, buf + done, len - done);
 		if (n > 0)
-			o->queue_off += (size_t)n;
+			done += (size_t)n;
 		else if (n < 0 && errno == EINTR)
 			continue;
 		else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
+			break;
 		else
 			closed(o, n < 0 ? errno : EPIPE);
 	}
-	if (!o->closed)
+	return done;
+}
+
+void nd_output_flush(nd_output *o)
+{
+	if (nd_output_busy(o))
+		o->queue_off += write_direct(o, o->queue + o->queue_off,
+					     o->queue_len - o->queue_off);
+	if (!o->closed && !nd_output_busy(o))
 		drained(o);
 }
 
-/* enqueue - append len bytes at buf to the queue (compacted first). */
+/* enqueue - append len bytes at buf to the queue (compacted first; the
+ * capacity only grows). */
 static int enqueue(nd_output *o, const char *buf, size_t len)
 {
 	if (o->queue_off) {
@@ -87,36 +100,48 @@ static int enqueue(nd_output *o, const char *buf, size_t len)
 		o->queue_len -= o->queue_off;
 		o->queue_off = 0;
 	}
-	char *q = realloc(o->queue, o->queue_len + len);
-	if (!q)
-		return -1;
-	memcpy(q + o->queue_len, buf, len);
-	o->queue = q;
+	if (o->queue_len + len > o->queue_cap) {
+		size_t cap = o->queue_cap ? o->queue_cap : 65536;
+		while (cap < o->queue_len + len)
+			cap *= 2;
+		char *q = realloc(o->queue, cap);
+		if (!q)
+			return -1;
+		o->queue = q;
+		o->queue_cap = cap;
+	}
+	memcpy(o->queue + o->queue_len, buf, len);
 	o->queue_len += len;
 	return 0;
 }
 
 int nd_output_send(nd_output *o)
 {
-	if (!o->batch)
+	if (!o->in_batch)
 		return o->closed ? -1 : 0;
-	int bad = fclose(o->batch) != 0;
-	o->batch = NULL;
-	size_t queued = o->queue_len - o->queue_off;
-	if (bad)
+	o->in_batch = 0;
+	if (fflush(o->batch) != 0) {
 		nd_log(ND_ERROR, "stdout: out of memory: a batch was lost");
-	else if (queued && queued + o->batch_len > ND_OUTPUT_QUEUE_MAX)
+	} else if (!nd_output_busy(o)) {
+		size_t done = write_direct(o, o->batch_buf, o->batch_len);
+		if (!o->closed && done < o->batch_len &&
+		    enqueue(o, o->batch_buf + done, o->batch_len - done) < 0)
+			nd_log(ND_ERROR, "stdout: out of memory: %zu bytes of an "
+			       "update were lost", o->batch_len - done);
+	} else if (o->queue_len - o->queue_off + o->batch_len >
+		   ND_OUTPUT_QUEUE_MAX) {
 		nd_log(ND_ERROR, "stdout: %zu bytes wait for Netdata: an "
-		       "answer of %zu bytes was dropped", queued, o->batch_len);
-	else if (enqueue(o, o->batch_buf, o->batch_len) < 0)
+		       "answer of %zu bytes was dropped",
+		       o->queue_len - o->queue_off, o->batch_len);
+	} else if (enqueue(o, o->batch_buf, o->batch_len) < 0) {
 		nd_log(ND_ERROR, "stdout: out of memory: a batch of %zu bytes "
 		       "was lost", o->batch_len);
-	free(o->batch_buf);
-	o->batch_buf = NULL;
-	o->batch_len = 0;
-	nd_output_flush(o);
+	}
+	fseeko(o->batch, 0, SEEK_SET);
 	if (nd_output_busy(o) && !o->full_since)
 		o->full_since = nd_mono_s();
+	else if (!nd_output_busy(o))
+		drained(o);
 	return o->closed ? -1 : 0;
 }
 

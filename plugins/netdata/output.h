@@ -21,11 +21,12 @@
 typedef struct {
 	int fd;
 	int closed;          /* a write failed for good (EPIPE: Netdata left) */
-	FILE *batch;         /* the batch being built, or NULL */
+	FILE *batch;         /* memstream of the batches, rewound after each */
 	char *batch_buf;
 	size_t batch_len;
+	int in_batch;        /* nd_output_batch was called, not yet sent */
 	char *queue;         /* bytes written to us, not yet to fd */
-	size_t queue_len, queue_off;
+	size_t queue_len, queue_off, queue_cap;
 	double full_since;   /* monotonic time bytes were first left queued */
 	unsigned long skipped;   /* updates skipped since then */
 	int full_logged;     /* the episode was logged: log its end too */
