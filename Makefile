@@ -70,7 +70,7 @@ include plugins/netdata/netdata.mk
 include tests/integration/collectd/collectd-test.mk
 CHECK_EXTRA += collectd-test
 include tests/packaging/packaging.mk
-CHECK_EXTRA += packaging-test
+CHECK_EXTRA += packaging-test soak-check
 include tests/soak/soak.mk
 include tests/check.mk
 include bench/bench.mk

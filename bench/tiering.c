@@ -1,6 +1,8 @@
 /* tiering.c - `make bench`, second part: the CPU one minute of collection
  * costs with the default tiering, against reading every smaps every
- * interval, on a host running a 20,000-mapping process and 200 small ones.
+ * interval, on a host running a 20,000-mapping process and 200 small ones;
+ * and what one read of each tier (status, smaps_rollup, smaps) of the
+ * large process costs.
  *
  * usage: bench_tiering MANYMAPS_HELPER
  *
@@ -9,6 +11,7 @@
  * system time is the kernel generating smaps: the page-table walks that
  * hold each target's mmap_lock. The two ways are measured in alternate
  * minutes so that the machine's state is the same for both. */
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "smapwatch/group.h"
 #include "helper.h"
@@ -103,6 +107,57 @@ static void one_minute(sw_groupset *gs, minute_cost *m)
 		     sw_groupset_get(gs, 1)->processes;
 }
 
+#define TIER_READS 31
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* read_file - seconds to open, read to the end and close /proc/PID/NAME. */
+static double read_file(pid_t pid, const char *name)
+{
+	static char buf[256 << 10];
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	double t0 = now_s();
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NAN;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	close(fd);
+	return now_s() - t0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* tiers - the median time of one read of each tier of pid, the three
+ * interleaved: the kernel's cost of each, whoever reads it. */
+static void tiers(pid_t pid)
+{
+	static const char *const name[3] = {"status", "smaps_rollup", "smaps"};
+	double t[3][TIER_READS], med[3];
+	for (int i = 0; i < TIER_READS; i++)
+		for (int k = 0; k < 3; k++)
+			t[k][i] = read_file(pid, name[k]);
+	printf("\none read of each tier of the 20000-mapping process "
+	       "(median of %d, interleaved):\n", TIER_READS);
+	for (int k = 0; k < 3; k++) {
+		qsort(t[k], TIER_READS, sizeof(double), cmp_double);
+		med[k] = t[k][TIER_READS / 2];
+		printf("  %-14s %9.3f ms\n", name[k], 1000 * med[k]);
+	}
+	printf("ratio smaps/smaps_rollup          %8.1fx\n", med[2] / med[1]);
+	printf("ratio smaps/status                %8.0fx\n", med[2] / med[0]);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -132,6 +187,7 @@ int main(int argc, char **argv)
 		       cost[k].full_reads / MINUTES, cost[k].members);
 	printf("ratio every-interval/tiered CPU   %8.2fx\n",
 	       cost[1].cpu / cost[0].cpu);
+	tiers(big);
 	sw_groupset_free(sets[0]);
 	sw_groupset_free(sets[1]);
 	return 0;

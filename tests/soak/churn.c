@@ -1,8 +1,8 @@
-/* churn.c - the soak's process churn (tests/soak/README).
+/* churn.c - the soak's process churn (README.md, "Soak").
  *
  *   churn --seconds N [--seed S] [--burn PER_S] [--stats FILE]
  *
- * Starts a short-lived named process every 20-50 ms (lifetime 0.1-3 s,
+ * Starts a short-lived named process every 8-28 ms (lifetime 0.1-3 s,
  * random), each re-executing this binary as
  *   ARGV0 --child NAME LIFETIME_MS ALLOC_KIB
  * which names itself NAME (prctl PR_SET_NAME), touches ALLOC_KIB of heap,
@@ -176,7 +176,7 @@ int main(int argc, char **argv)
 					seen[p] = 2;
 				}
 			}
-			next = t + (20 + rand() % 31) / 1000.0;
+			next = t + (8 + rand() % 21) / 1000.0;
 		}
 		double wake = next < next_burn || burn <= 0 ? next : next_burn;
 		double d = wake - now();

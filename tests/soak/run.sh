@@ -5,7 +5,7 @@
 # BUILD, ASAN_BUILD, CHURN, SOAK_TMP as for soak.py.
 set -u
 S=${1:-180}
-CONFIGS=${SOAK_CONFIGS:-"netdata-valgrind netdata-asan collectd-valgrind collectd-asan"}
+CONFIGS=${SOAK_CONFIGS:-"netdata-valgrind netdata-asan netdata-massif collectd-valgrind collectd-asan collectd-massif collectd-plain"}
 DIR=$(dirname "$0")
 LOCK=${TMPDIR:-/tmp}/smapwatch-soak.lock
 exec 9>"$LOCK"
