@@ -268,4 +268,22 @@ static inline void fx_rmtree(const char *dir)
 	nftw(dir, fx_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* fx_root - the temporary tree of the running test (or group of tests),
+ * made by fx_root_setup and removed by fx_root_teardown, cmocka fixtures. */
+static char fx_root[4096] __attribute__((unused));
+
+static inline int fx_root_setup(void **state)
+{
+	(void)state;
+	fx_mkdtemp(fx_root, sizeof(fx_root));
+	return 0;
+}
+
+static inline int fx_root_teardown(void **state)
+{
+	(void)state;
+	fx_rmtree(fx_root);
+	return 0;
+}
+
 #endif

@@ -498,23 +498,7 @@ static void test_bounded_libs(void **state)
 
 /* ---- from a proc tree ------------------------------------------------- */
 
-static char root[4096];
-
-static int tree_setup(void **state)
-{
-	(void)state;
-	fx_mkdtemp(root, sizeof(root));
-	return 0;
-}
-
-static int tree_teardown(void **state)
-{
-	(void)state;
-	fx_rmtree(root);
-	return 0;
-}
-
-/* root/PID/{smaps,stat,exe} from a capture, stat's state set to `st`. */
+/* fx_root/PID/{smaps,stat,exe} from a capture, stat's state set to `st`. */
 static uint64_t make_proc(const capture *c, const char *name, int pid,
 			  const char *smaps, size_t len, char st)
 {
@@ -525,13 +509,13 @@ static uint64_t make_proc(const capture *c, const char *name, int pid,
 	char *close = strrchr(stat, ')');
 	close[2] = st;
 	snprintf(dir, sizeof(dir), "%d", pid);
-	fx_mkdirs(root, dir);
+	fx_mkdirs(fx_root, dir);
 	snprintf(file, sizeof(file), "%d/smaps", pid);
-	fx_write(root, file, smaps, len);
+	fx_write(fx_root, file, smaps, len);
 	snprintf(file, sizeof(file), "%d/stat", pid);
-	fx_write(root, file, stat, slen);
+	fx_write(fx_root, file, stat, slen);
 	snprintf(file, sizeof(file), "%d/exe", pid);
-	fx_symlink(root, file, c->exe_path);
+	fx_symlink(fx_root, file, c->exe_path);
 	sw_proc_stat ps;
 	assert_int_equal(sw_parse_stat(stat, slen, &ps), 0);
 	free(stat);
@@ -551,27 +535,27 @@ static void test_collect_process(void **state)
 		sw_exe_id by_path = {.path = c.exe_path, .path_len = strlen(c.exe_path)};
 		assert_int_equal(sw_collect_buffer(col, c.smaps, c.len, &by_path,
 						   &want, NULL, NULL), 0);
-		assert_int_equal(sw_collect_process(col, root, pid, start, &got,
+		assert_int_equal(sw_collect_process(col, fx_root, pid, start, &got,
 						    NULL, NULL), 0);
 		assert_memsum_equal(&got, &want);
 		assert_int_equal(got.vmas[SW_CAT_BINARY], 5);
-		assert_int_equal(sw_collect_process(col, root, pid, 0, &got, NULL,
+		assert_int_equal(sw_collect_process(col, fx_root, pid, 0, &got, NULL,
 						    NULL), 0);
 		assert_memsum_equal(&got, &want);
 		/* the pid now belongs to another process, or it is a zombie */
 		memset(&got, 0x5a, sizeof(got));
 		memcpy(&saved, &got, sizeof(got));
-		assert_int_equal(sw_collect_process(col, root, pid, start + 1, &got,
+		assert_int_equal(sw_collect_process(col, fx_root, pid, start + 1, &got,
 						    NULL, NULL), -SW_ECHANGED);
 		assert_memory_equal(&got, &saved, sizeof(got));
 		make_proc(&c, captured[i], pid, c.smaps, c.len, 'Z');
-		assert_int_equal(sw_collect_process(col, root, pid, start, &got,
+		assert_int_equal(sw_collect_process(col, fx_root, pid, start, &got,
 						    NULL, NULL), -SW_ECHANGED);
 		assert_memory_equal(&got, &saved, sizeof(got));
 		capture_free(&c);
 	}
 	sw_memsum out;
-	assert_int_equal(sw_collect_process(col, root, 999, 0, &out, NULL, NULL),
+	assert_int_equal(sw_collect_process(col, fx_root, 999, 0, &out, NULL, NULL),
 			 -ENOENT);
 	sw_collector_free(col);
 }
@@ -596,7 +580,7 @@ static void test_collect_process_large(void **state)
 	fx_walk(big, len, &t);
 	assert_int_equal(sw_collect_buffer(col, big, len, &by_path, &want, NULL,
 					   NULL), 0);
-	assert_int_equal(sw_collect_process(col, root, 200, start, &got, NULL,
+	assert_int_equal(sw_collect_process(col, fx_root, 200, start, &got, NULL,
 					    NULL), 0);
 	assert_memsum_equal(&got, &want);
 	assert_int_equal(got.total_vmas,
@@ -609,7 +593,7 @@ static void test_collect_process_large(void **state)
 	/* and a malformed one, truncated mid-line at the very end */
 	big[len - 1] = 'x';
 	make_proc(&c, "python", 201, big, len, 'S');
-	assert_int_equal(sw_collect_process(col, root, 201, start, &got, NULL,
+	assert_int_equal(sw_collect_process(col, fx_root, 201, start, &got, NULL,
 					    NULL), -SW_ETRUNC);
 	char want_detail[64];
 	snprintf(want_detail, sizeof(want_detail),
@@ -618,7 +602,7 @@ static void test_collect_process_large(void **state)
 	assert_string_equal(sw_collector_detail(col), want_detail);
 	/* an empty smaps: no address space */
 	make_proc(&c, "python", 202, "", 0, 'S');
-	assert_int_equal(sw_collect_process(col, root, 202, start, &got, NULL,
+	assert_int_equal(sw_collect_process(col, fx_root, 202, start, &got, NULL,
 					    NULL), -SW_ENOMM);
 	free(big);
 	capture_free(&c);
@@ -636,11 +620,11 @@ static void test_collect_rollup(void **state)
 		char *buf = fx_load(file, &len);
 		fx_totals t;
 		fx_walk(buf, len, &t);
-		fx_mkdirs(root, "300");
-		fx_write(root, "300/smaps_rollup", buf, len);
+		fx_mkdirs(fx_root, "300");
+		fx_write(fx_root, "300/smaps_rollup", buf, len);
 		sw_counts out;
 		memset(&out, 0x5a, sizeof(out));
-		assert_int_equal(sw_collect_rollup(col, root, 300, &out), 0);
+		assert_int_equal(sw_collect_rollup(col, fx_root, 300, &out), 0);
 		for (int f = 0; f < SW_F_COUNT; f++)
 			assert_int_equal(out.v[f], t.kb[f] * KB);
 		assert_false(out.present & BIT(SW_F_SIZE));
@@ -651,15 +635,15 @@ static void test_collect_rollup(void **state)
 	/* two "mappings" is not a rollup; nothing is not one either */
 	size_t len;
 	char *two = fx_load("special.smaps", &len);
-	fx_write(root, "300/smaps_rollup", two, len);
+	fx_write(fx_root, "300/smaps_rollup", two, len);
 	sw_counts out, saved;
 	memset(&out, 0x5a, sizeof(out));
 	memcpy(&saved, &out, sizeof(out));
-	assert_int_equal(sw_collect_rollup(col, root, 300, &out), -SW_ESYNTAX);
+	assert_int_equal(sw_collect_rollup(col, fx_root, 300, &out), -SW_ESYNTAX);
 	assert_memory_equal(&out, &saved, sizeof(out));
-	fx_write(root, "300/smaps_rollup", "", 0);
-	assert_int_equal(sw_collect_rollup(col, root, 300, &out), -SW_ENOMM);
-	assert_int_equal(sw_collect_rollup(col, root, 301, &out), -ENOENT);
+	fx_write(fx_root, "300/smaps_rollup", "", 0);
+	assert_int_equal(sw_collect_rollup(col, fx_root, 300, &out), -SW_ENOMM);
+	assert_int_equal(sw_collect_rollup(col, fx_root, 301, &out), -ENOENT);
 	assert_memory_equal(&out, &saved, sizeof(out));
 	free(two);
 	sw_collector_free(col);
@@ -682,5 +666,5 @@ int main(void)
 		cmocka_unit_test(test_collect_process_large),
 		cmocka_unit_test(test_collect_rollup),
 	};
-	return cmocka_run_group_tests(tests, tree_setup, tree_teardown);
+	return cmocka_run_group_tests(tests, fx_root_setup, fx_root_teardown);
 }

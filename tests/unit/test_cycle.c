@@ -5,22 +5,6 @@
 #include "smapwatch/error.h"
 #include "smapwatch/group.h"
 
-static char root[4096];
-
-static int setup(void **state)
-{
-	(void)state;
-	fx_mkdtemp(root, sizeof(root));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fx_rmtree(root);
-	return 0;
-}
-
 /* A process whose one heap mapping has `rss_kb` resident, and whose
  * status says `status_kb`. */
 static void put_proc(int pid, const char *comm, unsigned long long start,
@@ -28,29 +12,29 @@ static void put_proc(int pid, const char *comm, unsigned long long start,
 {
 	char rel[64], text[1024];
 	snprintf(rel, sizeof(rel), "%d/fd", pid);
-	fx_mkdirs(root, rel);
+	fx_mkdirs(fx_root, rel);
 	snprintf(rel, sizeof(rel), "%d/stat", pid);
 	snprintf(text, sizeof(text), "%d (%s) S 1 %d %d 0 -1 0 0 0 0 0 0 0 0 0 "
 		 "20 0 1 0 %llu 0 0\n", pid, comm, pid, pid, start);
-	fx_write_str(root, rel, text);
+	fx_write_str(fx_root, rel, text);
 	snprintf(rel, sizeof(rel), "%d/status", pid);
 	snprintf(text, sizeof(text), "Name:\t%s\nVmRSS:\t%8u kB\nRssAnon:\t%8u kB\n"
 		 "RssFile:\t       0 kB\nRssShmem:\t       0 kB\nVmSwap:\t       0 kB\n",
 		 comm, status_kb, status_kb);
-	fx_write_str(root, rel, text);
+	fx_write_str(fx_root, rel, text);
 	snprintf(rel, sizeof(rel), "%d/smaps", pid);
 	snprintf(text, sizeof(text),
 		 "55d000000000-55d010000000 rw-p 00000000 00:00 0   [heap]\n"
 		 "Size:             262144 kB\nRss:            %8u kB\n"
 		 "Private_Dirty:  %8u kB\n", rss_kb, rss_kb);
-	fx_write_str(root, rel, text);
+	fx_write_str(fx_root, rel, text);
 }
 
 static sw_groupset *groupset(const sw_groupset_opts *o)
 {
 	char err[128];
 	sw_groupset_opts opts = *o;
-	opts.proc_root = root;
+	opts.proc_root = fx_root;
 	sw_groupset *gs = sw_groupset_new(&opts);
 	assert_non_null(gs);
 	assert_int_equal(sw_groupset_add(gs, "app", SW_SEL_COMM, "app", err,
@@ -110,7 +94,7 @@ static void test_membership_change_reads_now(void **state)
 	assert_int_equal(heap_rss(gs), 1500);
 	assert_true(app(gs)->identity != id1);
 	char path[4096];
-	fx_rmtree(fx_join(path, sizeof(path), root, "11"));
+	fx_rmtree(fx_join(path, sizeof(path), fx_root, "11"));
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	assert_int_equal(heap_rss(gs), 1000);
 	assert_int_equal(app(gs)->identity, id1);
@@ -225,8 +209,8 @@ static void test_cost(void **state)
 	const sw_collect_cost *c = sw_groupset_cost(gs);
 	char path[4096];
 	struct stat a, b;
-	assert_int_equal(stat(fx_join(path, sizeof(path), root, "10/smaps"), &a), 0);
-	assert_int_equal(stat(fx_join(path, sizeof(path), root, "11/smaps"), &b), 0);
+	assert_int_equal(stat(fx_join(path, sizeof(path), fx_root, "10/smaps"), &a), 0);
+	assert_int_equal(stat(fx_join(path, sizeof(path), fx_root, "11/smaps"), &b), 0);
 	assert_int_equal(c->status_reads, 2);
 	assert_int_equal(c->full_reads, 2);
 	assert_int_equal(c->bytes_read, (uint64_t)(a.st_size + b.st_size));
@@ -234,7 +218,7 @@ static void test_cost(void **state)
 	sw_groupset_free(gs);
 }
 
-/* A pidfile owned by neither root nor the user of the process it names is
+/* A pidfile owned by neither fx_root nor the user of the process it names is
  * not followed: the group matches nothing and says why. */
 static void test_pidfile_owner(void **state)
 {
@@ -245,20 +229,20 @@ static void test_pidfile_owner(void **state)
 		skip();
 	}
 	put_proc(10, "app", 100, 1000, 1000);
-	fx_write_str(root, "app.pid", "10\n");
-	sw_groupset_opts o = {.proc_root = root};
+	fx_write_str(fx_root, "app.pid", "10\n");
+	sw_groupset_opts o = {.proc_root = fx_root};
 	sw_groupset *gs = sw_groupset_new(&o);
-	fx_join(path, sizeof(path), root, "app.pid");
+	fx_join(path, sizeof(path), fx_root, "app.pid");
 	assert_int_equal(sw_groupset_add(gs, "db", SW_SEL_PIDFILE, path, err,
 					 sizeof(err)), 0);
-	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);  /* root's */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);  /* fx_root's */
 	assert_int_equal(app(gs)->pidfile_error, 0);
 	assert_int_equal(chown(path, 65534, 65534), 0);  /* nobody's now */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
 	assert_int_equal(app(gs)->processes, 0);
 	assert_int_equal(app(gs)->pidfile_error, -SW_EUNSAFE);
 	char dir[4096];
-	assert_int_equal(chown(fx_join(dir, sizeof(dir), root, "10"), 65534,
+	assert_int_equal(chown(fx_join(dir, sizeof(dir), fx_root, "10"), 65534,
 			       65534), 0);  /* the process runs as nobody */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	assert_int_equal(app(gs)->pidfile_error, 0);
@@ -271,13 +255,13 @@ static void test_pidfile_owner(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_cadence, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_membership_change_reads_now, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_early_change, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rss_cap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_budget_backoff, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cost, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pidfile_owner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cadence, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_membership_change_reads_now, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_early_change, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_rss_cap, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_budget_backoff, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_cost, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_pidfile_owner, fx_root_setup, fx_root_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,22 +9,6 @@
 
 #define KB 1024ull
 
-static char root[4096];
-
-static int setup(void **state)
-{
-	(void)state;
-	fx_mkdtemp(root, sizeof(root));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fx_rmtree(root);
-	return 0;
-}
-
 typedef struct {
 	int pid;
 	const char *comm;
@@ -41,16 +25,16 @@ static void put(int pid, const char *file, const void *data, size_t len)
 {
 	char rel[64];
 	snprintf(rel, sizeof(rel), "%d/%s", pid, file);
-	fx_write(root, rel, data, len);
+	fx_write(fx_root, rel, data, len);
 }
 
-/* Writes root/PID/ from spec; the exe link goes where the capture's exe
+/* Writes fx_root/PID/ from spec; the exe link goes where the capture's exe
  * was (from NAME.expect), or to a path that does not exist. */
 static void make_proc(const proc_spec *p)
 {
 	char rel[64], text[1024];
 	snprintf(rel, sizeof(rel), "%d/fd", p->pid);
-	fx_mkdirs(root, rel);
+	fx_mkdirs(fx_root, rel);
 	int n = snprintf(text, sizeof(text),
 			 "%d (%s) %c 1 %d %d 0 -1 4194304 100 0 0 0 5 3 0 0 20 0 "
 			 "%ld 0 %llu 12345678 100 18446744073709551615 0 0 0 0 0 "
@@ -62,7 +46,7 @@ static void make_proc(const proc_spec *p)
 	char rel_smaps[64];
 	snprintf(rel_smaps, sizeof(rel_smaps), "%d/smaps", p->pid);
 	char path[4096];
-	unlink(fx_join(path, sizeof(path), root, rel_smaps));
+	unlink(fx_join(path, sizeof(path), fx_root, rel_smaps));
 	if (p->smaps) {
 		size_t len;
 		char *buf = fx_load(p->smaps, &len);
@@ -82,7 +66,7 @@ static void make_proc(const proc_spec *p)
 		}
 	}
 	snprintf(rel, sizeof(rel), "%d/exe", p->pid);
-	fx_symlink(root, rel, exe);
+	fx_symlink(fx_root, rel, exe);
 	n = 0;
 	if (p->cmdline)
 		for (const char *c = p->cmdline; *c; c++)
@@ -99,7 +83,7 @@ static void make_proc(const proc_spec *p)
 			snprintf(target, sizeof(target), "socket:[%d]", 1000 + i);
 		else
 			snprintf(target, sizeof(target), "/dev/pts/%d", i);
-		fx_symlink(root, rel, target);
+		fx_symlink(fx_root, rel, target);
 	}
 }
 
@@ -116,7 +100,7 @@ static void figures(const proc_spec *p, proc_figures *out)
 	size_t len;
 	char *buf = fx_load(p->smaps, &len);
 	snprintf(rel, sizeof(rel), "%d/exe", p->pid);
-	fx_join(path, sizeof(path), root, rel);
+	fx_join(path, sizeof(path), fx_root, rel);
 	n = readlink(path, exe, sizeof(exe) - 1);
 	assert_true(n > 0);
 	exe[n] = '\0';
@@ -209,7 +193,7 @@ static const sw_group_stats *group(const sw_groupset *gs, const char *name)
 
 static sw_groupset *groupset(size_t max_names, int sockets)
 {
-	sw_groupset_opts o = {.proc_root = root, .max_names = max_names,
+	sw_groupset_opts o = {.proc_root = fx_root, .max_names = max_names,
 			      .count_sockets = sockets};
 	sw_groupset *gs = sw_groupset_new(&o);
 	assert_non_null(gs);
@@ -243,9 +227,9 @@ static void make_all(void)
 	for (size_t i = 0; i < 5; i++)
 		make_proc(all[i]);
 	/* what else lives in /proc: not processes */
-	fx_mkdirs(root, "sys");
-	fx_mkdirs(root, "1x");
-	fx_write_str(root, "meminfo", "MemTotal: 1 kB\n");
+	fx_mkdirs(fx_root, "sys");
+	fx_mkdirs(fx_root, "1x");
+	fx_write_str(fx_root, "meminfo", "MemTotal: 1 kB\n");
 }
 
 static void test_group_is_sum_of_processes(void **state)
@@ -321,8 +305,8 @@ static void test_each_selector(void **state)
 	(void)state;
 	make_all();
 	char pidfile[4096];
-	fx_join(pidfile, sizeof(pidfile), root, "app.pid");
-	fx_write_str(root, "app.pid", "102\n");
+	fx_join(pidfile, sizeof(pidfile), fx_root, "app.pid");
+	fx_write_str(fx_root, "app.pid", "102\n");
 	sw_groupset *gs = groupset(4, 1);
 	add_ok(gs, "by-comm", SW_SEL_COMM, "a) (b");
 	add_ok(gs, "by-comm-prefix", SW_SEL_COMM, "python");  /* not python3 */
@@ -363,18 +347,18 @@ static void test_each_selector(void **state)
 	assert_int_equal(g->mem.vmas[SW_CAT_BINARY], 2);
 
 	/* the pidfile is read again each cycle */
-	fx_write_str(root, "app.pid", "104\n");
+	fx_write_str(fx_root, "app.pid", "104\n");
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 4);
 	assert_group_is_sum(group(gs, "by-pidfile"), shm, 1);
-	fx_write_str(root, "app.pid", "103\n");
+	fx_write_str(fx_root, "app.pid", "103\n");
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 5);
 	const proc_spec *py[] = {&p_python};
 	assert_group_is_sum(group(gs, "by-pidfile"), py, 1);
-	fx_write_str(root, "app.pid", "not a pid\n");
+	fx_write_str(fx_root, "app.pid", "not a pid\n");
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 4);
 	assert_group_is_sum(group(gs, "by-pidfile"), NULL, 0);
 	char path[4096];
-	unlink(fx_join(path, sizeof(path), root, "app.pid"));
+	unlink(fx_join(path, sizeof(path), fx_root, "app.pid"));
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 4);
 	assert_group_is_sum(group(gs, "by-pidfile"), NULL, 0);
 	sw_groupset_free(gs);
@@ -480,7 +464,7 @@ static void test_pid_reuse(void **state)
 
 	/* a cycle where the pid is absent forgets it entirely */
 	char path[4096];
-	fx_rmtree(fx_join(path, sizeof(path), root, "300"));
+	fx_rmtree(fx_join(path, sizeof(path), fx_root, "300"));
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
 	w.cmdline = "worker|--queue=z";
 	w.cgroup = "0::/system.slice/z.service\n";
@@ -543,7 +527,7 @@ static void test_failures(void **state)
 	make_proc(&bad);
 	make_proc(&gone);
 	make_proc(&zombie);
-	fx_write(root, "402/smaps", "", 0);
+	fx_write(fx_root, "402/smaps", "", 0);
 	sw_groupset *gs = groupset(4, 1);
 	add_ok(gs, "first", SW_SEL_COMM, "python3");
 	add_ok(gs, "plains", SW_SEL_COMM, "plain");
@@ -584,13 +568,13 @@ static void test_missing_root(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_group_is_sum_of_processes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sockets_off_and_no_subtotals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_each_selector, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_selectors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pid_reuse, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_comm_rename, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_is_sum_of_processes, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_sockets_off_and_no_subtotals, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_each_selector, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_selectors, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_pid_reuse, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_comm_rename, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_failures, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test(test_missing_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,22 +6,6 @@
 #include "smapwatch/error.h"
 #include "smapwatch/procfs.h"
 
-static char root[4096];
-
-static int setup(void **state)
-{
-	(void)state;
-	fx_mkdtemp(root, sizeof(root));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fx_rmtree(root);
-	return 0;
-}
-
 /* The fields after "(comm)" of the captured threads workload's stat:
  * state S, num_threads 5 (field 20), starttime (field 22). */
 static char *stat_tail(void)
@@ -190,17 +174,17 @@ static void test_read_stat_from_tree(void **state)
 	(void)state;
 	char *text = fx_load("python.stat", NULL);
 	char *expect = fx_load("python.expect", NULL);
-	fx_mkdirs(root, "812");
-	fx_write_str(root, "812/stat", text);
-	fx_mkdirs(root, "813");
-	fx_write_str(root, "813/stat", "");
+	fx_mkdirs(fx_root, "812");
+	fx_write_str(fx_root, "812/stat", text);
+	fx_mkdirs(fx_root, "813");
+	fx_write_str(fx_root, "813/stat", "");
 	sw_proc_stat ps;
-	assert_int_equal(sw_proc_read_stat(root, 812, &ps), 0);
+	assert_int_equal(sw_proc_read_stat(fx_root, 812, &ps), 0);
 	assert_int_equal(ps.pid, fx_expect_u64(expect, "pid"));
 	assert_string_equal(ps.comm, "python3");
 	assert_int_equal(ps.start_time, stat_field(text, 22));
-	assert_int_equal(sw_proc_read_stat(root, 813, &ps), -ESRCH);
-	assert_int_equal(sw_proc_read_stat(root, 814, &ps), -ENOENT);
+	assert_int_equal(sw_proc_read_stat(fx_root, 813, &ps), -ESRCH);
+	assert_int_equal(sw_proc_read_stat(fx_root, 814, &ps), -ENOENT);
 	free(expect);
 	free(text);
 }
@@ -222,49 +206,49 @@ static void test_read_small(void **state)
 {
 	(void)state;
 	char path[4096], buf[16];
-	fx_write_str(root, "small", "0123456789abcdefghij");
-	fx_join(path, sizeof(path), root, "small");
+	fx_write_str(fx_root, "small", "0123456789abcdefghij");
+	fx_join(path, sizeof(path), fx_root, "small");
 	memset(buf, 'Z', sizeof(buf));
 	assert_int_equal(sw_read_small(path, buf, sizeof(buf)), 15);
 	assert_string_equal(buf, "0123456789abcde");
 	assert_int_equal(sw_read_small(path, buf, 1), 0);
 	assert_string_equal(buf, "");
-	fx_join(path, sizeof(path), root, "absent");
+	fx_join(path, sizeof(path), fx_root, "absent");
 	assert_int_equal(sw_read_small(path, buf, sizeof(buf)), -ENOENT);
-	assert_int_equal(sw_read_small(root, buf, sizeof(buf)), -EISDIR);
+	assert_int_equal(sw_read_small(fx_root, buf, sizeof(buf)), -EISDIR);
 }
 
 static void test_cmdline(void **state)
 {
 	(void)state;
 	char buf[64];
-	fx_mkdirs(root, "20");
-	fx_write(root, "20/cmdline", "python3\0-c\0print(1)\0", 20);
-	assert_int_equal(sw_proc_read_cmdline(root, 20, buf, sizeof(buf)), 19);
+	fx_mkdirs(fx_root, "20");
+	fx_write(fx_root, "20/cmdline", "python3\0-c\0print(1)\0", 20);
+	assert_int_equal(sw_proc_read_cmdline(fx_root, 20, buf, sizeof(buf)), 19);
 	assert_string_equal(buf, "python3 -c print(1)");
 	/* truncated to size - 1 */
-	assert_int_equal(sw_proc_read_cmdline(root, 20, buf, 10), 9);
+	assert_int_equal(sw_proc_read_cmdline(fx_root, 20, buf, 10), 9);
 	assert_string_equal(buf, "python3 -");
 	/* inner empty arguments stay, trailing NULs go */
-	fx_write(root, "20/cmdline", "a\0\0b\0\0\0", 7);
-	assert_int_equal(sw_proc_read_cmdline(root, 20, buf, sizeof(buf)), 4);
+	fx_write(fx_root, "20/cmdline", "a\0\0b\0\0\0", 7);
+	assert_int_equal(sw_proc_read_cmdline(fx_root, 20, buf, sizeof(buf)), 4);
 	assert_string_equal(buf, "a  b");
 	/* a kernel thread's is empty; setproctitle() style has no NUL */
-	fx_write(root, "20/cmdline", "", 0);
+	fx_write(fx_root, "20/cmdline", "", 0);
 	memset(buf, 'Z', sizeof(buf));
-	assert_int_equal(sw_proc_read_cmdline(root, 20, buf, sizeof(buf)), 0);
+	assert_int_equal(sw_proc_read_cmdline(fx_root, 20, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
-	fx_write_str(root, "20/cmdline", "nginx: worker process");
-	assert_int_equal(sw_proc_read_cmdline(root, 20, buf, sizeof(buf)), 21);
+	fx_write_str(fx_root, "20/cmdline", "nginx: worker process");
+	assert_int_equal(sw_proc_read_cmdline(fx_root, 20, buf, sizeof(buf)), 21);
 	assert_string_equal(buf, "nginx: worker process");
-	assert_int_equal(sw_proc_read_cmdline(root, 21, buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(sw_proc_read_cmdline(fx_root, 21, buf, sizeof(buf)), -ENOENT);
 
 	/* the captured python3 command line, newlines in its -c argument */
 	size_t len;
 	char *raw = fx_load("python.cmdline", &len);
 	char big[512];
-	fx_write(root, "20/cmdline", raw, len);
-	assert_int_equal(sw_proc_read_cmdline(root, 20, big, sizeof(big)),
+	fx_write(fx_root, "20/cmdline", raw, len);
+	assert_int_equal(sw_proc_read_cmdline(fx_root, 20, big, sizeof(big)),
 			 (ssize_t)len - 1);
 	assert_int_equal(strncmp(big, "/usr/bin/python3 -c import sys, ctypes", 38), 0);
 	assert_non_null(strchr(big, '\n'));
@@ -275,67 +259,67 @@ static void test_cmdline(void **state)
 static void test_in_unit(void **state)
 {
 	(void)state;
-	fx_mkdirs(root, "30");
-	fx_write_str(root, "30/cgroup", "0::/system.slice/redis-server.service\n");
-	assert_int_equal(sw_proc_in_unit(root, 30, "redis-server.service"), 1);
-	assert_int_equal(sw_proc_in_unit(root, 30, "system.slice"), 1);
-	assert_int_equal(sw_proc_in_unit(root, 30, "redis-server"), 0);
-	assert_int_equal(sw_proc_in_unit(root, 30, "redis-server.servic"), 0);
-	assert_int_equal(sw_proc_in_unit(root, 30, "edis-server.service"), 0);
-	assert_int_equal(sw_proc_in_unit(root, 30, "service"), 0);
-	assert_int_equal(sw_proc_in_unit(root, 30, "0"), 0);
+	fx_mkdirs(fx_root, "30");
+	fx_write_str(fx_root, "30/cgroup", "0::/system.slice/redis-server.service\n");
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "redis-server.service"), 1);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "system.slice"), 1);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "redis-server"), 0);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "redis-server.servic"), 0);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "edis-server.service"), 0);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "service"), 0);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "0"), 0);
 
 	/* cgroup v1: several hierarchies; the controller field is not a path */
-	fx_write_str(root, "30/cgroup",
+	fx_write_str(fx_root, "30/cgroup",
 		     "12:pids:/user.slice/user-0.slice\n"
 		     "11:cron.service:/\n"
 		     "4:memory:/system.slice/cron.service\n"
 		     "1:name=systemd:/system.slice/docker-ab12.scope/sub");
-	assert_int_equal(sw_proc_in_unit(root, 30, "cron.service"), 1);
-	assert_int_equal(sw_proc_in_unit(root, 30, "docker-ab12.scope"), 1);
-	assert_int_equal(sw_proc_in_unit(root, 30, "sub"), 1);
-	assert_int_equal(sw_proc_in_unit(root, 30, "user-0.slice"), 1);
-	assert_int_equal(sw_proc_in_unit(root, 30, "pids"), 0);
-	assert_int_equal(sw_proc_in_unit(root, 30, "name=systemd"), 0);
-	fx_write_str(root, "30/cgroup", "11:cron.service:/\n");
-	assert_int_equal(sw_proc_in_unit(root, 30, "cron.service"), 0);
-	fx_write_str(root, "30/cgroup", "0::/\n");
-	assert_int_equal(sw_proc_in_unit(root, 30, "system.slice"), 0);
-	fx_write_str(root, "30/cgroup", "");
-	assert_int_equal(sw_proc_in_unit(root, 30, "x.service"), 0);
-	assert_int_equal(sw_proc_in_unit(root, 31, "x.service"), -ENOENT);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "cron.service"), 1);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "docker-ab12.scope"), 1);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "sub"), 1);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "user-0.slice"), 1);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "pids"), 0);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "name=systemd"), 0);
+	fx_write_str(fx_root, "30/cgroup", "11:cron.service:/\n");
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "cron.service"), 0);
+	fx_write_str(fx_root, "30/cgroup", "0::/\n");
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "system.slice"), 0);
+	fx_write_str(fx_root, "30/cgroup", "");
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "x.service"), 0);
+	assert_int_equal(sw_proc_in_unit(fx_root, 31, "x.service"), -ENOENT);
 }
 
 static void test_count_fds(void **state)
 {
 	(void)state;
 	long fds = -1, sockets = -1;
-	fx_mkdirs(root, "40/fd");
-	fx_symlink(root, "40/fd/0", "/dev/null");
-	fx_symlink(root, "40/fd/1", "socket:[123456]");
-	fx_symlink(root, "40/fd/2", "pipe:[55]");
-	fx_symlink(root, "40/fd/3", "socket:[99]");
-	fx_symlink(root, "40/fd/4", "socket:");
-	fx_symlink(root, "40/fd/5", "/tmp/socket:[1] (deleted)");
-	assert_int_equal(sw_proc_count_fds(root, 40, &fds, &sockets), 0);
+	fx_mkdirs(fx_root, "40/fd");
+	fx_symlink(fx_root, "40/fd/0", "/dev/null");
+	fx_symlink(fx_root, "40/fd/1", "socket:[123456]");
+	fx_symlink(fx_root, "40/fd/2", "pipe:[55]");
+	fx_symlink(fx_root, "40/fd/3", "socket:[99]");
+	fx_symlink(fx_root, "40/fd/4", "socket:");
+	fx_symlink(fx_root, "40/fd/5", "/tmp/socket:[1] (deleted)");
+	assert_int_equal(sw_proc_count_fds(fx_root, 40, &fds, &sockets), 0);
 	assert_int_equal(fds, 6);
 	assert_int_equal(sockets, 2);
 	fds = -1;
-	assert_int_equal(sw_proc_count_fds(root, 40, &fds, NULL), 0);
+	assert_int_equal(sw_proc_count_fds(fx_root, 40, &fds, NULL), 0);
 	assert_int_equal(fds, 6);
-	fx_mkdirs(root, "41/fd");
-	assert_int_equal(sw_proc_count_fds(root, 41, &fds, &sockets), 0);
+	fx_mkdirs(fx_root, "41/fd");
+	assert_int_equal(sw_proc_count_fds(fx_root, 41, &fds, &sockets), 0);
 	assert_int_equal(fds, 0);
 	assert_int_equal(sockets, 0);
-	assert_int_equal(sw_proc_count_fds(root, 42, &fds, &sockets), -ENOENT);
+	assert_int_equal(sw_proc_count_fds(fx_root, 42, &fds, &sockets), -ENOENT);
 }
 
 static int pidfile(const char *content, size_t len, pid_t *pid)
 {
 	char path[4096];
 	uid_t owner = (uid_t)-1;
-	fx_write(root, "pidfile", content, len);
-	int r = sw_read_pidfile(fx_join(path, sizeof(path), root, "pidfile"),
+	fx_write(fx_root, "pidfile", content, len);
+	int r = sw_read_pidfile(fx_join(path, sizeof(path), fx_root, "pidfile"),
 				pid, &owner);
 	if (r == 0)
 		assert_int_equal(owner, geteuid());
@@ -382,7 +366,7 @@ static void test_pidfile(void **state)
 	assert_int_equal(pid, 31337);
 	char path[4096];
 	uid_t owner;
-	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), root,
+	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), fx_root,
 						 "no-such-pidfile"), &pid, &owner),
 			 -ENOENT);
 }
@@ -395,20 +379,20 @@ static void test_pidfile_unsafe(void **state)
 	char path[4096], target[4096];
 	pid_t pid;
 	uid_t owner;
-	fx_write_str(root, "real.pid", "1234\n");
-	fx_symlink(root, "link.pid", fx_join(target, sizeof(target), root,
+	fx_write_str(fx_root, "real.pid", "1234\n");
+	fx_symlink(fx_root, "link.pid", fx_join(target, sizeof(target), fx_root,
 					     "real.pid"));
-	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), root,
+	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), fx_root,
 						 "real.pid"), &pid, &owner), 0);
 	assert_int_equal(pid, 1234);
-	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), root,
+	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), fx_root,
 						 "link.pid"), &pid, &owner),
 			 -SW_EUNSAFE);
-	fx_mkdirs(root, "dir.pid");
-	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), root,
+	fx_mkdirs(fx_root, "dir.pid");
+	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), fx_root,
 						 "dir.pid"), &pid, &owner),
 			 -SW_EUNSAFE);
-	assert_int_equal(mkfifo(fx_join(path, sizeof(path), root, "fifo.pid"),
+	assert_int_equal(mkfifo(fx_join(path, sizeof(path), fx_root, "fifo.pid"),
 				0600), 0);
 	assert_int_equal(sw_read_pidfile(path, &pid, &owner), -SW_EUNSAFE);
 }
@@ -430,5 +414,5 @@ int main(void)
 		cmocka_unit_test(test_pidfile),
 		cmocka_unit_test(test_pidfile_unsafe),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fx_root_setup, fx_root_teardown);
 }
