@@ -19,9 +19,12 @@ While churn (churn.c) starts and ends named processes, the target's VmRSS
 and open fd count are sampled every SAMPLE seconds. "Flat": the first third
 of the run is warm-up; the median RSS of the last third may exceed the
 median of the second third by at most max(2 %, 512 KiB); the median and the
-least fd count of the last third may not exceed the second third's, and
-(Netdata plugin, where every fd is ours) no sample after warm-up may exceed
-the second third's median by more than 2 (a /proc file open during a read).
+least count of fds held (open through a 0.5 s burst of listings: a leak
+is, a read in progress is not) of the last third may not exceed the second
+third's, no fd may be held at the end that was not held in the second
+third, and (Netdata plugin, where every fd is ours) no listing after warm-up
+may show more than the second third's median + 2 (a /proc file open during
+a read).
 Under massif the heap held by allocations whose stack goes through our
 plugin, exact (no allocator between), may not rise from the second third's
 floor to the last's by more than max(1 %, 64 KiB), nor the whole heap by
@@ -58,6 +61,7 @@ CHURN = os.environ.get("CHURN", os.path.join(BUILD, "soak", "churn"))
 QUARANTINE_MB = os.environ.get("SOAK_QUARANTINE_MB",
                                "0" if CONFIG.startswith("collectd") else "4")
 SAMPLE = 2.0 if SECONDS < 120 else 3.0
+BURST, GAP = 10, 0.05            # fd listings per sample (see sample())
 WARM = 1 / 3
 COLLECTD = "/usr/sbin/collectd"
 TYPESDB = "/usr/share/collectd/types.db"
@@ -136,12 +140,32 @@ def target_pid(p):
     return p.pid
 
 
+def open_fds(pid):
+    """{(fd, what it points at)} of pid."""
+    fds = set()
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            fds.add((fd, os.readlink("/proc/%d/fd/%s" % (pid, fd))))
+        except OSError:
+            pass                # closed between the listing and readlink
+    return fds
+
+
 def sample(pid):
+    """(RSS KiB, n held, n open, transient targets, held). The fds are listed
+    BURST times GAP s apart: those open in every listing are "held" (a
+    leaked fd is); the others are transient: a read of ours in progress,
+    collectd's csv or log writer between open and close."""
     try:
         with open("/proc/%d/status" % pid) as f:
             rss = int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
-        fds = len(os.listdir("/proc/%d/fd" % pid))
-        return rss, fds
+        first = open_fds(pid)
+        held = set(first)
+        for _ in range(BURST - 1):
+            time.sleep(GAP)
+            held &= open_fds(pid)
+        return (rss, len(held), len(first), sorted(t for _, t in first - held),
+                held)
     except (OSError, AttributeError):
         return None
 
@@ -173,7 +197,7 @@ class Drain(threading.Thread):
 
 
 def flat(samples, t_total):
-    """Checks the RSS and fd samples [(t, rss_kib, fds)] as the docstring
+    """Checks the samples [(t, rss_kib, fds held, fds open, ...)] as the docstring
     says; returns a summary for the README."""
     second = [s for s in samples if WARM * t_total <= s[0] < 2 * WARM * t_total]
     last = [s for s in samples if s[0] >= 2 * WARM * t_total]
@@ -191,13 +215,17 @@ def flat(samples, t_total):
     f2 = statistics.median(s[2] for s in second)
     f3 = statistics.median(s[2] for s in last)
     low2, low3 = min(s[2] for s in second), min(s[2] for s in last)
-    fmax = max(s[2] for s in second + last)
-    # A leaked fd raises the floor. Transient fds are judged only where
-    # every fd is ours (collectd's csv writer opens files meanwhile).
+    fmax = max(s[3] for s in second + last)
+    # A leaked fd is held. Transient fds are judged only where every fd is
+    # ours (collectd's csv writer opens files meanwhile).
     transient_ok = fmax <= f2 + 2 or not CONFIG.startswith("netdata")
-    check("fd count flat", f3 <= f2 and low3 <= low2 and transient_ok,
-          "median %g -> %g, least %d -> %d, max after warm-up %d, all %s"
-          % (f2, f3, low2, low3, fmax, sorted({s[2] for s in samples})))
+    # Held at the end but never through the second third: a late leak.
+    late = sorted(t for _, t in last[-1][5] - set().union(*(s[5] for s in second)))
+    check("fd count flat", f3 <= f2 and low3 <= low2 and transient_ok
+          and not late,
+          "held: median %g -> %g, least %d -> %d; open: max after warm-up %d;"
+          " held at the end only: %s"
+          % (f2, f3, low2, low3, fmax, " ".join(late) or "none"))
     return {"rss2": m2, "rss3": m3, "fd2": f2, "fd3": f3, "fdmax": fmax}
 
 
@@ -457,7 +485,7 @@ def main():
         while time.time() - t0 < t_total and target.poll() is None:
             s = sample(target_pid(target))
             if s:
-                samples.append((time.time() - t0, s[0], s[1]))
+                samples.append((time.time() - t0,) + s)
             time.sleep(SAMPLE)
         check("target alive through the run", target.poll() is None,
               "exit %s" % target.poll())
@@ -467,7 +495,11 @@ def main():
         check("churn started 50 group members a second (10,000 in 3 min)",
               int(st["started"]) >= 50 * SECONDS, st["started"])
         info("RSS KiB samples: " + " ".join(str(s[1]) for s in samples))
-        info("fd samples: " + " ".join(str(s[2]) for s in samples))
+        info("fds held: " + " ".join(str(s[2]) for s in samples))
+        info("fds open: " + " ".join(str(s[3]) for s in samples))
+        transient = sorted({re.sub(r"/proc/\d+/", "/proc/PID/", t)
+                            for s in samples for t in s[4]})
+        info("transient fds: " + (" ".join(transient) or "none"))
         summary = flat(samples, t_total)
         cycles = None
         # ----------------------------------------------------- stop
