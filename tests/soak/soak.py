@@ -567,7 +567,7 @@ def main():
                       not ours, "%d records" % len(ours))
             for r in ours[:5]:
                 print(r)
-        else:
+        elif CONFIG.endswith("asan"):
             allr, ours = asan_reports(logdir)
             if netdata:
                 check("ASan/UBSan: no report", not allr and rc == 0,
