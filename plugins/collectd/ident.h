@@ -18,7 +18,9 @@
  * every character outside [A-Za-z0-9_.+:@=,-] made '_'. When that changed
  * the name, or it is longer than max, it is cut to max - 9 characters and
  * "_" and the FNV-1a hash of the raw bytes (8 hex digits) are appended, so
- * two different names never end up as the same identifier. Returns out. */
+ * two different names end up as one identifier only by a 32-bit hash
+ * collision (made on purpose, it merges two series; it breaks nothing
+ * else: the identifier is still valid). Returns out. */
 char *cd_ident(char *out, size_t max, const char *raw, size_t len);
 
 #endif

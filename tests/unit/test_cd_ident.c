@@ -71,8 +71,9 @@ static int by_string(const void *a, const void *b)
 
 /* Random bytes as names (any byte, 2 to 99 of them), at both limits:
  * every identifier is within its limit, made only of safe characters, a
- * clean short name is kept as it is, and no two names give one identifier
- * (a 32-bit hash: the seed is fixed, so this is a fixed check). */
+ * clean short name is kept as it is, and no two of these names give one
+ * identifier (a 32-bit hash could collide; the seed is fixed, so this is a
+ * fixed check). */
 static void test_random_names(void **state)
 {
 	(void)state;
@@ -81,31 +82,38 @@ static void test_random_names(void **state)
 	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
 				   "TUVWXYZ0123456789_.+:@=,-";
 	uint64_t seed = 42;
+	int kept = 0;
 	for (size_t max = CD_SUBNAME_MAX; max <= CD_PART_MAX;
 	     max += CD_PART_MAX - CD_SUBNAME_MAX) {
 		for (int i = 0; i < N; i++) {
 			char raw[100];
-			size_t len = 2 + fx_rand(&seed) % (sizeof(raw) - 2);
+			size_t len = 3 + fx_rand(&seed) % (sizeof(raw) - 3);
 			for (size_t k = 0; k < len; k++)
 				raw[k] = i % 3 ? (char)(fx_rand(&seed) % 256)
 					       : safe[fx_rand(&seed) % 70];
-			/* distinct by construction: the index leads the name */
-			raw[0] = (char)(i & 0xff);
-			raw[1] = (char)(i >> 8);
+			/* distinct by construction: the index, in three safe
+			 * characters (70^3 > N), leads the name */
+			raw[0] = safe[i % 70];
+			raw[1] = safe[i / 70 % 70];
+			raw[2] = safe[i / 4900];
 			cd_ident(ids[i], max, raw, len);
 			size_t n = strlen(ids[i]);
 			assert_true(n > 0 && n <= max);
 			assert_int_equal(strspn(ids[i], safe), n);
 			int clean = len > 0 && len <= max && strspn(raw, safe) >= len &&
 				    memchr(raw, 0, len) == NULL;
-			if (clean)
+			if (clean) {
 				assert_memory_equal(ids[i], raw, len);
+				kept++;
+			}
 		}
 		qsort(ids, N, sizeof(ids[0]), by_string);
 		for (int i = 1; i < N; i++)
 			if (strcmp(ids[i - 1], ids[i]) == 0)
 				fail_msg("two names give \"%s\"", ids[i]);
 	}
+	/* a third of the names are all safe; those short enough are kept */
+	assert_true(kept > N / 10);
 }
 
 int main(void)

@@ -116,8 +116,13 @@ static void test_early_change(void **state)
 	put_proc(10, "app", 100, 1110, 1110);  /* +11%, 110 kB > 64 kB */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	assert_int_equal(heap_rss(gs), 1110);
-	put_proc(10, "app", 100, 1230, 1230);  /* +10.8% of 1110 but... */
-	o.early_min = 200 << 10;               /* (another set, higher floor) */
+	/* The base is the last full read (1110), not the first (1000). */
+	put_proc(10, "app", 100, 1230, 1230);  /* +10.8%, 120 kB */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(heap_rss(gs), 1230);
+	put_proc(10, "app", 100, 1300, 1300);  /* +5.7% (30% over 1000) */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	o.early_min = 200 << 10;               /* another set, higher floor */
 	sw_groupset *gs2 = groupset(&o);
 	put_proc(10, "app", 100, 1000, 1000);
 	assert_int_equal(sw_groupset_collect(gs2, NULL, NULL), 1);

