@@ -304,11 +304,15 @@ static int read_member(sw_groupset *gs, const member *m,
 /* ---- the cycle -------------------------------------------------------- */
 
 /* A pidfile is followed only when it is a regular file owned by root or
- * by the user the process it names runs as (the owner of /proc/PID). */
+ * by the user the process it names runs as: the owner of /proc/PID, or
+ * the real or effective uid in its status (a process that is not dumpable,
+ * one that changed user after starting as root, has a root-owned
+ * /proc/PID). */
 static int read_pidfile(const sw_groupset *gs, const selector *s, pid_t *pid)
 {
 	char path[SW_PATH_MAX];
 	struct stat st;
+	sw_proc_status ps;
 	uid_t owner;
 	int r = sw_read_pidfile(s->arg, pid, &owner);
 	if (r || owner == 0)
@@ -316,7 +320,12 @@ static int read_pidfile(const sw_groupset *gs, const selector *s, pid_t *pid)
 	if (sw_proc_path(path, sizeof(path), gs->root, *pid, "") ||
 	    stat(path, &st))
 		return 0;  /* no such process: it matches nothing anyway */
-	return st.st_uid == owner ? 0 : -SW_EUNSAFE;
+	if (st.st_uid == owner)
+		return 0;
+	if (sw_proc_read_status(gs->root, *pid, &ps) == 0 && ps.has_uid &&
+	    (ps.ruid == owner || ps.euid == owner))
+		return 0;
+	return -SW_EUNSAFE;
 }
 
 static void read_pidfiles(sw_groupset *gs)

@@ -135,7 +135,20 @@ int sw_proc_read_stat(const char *root, pid_t pid, sw_proc_stat *out)
 	return sw_parse_stat(buf, (size_t)n, out);
 }
 
-/* "Key:\t   1234 kB" lines; the keys we want and where they go. */
+/* One tab-separated uid of a "Uid:\treal\teffective\tsaved\tfs" line. */
+static int next_uid(const char **s, const char *e, uid_t *out)
+{
+	uint64_t v;
+	while (*s < e && **s == '\t')
+		(*s)++;
+	if (next_u64(s, e, &v) || v > UINT32_MAX)
+		return -1;
+	*out = (uid_t)v;
+	return 0;
+}
+
+/* "Key:\t   1234 kB" lines (and "Uid:"); the keys we want and where they
+ * go. */
 int sw_parse_status(const char *text, size_t len, sw_proc_status *out)
 {
 	static const struct { const char *key; size_t off; } keys[] = {
@@ -150,6 +163,13 @@ int sw_parse_status(const char *text, size_t len, sw_proc_status *out)
 	for (const char *line = text; line < e;) {
 		const char *nl = memchr(line, '\n', (size_t)(e - line));
 		const char *le = nl ? nl : e;
+		if (le - line > 4 && memcmp(line, "Uid:", 4) == 0) {
+			const char *s = line + 4;
+			if (next_uid(&s, le, &out->ruid) ||
+			    next_uid(&s, le, &out->euid))
+				return -SW_ESYNTAX;
+			out->has_uid = 1;
+		}
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 			size_t kl = strlen(keys[k].key);
 			uint64_t v;

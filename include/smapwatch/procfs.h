@@ -26,9 +26,12 @@ typedef struct {
 } sw_proc_stat;
 
 /* The cheap counters of /proc/PID/status, in bytes: the kernel keeps them
- * as it goes, so reading them costs no page-table walk (unlike smaps). */
+ * as it goes, so reading them costs no page-table walk (unlike smaps); and
+ * who the process runs as. */
 typedef struct {
 	uint64_t rss, rss_anon, rss_file, rss_shmem, swap;
+	int has_uid;               /* a "Uid:" line was read: */
+	uid_t ruid, euid;          /* the real and effective user */
 } sw_proc_status;
 
 /* sw_proc_path - root + "/" + pid + "/" + file into out; -ENAMETOOLONG

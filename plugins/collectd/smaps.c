@@ -10,12 +10,11 @@
 
 #include "smapwatch/error.h"
 #include "smapwatch/escape.h"
+#include "smapwatch/report.h"
 #include "conf.h"
 #include "ident.h"
 #include "signals.h"
 #include "submit.h"
-
-#define COMPLAINTS 256
 
 typedef struct {
 	cd_conf conf;
@@ -23,8 +22,7 @@ typedef struct {
 	char (*ids)[CD_IDENT_SIZE];   /* plugin instance of each group */
 	sw_growth *growth;            /* leak signals of each group */
 	int *pidfile_error;           /* last one logged, per group */
-	struct { pid_t pid; uint64_t start; } complained[COMPLAINTS];
-	size_t next_complaint;
+	sw_report complaints;         /* processes already logged, lines */
 	int root_failed;
 } cd_state;
 
@@ -104,32 +102,26 @@ static void check_pidfile(size_t i, const sw_group_stats *g)
 	state.pidfile_error[i] = g->pidfile_error;
 }
 
-/* One WARNING per process, not per interval: remembers the last
- * COMPLAINTS processes complained about, by (pid, start time). */
-static int complained_before(const sw_proc_stat *ps)
-{
-	for (size_t i = 0; i < COMPLAINTS; i++)
-		if (state.complained[i].pid == ps->pid &&
-		    state.complained[i].start == ps->start_time)
-			return 1;
-	state.complained[state.next_complaint].pid = ps->pid;
-	state.complained[state.next_complaint].start = ps->start_time;
-	state.next_complaint = (state.next_complaint + 1) % COMPLAINTS;
-	return 0;
-}
-
 static void on_proc_error(void *ctx, const char *group,
 			  const sw_proc_stat *ps, int code, const char *detail)
 {
 	char comm[4 * SW_COMM_MAX + 1];
 	(void)ctx;
-	if (complained_before(ps))
+	/* One WARNING per process, not per interval, and a few an hour. */
+	sw_report_verdict v = sw_report_process(&state.complaints, ps->pid,
+						ps->start_time, time(NULL));
+	if (v == SW_REPORT_SKIP)
 		return;
+	if (v == SW_REPORT_LAST) {
+		WARNING("smaps plugin: too many processes it cannot read: "
+			"silent until the next hour.");
+		return;
+	}
 	sw_escape(comm, sizeof(comm), ps->comm, ps->comm_len);
 	if (code == -EACCES)
 		WARNING("smaps plugin: cannot read smaps of pid %d (\"%s\", group "
 			"\"%s\"): %s; run collectd as root or with "
-			"CAP_SYS_PTRACE to include it.",
+			"CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH to include it.",
 			(int)ps->pid, comm, group, sw_strerror(code));
 	else
 		WARNING("smaps plugin: skipping pid %d (\"%s\", group \"%s\"): "

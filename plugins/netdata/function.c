@@ -139,11 +139,14 @@ static void add_process(nd_function_ctx *fc, nd_maptable *t, pid_t pid,
 {
 	int r = nd_maptable_process(t, pid, start_time, group);
 	if (r == -SW_ELIMIT)
-		nd_log_limited(&fc->errors, "function: more than %d rows, "
-			       "table cut short", ND_FUNCTION_ROWS_MAX);
+		nd_log_reported(sw_report_line(&fc->errors, time(NULL)),
+				"function: more than %d rows, table cut short",
+				ND_FUNCTION_ROWS_MAX);
 	else if (r < 0 && !sw_error_is_gone(r))
-		nd_log_limited(&fc->errors, "function: process %d: %s",
-			       (int)pid, sw_strerror(r));
+		nd_log_reported(sw_report_process(&fc->errors, pid, start_time,
+						  time(NULL)),
+				"function: process %d: %s", (int)pid,
+				sw_strerror(r));
 }
 
 /* add_rows - the rows of the processes rq asks for; how many processes

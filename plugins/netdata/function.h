@@ -31,7 +31,7 @@ typedef struct {
 	int update_every;
 	nd_output *output;        /* answers are sent as one batch each */
 	FILE *out;                /* the answer being written */
-	nd_log_budget errors;     /* processes the table could not read */
+	sw_report errors;         /* processes the table could not read */
 } nd_function_ctx;
 
 /* nd_function_register - the FUNCTION GLOBAL line. */

@@ -30,20 +30,13 @@ void nd_log(nd_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-void nd_log_limited(nd_log_budget *b, const char *fmt, ...)
+void nd_log_reported(sw_report_verdict v, const char *fmt, ...)
 {
-	long window = (long)(time(NULL) / 3600);
-	if (window != b->window) {
-		b->window = window;
-		b->count = 0;
-	}
-	if (b->count > ND_LOG_BURST)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	if (b->count++ < ND_LOG_BURST)
+	if (v == SW_REPORT_LOG)
 		vlog(ND_ERROR, fmt, ap);
-	else
+	else if (v == SW_REPORT_LAST)
 		nd_log(ND_ERROR, "too many errors: silent until the next hour");
 	va_end(ap);
 }

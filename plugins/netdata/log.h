@@ -4,21 +4,18 @@
 #ifndef ND_LOG_H
 #define ND_LOG_H
 
+#include "smapwatch/report.h"
+
 typedef enum { ND_INFO, ND_ERROR, ND_FATAL } nd_level;
 
 void nd_log(nd_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* nd_log_limited - the same, but at most `ND_LOG_BURST` lines per hour
- * per *budget, so a process failing every cycle cannot flood error.log. */
-typedef struct {
-	long window;     /* hour (epoch / 3600) the count belongs to */
-	int count;
-} nd_log_budget;
-
-#define ND_LOG_BURST 20
-
-void nd_log_limited(nd_log_budget *b, const char *fmt, ...)
+/* nd_log_reported - an ERROR line as a sw_report verdict says: written
+ * (SW_REPORT_LOG), replaced by "too many errors: silent until the next
+ * hour" (SW_REPORT_LAST) or dropped, so a process failing every cycle
+ * cannot flood error.log. */
+void nd_log_reported(sw_report_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -21,7 +21,6 @@
 #include "log.h"
 #include "options.h"
 #include "output.h"
-#include "seen.h"
 #include "smapwatch/error.h"
 #include "smapwatch/version.h"
 
@@ -34,8 +33,7 @@ typedef struct {
 	sw_groupset *gs;
 	nd_charts *charts;
 	sw_collector *coll;
-	nd_log_budget proc_errors;
-	nd_seen reported;           /* processes already logged */
+	sw_report proc_errors;      /* processes already logged, lines */
 } plugin;
 
 /* disable - tell Netdata not to start us again, and why. */
@@ -62,12 +60,17 @@ static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
 {
 	plugin *p = ctx;
 	char comm[ND_TEXT_MAX + 1], g[ND_TEXT_MAX + 1];
-	if (!nd_seen_add(&p->reported, ps->pid, ps->start_time))
+	sw_report_verdict v = sw_report_process(&p->proc_errors, ps->pid,
+						ps->start_time, time(NULL));
+	if (v == SW_REPORT_SKIP)
 		return; /* one line per process, not one per cycle */
-	nd_log_limited(&p->proc_errors, "group '%s': process %d (%s): %s%s%s",
-		       nd_text(g, sizeof(g), group, strlen(group)), (int)ps->pid,
-		       nd_text(comm, sizeof(comm), ps->comm, ps->comm_len),
-		       sw_strerror(code), *detail ? ": " : "", detail);
+	nd_log_reported(v, "group '%s': process %d (%s): %s%s%s%s",
+			nd_text(g, sizeof(g), group, strlen(group)),
+			(int)ps->pid,
+			nd_text(comm, sizeof(comm), ps->comm, ps->comm_len),
+			sw_strerror(code), *detail ? ": " : "", detail,
+			code == -EACCES ? " (needs root, or CAP_SYS_PTRACE and "
+			"CAP_DAC_READ_SEARCH: see smaps.plugin(1))" : "");
 }
 
 /* load_groups - 0, or DISABLE's exit status. */
@@ -156,8 +159,9 @@ static void update(plugin *p, nd_output *out, uint64_t dt_us)
 {
 	int r = sw_groupset_collect(p->gs, on_proc_error, p);
 	if (r < 0) {
-		nd_log_limited(&p->proc_errors, "cannot read %s: %s",
-			       p->proc_root, sw_strerror(r));
+		nd_log_reported(sw_report_line(&p->proc_errors, time(NULL)),
+				"cannot read %s: %s", p->proc_root,
+				sw_strerror(r));
 		return;
 	}
 	FILE *f = nd_output_batch(out);

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -273,6 +274,52 @@ def test_running(tmp, pids):
         if p.poll() is None:
             p.kill()
             p.wait()
+
+
+def as_nobody():
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+def test_unprivileged(pids):
+    """As nobody, with no capability, on root's processes: each is counted
+    unreadable and logged once (over three cycles), with what it needs."""
+    if os.geteuid() != 0:
+        print("skipped: unprivileged run (needs root to become nobody)")
+        return
+    tmp = tempfile.mkdtemp(prefix="smaps-nobody-")
+    try:
+        os.chmod(tmp, 0o755)
+        plugin = os.path.join(tmp, "smaps.plugin")
+        shutil.copy(PLUGIN, plugin)
+        conf = os.path.join(tmp, "groups.conf")
+        with open(conf, "wb") as f:
+            f.write(b"hostile: '*--seconds " + SECONDS.encode() + b"*'\n")
+        p = subprocess.Popen([plugin, "1", "--config", conf,
+                              "--full-interval", "0"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, preexec_fn=as_nobody)
+        try:
+            out, _ = read_for(p, 3.5)
+        finally:
+            p.kill()
+            p.wait()
+        err = p.stderr.read().decode("utf-8", "replace").splitlines()
+        v = pluginsd.check(out).charts.get("smaps.hostile_processes",
+                                           {}).get("values", [])
+        ok(len(v) >= 3 and all(x == {"processes": len(pids),
+                                     "unreadable": len(pids), "failed": 0}
+                                for x in v),
+           "as nobody: root's processes counted unreadable: %r" % v)
+        denied = [l for l in err if "Permission denied (needs root, or "
+                  "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH" in l]
+        ok(len(denied) == len(pids) and len(err) == len(pids) + 1
+           and {int(re.search(r"process (\d+) ", l).group(1))
+                for l in denied} == set(pids),
+           "as nobody: one line per process, saying what it needs: %r" % err)
+    finally:
+        shutil.rmtree(tmp)
 
 
 def run_disabled(args, env_extra=None):
@@ -625,6 +672,7 @@ def main():
             test_running(tmp, pids)
             test_disable(tmp)
             test_host_prefix(tmp, pids)
+            test_unprivileged(pids)
             test_fake_tree(tmp)
             test_top_bound(tmp)
             test_tiering(tmp)

@@ -223,6 +223,20 @@ static void test_cost(void **state)
 	sw_groupset_free(gs);
 }
 
+/* put_proc()'s "app" of 1000 kB, its status with a "Uid:" line (real,
+ * effective, saved, fs). */
+static void put_status_uid(int pid, unsigned r, unsigned e, unsigned s)
+{
+	char rel[64], path[4096], line[80];
+	put_proc(pid, "app", 100, 1000, 1000);
+	snprintf(rel, sizeof(rel), "%d/status", pid);
+	FILE *f = fopen(fx_join(path, sizeof(path), fx_root, rel), "a");
+	assert_non_null(f);
+	snprintf(line, sizeof(line), "Uid:\t%u\t%u\t%u\t%u\n", r, e, s, s);
+	fputs(line, f);
+	assert_int_equal(fclose(f), 0);
+}
+
 /* A pidfile owned by neither fx_root nor the user of the process it names is
  * not followed: the group matches nothing and says why. */
 static void test_pidfile_owner(void **state)
@@ -249,6 +263,18 @@ static void test_pidfile_owner(void **state)
 	char dir[4096];
 	assert_int_equal(chown(fx_join(dir, sizeof(dir), fx_root, "10"), 65534,
 			       65534), 0);  /* the process runs as nobody */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(app(gs)->pidfile_error, 0);
+	/* Not dumpable (it switched to nobody after starting as root):
+	 * /proc/PID is root's, its status names the user. */
+	assert_int_equal(chown(dir, 0, 0), 0);
+	put_status_uid(10, 1000, 1000, 65534);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	assert_int_equal(app(gs)->pidfile_error, -SW_EUNSAFE);
+	put_status_uid(10, 1000, 65534, 65534);   /* effective: nobody */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(app(gs)->pidfile_error, 0);
+	put_status_uid(10, 65534, 1000, 1000);    /* real: nobody */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	assert_int_equal(app(gs)->pidfile_error, 0);
 	unlink(path);

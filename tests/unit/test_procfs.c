@@ -65,6 +65,46 @@ static void test_parse_stat_captured(void **state)
 	}
 }
 
+/* nobody.status: `setpriv --reuid=65534 --regid=65534 --clear-groups cat
+ * /proc/self/status` on the 6.x kernel here. */
+static void test_parse_status_captured(void **state)
+{
+	(void)state;
+	size_t len;
+	char *text = fx_load("nobody.status", &len);
+	sw_proc_status st;
+	memset(&st, 0xa5, sizeof(st));
+	assert_int_equal(sw_parse_status(text, len, &st), 0);
+	assert_int_equal(st.rss, 1744u << 10);
+	assert_int_equal(st.rss_anon, 116u << 10);
+	assert_int_equal(st.rss_file, 1628u << 10);
+	assert_int_equal(st.rss_shmem, 0);
+	assert_int_equal(st.swap, 0);
+	assert_true(st.has_uid);
+	assert_int_equal(st.ruid, 65534);
+	assert_int_equal(st.euid, 65534);
+
+	/* real and effective apart (a set-user-ID program); each edit keeps
+	 * the line's 16 bytes */
+	char *uid = strstr(text, "Uid:\t65534\t65534\t");
+	assert_non_null(uid);
+	memcpy(uid, "Uid:\t01000\t00000", 16);
+	assert_int_equal(sw_parse_status(text, len, &st), 0);
+	assert_int_equal(st.ruid, 1000);
+	assert_int_equal(st.euid, 0);
+	/* a uid that is no number, or past 32 bits: refused */
+	memcpy(uid, "Uid:\t1000x\t00000", 16);
+	assert_int_equal(sw_parse_status(text, len, &st), -SW_ESYNTAX);
+	memcpy(uid, "Uid:\t99999999999", 16);
+	assert_int_equal(sw_parse_status(text, len, &st), -SW_ESYNTAX);
+	/* no Uid line at all */
+	memcpy(uid, "Xid", 3);
+	assert_int_equal(sw_parse_status(text, len, &st), 0);
+	assert_false(st.has_uid);
+	assert_int_equal(st.rss, 1744u << 10);
+	free(text);
+}
+
 /* A process names itself: any byte but NUL, up to 15 of them in the
  * kernel, parentheses, spaces and newlines included. */
 static void test_parse_stat_hostile_comm(void **state)
@@ -401,6 +441,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_stat_captured),
+		cmocka_unit_test(test_parse_status_captured),
 		cmocka_unit_test(test_parse_stat_hostile_comm),
 		cmocka_unit_test(test_parse_stat_long_comm_truncated),
 		cmocka_unit_test(test_parse_stat_fields),

@@ -685,6 +685,9 @@ class Suite:
         rows = c.csv_series("smaps-swidle", "count-unreadable_processes")
         R.check("EACCES: one WARNING for the process over %d cycles" % len(
             rows), len(warns) == 1 and len(rows) >= 3, "warnings %r" % warns)
+        R.check("EACCES: the WARNING says what it needs",
+                warns and "with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH "
+                "to include it" in warns[0], "%r" % warns[:1])
         if warns:
             R.info("eacces: %s" % warns[0])
         R.check("EACCES: count-unreadable_processes = 1",
