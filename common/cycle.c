@@ -314,7 +314,7 @@ static int read_pidfile(const sw_groupset *gs, const selector *s, pid_t *pid)
 	struct stat st;
 	sw_proc_status ps;
 	uid_t owner;
-	int r = sw_read_pidfile(s->arg, pid, &owner);
+	int r = sw_read_pidfile(s->arg, gs->opts.as_caller, pid, &owner);
 	if (r || owner == 0)
 		return r;
 	if (sw_proc_path(path, sizeof(path), gs->root, *pid, "") ||

@@ -291,7 +291,16 @@ int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets)
 	return 0;
 }
 
-int sw_read_pidfile(const char *path, pid_t *pid, uid_t *owner)
+int sw_fd_caller_may_read(int fd)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	/* no AT_EACCESS: the real uid and gid, without capabilities */
+	return faccessat(AT_FDCWD, path, R_OK, 0) ? -errno : 0;
+}
+
+int sw_read_pidfile(const char *path, int as_caller, pid_t *pid,
+		    uid_t *owner)
 {
 	char buf[64];
 	struct stat st;
@@ -301,6 +310,11 @@ int sw_read_pidfile(const char *path, pid_t *pid, uid_t *owner)
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return -SW_EUNSAFE;
+	}
+	int r = as_caller ? sw_fd_caller_may_read(fd) : 0;
+	if (r) {
+		close(fd);
+		return r;
 	}
 	ssize_t n;
 	do

@@ -49,6 +49,9 @@ typedef struct {
 	uint64_t early_min;      /* ...and more than this many bytes */
 	double read_budget;      /* seconds per smaps read; 0: no limit */
 	uint64_t rss_cap;        /* bytes of Rss; 0: no cap */
+	int as_caller;           /* a pidfile is followed only when the real
+				  * user may read it (sw_fd_caller_may_read):
+				  * set when running with raised privileges */
 } sw_groupset_opts;
 
 /* The tiering the plugins use unless told otherwise, and why:

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "log.h"
+#include "smapwatch/procfs.h"
 
 #define LINE_MAX_BYTES 4096
 
@@ -123,11 +124,16 @@ static int parse_line(sw_groupset *gs, char *line, const char *where)
 	return added;
 }
 
-int nd_groups_load(sw_groupset *gs, const char *path)
+int nd_groups_load(sw_groupset *gs, const char *path, int as_caller)
 {
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return -errno;
+	int r = as_caller ? sw_fd_caller_may_read(fileno(f)) : 0;
+	if (r) {
+		fclose(f);
+		return r;
+	}
 	char line[LINE_MAX_BYTES], where[4200];
 	int added = 0;
 	for (unsigned n = 1; fgets(line, sizeof(line), f); n++) {

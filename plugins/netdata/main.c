@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #include "charts.h"
 #include "cost.h"
 #include "function.h"
@@ -34,6 +37,8 @@ typedef struct {
 	nd_charts *charts;
 	sw_collector *coll;
 	sw_report proc_errors;      /* processes already logged, lines */
+	int privileged;             /* more rights than who started it */
+	int *pidfile_error;         /* per group: the last one logged */
 } plugin;
 
 /* disable - tell Netdata not to start us again, and why. */
@@ -73,6 +78,44 @@ static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
 			"CAP_DAC_READ_SEARCH: see smaps.plugin(1))" : "");
 }
 
+/* check_privilege - the package gives the plugin capabilities (setcap),
+ * or makes it setuid root where it cannot: then it has more rights than
+ * Netdata, which starts it, and than anyone else who may start it (the
+ * netdata group). What they choose must not make it read what they could
+ * not: the groups file and pidfiles are read only when the real user may
+ * read them, and the proc root must be a proc file system (a tree of
+ * links named smaps would be read with the privilege). 0, or DISABLE's
+ * exit status. */
+static int check_privilege(plugin *p)
+{
+	struct statfs fs;
+	p->privileged = getauxval(AT_SECURE) != 0;
+	if (!p->privileged)
+		return 0;
+	if (statfs(p->proc_root, &fs) || fs.f_type != PROC_SUPER_MAGIC)
+		return disable(p->proc_root, ": not a proc file system, refused "
+			       "with raised privileges (capabilities or setuid)");
+	nd_log(ND_INFO, "raised privileges (capabilities or setuid): the groups "
+	       "file and pidfiles are read with the rights of uid %d",
+	       (int)getuid());
+	return 0;
+}
+
+/* A pidfile that is missing or not to be trusted: one line when that
+ * starts or changes, not one per cycle. */
+static void check_pidfiles(plugin *p)
+{
+	char g[ND_TEXT_MAX + 1];
+	for (size_t i = 0; i < sw_groupset_size(p->gs); i++) {
+		const sw_group_stats *st = sw_groupset_get(p->gs, i);
+		if (st->pidfile_error && st->pidfile_error != p->pidfile_error[i])
+			nd_log(ND_ERROR, "group '%s': pidfile not followed: %s",
+			       nd_text(g, sizeof(g), st->name, strlen(st->name)),
+			       sw_strerror(st->pidfile_error));
+		p->pidfile_error[i] = st->pidfile_error;
+	}
+}
+
 /* load_groups - 0, or DISABLE's exit status. */
 static int load_groups(plugin *p)
 {
@@ -83,7 +126,7 @@ static int load_groups(plugin *p)
 				getenv("NETDATA_STOCK_CONFIG_DIR")) < 0)
 		return disable("no " ND_GROUPS_FILE " in $NETDATA_USER_CONFIG_DIR "
 			       "or $NETDATA_STOCK_CONFIG_DIR", "");
-	int r = nd_groups_load(p->gs, p->groups_path);
+	int r = nd_groups_load(p->gs, p->groups_path, p->privileged);
 	if (r < 0)
 		return disable(strerror(-r), ": cannot read the groups file");
 	if (r == 0)
@@ -94,6 +137,9 @@ static int load_groups(plugin *p)
 static int setup(plugin *p)
 {
 	set_proc_root(p);
+	int r = check_privilege(p);
+	if (r)
+		return r;
 	double every = p->o.full_interval / p->o.update_every;
 	sw_groupset_opts go = {
 		.proc_root = p->proc_root,
@@ -104,6 +150,7 @@ static int setup(plugin *p)
 		.early_min = (uint64_t)(p->o.early_mib * 1048576),
 		.read_budget = p->o.budget_ms / 1000,
 		.rss_cap = (uint64_t)(p->o.rss_cap_mib * 1048576),
+		.as_caller = p->privileged,
 	};
 	sw_collector_opts co = {.max_names = 1};
 	p->gs = sw_groupset_new(&go);
@@ -112,16 +159,23 @@ static int setup(plugin *p)
 		nd_log(ND_FATAL, "out of memory");
 		return 1;
 	}
-	int r = load_groups(p);
+	r = load_groups(p);
 	if (r)
 		return r;
 	for (size_t i = 0; i < p->o.nallow; i++)
 		if (sw_groupset_allow_large(p->gs, p->o.allow_large[i]))
 			nd_log(ND_ERROR, "--allow-large %s: no such group",
 			       p->o.allow_large[i]);
+	p->pidfile_error = calloc(sw_groupset_size(p->gs),
+				  sizeof(*p->pidfile_error));
+	if (!p->pidfile_error) {
+		nd_log(ND_FATAL, "out of memory");
+		return 1;
+	}
 	r = sw_groupset_collect(p->gs, on_proc_error, p);
 	if (r < 0)
 		return disable(sw_strerror(r), ": cannot read the proc root");
+	check_pidfiles(p);
 	p->charts = nd_charts_new(p->gs, &p->o);
 	if (!p->charts) {
 		nd_log(ND_FATAL, "out of memory");
@@ -158,6 +212,8 @@ static uint64_t wait_tick(const nd_heartbeat *hb, nd_input *in,
 static void update(plugin *p, nd_output *out, uint64_t dt_us)
 {
 	int r = sw_groupset_collect(p->gs, on_proc_error, p);
+	if (r >= 0)
+		check_pidfiles(p);
 	if (r < 0) {
 		nd_log_reported(sw_report_line(&p->proc_errors, time(NULL)),
 				"cannot read %s: %s", p->proc_root,
@@ -227,6 +283,7 @@ int main(int argc, char **argv)
 		       p.o.steady_percent);
 		r = run(&p);
 	}
+	free(p.pidfile_error);
 	nd_charts_free(p.charts);
 	sw_collector_free(p.coll);
 	sw_groupset_free(p.gs);

@@ -322,6 +322,78 @@ def test_unprivileged(pids):
         shutil.rmtree(tmp)
 
 
+def test_privileged(tmp_unused, pids):
+    """With capabilities (setcap, as the package installs it), started by
+    nobody: root's processes are read (the privilege works), but a groups
+    file, a pidfile or a proc root that nobody could not read is refused
+    (the privilege is not lent to whoever starts it)."""
+    if os.geteuid() != 0 or not shutil.which("setcap"):
+        print("skipped: privileged run (needs root and setcap)")
+        return
+    tmp = tempfile.mkdtemp(prefix="smaps-caps-")
+    try:
+        os.chmod(tmp, 0o755)
+        plugin = os.path.join(tmp, "smaps.plugin")
+        shutil.copy(PLUGIN, plugin)
+        subprocess.run(["setcap", "cap_dac_read_search,cap_sys_ptrace+ep",
+                        plugin], check=True)
+
+        def put(name, text, mode):
+            path = os.path.join(tmp, name)
+            with open(path, "wb") as f:
+                f.write(text)
+            os.chmod(path, mode)
+            return path.encode()
+        hostile = b"hostile: '*--seconds " + SECONDS.encode() + b"*'\n"
+        secret_conf = put("secret.conf", hostile, 0o600)
+        conf = put("groups.conf", hostile +
+                   b"pf: pidfile:" + put("root.pid", b"%d\n" % pids[0], 0o600) +
+                   b"\npw: pidfile:" + put("world.pid", b"%d\n" % pids[1], 0o644)
+                   + b"\n", 0o644)
+
+        def run(args, seconds):
+            p = subprocess.Popen([plugin, "1", "--full-interval", "0"] + args,
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, preexec_fn=as_nobody)
+            try:
+                out, _ = read_for(p, seconds)
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                rc = p.wait()
+            return rc, out, p.stderr.read().decode("utf-8", "replace")
+
+        rc, out, err = run(["--config", secret_conf.decode()], 2)
+        ok(rc == 1 and out == b"DISABLE\n" and "Permission denied: cannot "
+           "read the groups file" in err,
+           "caps, as nobody: a groups file only root may read is refused: "
+           "%r %r %r" % (rc, out, err))
+        fake = os.path.join(tmp, "fakeproc")
+        os.makedirs(fake)
+        rc, out, err = run(["--config", conf.decode(), "--proc-root", fake], 2)
+        ok(rc == 1 and out == b"DISABLE\n" and "not a proc file system" in err,
+           "caps, as nobody: a proc root that is not proc is refused: %r %r"
+           % (rc, err))
+        rc, out, err = run(["--config", conf.decode()], 3.5)
+        c = pluginsd.check(out)
+        last = lambda g: c.charts.get("smaps.%s_processes" % g,
+                                      {}).get("values", [{}])[-1]
+        ok(last("hostile") == {"processes": len(pids), "unreadable": 0,
+                               "failed": 0}
+           and last("pw").get("processes") == 1
+           and last("pf").get("processes") == 0,
+           "caps, as nobody: root's processes read, the world-readable "
+           "pidfile followed, the root-only one not: %r %r %r"
+           % (last("hostile"), last("pw"), last("pf")))
+        lines = [l for l in err.splitlines() if "pidfile not followed" in l]
+        ok(len(lines) == 1 and "group 'pf'" in lines[0]
+           and "Permission denied" in lines[0]
+           and "raised privileges" in err and "rights of uid 65534" in err,
+           "caps: one line for the refused pidfile over 3 cycles: %r" % err)
+    finally:
+        shutil.rmtree(tmp)
+
+
 def run_disabled(args, env_extra=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("NETDATA_")}
     env.update(env_extra or {})
@@ -673,6 +745,7 @@ def main():
             test_disable(tmp)
             test_host_prefix(tmp, pids)
             test_unprivileged(pids)
+            test_privileged(tmp, pids)
             test_fake_tree(tmp)
             test_top_bound(tmp)
             test_tiering(tmp)

@@ -2,6 +2,7 @@
  * names), pidfiles, cgroup units, cmdline, fd counts. Files are written to
  * a temporary tree that stands in for /proc. */
 #include "fixture.h"
+#include <sys/wait.h>
 
 #include "smapwatch/error.h"
 #include "smapwatch/procfs.h"
@@ -360,7 +361,7 @@ static int pidfile(const char *content, size_t len, pid_t *pid)
 	uid_t owner = (uid_t)-1;
 	fx_write(fx_root, "pidfile", content, len);
 	int r = sw_read_pidfile(fx_join(path, sizeof(path), fx_root, "pidfile"),
-				pid, &owner);
+				0, pid, &owner);
 	if (r == 0)
 		assert_int_equal(owner, geteuid());
 	return r;
@@ -407,7 +408,7 @@ static void test_pidfile(void **state)
 	char path[4096];
 	uid_t owner;
 	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), fx_root,
-						 "no-such-pidfile"), &pid, &owner),
+						 "no-such-pidfile"), 0, &pid, &owner),
 			 -ENOENT);
 }
 
@@ -423,18 +424,54 @@ static void test_pidfile_unsafe(void **state)
 	fx_symlink(fx_root, "link.pid", fx_join(target, sizeof(target), fx_root,
 					     "real.pid"));
 	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), fx_root,
-						 "real.pid"), &pid, &owner), 0);
+						 "real.pid"), 0, &pid, &owner), 0);
 	assert_int_equal(pid, 1234);
 	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), fx_root,
-						 "link.pid"), &pid, &owner),
+						 "link.pid"), 0, &pid, &owner),
 			 -SW_EUNSAFE);
 	fx_mkdirs(fx_root, "dir.pid");
 	assert_int_equal(sw_read_pidfile(fx_join(path, sizeof(path), fx_root,
-						 "dir.pid"), &pid, &owner),
+						 "dir.pid"), 0, &pid, &owner),
 			 -SW_EUNSAFE);
 	assert_int_equal(mkfifo(fx_join(path, sizeof(path), fx_root, "fifo.pid"),
 				0600), 0);
-	assert_int_equal(sw_read_pidfile(path, &pid, &owner), -SW_EUNSAFE);
+	assert_int_equal(sw_read_pidfile(path, 0, &pid, &owner), -SW_EUNSAFE);
+}
+
+/* With as_caller, a pidfile is read only when the real user may read it:
+ * a child whose real uid is nobody's and effective uid root's (what a
+ * setuid-root program is) opens a root-only pidfile, and is refused it. */
+static void test_pidfile_as_caller(void **state)
+{
+	(void)state;
+	char secret[4096], open_[4096];
+	if (geteuid() != 0) {
+		print_message("skipped: needs root to become setuid-like\n");
+		skip();
+	}
+	fx_write_str(fx_root, "root.pid", "1234\n");
+	fx_write_str(fx_root, "world.pid", "4321\n");
+	assert_int_equal(chmod(fx_join(secret, sizeof(secret), fx_root,
+				       "root.pid"), 0600), 0);
+	assert_int_equal(chmod(fx_join(open_, sizeof(open_), fx_root,
+				       "world.pid"), 0644), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		pid_t pid = 0;
+		uid_t owner;
+		int bad = setresuid(65534, 0, 0) != 0;
+		bad |= (sw_read_pidfile(secret, 1, &pid, &owner) != -EACCES) << 1;
+		bad |= (sw_read_pidfile(secret, 0, &pid, &owner) != 0 ||
+			pid != 1234) << 2;
+		bad |= (sw_read_pidfile(open_, 1, &pid, &owner) != 0 ||
+			pid != 4321) << 3;
+		_exit(bad);
+	}
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 int main(void)
@@ -454,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_count_fds),
 		cmocka_unit_test(test_pidfile),
 		cmocka_unit_test(test_pidfile_unsafe),
+		cmocka_unit_test(test_pidfile_as_caller),
 	};
 	return cmocka_run_group_tests(tests, fx_root_setup, fx_root_teardown);
 }
