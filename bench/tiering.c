@@ -1,8 +1,9 @@
 /* tiering.c - `make bench`, second part: the CPU one minute of collection
  * costs with the default tiering, against reading every smaps every
- * interval, on a host running a 20,000-mapping process and 200 small ones;
- * and what one read of each tier (status, smaps_rollup, smaps) of the
- * large process costs.
+ * interval, on a host running a 20,000-mapping process and 200 small ones,
+ * then the same while one of the small ones is replaced by a new one every
+ * cycle (a pool of workers); and what one read of each tier (status,
+ * smaps_rollup, smaps) of the large process costs.
  *
  * usage: bench_tiering MANYMAPS_HELPER
  *
@@ -40,20 +41,37 @@ static void stop_small(void)
 		}
 }
 
-static int start_small(void)
+static int start_one(int i)
 {
-	for (int i = 0; i < SMALL; i++) {
-		small[i] = fork();
-		if (small[i] < 0)
-			return -1;
-		if (small[i] == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			prctl(PR_SET_NAME, "bench_small", 0, 0, 0);
-			for (;;)
-				pause();
-		}
+	small[i] = fork();
+	if (small[i] < 0)
+		return -1;
+	if (small[i] == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "bench_small", 0, 0, 0);
+		for (;;)
+			pause();
 	}
 	return 0;
+}
+
+static int start_small(void)
+{
+	for (int i = 0; i < SMALL; i++)
+		if (start_one(i))
+			return -1;
+	return 0;
+}
+
+/* A worker of the pool ends and a new one takes its place. */
+static void replace_one(void)
+{
+	static int next;
+	int i = next++ % SMALL;
+	kill(small[i], SIGKILL);
+	waitpid(small[i], NULL, 0);
+	if (start_one(i))
+		exit(1);
 }
 
 static double cpu(double *sys)
@@ -92,10 +110,12 @@ typedef struct {
 	long members;
 } minute_cost;
 
-static void one_minute(sw_groupset *gs, minute_cost *m)
+static void one_minute(sw_groupset *gs, minute_cost *m, int churn)
 {
 	double s0, s1, c0 = cpu(&s0);
 	for (int i = 0; i < CYCLES; i++) {
+		if (churn)
+			replace_one();
 		if (sw_groupset_collect(gs, NULL, NULL) < 0)
 			exit(1);
 		m->full_reads += sw_groupset_cost(gs)->full_reads;
@@ -170,23 +190,30 @@ int main(int argc, char **argv)
 	if (big < 0 || start_small() < 0)
 		return 1;
 	sw_groupset *sets[2] = {make_set(1, big), make_set(0, big)};
-	minute_cost cost[2] = {{0}}, warm = {0};
-	one_minute(sets[0], &warm);   /* first reads, caches, page cache */
-	one_minute(sets[1], &warm);
-	for (int m = 0; m < MINUTES; m++)
-		for (int k = 0; k < 2; k++)
-			one_minute(sets[(m + k) % 2], &cost[(m + k) % 2]);
 	const char *name[2] = {"tiered (defaults)", "every smaps every interval"};
 	printf("\ntiering: 1 process of 20000 mappings + %d small, %d cycles a "
 	       "minute (Interval %.0f s), %d minutes each\n", SMALL, CYCLES,
 	       INTERVAL, MINUTES);
-	for (int k = 0; k < 2; k++)
-		printf("%-28s %8.1f ms CPU/minute (%6.1f ms system), "
-		       "%4ld smaps reads/minute, %ld processes\n", name[k],
-		       1000 * cost[k].cpu / MINUTES, 1000 * cost[k].sys / MINUTES,
-		       cost[k].full_reads / MINUTES, cost[k].members);
-	printf("ratio every-interval/tiered CPU   %8.2fx\n",
-	       cost[1].cpu / cost[0].cpu);
+	for (int churn = 0; churn < 2; churn++) {
+		minute_cost cost[2] = {{0}}, warm = {0};
+		one_minute(sets[0], &warm, churn);  /* first reads, caches */
+		one_minute(sets[1], &warm, churn);
+		for (int m = 0; m < MINUTES; m++)
+			for (int k = 0; k < 2; k++)
+				one_minute(sets[(m + k) % 2],
+					   &cost[(m + k) % 2], churn);
+		if (churn)
+			printf("the same, one small process replaced by a new "
+			       "one every cycle (a pool of workers):\n");
+		for (int k = 0; k < 2; k++)
+			printf("%-28s %8.1f ms CPU/minute (%6.1f ms system), "
+			       "%4ld smaps reads/minute, %ld processes\n",
+			       name[k], 1000 * cost[k].cpu / MINUTES,
+			       1000 * cost[k].sys / MINUTES,
+			       cost[k].full_reads / MINUTES, cost[k].members);
+		printf("ratio every-interval/tiered CPU   %8.2fx\n",
+		       cost[1].cpu / cost[0].cpu);
+	}
 	tiers(big);
 	sw_groupset_free(sets[0]);
 	sw_groupset_free(sets[1]);

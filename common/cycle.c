@@ -104,7 +104,6 @@ static void count_member(sw_groupset *gs, const member *m, long fds,
 		gr->st.status.rss_file += m->status.rss_file;
 		gr->st.status.rss_shmem += m->status.rss_shmem;
 		gr->st.status.swap += m->status.swap;
-		gr->members_now += process_identity(&m->ps, 0);
 	}
 }
 
@@ -136,11 +135,16 @@ static void visit(sw_groupset *gs, pid_t pid)
 
 /* ---- between the passes: which groups read smaps --------------------- */
 
+/* A group that appears or empties is read at once (an empty one costs no
+ * read). Other changes of its members are not a reason by themselves: a
+ * pool whose workers come and go would be read whole every cycle. What
+ * they change in memory is seen by the early rule. */
 static int is_due(const sw_groupset *gs, const group *gr)
 {
 	const sw_groupset_opts *o = &gs->opts;
-	if (!gr->ever_read || gr->members_now != gr->members ||
-	    o->full_every <= 1 || gr->st.age + 1 >= o->full_every)
+	if (!gr->ever_read || (gr->processes_at_full == 0) !=
+	    (gr->st.processes == 0) || o->full_every <= 1 ||
+	    gr->st.age + 1 >= o->full_every)
 		return 1;
 	uint64_t now = gr->st.status.rss, then = gr->rss_at_full;
 	uint64_t moved = now > then ? now - then : then - now;
@@ -156,7 +160,7 @@ static void begin_full(group *gr)
 	gr->st.backed_off = gr->st.capped = 0;
 	gr->st.age = 0;
 	gr->st.identity = 0;
-	gr->members = gr->members_now;
+	gr->processes_at_full = gr->st.processes;
 	gr->rss_at_full = gr->st.status.rss;
 	gr->ever_read = 1;
 	if (gr->libs) {
@@ -350,7 +354,6 @@ static void begin_cycle(sw_groupset *gs)
 		st->processes = st->threads = st->fds = st->sockets = 0;
 		memset(&st->status, 0, sizeof(st->status));
 		st->npids = 0;
-		gs->groups[g].members_now = 0;
 	}
 	gs->nmembers = 0;
 	memset(&gs->cost, 0, sizeof(gs->cost));

@@ -28,9 +28,8 @@ typedef struct {
 	uint64_t *starts;        /* their start times */
 	size_t pids_cap;
 	int allow_large;         /* rss_cap does not apply */
-	uint64_t members_now;    /* membership hash, this cycle */
 	/* tiering: the state of the last full read */
-	uint64_t members;        /* membership hash then (identity's base) */
+	long processes_at_full;  /* members then */
 	uint64_t rss_at_full;    /* status Rss then */
 	int due;                 /* this cycle reads smaps */
 	int ever_read;

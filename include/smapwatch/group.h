@@ -10,9 +10,11 @@
  * Reading smaps walks a process's page tables under its mmap_lock, which
  * stalls it; /proc/PID/status costs nothing of the kind. So collection is
  * tiered: every cycle reads each member's status (and fds); a group's
- * smaps are read only when due: every full_every cycles, at once when its
- * processes change, and early when its status Rss has moved by more than
- * early_change (and early_min bytes) since the last full read. Between
+ * smaps are read only when due: every full_every cycles, at once when it
+ * appears or empties, and early when its status Rss has moved by more than
+ * early_change (and early_min bytes) since the last full read (a member
+ * coming or going is a reason only through that: a pool of workers that
+ * come and go would otherwise be read whole every cycle). Between
  * full reads a group's memory figures are those of the last one. A
  * process whose smaps read takes longer than read_budget is skipped for
  * 1, 3, 7... of its group's next full reads (doubling, at most 63) and

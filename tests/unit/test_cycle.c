@@ -1,5 +1,5 @@
 /* test_cycle.c - tiered collection: cheap status every cycle, smaps only
- * when due (cadence, membership, early change), the read budget's
+ * when due (cadence, a group appearing or emptying, early change), the read budget's
  * back-off, the Rss cap, and what a cycle cost. */
 #include "fixture.h"
 #include "smapwatch/error.h"
@@ -79,25 +79,46 @@ static void test_cadence(void **state)
 	sw_groupset_free(gs);
 }
 
-/* A new process in the group, or one gone, is read at once. */
-static void test_membership_change_reads_now(void **state)
+/* A group that appears or empties is read at once; a member coming or
+ * going in a group that stays is not by itself a reason (a pool of
+ * workers would be read whole every cycle), a move of its status Rss past
+ * the early rule is. */
+static void test_membership_change(void **state)
 {
 	(void)state;
-	put_proc(10, "app", 100, 1000, 1000);
-	sw_groupset_opts o = {.full_every = 100};
+	sw_groupset_opts o = {.full_every = 100, .early_change = 0.10,
+			      .early_min = 64 << 10};
 	sw_groupset *gs = groupset(&o);
-	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	uint64_t id1 = app(gs)->identity;
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-	put_proc(11, "app", 200, 500, 500);
-	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
-	assert_int_equal(heap_rss(gs), 1500);
+	assert_int_equal(app(gs)->processes, 0);
+	put_proc(10, "app", 100, 1000, 1000);         /* appears: read */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(heap_rss(gs), 1000);
+	uint64_t id1 = app(gs)->identity;
+	put_proc(11, "app", 200, 50, 50);             /* +5%: not read */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	assert_int_equal(app(gs)->processes, 2);
+	assert_int_equal(app(gs)->measured, 1);
+	assert_int_equal(heap_rss(gs), 1000);
+	assert_int_equal(app(gs)->age, 1);
+	put_proc(12, "app", 300, 500, 500);           /* +55%, 550 kB: read */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 3);
+	assert_int_equal(heap_rss(gs), 1550);
+	assert_int_equal(app(gs)->measured, 3);
 	assert_true(app(gs)->identity != id1);
 	char path[4096];
 	fx_rmtree(fx_join(path, sizeof(path), fx_root, "11"));
-	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);  /* -3% */
+	assert_int_equal(heap_rss(gs), 1550);
+	fx_rmtree(fx_join(path, sizeof(path), fx_root, "12"));
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);  /* -33% */
 	assert_int_equal(heap_rss(gs), 1000);
 	assert_int_equal(app(gs)->identity, id1);
+	fx_rmtree(fx_join(path, sizeof(path), fx_root, "10"));
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);  /* empties */
+	assert_int_equal(app(gs)->age, 0);
+	assert_int_equal(app(gs)->measured, 0);
+	assert_int_equal(heap_rss(gs), 0);
 	sw_groupset_free(gs);
 }
 
@@ -287,7 +308,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_cadence, fx_root_setup, fx_root_teardown),
-		cmocka_unit_test_setup_teardown(test_membership_change_reads_now, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_membership_change, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_early_change, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_rss_cap, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_budget_backoff, fx_root_setup, fx_root_teardown),
