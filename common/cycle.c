@@ -381,6 +381,23 @@ static int visit_entry(void *ctx, int dirfd, const char *name)
 	return 0;
 }
 
+int sw_groupset_may_read(const sw_groupset *gs, size_t g, pid_t pid,
+			 uint64_t start_time)
+{
+	for (size_t i = 0; g < gs->ngroups && i < gs->nmembers; i++) {
+		const member *m = &gs->members[i];
+		if (m->ps.pid != pid || m->ps.start_time != start_time ||
+		    !gs->member_groups[m->groups + g])
+			continue;
+		if (gs->opts.rss_cap && m->status.rss > gs->opts.rss_cap &&
+		    !gs->groups[g].allow_large)
+			return -SW_ECAPPED;
+		const known *k = grp_known_last(gs, pid);
+		return k && k->start == start_time && k->skip ? -SW_ESLOW : 0;
+	}
+	return -ESRCH;
+}
+
 int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 {
 	_Alignas(8) char buf[SW_DIRENTS_BUF];

@@ -15,6 +15,7 @@ static const char *const sw_messages[SW_EMAX - SW_EBASE] = {
 	[SW_ESLOW - SW_EBASE] = "smaps read over its time budget: backing off",
 	[SW_EUNSAFE - SW_EBASE] = "pidfile is not a regular file owned by root "
 				  "or by its process's user",
+	[SW_ECAPPED - SW_EBASE] = "Rss over the cap: smaps not read",
 };
 
 const char *sw_strerror(int code)

@@ -224,9 +224,7 @@ static unsigned char *known_row(sw_groupset *gs, const sw_proc_stat *ps)
 	k->start = ps->start_time;
 	k->res = c->n++;
 	unsigned char *row = c->res + k->res * gs->nsels;
-	known key = {.pid = ps->pid};
-	known *old = p->n ? bsearch(&key, p->v, p->n, sizeof(*p->v), known_cmp)
-			  : NULL;
+	const known *old = grp_known_last(gs, ps->pid);
 	k->backoff = k->skip = 0;
 	if (old && old->start == ps->start_time) {
 		memcpy(row, p->res + old->res * gs->nsels, gs->nsels);
@@ -252,6 +250,14 @@ void grp_known_swap(sw_groupset *gs)
 			      known_cmp);
 			break;
 		}
+}
+
+const known *grp_known_last(const sw_groupset *gs, pid_t pid)
+{
+	known key = {.pid = pid};
+	return gs->prev.n ? bsearch(&key, gs->prev.v, gs->prev.n,
+				    sizeof(*gs->prev.v), known_cmp)
+			  : NULL;
 }
 
 /* Selectors whose answer depends only on (pid, start time) are cached in

@@ -83,6 +83,9 @@ size_t grp_match(sw_groupset *gs, const sw_proc_stat *ps);
 /* grp_known_swap - end of cycle: this cycle's cache becomes the last. */
 void grp_known_swap(sw_groupset *gs);
 
+/* grp_known_last - the last cycle's entry of pid (sorted prev), or NULL. */
+const known *grp_known_last(const sw_groupset *gs, pid_t pid);
+
 /* grp_freeze - no more selectors; allocate what collection needs. */
 int grp_freeze(sw_groupset *gs);
 

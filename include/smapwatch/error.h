@@ -19,6 +19,7 @@ enum {
 	SW_ELIMIT,     /* a configured bound was reached */
 	SW_ESLOW,      /* a smaps read took longer than its budget */
 	SW_EUNSAFE,    /* a pidfile not to be trusted (type or owner) */
+	SW_ECAPPED,    /* Rss over the cap: only its status is read */
 	SW_EMAX
 };
 

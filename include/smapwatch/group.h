@@ -130,6 +130,15 @@ int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error,
  * processes' Rss (rss_cap does not apply). 0, or -ENOENT. */
 int sw_groupset_allow_large(sw_groupset *gs, const char *name);
 
+/* sw_groupset_may_read - whether an extra full read of process (pid,
+ * start_time), as a member of group g at the last sw_groupset_collect(),
+ * keeps to the same rules (the plugins' drill-down tables read on demand):
+ * 0; -SW_ECAPPED when its status Rss was over rss_cap and g does not allow
+ * large ones; -SW_ESLOW while it is backed off; -ESRCH when it was not a
+ * member of g. */
+int sw_groupset_may_read(const sw_groupset *gs, size_t g, pid_t pid,
+			 uint64_t start_time);
+
 /* sw_groupset_cost - what the last sw_groupset_collect() cost. */
 const sw_collect_cost *sw_groupset_cost(const sw_groupset *gs);
 

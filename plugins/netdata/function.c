@@ -134,10 +134,22 @@ static int shown_before(const sw_groupset *gs, size_t g, pid_t pid)
 	return 0;
 }
 
-static void add_process(nd_function_ctx *fc, nd_maptable *t, pid_t pid,
-			uint64_t start_time, const char *group)
+/* A process the collection leaves alone (Rss over the cap, backed off for
+ * slow reads) is not read for the table either: asking for a table must
+ * not stall what the cap protects. */
+static void add_process(nd_function_ctx *fc, nd_maptable *t, size_t g,
+			pid_t pid, uint64_t start_time)
 {
-	int r = nd_maptable_process(t, pid, start_time, group);
+	const char *group = sw_groupset_get(fc->gs, g)->name;
+	int r = sw_groupset_may_read(fc->gs, g, pid, start_time);
+	if (r == -SW_ECAPPED || r == -SW_ESLOW) {
+		nd_log_reported(sw_report_process(&fc->errors, pid, start_time,
+						  time(NULL)),
+				"function: process %d not in the table: %s",
+				(int)pid, sw_strerror(r));
+		return;
+	}
+	r = nd_maptable_process(t, pid, start_time, group);
 	if (r == -SW_ELIMIT)
 		nd_log_reported(sw_report_line(&fc->errors, time(NULL)),
 				"function: more than %d rows, table cut short",
@@ -165,7 +177,7 @@ static size_t add_rows(nd_function_ctx *fc, nd_maptable *t,
 			    (rq->group < 0 && shown_before(fc->gs, g, pid)))
 				continue;
 			matched++;
-			add_process(fc, t, pid, st->start_times[k], st->name);
+			add_process(fc, t, g, pid, st->start_times[k]);
 		}
 	}
 	return matched;

@@ -539,6 +539,43 @@ def test_tiering(tmp):
            "refused: %s" % " ".join(bad))
 
 
+def test_function_cap(tmp, pids):
+    """The drill-down table keeps to the Rss cap: with a cap of 1 MiB the
+    workloads (several MiB each) are capped, the table asked for has no row
+    of theirs and each is logged once; with --allow-large it has them."""
+    conf = os.path.join(tmp, "cap.conf")
+    open(conf, "wb").write(b"hostile: '*--seconds " + SECONDS.encode() + b"*'\n")
+    call = [(2.2, b'FUNCTION tx-cap 10 "smaps group:hostile"\n'),
+            (2.4, b'FUNCTION tx-cap2 10 "smaps group:hostile"\n')]
+    for extra, capped in (([], True), (["--allow-large", "hostile"], False)):
+        p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--rss-cap-mib",
+                              "1", "--full-interval", "0"] + extra,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            out, _ = read_for(p, 3.0, call)
+        finally:
+            p.kill()
+            p.wait()
+        err = p.stderr.read().decode("utf-8", "replace")
+        c = pluginsd.check(out)
+        res = results(c)
+        rows = [{r[1] for r in json.loads(res.get(tx, (0, "", b"{}"))[2])
+                 .get("data", [])} for tx in ("tx-cap", "tx-cap2")]
+        said = [l for l in err.splitlines()
+                if "not in the table: Rss over the cap" in l]
+        v = c.charts.get("smaps.hostile_processes", {}).get("values", [{}])
+        if capped:
+            ok(rows == [set(), set()] and len(said) == len(pids)
+               and c.charts.get("netdata.smaps_skipped", {}).get(
+                   "values", [{}])[-1].get("capped") == len(pids),
+               "function: capped processes not read for the table, each "
+               "logged once over two calls: rows %r, %r" % (rows, said))
+        else:
+            ok(rows == [set(pids), set(pids)] and not said,
+               "function: --allow-large: the table has them: %r" % rows)
+
+
 def test_top_bound(tmp):
     """--top 1: one library becomes a dimension, the rest is 'other'."""
     c = run_fake(tmp, ["--libs", "--top", "1"])
@@ -749,6 +786,7 @@ def main():
             test_fake_tree(tmp)
             test_top_bound(tmp)
             test_tiering(tmp)
+            test_function_cap(tmp, pids)
             test_fake_signals(tmp)
             test_id_collisions(tmp)
             test_full_stdout(tmp)

@@ -169,6 +169,12 @@ static void test_rss_cap(void **state)
 	assert_int_equal(heap_rss(gs), 1000);
 	assert_int_equal(app(gs)->status.rss, 4000u << 10);
 	assert_int_equal(sw_groupset_cost(gs)->capped, 1);
+	/* the same rule for a read on demand (the drill-down table) */
+	assert_int_equal(sw_groupset_may_read(gs, 0, 11, 200), -SW_ECAPPED);
+	assert_int_equal(sw_groupset_may_read(gs, 0, 10, 100), 0);
+	assert_int_equal(sw_groupset_may_read(gs, 0, 10, 999), -ESRCH);
+	assert_int_equal(sw_groupset_may_read(gs, 0, 12, 100), -ESRCH);
+	assert_int_equal(sw_groupset_may_read(gs, 1, 10, 100), -ESRCH);
 	sw_groupset_free(gs);
 	gs = groupset(&o);
 	assert_int_equal(sw_groupset_allow_large(gs, "app"), 0);
@@ -176,6 +182,7 @@ static void test_rss_cap(void **state)
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
 	assert_int_equal(app(gs)->capped, 0);
 	assert_int_equal(heap_rss(gs), 1500);
+	assert_int_equal(sw_groupset_may_read(gs, 0, 11, 200), 0);
 	sw_groupset_free(gs);
 }
 
@@ -202,13 +209,18 @@ static void test_budget_backoff(void **state)
 	sw_groupset *gs = groupset(&o);
 	slow_log log = {0};
 	static const int want[] = {1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1};
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+	const size_t n = sizeof(want) / sizeof(want[0]);
+	for (size_t i = 0; i < n; i++) {
 		int r = sw_groupset_collect(gs, on_error, &log);
 		if (r != want[i])
 			fail_msg("cycle %zu: read %d, want %d", i, r, want[i]);
 		assert_int_equal(app(gs)->backed_off, !want[i]);
 		assert_int_equal(app(gs)->measured, want[i]);
 		assert_int_equal(app(gs)->processes, 1);
+		/* a read on demand is refused while the next cycle skips */
+		int skips = i + 1 < n ? !want[i + 1] : 1;
+		assert_int_equal(sw_groupset_may_read(gs, 0, 10, 100),
+				 skips ? -SW_ESLOW : 0);
 	}
 	assert_int_equal(log.slow, 4);
 	sw_groupset_free(gs);
