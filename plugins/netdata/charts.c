@@ -1,6 +1,7 @@
 /* charts.c - see charts.h. */
 #include "charts.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "chartio.h"
@@ -12,7 +13,12 @@
 
 #define MIB 1048576
 
-typedef enum { K_MEM, K_USS, K_VMAS, K_PROCS, K_THREADS, K_FDS, K_SOCKS } kind;
+typedef enum {
+	K_MEM, K_USS, K_VMAS,   /* per category, from the last smaps read */
+	K_STATUS,               /* the cheap tier: /proc/PID/status, fresh */
+	K_TIER,                 /* how the last smaps read went */
+	K_PROCS, K_THREADS, K_FDS, K_SOCKS
+} kind;
 
 typedef struct {
 	const char *suffix, *title, *units, *type;
@@ -33,7 +39,22 @@ static const chart_def defs[] = {
 	{"threads", "Threads", "threads", "line", K_THREADS, SW_F_SIZE},
 	{"fds", "Open file descriptors", "fds", "line", K_FDS, SW_F_SIZE},
 	{"sockets", "Open sockets", "sockets", "line", K_SOCKS, SW_F_SIZE},
+	{"status", "Memory from /proc/PID/status (every update)", "MiB", "line",
+	 K_STATUS, SW_F_SIZE},
+	{"tier", "Processes at the last smaps read", "processes", "line", K_TIER,
+	 SW_F_SIZE},
 };
+
+/* The cheap tier's figures (sw_proc_status fields) and the tier chart's. */
+static const struct { const char *name; size_t off; } status_dims[] = {
+	{"rss", offsetof(sw_proc_status, rss)},
+	{"anon", offsetof(sw_proc_status, rss_anon)},
+	{"file", offsetof(sw_proc_status, rss_file)},
+	{"shmem", offsetof(sw_proc_status, rss_shmem)},
+	{"swap", offsetof(sw_proc_status, swap)},
+};
+#define NSTATUS (sizeof(status_dims) / sizeof(status_dims[0]))
+static const char *const tier_dims[] = {"measured", "capped", "backed_off"};
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
 /* The two optional per-name charts. */
@@ -163,7 +184,15 @@ static void define_one(const nd_charts *c, size_t i, size_t d, FILE *out)
 	nd_chart_ref r = ref(c, i);
 	nd_chart_line(&r, out, def->suffix, def->title, def->units, def->type,
 		      (int)d);
-	if (def->k >= K_PROCS) {
+	if (def->k == K_STATUS) {
+		for (size_t k = 0; k < NSTATUS; k++)
+			fprintf(out, "DIMENSION %s '' absolute 1 %d\n",
+				status_dims[k].name, MIB);
+	} else if (def->k == K_TIER) {
+		for (size_t k = 0; k < sizeof(tier_dims) / sizeof(*tier_dims); k++)
+			fprintf(out, "DIMENSION %s '' absolute 1 1\n",
+				tier_dims[k]);
+	} else if (def->k >= K_PROCS) {
 		fprintf(out, "DIMENSION %s '' absolute 1 1\n", def->suffix);
 		if (def->k == K_PROCS) /* matched but not read: not hidden */
 			fputs("DIMENSION unreadable '' absolute 1 1\n"
@@ -229,16 +258,31 @@ static void set_cat(const sw_group_stats *st, const chart_def *def,
 			(def->k == K_USS ? sw_counts_uss(cn) : cn->v[def->field]));
 }
 
+static void set_status(const sw_group_stats *st, FILE *out)
+{
+	for (size_t k = 0; k < NSTATUS; k++) {
+		const char *f = (const char *)&st->status + status_dims[k].off;
+		fprintf(out, "SET %s = %llu\n", status_dims[k].name,
+			(unsigned long long)*(const uint64_t *)f);
+	}
+}
+
 static void update_one(const nd_chart_ref *r, const sw_group_stats *st,
 		       const chart_def *def, uint64_t dt, FILE *out)
 {
 	nd_chart_begin(r, def->suffix, dt, out);
-	if (def->k == K_PROCS)
-		fprintf(out, "SET unreadable = %ld\nSET failed = %ld\n",
-			st->unreadable, st->failed);
-	if (def->k >= K_PROCS)
+	if (def->k == K_STATUS)
+		set_status(st, out);
+	else if (def->k == K_TIER)
+		fprintf(out, "SET measured = %ld\nSET capped = %ld\n"
+			"SET backed_off = %ld\n", st->measured, st->capped,
+			st->backed_off);
+	else if (def->k >= K_PROCS) {
+		if (def->k == K_PROCS)
+			fprintf(out, "SET unreadable = %ld\nSET failed = %ld\n",
+				st->unreadable, st->failed);
 		fprintf(out, "SET %s = %ld\n", def->suffix, scalar(st, def->k));
-	else
+	} else
 		for (int cat = 0; cat < SW_CAT_COUNT; cat++)
 			set_cat(st, def, cat, out);
 	fputs("END\n", out);

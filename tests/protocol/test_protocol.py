@@ -485,6 +485,10 @@ def make_fake_proc(root):
         smaps += fake_mapping(addr, b"rw-p", 0, name, kib, 1)
         addr += 0x1000000
     open(os.path.join(d, "smaps"), "wb").write(smaps)
+    open(os.path.join(d, "status"), "wb").write(
+        b"Name:\tfa) ke\nUid:\t0\t0\t0\t0\nVmRSS:\t     900 kB\n"
+        b"RssAnon:\t     850 kB\nRssFile:\t      50 kB\nRssShmem:\t"
+        b"       0 kB\nVmSwap:\t      12 kB\n")
     bad = os.path.join(root, "43")       # matched, but its smaps is malformed
     os.makedirs(os.path.join(bad, "fd"))
     open(os.path.join(bad, "stat"), "wb").write(
@@ -565,6 +569,13 @@ def test_function_cap(tmp, pids):
         said = [l for l in err.splitlines()
                 if "not in the table: Rss over the cap" in l]
         v = c.charts.get("smaps.hostile_processes", {}).get("values", [{}])
+        tier = c.charts.get("smaps.hostile_tier", {}).get("values", [{}])[-1]
+        status = c.charts.get("smaps.hostile_status", {}).get("values", [{}])[-1]
+        ok(tier == {"measured": 0 if capped else len(pids),
+                    "capped": len(pids) if capped else 0, "backed_off": 0}
+           and (status.get("rss") or 0) > len(pids) << 20,
+           "tier chart %r; the status chart still counts the capped: %r"
+           % (tier, status))
         if capped:
             ok(rows == [set(), set()] and len(said) == len(pids)
                and c.charts.get("netdata.smaps_skipped", {}).get(
@@ -599,6 +610,13 @@ def test_fake_tree(tmp):
                                          "failed": 1},
        "a malformed process is a member, counted as failed: %r"
        % last("smaps.fake_processes"))
+    ok(last("smaps.fake_status") == {"rss": 900 << 10, "anon": 850 << 10,
+                                     "file": 50 << 10, "shmem": 0,
+                                     "swap": 12 << 10}
+       and last("smaps.fake_tier") == {"measured": 1, "capped": 0,
+                                       "backed_off": 0},
+       "status chart from the status files, tier chart: %r %r"
+       % (last("smaps.fake_status"), last("smaps.fake_tier")))
     ok(c.stderr.count("process 43 (bad)") == 1 and "line 1" in c.stderr,
        "and logged once, with its pid and the line: %r" % c.stderr[-300:])
     ok((last("smaps.fake_fds"), last("smaps.fake_sockets")) ==
@@ -766,7 +784,7 @@ def test_id_collisions(tmp):
         p.wait()
     ids = [l.split()[1] for l in out.split(b"\n") if l.startswith(b"CHART ")
            and not l.startswith(b"CHART netdata.")]   # the plugin's cost
-    ok(len(ids) == len(set(ids)) and len(ids) == 3 * (11 + len(SIGNALS)),
+    ok(len(ids) == len(set(ids)) and len(ids) == 3 * (13 + len(SIGNALS)),
        "%d chart ids, all unique" % len(ids))
     ok(b"smaps.a_growth_2_uss" in ids and b"smaps.a_counter_2_leak_rate" in ids,
        "colliding groups renamed _2: %r" % [i for i in ids if b"_2_" in i][:2])

@@ -30,7 +30,8 @@ HEAP_COMM, MMAP_COMM = "ndh" + TAG, "ndm" + TAG   # unique to this run
 CATEGORIES = ["heap", "stack", "anon", "shmem", "binary", "libs", "files",
               "kernel"]
 CONTEXTS = ["rss", "pss", "uss", "private_dirty", "swap", "size", "vmas",
-            "processes", "threads", "fds", "sockets", "libs_rss",
+            "processes", "threads", "fds", "sockets", "status", "tier",
+            "libs_rss",
             # the leak signals
             "leak_rate", "growth_uss", "growth_private_dirty", "growth_pss",
             "steadiness", "counter_leak_rate", "counter_growth", "small_vmas",
