@@ -24,7 +24,7 @@ HEAP = os.path.join(WORKLOADS, "grow_heap")
 RATE_KIB = 256
 # A run time unique to this test run, so the group's command-line pattern
 # matches our workloads and no one else's.
-SECONDS = "30.%07d" % os.getpid()
+SECONDS = "60.%07d" % os.getpid()   # they live a minute: longer than the tests on them
 
 # Names a process may give itself (PR_SET_NAME, at most 15 bytes).
 HOSTILE = [b"sp ace\"q'x", b"pipe|=SET x", b"nl\nBEGIN x", b"bad\xff\xfe\xc3(",
@@ -797,6 +797,8 @@ def main():
             pids = start_workloads(procs)
             time.sleep(0.3)
             test_running(tmp, pids)
+            # the tests on the workloads first: they live 30 s
+            test_function_cap(tmp, pids)
             test_disable(tmp)
             test_host_prefix(tmp, pids)
             test_unprivileged(pids)
@@ -804,7 +806,6 @@ def main():
             test_fake_tree(tmp)
             test_top_bound(tmp)
             test_tiering(tmp)
-            test_function_cap(tmp, pids)
             test_fake_signals(tmp)
             test_id_collisions(tmp)
             test_full_stdout(tmp)
