@@ -112,9 +112,11 @@ static void visit(sw_groupset *gs, pid_t pid)
 	sw_proc_stat ps;
 	sw_proc_status status;
 	long fds = 0, sockets = 0;
+	int r = sw_proc_read_stat(gs->root, pid, &ps);
+	if (r == -EPERM || r == -EACCES)
+		gs->cost.hidden++;  /* listed but closed to us: hidepid=1 */
 	/* A zombie has no memory left and will be gone: not a member. */
-	if (sw_proc_read_stat(gs->root, pid, &ps) || ps.state == 'Z' ||
-	    ps.state == 'X' || !grp_match(gs, &ps))
+	if (r || ps.state == 'Z' || ps.state == 'X' || !grp_match(gs, &ps))
 		return;
 	/* No status (a saved tree, or it just exited: smaps will tell) is
 	 * no cheap counters, not no process. */

@@ -78,6 +78,8 @@ typedef struct {
 	double read_seconds;     /* spent reading smaps */
 	long backed_off;         /* processes skipped for the read budget */
 	long capped;             /* processes skipped for rss_cap */
+	long hidden;             /* processes whose stat we may not read (a
+				  * proc mounted hidepid=1): in no group */
 } sw_collect_cost;
 
 typedef struct {

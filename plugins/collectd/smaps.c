@@ -24,6 +24,7 @@ typedef struct {
 	int *pidfile_error;           /* last one logged, per group */
 	sw_report complaints;         /* processes already logged, lines */
 	int root_failed;
+	int hidden_logged;            /* the hidepid warning was written */
 } cd_state;
 
 static cd_state state;
@@ -147,7 +148,15 @@ static int smaps_read(void)
 		.max_subtotals = state.conf.max_subtotals,
 	};
 	double now = monotonic_seconds();
-	cd_submit_cost(sw_groupset_cost(state.gs));
+	const sw_collect_cost *cost = sw_groupset_cost(state.gs);
+	if (cost->hidden && !state.hidden_logged) {
+		WARNING("smaps plugin: %ld processes in %s may not be looked at "
+			"(hidepid=1?) and are in no group; run collectd as root "
+			"or with CAP_SYS_PTRACE to include them.", cost->hidden,
+			state.conf.proc_root ? state.conf.proc_root : "/proc");
+		state.hidden_logged = 1;
+	}
+	cd_submit_cost(cost);
 	for (size_t i = 0; i < sw_groupset_size(state.gs); i++) {
 		const sw_group_stats *g = sw_groupset_get(state.gs, i);
 		check_pidfile(i, g);

@@ -114,6 +114,7 @@ void cd_submit_cost(const sw_collect_cost *c)
 	cd_submit_value("", "gauge", "read_seconds", c->read_seconds);
 	cd_submit_value("", "count", "backed_off", (double)c->backed_off);
 	cd_submit_value("", "count", "capped", (double)c->capped);
+	cd_submit_value("", "count", "hidden", (double)c->hidden);
 }
 
 /* Counters from /proc/PID/status, fresh every interval whatever the

@@ -27,7 +27,8 @@ void nd_cost_define(FILE *out, int ue)
 	chart(out, "smaps_skipped", "smaps.plugin processes not read in full",
 	      "processes", PRIO + 3, ue);
 	fputs("DIMENSION backed_off '' absolute 1 1\n"
-	      "DIMENSION capped '' absolute 1 1\n", out);
+	      "DIMENSION capped '' absolute 1 1\n"
+	      "DIMENSION hidden '' absolute 1 1\n", out);
 }
 
 static void begin(FILE *out, const char *id, uint64_t dt_us)
@@ -51,6 +52,6 @@ void nd_cost_update(FILE *out, const sw_collect_cost *c, uint64_t dt_us)
 	fprintf(out, "SET smaps = %lld\nEND\n",
 		(long long)(c->read_seconds * 1e6));   /* microseconds */
 	begin(out, "smaps_skipped", dt_us);
-	fprintf(out, "SET backed_off = %ld\nSET capped = %ld\nEND\n",
-		c->backed_off, c->capped);
+	fprintf(out, "SET backed_off = %ld\nSET capped = %ld\nSET hidden = %ld\n"
+		"END\n", c->backed_off, c->capped, c->hidden);
 }

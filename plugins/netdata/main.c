@@ -39,6 +39,7 @@ typedef struct {
 	sw_report proc_errors;      /* processes already logged, lines */
 	int privileged;             /* more rights than who started it */
 	int *pidfile_error;         /* per group: the last one logged */
+	int hidden_logged;          /* the hidepid line was written */
 } plugin;
 
 /* disable - tell Netdata not to start us again, and why. */
@@ -116,6 +117,19 @@ static void check_pidfiles(plugin *p)
 	}
 }
 
+/* Processes listed but closed to us (a proc mounted hidepid=1): in no
+ * group, so one line says so, once. */
+static void check_hidden(plugin *p)
+{
+	long n = sw_groupset_cost(p->gs)->hidden;
+	if (!n || p->hidden_logged)
+		return;
+	nd_log(ND_ERROR, "%ld processes in %s may not be looked at (hidepid=1?) "
+	       "and are in no group: needs root or CAP_SYS_PTRACE", n,
+	       p->proc_root);
+	p->hidden_logged = 1;
+}
+
 /* load_groups - 0, or DISABLE's exit status. */
 static int load_groups(plugin *p)
 {
@@ -176,6 +190,7 @@ static int setup(plugin *p)
 	if (r < 0)
 		return disable(sw_strerror(r), ": cannot read the proc root");
 	check_pidfiles(p);
+	check_hidden(p);
 	p->charts = nd_charts_new(p->gs, &p->o);
 	if (!p->charts) {
 		nd_log(ND_FATAL, "out of memory");
@@ -212,8 +227,10 @@ static uint64_t wait_tick(const nd_heartbeat *hb, nd_input *in,
 static void update(plugin *p, nd_output *out, uint64_t dt_us)
 {
 	int r = sw_groupset_collect(p->gs, on_proc_error, p);
-	if (r >= 0)
+	if (r >= 0) {
 		check_pidfiles(p);
+		check_hidden(p);
+	}
 	if (r < 0) {
 		nd_log_reported(sw_report_line(&p->proc_errors, time(NULL)),
 				"cannot read %s: %s", p->proc_root,

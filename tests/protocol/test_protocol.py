@@ -322,6 +322,52 @@ def test_unprivileged(pids):
         shutil.rmtree(tmp)
 
 
+def test_hidepid(pids):
+    """As nobody on a proc mounted hidepid=1, root's processes are listed
+    but closed: counted as hidden, said once, never an error per cycle."""
+    if os.geteuid() != 0:
+        print("skipped: hidepid=1 run (needs root to mount proc)")
+        return
+    tmp = tempfile.mkdtemp(prefix="smaps-hidepid-")
+    hp = os.path.join(tmp, "proc")
+    os.makedirs(hp)
+    os.chmod(tmp, 0o755)
+    if subprocess.run(["mount", "-t", "proc", "-o", "hidepid=1", "proc", hp],
+                      stderr=subprocess.DEVNULL).returncode:
+        print("skipped: hidepid=1 run (cannot mount proc here)")
+        os.rmdir(hp)
+        os.rmdir(tmp)
+        return
+    try:
+        plugin = os.path.join(tmp, "smaps.plugin")
+        shutil.copy(PLUGIN, plugin)
+        conf = os.path.join(tmp, "groups.conf")
+        with open(conf, "wb") as f:
+            f.write(b"hostile: '*--seconds " + SECONDS.encode() + b"*'\n")
+        p = subprocess.Popen([plugin, "1", "--config", conf, "--proc-root", hp],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, preexec_fn=as_nobody)
+        try:
+            out, _ = read_for(p, 3.5)
+        finally:
+            p.kill()
+            p.wait()
+        err = p.stderr.read().decode("utf-8", "replace").splitlines()
+        c = pluginsd.check(out)
+        hidden = [v.get("hidden") for v in
+                  c.charts.get("netdata.smaps_skipped", {}).get("values", [])]
+        procs = c.charts.get("smaps.hostile_processes", {}).get("values", [])
+        said = [l for l in err if "may not be looked at (hidepid=1?)" in l]
+        ok(len(hidden) >= 3 and all(h and h >= len(pids) for h in hidden)
+           and procs and all(v["processes"] == 0 for v in procs)
+           and len(said) == 1 and len(err) == 2,
+           "hidepid=1, as nobody: root's processes hidden %r, in no group, "
+           "one line: %r" % (hidden, err))
+    finally:
+        subprocess.run(["umount", hp])
+        shutil.rmtree(tmp)
+
+
 def test_privileged(tmp_unused, pids):
     """With capabilities (setcap, as the package installs it), started by
     nobody: root's processes are read (the privilege works), but a groups
@@ -802,6 +848,7 @@ def main():
             test_disable(tmp)
             test_host_prefix(tmp, pids)
             test_unprivileged(pids)
+            test_hidepid(pids)
             test_privileged(tmp, pids)
             test_fake_tree(tmp)
             test_top_bound(tmp)

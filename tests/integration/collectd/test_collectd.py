@@ -395,7 +395,8 @@ class Suite:
                 "files %s, %d rows" % (sorted(files), len(rows)))
 
     OWN_COST = {"count-status_reads", "count-full_reads", "bytes-smaps_read",
-                "gauge-read_seconds", "count-backed_off", "count-capped"}
+                "gauge-read_seconds", "count-backed_off", "count-capped",
+                "count-hidden"}
 
     def check_names(self, c, raw, listval, probe):
         """Every identifier is valid, and each group has the documented
