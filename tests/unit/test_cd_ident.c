@@ -96,6 +96,7 @@ static void test_random_names(void **state)
 			raw[0] = safe[i % 70];
 			raw[1] = safe[i / 70 % 70];
 			raw[2] = safe[i / 4900];
+			raw[len] = '\0';  /* for strspn below; len < sizeof(raw) */
 			cd_ident(ids[i], max, raw, len);
 			size_t n = strlen(ids[i]);
 			assert_true(n > 0 && n <= max);
