@@ -201,6 +201,14 @@ static size_t due_groups(sw_groupset *gs, const member *m, int *allow_large)
 
 enum { LEFT_CAPPED = 1, LEFT_BACKED_OFF = 2 };
 
+/* The Rss cap: m's status Rss over it, and none of the groups it is read
+ * for allows large processes. */
+static int over_cap(const sw_groupset *gs, const member *m, int allow_large)
+{
+	return gs->opts.rss_cap && m->status.rss > gs->opts.rss_cap &&
+	       !allow_large;
+}
+
 /* m is not measured this time: counted as such, and in the identity, so
  * growth windows restart when what is measured changes. */
 static void leave_out(sw_groupset *gs, const member *m, int why)
@@ -282,7 +290,7 @@ static int read_member(sw_groupset *gs, const member *m,
 	sw_memsum mem;
 	if (!due_groups(gs, m, &allow_large))
 		return 0;
-	if (gs->opts.rss_cap && m->status.rss > gs->opts.rss_cap && !allow_large) {
+	if (over_cap(gs, m, allow_large)) {
 		leave_out(gs, m, LEFT_CAPPED);
 		return 0;
 	}
@@ -311,9 +319,10 @@ static int read_member(sw_groupset *gs, const member *m,
 
 /* A pidfile is followed only when it is a regular file owned by root or
  * by the user the process it names runs as: the owner of /proc/PID, or
- * the real or effective uid in its status (a process that is not dumpable,
- * one that changed user after starting as root, has a root-owned
- * /proc/PID). */
+ * the effective uid in its status (a process that is not dumpable, one
+ * that changed user after starting as root, has a root-owned /proc/PID).
+ * Not the real uid: a set-user-ID program started by the pidfile's owner
+ * (su, passwd) runs as root. */
 static int read_pidfile(const sw_groupset *gs, const selector *s, pid_t *pid)
 {
 	char path[SW_PATH_MAX];
@@ -329,7 +338,7 @@ static int read_pidfile(const sw_groupset *gs, const selector *s, pid_t *pid)
 	if (st.st_uid == owner)
 		return 0;
 	if (sw_proc_read_status(gs->root, *pid, &ps) == 0 && ps.has_uid &&
-	    (ps.ruid == owner || ps.euid == owner))
+	    ps.euid == owner)
 		return 0;
 	return -SW_EUNSAFE;
 }
@@ -391,8 +400,12 @@ int sw_groupset_may_read(const sw_groupset *gs, size_t g, pid_t pid,
 		if (m->ps.pid != pid || m->ps.start_time != start_time ||
 		    !gs->member_groups[m->groups + g])
 			continue;
-		if (gs->opts.rss_cap && m->status.rss > gs->opts.rss_cap &&
-		    !gs->groups[g].allow_large)
+		/* as the cycle: read when any group it is in allows it */
+		int allow_large = 0;
+		for (size_t h = 0; h < gs->ngroups; h++)
+			allow_large |= gs->member_groups[m->groups + h] &&
+				       gs->groups[h].allow_large;
+		if (over_cap(gs, m, allow_large))
 			return -SW_ECAPPED;
 		const known *k = grp_known_last(gs, pid);
 		return k && k->start == start_time && k->skip ? -SW_ESLOW : 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "smapwatch/caller.h"
 #include "smapwatch/error.h"
 #include "smapwatch/procfs.h"
 #include "dirents.h"
@@ -141,7 +142,8 @@ static int next_uid(const char **s, const char *e, uid_t *out)
 	uint64_t v;
 	while (*s < e && **s == '\t')
 		(*s)++;
-	if (next_u64(s, e, &v) || v > UINT32_MAX)
+	if (*s == e || **s < '0' || **s > '9' || next_u64(s, e, &v) ||
+	    v > UINT32_MAX)
 		return -1;
 	*out = (uid_t)v;
 	return 0;
@@ -164,11 +166,10 @@ int sw_parse_status(const char *text, size_t len, sw_proc_status *out)
 		const char *nl = memchr(line, '\n', (size_t)(e - line));
 		const char *le = nl ? nl : e;
 		if (le - line > 4 && memcmp(line, "Uid:", 4) == 0) {
+			/* a bad one costs the uids, not the counters */
 			const char *s = line + 4;
-			if (next_uid(&s, le, &out->ruid) ||
-			    next_uid(&s, le, &out->euid))
-				return -SW_ESYNTAX;
-			out->has_uid = 1;
+			out->has_uid = !next_uid(&s, le, &out->ruid) &&
+				       !next_uid(&s, le, &out->euid);
 		}
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 			size_t kl = strlen(keys[k].key);
@@ -291,30 +292,18 @@ int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets)
 	return 0;
 }
 
-int sw_fd_caller_may_read(int fd)
-{
-	char path[32];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	/* no AT_EACCESS: the real uid and gid, without capabilities */
-	return faccessat(AT_FDCWD, path, R_OK, 0) ? -errno : 0;
-}
-
 int sw_read_pidfile(const char *path, int as_caller, pid_t *pid,
 		    uid_t *owner)
 {
 	char buf[64];
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = sw_caller_open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK,
+				as_caller);
 	if (fd < 0)
-		return errno == ELOOP ? -SW_EUNSAFE : -errno;
+		return fd == -ELOOP ? -SW_EUNSAFE : fd;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return -SW_EUNSAFE;
-	}
-	int r = as_caller ? sw_fd_caller_may_read(fd) : 0;
-	if (r) {
-		close(fd);
-		return r;
 	}
 	ssize_t n;
 	do

@@ -51,9 +51,9 @@ typedef struct {
 	uint64_t early_min;      /* ...and more than this many bytes */
 	double read_budget;      /* seconds per smaps read; 0: no limit */
 	uint64_t rss_cap;        /* bytes of Rss; 0: no cap */
-	int as_caller;           /* a pidfile is followed only when the real
-				  * user may read it (sw_fd_caller_may_read):
-				  * set when running with raised privileges */
+	int as_caller;           /* pidfiles are opened with the caller's
+				  * rights (sw_caller_open): set when
+				  * running with raised privileges */
 } sw_groupset_opts;
 
 /* The tiering the plugins use unless told otherwise, and why:
@@ -135,9 +135,9 @@ int sw_groupset_allow_large(sw_groupset *gs, const char *name);
 /* sw_groupset_may_read - whether an extra full read of process (pid,
  * start_time), as a member of group g at the last sw_groupset_collect(),
  * keeps to the same rules (the plugins' drill-down tables read on demand):
- * 0; -SW_ECAPPED when its status Rss was over rss_cap and g does not allow
- * large ones; -SW_ESLOW while it is backed off; -ESRCH when it was not a
- * member of g. */
+ * 0; -SW_ECAPPED when its status Rss was over rss_cap and no group it is
+ * in allows large ones; -SW_ESLOW while it is backed off; -ESRCH when it
+ * was not a member of g. */
 int sw_groupset_may_read(const sw_groupset *gs, size_t g, pid_t pid,
 			 uint64_t start_time);
 

@@ -1,8 +1,9 @@
 /* growth.h - the leak signals of one group: growth rates of its memory per
  * category and of its threads, fds and sockets, each with how steady it is.
  *
- * Fed one sw_group_stats per collection. When the group's processes change
- * (one exits, one starts, a pid is reused) every window starts again: a
+ * Fed one sw_group_stats per collection. When the group's measured
+ * processes change (one exits, one starts, a pid is reused: its identity,
+ * as of the last full read) every window starts again: a
  * restart's drop, or a new process's warm-up, is not growth. */
 #ifndef SMAPWATCH_GROWTH_H
 #define SMAPWATCH_GROWTH_H

@@ -68,18 +68,12 @@ int sw_proc_in_unit(const char *root, pid_t pid, const char *unit);
  * (sockets may be NULL to skip the per-fd readlink). */
 int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets);
 
-/* sw_fd_caller_may_read - 0 when the real user may read the file open on
- * fd, by its own rights (a program with file capabilities or setuid root
- * has more: what it opens for its caller must not leak through it); -errno
- * (-EACCES) when not. Judged on the open file itself, through
- * /proc/self/fd, so a path swapped meanwhile cannot fool it. */
-int sw_fd_caller_may_read(int fd);
-
 /* sw_read_pidfile - the pid written in path, and the file's owner. Only a
  * regular file is read, and not through a symlink at its last component
  * (-SW_EUNSAFE otherwise): anyone who can write a pidfile could point
- * monitoring at any process. With as_caller, only a file the real user may
- * read (sw_fd_caller_may_read). -EINVAL when it holds no plausible pid. */
+ * monitoring at any process. With as_caller, it is opened with the
+ * caller's rights only (sw_caller_open). -EINVAL when it holds no
+ * plausible pid. */
 int sw_read_pidfile(const char *path, int as_caller, pid_t *pid,
 		    uid_t *owner);
 

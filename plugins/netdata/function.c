@@ -142,7 +142,9 @@ static void add_process(nd_function_ctx *fc, nd_maptable *t, size_t g,
 {
 	const char *group = sw_groupset_get(fc->gs, g)->name;
 	int r = sw_groupset_may_read(fc->gs, g, pid, start_time);
-	if (r == -SW_ECAPPED || r == -SW_ESLOW) {
+	if (r == -ESRCH)
+		return;  /* not a member at the last cycle: not ours to read */
+	if (r < 0) {
 		nd_log_reported(sw_report_process(&fc->errors, pid, start_time,
 						  time(NULL)),
 				"function: process %d not in the table: %s",

@@ -2,11 +2,13 @@
 #include "groups_conf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "log.h"
-#include "smapwatch/procfs.h"
+#include "smapwatch/caller.h"
 
 #define LINE_MAX_BYTES 4096
 
@@ -124,16 +126,36 @@ static int parse_line(sw_groupset *gs, char *line, const char *where)
 	return added;
 }
 
+/* open_regular - a read-only FILE of path, a regular file (a FIFO would
+ * block us, a device's open may act), opened with the caller's rights
+ * only when as_caller. NULL and *err = -errno otherwise. */
+static FILE *open_regular(const char *path, int as_caller, int *err)
+{
+	struct stat st;
+	int fd = sw_caller_open(path, O_RDONLY | O_NONBLOCK, as_caller);
+	if (fd < 0) {
+		*err = fd;
+		return NULL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*err = -EINVAL;
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		*err = -errno;
+		close(fd);
+	}
+	return f;
+}
+
 int nd_groups_load(sw_groupset *gs, const char *path, int as_caller)
 {
-	FILE *f = fopen(path, "re");
+	int r;
+	FILE *f = open_regular(path, as_caller, &r);
 	if (!f)
-		return -errno;
-	int r = as_caller ? sw_fd_caller_may_read(fileno(f)) : 0;
-	if (r) {
-		fclose(f);
 		return r;
-	}
 	char line[LINE_MAX_BYTES], where[4200];
 	int added = 0;
 	for (unsigned n = 1; fgets(line, sizeof(line), f); n++) {

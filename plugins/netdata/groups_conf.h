@@ -29,9 +29,9 @@ int nd_groups_find(char *out, size_t size, const char *user_dir,
 
 /* nd_groups_load - add every pattern of the file at path to gs. A bad line
  * or pattern is logged ("path:line: why") and skipped; nothing else is
- * lost. With as_caller, only a file the real user may read
- * (sw_fd_caller_may_read). Returns the number of patterns added, or -errno
- * when the file cannot be read. */
+ * lost. Only a regular file is read (-EINVAL otherwise); with as_caller,
+ * opened with the caller's rights (sw_caller_open). Returns the number
+ * of patterns added, or -errno when the file cannot be read. */
 int nd_groups_load(sw_groupset *gs, const char *path, int as_caller);
 
 #endif

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/magic.h>
@@ -24,6 +24,7 @@
 #include "log.h"
 #include "options.h"
 #include "output.h"
+#include "smapwatch/caller.h"
 #include "smapwatch/error.h"
 #include "smapwatch/version.h"
 
@@ -82,20 +83,35 @@ static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
 /* check_privilege - the package gives the plugin capabilities (setcap),
  * or makes it setuid root where it cannot: then it has more rights than
  * Netdata, which starts it, and than anyone else who may start it (the
- * netdata group). What they choose must not make it read what they could
- * not: the groups file and pidfiles are read only when the real user may
- * read them, and the proc root must be a proc file system (a tree of
- * links named smaps would be read with the privilege). 0, or DISABLE's
- * exit status. */
+ * netdata group). Setuid root is brought down to what setcap gives (the
+ * netdata user with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH). What the
+ * caller names must not make it read what the caller could not: the
+ * groups file and pidfiles are opened with the caller's rights, and the
+ * proc root must be the root of a proc file system, taken once with every
+ * link resolved (a directory of links named stat and smaps, or a proc
+ * directory other than its root, would be read with the privilege).
+ * 0, or DISABLE's exit status. */
+#define PROC_ROOT_INO 1     /* the kernel's, for the root of every proc */
+
 static int check_privilege(plugin *p)
 {
+	char real[PATH_MAX];
 	struct statfs fs;
-	p->privileged = getauxval(AT_SECURE) != 0;
+	struct stat st;
+	p->privileged = sw_caller_privileged();
 	if (!p->privileged)
 		return 0;
-	if (statfs(p->proc_root, &fs) || fs.f_type != PROC_SUPER_MAGIC)
-		return disable(p->proc_root, ": not a proc file system, refused "
-			       "with raised privileges (capabilities or setuid)");
+	int r = sw_caller_drop_root();
+	if (r)
+		return disable(strerror(-r), ": cannot drop setuid root to "
+			       "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH");
+	if (!realpath(p->proc_root, real))
+		return disable(strerror(errno), ": the proc root");
+	if (statfs(real, &fs) || fs.f_type != PROC_SUPER_MAGIC ||
+	    stat(real, &st) || st.st_ino != PROC_ROOT_INO)
+		return disable(p->proc_root, ": not the root of a proc file "
+			       "system, refused with raised privileges");
+	snprintf(p->proc_root, sizeof(p->proc_root), "%s", real);
 	nd_log(ND_INFO, "raised privileges (capabilities or setuid): the groups "
 	       "file and pidfiles are read with the rights of uid %d",
 	       (int)getuid());

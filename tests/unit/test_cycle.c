@@ -184,6 +184,16 @@ static void test_rss_cap(void **state)
 	assert_int_equal(heap_rss(gs), 1500);
 	assert_int_equal(sw_groupset_may_read(gs, 0, 11, 200), 0);
 	sw_groupset_free(gs);
+	/* in two groups, one allowing large ones: read, for both */
+	char err[128];
+	gs = groupset(&o);
+	assert_int_equal(sw_groupset_add(gs, "big", SW_SEL_COMM, "app", err,
+					 sizeof(err)), 0);
+	assert_int_equal(sw_groupset_allow_large(gs, "big"), 0);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
+	assert_int_equal(sw_groupset_may_read(gs, 0, 11, 200), 0);
+	assert_int_equal(sw_groupset_may_read(gs, 1, 11, 200), 0);
+	sw_groupset_free(gs);
 }
 
 typedef struct {
@@ -307,9 +317,11 @@ static void test_pidfile_owner(void **state)
 	put_status_uid(10, 1000, 65534, 65534);   /* effective: nobody */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	assert_int_equal(app(gs)->pidfile_error, 0);
-	put_status_uid(10, 65534, 1000, 1000);    /* real: nobody */
-	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(app(gs)->pidfile_error, 0);
+	/* real uid nobody, effective root: a set-user-ID program nobody
+	 * started (su, passwd) is root's, not nobody's */
+	put_status_uid(10, 65534, 0, 0);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	assert_int_equal(app(gs)->pidfile_error, -SW_EUNSAFE);
 	unlink(path);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
 	assert_int_equal(app(gs)->pidfile_error, -ENOENT);

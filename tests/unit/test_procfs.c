@@ -4,6 +4,7 @@
 #include "fixture.h"
 #include <sys/wait.h>
 
+#include "smapwatch/caller.h"
 #include "smapwatch/error.h"
 #include "smapwatch/procfs.h"
 
@@ -93,11 +94,16 @@ static void test_parse_status_captured(void **state)
 	assert_int_equal(sw_parse_status(text, len, &st), 0);
 	assert_int_equal(st.ruid, 1000);
 	assert_int_equal(st.euid, 0);
-	/* a uid that is no number, or past 32 bits: refused */
-	memcpy(uid, "Uid:\t1000x\t00000", 16);
-	assert_int_equal(sw_parse_status(text, len, &st), -SW_ESYNTAX);
-	memcpy(uid, "Uid:\t99999999999", 16);
-	assert_int_equal(sw_parse_status(text, len, &st), -SW_ESYNTAX);
+	/* a uid that is no number, negative or past 32 bits: no uids, the
+	 * counters still read */
+	static const char *const bad[] = {"Uid:\t1000x\t00000",
+					  "Uid:\t99999999999", "Uid:\t-1\t-1\t-100\t"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(uid, bad[i], 16);
+		assert_int_equal(sw_parse_status(text, len, &st), 0);
+		assert_false(st.has_uid);
+		assert_int_equal(st.rss, 1744u << 10);
+	}
 	/* no Uid line at all */
 	memcpy(uid, "Xid", 3);
 	assert_int_equal(sw_parse_status(text, len, &st), 0);
@@ -438,21 +444,31 @@ static void test_pidfile_unsafe(void **state)
 	assert_int_equal(sw_read_pidfile(path, 0, &pid, &owner), -SW_EUNSAFE);
 }
 
-/* With as_caller, a pidfile is read only when the real user may read it:
- * a child whose real uid is nobody's and effective uid root's (what a
- * setuid-root program is) opens a root-only pidfile, and is refused it. */
+/* With as_caller, a pidfile is opened with the caller's rights. A child
+ * made what a setuid-root program started by nobody is (real uid nobody,
+ * effective root), brought down by sw_caller_drop_root to nobody with
+ * CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (what setcap gives), is refused
+ * a root-only pidfile and one in a directory nobody may not search, and
+ * reads a world-readable one; without as_caller it reads all three. */
 static void test_pidfile_as_caller(void **state)
 {
 	(void)state;
-	char secret[4096], open_[4096];
+	char secret[4096], hidden[4096], open_[4096];
 	if (geteuid() != 0) {
 		print_message("skipped: needs root to become setuid-like\n");
 		skip();
 	}
+	assert_int_equal(chmod(fx_root, 0755), 0);
+	fx_mkdirs(fx_root, "closed");
 	fx_write_str(fx_root, "root.pid", "1234\n");
+	fx_write_str(fx_root, "closed/in.pid", "2345\n");
 	fx_write_str(fx_root, "world.pid", "4321\n");
 	assert_int_equal(chmod(fx_join(secret, sizeof(secret), fx_root,
 				       "root.pid"), 0600), 0);
+	assert_int_equal(chmod(fx_join(hidden, sizeof(hidden), fx_root,
+				       "closed"), 0700), 0);
+	assert_int_equal(chmod(fx_join(hidden, sizeof(hidden), fx_root,
+				       "closed/in.pid"), 0644), 0);
 	assert_int_equal(chmod(fx_join(open_, sizeof(open_), fx_root,
 				       "world.pid"), 0644), 0);
 	pid_t child = fork();
@@ -460,12 +476,19 @@ static void test_pidfile_as_caller(void **state)
 	if (child == 0) {
 		pid_t pid = 0;
 		uid_t owner;
-		int bad = setresuid(65534, 0, 0) != 0;
+		char st[4096];
+		int bad = setresuid(65534, 0, 0) != 0 || sw_caller_drop_root() ||
+			  getuid() != 65534 || geteuid() != 65534;
+		bad |= (sw_read_small("/proc/self/status", st, sizeof(st)) < 0 ||
+			!strstr(st, "CapEff:\t0000000000080004\n")) << 6;
 		bad |= (sw_read_pidfile(secret, 1, &pid, &owner) != -EACCES) << 1;
-		bad |= (sw_read_pidfile(secret, 0, &pid, &owner) != 0 ||
-			pid != 1234) << 2;
+		bad |= (sw_read_pidfile(hidden, 1, &pid, &owner) != -EACCES) << 2;
 		bad |= (sw_read_pidfile(open_, 1, &pid, &owner) != 0 ||
 			pid != 4321) << 3;
+		bad |= (sw_read_pidfile(secret, 0, &pid, &owner) != 0 ||
+			pid != 1234) << 4;
+		bad |= (sw_read_pidfile(hidden, 0, &pid, &owner) != 0 ||
+			pid != 2345) << 5;
 		_exit(bad);
 	}
 	int status;

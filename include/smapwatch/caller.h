@@ -1,0 +1,25 @@
+/* caller.h - a program given more rights than whoever starts it (file
+ * capabilities from setcap, or setuid root where the file system has
+ * none) reads /proc with them, and everything its caller names (a config
+ * file, pidfiles) with the caller's own rights only, so that lending it
+ * out lends nothing. Linux only; for a single-threaded program (the
+ * capability calls act on the calling thread). */
+#ifndef SMAPWATCH_CALLER_H
+#define SMAPWATCH_CALLER_H
+
+/* sw_caller_privileged - 1 when the kernel started this program with more
+ * rights than its caller (AT_SECURE: setuid, setgid, file capabilities). */
+int sw_caller_privileged(void);
+
+/* sw_caller_drop_root - when setuid root: become the real user again,
+ * keeping only CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (what reading other
+ * users' smaps and fds needs), as setcap would have given. Does nothing
+ * otherwise. 0, or -errno. */
+int sw_caller_drop_root(void);
+
+/* sw_caller_open - open(path, flags | O_CLOEXEC); with as_caller, with
+ * the effective capabilities lowered for the call: the caller's rights,
+ * the whole path walk included. The fd, or -errno. */
+int sw_caller_open(const char *path, int flags, int as_caller);
+
+#endif
