@@ -45,8 +45,10 @@ static const chart_def defs[] = {
 	 SW_F_SIZE},
 };
 
-/* The cheap tier's figures (sw_proc_status fields) and the tier chart's. */
-static const struct { const char *name; size_t off; } status_dims[] = {
+/* The cheap tier's figures (uint64_t fields of sw_proc_status) and the
+ * tier chart's (long fields of sw_group_stats), by name. */
+typedef struct { const char *name; size_t off; } field_dim;
+static const field_dim status_dims[] = {
 	{"rss", offsetof(sw_proc_status, rss)},
 	{"anon", offsetof(sw_proc_status, rss_anon)},
 	{"file", offsetof(sw_proc_status, rss_file)},
@@ -54,7 +56,12 @@ static const struct { const char *name; size_t off; } status_dims[] = {
 	{"swap", offsetof(sw_proc_status, swap)},
 };
 #define NSTATUS (sizeof(status_dims) / sizeof(status_dims[0]))
-static const char *const tier_dims[] = {"measured", "capped", "backed_off"};
+static const field_dim tier_dims[] = {
+	{"measured", offsetof(sw_group_stats, measured)},
+	{"capped", offsetof(sw_group_stats, capped)},
+	{"backed_off", offsetof(sw_group_stats, backed_off)},
+};
+#define NTIER (sizeof(tier_dims) / sizeof(tier_dims[0]))
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
 /* The two optional per-name charts. */
@@ -189,9 +196,9 @@ static void define_one(const nd_charts *c, size_t i, size_t d, FILE *out)
 			fprintf(out, "DIMENSION %s '' absolute 1 %d\n",
 				status_dims[k].name, MIB);
 	} else if (def->k == K_TIER) {
-		for (size_t k = 0; k < sizeof(tier_dims) / sizeof(*tier_dims); k++)
+		for (size_t k = 0; k < NTIER; k++)
 			fprintf(out, "DIMENSION %s '' absolute 1 1\n",
-				tier_dims[k]);
+				tier_dims[k].name);
 	} else if (def->k >= K_PROCS) {
 		fprintf(out, "DIMENSION %s '' absolute 1 1\n", def->suffix);
 		if (def->k == K_PROCS) /* matched but not read: not hidden */
@@ -267,6 +274,15 @@ static void set_status(const sw_group_stats *st, FILE *out)
 	}
 }
 
+static void set_tier(const sw_group_stats *st, FILE *out)
+{
+	for (size_t k = 0; k < NTIER; k++) {
+		const char *f = (const char *)st + tier_dims[k].off;
+		fprintf(out, "SET %s = %ld\n", tier_dims[k].name,
+			*(const long *)f);
+	}
+}
+
 static void update_one(const nd_chart_ref *r, const sw_group_stats *st,
 		       const chart_def *def, uint64_t dt, FILE *out)
 {
@@ -274,9 +290,7 @@ static void update_one(const nd_chart_ref *r, const sw_group_stats *st,
 	if (def->k == K_STATUS)
 		set_status(st, out);
 	else if (def->k == K_TIER)
-		fprintf(out, "SET measured = %ld\nSET capped = %ld\n"
-			"SET backed_off = %ld\n", st->measured, st->capped,
-			st->backed_off);
+		set_tier(st, out);
 	else if (def->k >= K_PROCS) {
 		if (def->k == K_PROCS)
 			fprintf(out, "SET unreadable = %ld\nSET failed = %ld\n",

@@ -80,6 +80,8 @@ static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
 			"CAP_DAC_READ_SEARCH: see smaps.plugin(1))" : "");
 }
 
+#define PROC_ROOT_INO 1     /* the kernel's, for the root of every proc */
+
 /* check_privilege - the package gives the plugin capabilities (setcap),
  * or makes it setuid root where it cannot: then it has more rights than
  * Netdata, which starts it, and than anyone else who may start it (the
@@ -91,8 +93,6 @@ static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
  * link resolved (a directory of links named stat and smaps, or a proc
  * directory other than its root, would be read with the privilege).
  * 0, or DISABLE's exit status. */
-#define PROC_ROOT_INO 1     /* the kernel's, for the root of every proc */
-
 static int check_privilege(plugin *p)
 {
 	char real[PATH_MAX];
@@ -144,6 +144,13 @@ static void check_hidden(plugin *p)
 	       "and are in no group: needs root or CAP_SYS_PTRACE", n,
 	       p->proc_root);
 	p->hidden_logged = 1;
+}
+
+/* after_collect - what a cycle says once, not every cycle. */
+static void after_collect(plugin *p)
+{
+	check_pidfiles(p);
+	check_hidden(p);
 }
 
 /* load_groups - 0, or DISABLE's exit status. */
@@ -205,8 +212,7 @@ static int setup(plugin *p)
 	r = sw_groupset_collect(p->gs, on_proc_error, p);
 	if (r < 0)
 		return disable(sw_strerror(r), ": cannot read the proc root");
-	check_pidfiles(p);
-	check_hidden(p);
+	after_collect(p);
 	p->charts = nd_charts_new(p->gs, &p->o);
 	if (!p->charts) {
 		nd_log(ND_FATAL, "out of memory");
@@ -243,16 +249,13 @@ static uint64_t wait_tick(const nd_heartbeat *hb, nd_input *in,
 static void update(plugin *p, nd_output *out, uint64_t dt_us)
 {
 	int r = sw_groupset_collect(p->gs, on_proc_error, p);
-	if (r >= 0) {
-		check_pidfiles(p);
-		check_hidden(p);
-	}
 	if (r < 0) {
 		nd_log_reported(sw_report_line(&p->proc_errors, time(NULL)),
 				"cannot read %s: %s", p->proc_root,
 				sw_strerror(r));
 		return;
 	}
+	after_collect(p);
 	FILE *f = nd_output_batch(out);
 	if (!f)
 		return;
