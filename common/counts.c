@@ -10,6 +10,15 @@ const char *const sw_field_names[SW_F_COUNT] = {
 	"Swap", "SwapPss", "Locked",
 };
 
+/* Stable output keys: a rename is a NEWS entry (JSON, snapshot files). */
+static const char *const sw_field_keys[SW_F_COUNT] = {
+	"size", "rss", "pss", "pss_dirty", "pss_anon", "pss_file", "pss_shmem",
+	"shared_clean", "shared_dirty", "private_clean", "private_dirty",
+	"referenced", "anonymous", "ksm", "lazy_free", "anon_huge_pages",
+	"shmem_pmd_mapped", "file_pmd_mapped", "shared_hugetlb",
+	"private_hugetlb", "swap", "swap_pss", "locked",
+};
+
 /* Field ids by key length, each list ended by -1. */
 const signed char sw_key_buckets[SW_KEY_MAXLEN + 1][5] = {
 	[0] = {-1}, [1] = {-1}, [2] = {-1},
@@ -34,6 +43,13 @@ const char *sw_field_name(sw_field f)
 	if ((unsigned)f >= SW_F_COUNT)
 		return NULL;
 	return sw_field_names[f];
+}
+
+const char *sw_field_key(sw_field f)
+{
+	if ((unsigned)f >= SW_F_COUNT)
+		return NULL;
+	return sw_field_keys[f];
 }
 
 int sw_field_lookup(const char *key, unsigned len)

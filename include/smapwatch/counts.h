@@ -26,6 +26,10 @@ typedef struct {
 /* sw_field_name - the kernel's key for f ("Private_Dirty"), or NULL. */
 const char *sw_field_name(sw_field f);
 
+/* sw_field_key - f's stable lower snake_case key for JSON and snapshot
+ * files ("private_dirty", "anon_huge_pages"), or NULL. */
+const char *sw_field_key(sw_field f);
+
 /* sw_field_lookup - the field whose kernel key is key[0..len), or -1. */
 int sw_field_lookup(const char *key, unsigned len);
 
