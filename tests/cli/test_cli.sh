@@ -375,6 +375,35 @@ check "overview: one line, no CAP_SYS_PTRACE hint for what it cannot fix" \
 	'[ "$(cat "$TMP/err")" = "smapwatch: 1 process(es) not readable: Is a directory" ]'
 check "overview JSON: unreadable counted" '$BIN -r $ov -j 2>/dev/null | py "assert J[\"unreadable\"] == 1"'
 
+# The README's first line installs only what building needs: no sudo
+# (a root-only Debian has none), .ci/deps-build's packages (a subset of
+# what CI's .ci/deps installs), and every header the build includes comes
+# from them or what they depend on.
+first=$(grep -m1 '^    sh ' README.md)
+check "README's first line: deps-build, build, run" \
+	'say "$first" | grep -q "^    sh .ci/deps-build && make -j2 && ./build/smapwatch  "'
+check "README's first lines: no sudo command" '! sed -n 1,8p README.md | grep -q "^    sudo"'
+check "README's second line: .ci/deps then make check" '[ "$(grep -m2 "^    sh " README.md | tail -1 | cut -c1-30)" = "    sh .ci/deps && make check " ]'
+bpk=$(sed -n 's/^apt-get install .*--no-install-recommends //p' .ci/deps-build)
+check "deps-build installs make gcc libc6-dev collectd-dev" '[ "$bpk" = "make gcc libc6-dev collectd-dev" ]'
+check "deps-build's packages are all in .ci/deps" \
+	'for p in $bpk; do grep -qw -- "$p" .ci/deps || exit 1; done'
+if command -v dpkg >/dev/null && command -v apt-cache >/dev/null && [ -d /usr/include/collectd ]; then
+	{ for f in common/*.c cli/*.c plugins/netdata/*.c; do gcc -std=c11 -D_GNU_SOURCE -Iinclude -M "$f"; done
+	  for f in plugins/collectd/*.c; do gcc -std=c11 -D_GNU_SOURCE -DHAVE_CONFIG_H -Iinclude \
+		-isystem /usr/include/collectd -isystem /usr/include/collectd/core -M "$f"; done
+	} 2>/dev/null | tr ' \\' '\n\n' | grep '^/usr/' | sort -u > "$TMP/hdrs"
+	xargs dpkg -S < "$TMP/hdrs" 2>/dev/null | cut -d: -f1 | sort -u > "$TMP/hpk"
+	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+		--no-replaces --no-enhances $bpk 2>/dev/null | sed -n 's/^\([a-z0-9][^ <]*\)$/\1/p; s/^ *Depends: \([^<>]*\)$/\1/p' |
+		sed 's/:any$//' | sort -u > "$TMP/closure"
+	missing=$(comm -23 "$TMP/hpk" "$TMP/closure" | tr '\n' ' ')
+	check "the build's headers ($(wc -l < "$TMP/hdrs")) come from deps-build's packages${missing:+, not: $missing}" \
+		'[ -s "$TMP/hpk" ] && [ -z "$missing" ]'
+else
+	echo "skipped: the build's headers against deps-build (needs dpkg, apt-cache, collectd-dev)"
+fi
+
 # Least privilege: as nobody, with no capability, on a normal /proc and on
 # a proc mounted with hidepid=2. Needs root to switch user and mount.
 if [ "$(id -u)" = 0 ] && command -v su >/dev/null; then
