@@ -13,11 +13,16 @@ say() { printf '%s\n' "$1"; }  # dash's echo would expand backslashes
 cleanup() { kill $SLEEPER $ODD $ODD2 $HOSTILE $HOSTILE2 $HOSTCMD 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$TMP"; }
 
 sleep 300 & SLEEPER=$!
-cp "$(command -v sleep)" "$TMP/we ird"
-"$TMP/we ird" 300 & ODD=$!
-"$TMP/we ird" 301 & ODD2=$!
-# Two processes that name themselves a\nb"| (prctl PR_SET_NAME = 15).
-NAMEIT='import ctypes,time; ctypes.CDLL(None).prctl(15, b"a\nb\"|", 0, 0, 0); time.sleep(300)'
+# Names are unique to the run (U): this test may run several times at once
+# on one host, and by-name checks must see only their own processes.
+U=$(($$ % 100000))
+WEIRD="we ird$U"
+cp "$(command -v sleep)" "$TMP/$WEIRD"
+"$TMP/$WEIRD" 300 & ODD=$!
+"$TMP/$WEIRD" 301 & ODD2=$!
+# Two processes that name themselves a\nb"|U (prctl PR_SET_NAME = 15).
+NAMEIT="import ctypes,time; ctypes.CDLL(None).prctl(15, b'a\\nb\"|$U', 0, 0, 0); time.sleep(300)"
+HNAME=$(printf 'a\nb"|%s' $U)
 python3 -c "$NAMEIT" & HOSTILE=$!
 python3 -c "$NAMEIT" & HOSTILE2=$!
 # One with a non-UTF-8 name and a command line of escape codes, a newline,
@@ -152,45 +157,50 @@ check "-c/-s: JSON 'listed' has the rows' count" \
 
 # Names: every process of the name, then their sum; a list of pids, its
 # sum; a pid named twice is shown once.
-odd=$($BIN "we ird")
+odd=$($BIN "$WEIRD")
 check "by name with a space: both processes" \
-	'[ "$(say "$odd" | grep -cE "^($ODD|$ODD2): we ird  threads 1  cmdline: $TMP/we ird 30[01]$")" = 2 ]'
-r1=$($BIN $ODD | total_col 2); r2=$($BIN $ODD2 | total_col 2)
-check "by name: 'sum of 2 processes named we ird'" \
-	'say "$odd" | grep -qE "^sum of 2 processes named we ird, pids ($ODD $ODD2|$ODD2 $ODD)$"'
+	'[ "$(say "$odd" | grep -cE "^($ODD|$ODD2): $WEIRD  threads 1  cmdline: $TMP/$WEIRD 30[01]$")" = 2 ]'
+# Rss of each process and of the sum, all from one run (Rss moves under
+# memory pressure between two runs).
+r1=$(say "$odd" | sed -n "/^$ODD: /,/^total /p" | total_col 2)
+r2=$(say "$odd" | sed -n "/^$ODD2: /,/^total /p" | total_col 2)
+check "by name: 'sum of 2 processes named $WEIRD'" \
+	'say "$odd" | grep -qE "^sum of 2 processes named $WEIRD, pids ($ODD $ODD2|$ODD2 $ODD)$"'
 check "by name: the sum's total Rss is theirs added ($r1 + $r2)" \
 	'[ "$(say "$odd" | sed -n "/^sum of/,\$p" | total_col 2)" = "$((r1 + r2))" ]'
 check "by name: no second, overall sum" '[ "$(say "$odd" | grep -c "^sum of")" = 1 ]'
 lst=$($BIN $ODD $SLEEPER $ODD "$ODD")
 check "a pid named twice is shown once" '[ "$(say "$lst" | grep -c "^$ODD: ")" = 1 ]'
-check "a list of pids: its sum" \
-	'[ "$(say "$lst" | grep -x "sum of 2 processes, pids $ODD $SLEEPER")" ] && [ "$(say "$lst" | sed -n "/^sum of/,\$p" | total_col 2)" = "$((r1 + rss))" ]'
+l1=$(say "$lst" | sed -n "/^$ODD: /,/^total /p" | total_col 2)
+l2=$(say "$lst" | sed -n "/^$SLEEPER: /,/^total /p" | total_col 2)
+check "a list of pids: its sum ($l1 + $l2)" \
+	'[ "$(say "$lst" | grep -x "sum of 2 processes, pids $ODD $SLEEPER")" ] && [ "$(say "$lst" | sed -n "/^sum of/,\$p" | total_col 2)" = "$((l1 + l2))" ]'
 one=$($BIN $ODD)
 check "one process: no sum" '! say "$one" | grep -q "^sum of"'
-mix=$($BIN "we ird" $SLEEPER $ODD2)
+mix=$($BIN "$WEIRD" $SLEEPER $ODD2)
 check "a name and a pid: the name's sum and the overall one" \
-	'[ "$(say "$mix" | grep -c "^sum of 2 processes named we ird")" = 1 ] && say "$mix" | grep -qE "^sum of 3 processes, pids [0-9 ]+$" && [ "$(say "$mix" | grep -c "^$ODD2: ")" = 1 ]'
+	'[ "$(say "$mix" | grep -c "^sum of 2 processes named $WEIRD")" = 1 ] && say "$mix" | grep -qE "^sum of 3 processes, pids [0-9 ]+$" && [ "$(say "$mix" | grep -c "^$ODD2: ")" = 1 ]'
 check "JSON sums: the name's and the overall, pids and totals" \
-	'$BIN -j "we ird" $SLEEPER | py "
+	'$BIN -j "$WEIRD" $SLEEPER | py "
 s = J[\"sums\"]; p = {x[\"pid\"]: x for x in J[\"processes\"]}
-assert [x.get(\"name\") for x in s] == [\"we ird\", None], s
+assert [x.get(\"name\") for x in s] == [sys.argv[3], None], s
 assert sorted(s[0][\"pids\"]) == sorted([int(sys.argv[1]), int(sys.argv[2])]) and len(s[1][\"pids\"]) == 3
 for x in s:
     for k in (\"rss\", \"pss\", \"private_dirty\", \"vmas\"):
         assert x[\"total\"][k] == sum(p[i][\"total\"][k] for i in x[\"pids\"]), k
     assert x[\"categories\"][\"heap\"][\"rss\"] == sum(p[i][\"categories\"][\"heap\"][\"rss\"] for i in x[\"pids\"])
-" $ODD $ODD2'
+" $ODD $ODD2 "$WEIRD"'
 
 # Hostile names and command lines through every changed output: text
 # escaped (no raw byte), JSON round-trips the exact bytes.
-hs=$($BIN "$(printf 'a\nb"|')")
-check "newline in comm escaped" '$BIN $HOSTILE | head -1 | grep -q "^$HOSTILE: a\\\\x0ab\"|  threads 1  cmdline: [^ ]*python3 -c import"'
+hs=$($BIN "$HNAME")
+check "newline in comm escaped" '$BIN $HOSTILE | head -1 | grep -q "^$HOSTILE: a\\\\x0ab\"|$U  threads 1  cmdline: [^ ]*python3 -c import"'
 check "hostile name: both processes, and the sum named escaped" \
-	'[ "$(say "$hs" | grep -c "^[0-9]*: a\\\\x0ab\"|  threads")" = 2 ] && say "$hs" | grep -q "^sum of 2 processes named a\\\\x0ab\"|, pids "'
+	'[ "$(say "$hs" | grep -c "^[0-9]*: a\\\\x0ab\"|$U  threads")" = 2 ] && say "$hs" | grep -q "^sum of 2 processes named a\\\\x0ab\"|$U, pids "'
 check "hostile name: no raw byte in the text" '[ "$(say "$hs" | raw_bytes)" = 0 ]'
-check "newline in comm in JSON" '$BIN -j $HOSTILE | py "assert J[\"processes\"][0][\"comm\"] == \"a\\nb\\\"|\""'
+check "newline in comm in JSON" '$BIN -j $HOSTILE | py "assert J[\"processes\"][0][\"comm\"] == sys.argv[1]" "$HNAME"'
 check "hostile name in the JSON sum" \
-	'$BIN -j "$(printf "a\nb\"|")" | py "assert J[\"sums\"][0][\"name\"] == \"a\\nb\\\"|\" and len(J[\"sums\"][0][\"pids\"]) == 2"'
+	'$BIN -j "$HNAME" | py "assert J[\"sums\"][0][\"name\"] == sys.argv[1] and len(J[\"sums\"][0][\"pids\"]) == 2" "$HNAME"'
 # The header as it must read: pid, comm and cmdline escaped byte by byte
 # (printable ASCII as is, \ as \\, any other byte as \xNN), by Python.
 ESC='import sys
