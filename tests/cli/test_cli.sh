@@ -59,6 +59,9 @@ usage_err() { # name, expected stderr line (a grep -x pattern), args...
 }
 usage_err "bad option" "smapwatch: unknown option '--bogus' (see --help)" --bogus
 usage_err "missing argument" "smapwatch: option '-c' needs an argument (see --help)" $SLEEPER -c
+usage_err "missing argument, long" "smapwatch: option '--min-size' needs an argument (see --help)" $SLEEPER --min-size
+usage_err "unknown letter in a bundle" "smapwatch: unknown option '-X' (see --help)" -mX $SLEEPER
+usage_err "unknown long option with a value" "smapwatch: unknown option '--nope' (see --help)" --nope=3
 usage_err "bad category" "smapwatch: bad category list 'nosuch'" -m -c nosuch $SLEEPER
 usage_err "-c without --maps" "smapwatch: -c/--category and -s/--min-size filter --maps: add -m (see --help)" -c heap $SLEEPER
 usage_err "-s without --maps" "smapwatch: -c/--category and -s/--min-size filter --maps: add -m (see --help)" -s 1M $SLEEPER
@@ -67,6 +70,7 @@ usage_err "-s ' -5' does not wrap" "smapwatch: bad size ' -5'" -m -s " -5" $SLEE
 usage_err "-s -5" "smapwatch: bad size '-5'" -m -s -5 $SLEEPER
 usage_err "-s 1X" "smapwatch: bad size '1X'" -m -s 1X $SLEEPER
 usage_err "-n ' -5'" "smapwatch: bad number ' -5'" -n " -5"
+usage_err "-n wrapping to 5" "smapwatch: bad number '-18446744073709551611'" -n -18446744073709551611
 
 out=$($BIN $SLEEPER)
 check "table exit 0" '[ $? -eq 0 ]'
@@ -245,6 +249,10 @@ $BIN "no such name" >/dev/null 2>"$TMP/err"
 check "missing name exits 1 with one line" \
 	'[ $? -eq 1 ] && [ "$(cat "$TMP/err")" = "smapwatch: no process named '"'"'no such name'"'"'" ]'
 
+$BIN "$(printf 'no\033[31m\nname%s' $U)" >/dev/null 2>"$TMP/err"
+check "missing hostile name: escaped in its one line" \
+	'[ "$(cat "$TMP/err")" = "smapwatch: no process named '"'"'no\\x1b[31m\\x0aname$U'"'"'" ]'
+
 # A write error on stdout: one line, exit 1 (each form of output).
 for args in "$SLEEPER" "-j -m $SLEEPER" "-n 5" "-j" "--help" "--version"; do
 	$BIN $args >/dev/full 2>"$TMP/err"; rc=$?
@@ -261,6 +269,11 @@ $BIN -n 5 >/dev/null 2>"$TMP/err"; rc=$?
 if [ -s "$TMP/err" ]; then
 	check "overview as root: exit 1 when something was unreadable" '[ $rc -eq 1 ]'
 	check "overview as root with CAP_SYS_PTRACE: no CAP_SYS_PTRACE hint" '! grep -q CAP_SYS_PTRACE "$TMP/err"'
+	$BIN 1 >/dev/null 2>"$TMP/err"
+	if grep -q "Permission denied" "$TMP/err"; then
+		check "pid 1 refused to root with CAP_SYS_PTRACE: no hint" \
+			'[ "$(cat "$TMP/err")" = "smapwatch: 1: Permission denied" ]'
+	fi
 else
 	check "overview as root: all read, exit 0" '[ $rc -eq 0 ]'
 fi
