@@ -320,6 +320,20 @@ check "malformed smaps names the line" 'grep -q "line 1: field before the first 
 
 cp "$TMP/smaps42" $root/42/smaps
 
+# By name, a process that exited since the listing (stat, no smaps any
+# more) is left out quietly; asked for by pid, it fails with its line.
+mkdir -p $root/46 $root/47
+sed 's/^42 (fake)/46 (ghost)/' $root/42/stat > $root/46/stat
+sed 's/^42 (fake)/47 (ghost)/' $root/42/stat > $root/47/stat
+cp $root/42/smaps $root/47/smaps
+$BIN -r $root ghost >"$TMP/out" 2>"$TMP/err"
+check "by name: an exited process left out quietly, exit 0" \
+	'[ $? -eq 0 ] && [ ! -s "$TMP/err" ] && grep -q "^47: ghost " "$TMP/out" && ! grep -q "^46: " "$TMP/out"'
+$BIN -r $root 46 47 >"$TMP/out" 2>"$TMP/err"
+check "by pid: the exited process is no such process, exit 1" \
+	'[ $? -eq 1 ] && [ "$(cat "$TMP/err")" = "smapwatch: 46: no such process" ] && grep -q "^47: ghost " "$TMP/out"'
+rm -r $root/46 $root/47
+
 # Streaming: a process's output is held until it is whole, so one that
 # fails early prints only its error line; past CLI_HOLD_MAPS (2048)
 # mappings it streams, and a failure then ends it with a clean mark.
