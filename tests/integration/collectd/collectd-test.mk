@@ -4,7 +4,8 @@
 # 12 s, binds only 127.0.0.1, leaves no process behind.
 
 COLLECTD_TEST_WORKLOADS := $(BUILD)/workloads/grow_heap \
-	$(BUILD)/workloads/grow_mmap $(BUILD)/workloads/exit_half
+	$(BUILD)/workloads/grow_mmap $(BUILD)/workloads/exit_half \
+	$(BUILD)/workloads/scenario
 
 .PHONY: collectd-test
 collectd-test: $(BUILD)/smaps.so $(COLLECTD_TEST_WORKLOADS)
