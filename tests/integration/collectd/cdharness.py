@@ -244,6 +244,81 @@ class LineListener:
     def close(self):
         self.sock.close()
 
+def readme_blocks(after):
+    """The indented code block of README.md that follows the first line
+    containing `after`, as a list of lines without the indentation."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "..", "..", "..", "README.md")) as f:
+        lines = f.read().split("\n")
+    i = next(n for n, l in enumerate(lines) if after in l) + 1
+    while i < len(lines) and not lines[i].startswith("    "):
+        i += 1
+    out = []
+    while i < len(lines) and (lines[i].startswith("    ") or not lines[i]):
+        if not lines[i] and (i + 1 >= len(lines) or
+                             not lines[i + 1].startswith("    ")):
+            break
+        out.append(lines[i][4:])
+        i += 1
+    return out
+
+
+class Prometheus:
+    """A real Prometheus (Debian's) in DIR on 127.0.0.1:PORT, scraping
+    127.0.0.1:TARGET every second with the given metric_relabel_configs
+    lines."""
+
+    BIN = shutil.which("prometheus") or "/usr/bin/prometheus"
+
+    def __init__(self, procs, d, target, relabel):
+        os.makedirs(d)
+        self.port = free_tcp_port()
+        conf = os.path.join(d, "prometheus.yml")
+        with open(conf, "w") as f:
+            f.write("global:\n  scrape_interval: 1s\n"
+                    "scrape_configs:\n  - job_name: collectd\n"
+                    "    static_configs:\n"
+                    "      - targets: ['127.0.0.1:%d']\n" % target +
+                    "".join("    %s\n" % l for l in relabel))
+        self.out = open(os.path.join(d, "log"), "wb")
+        self.p = procs.spawn([self.BIN, "--config.file=" + conf,
+                              "--storage.tsdb.path=" + os.path.join(d, "db"),
+                              "--web.listen-address=127.0.0.1:%d" % self.port,
+                              "--log.level=warn"], stdout=self.out,
+                             stderr=subprocess.STDOUT)
+        self.dir = d
+
+    def query(self, q):
+        """[(labels, value)] of an instant query."""
+        import json
+        import urllib.parse
+        url = "http://127.0.0.1:%d/api/v1/query?%s" % (
+            self.port, urllib.parse.urlencode({"query": q}))
+        with urllib.request.urlopen(url, timeout=5) as r:
+            res = json.load(r)["data"]["result"]
+        return [(x["metric"], float(x["value"][1])) for x in res]
+
+    def wait(self, q, timeout=15):
+        """The first non-empty result of q within timeout, else []."""
+        end = time.time() + timeout
+        while time.time() < end and self.p.poll() is None:
+            try:
+                r = self.query(q)
+                if r:
+                    return r
+            except OSError:
+                pass
+            time.sleep(0.3)
+        return []
+
+    def log(self):
+        with open(os.path.join(self.dir, "log"), "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def stop(self):
+        stop_proc(self.p, 5)
+        self.out.close()
+
 # ---------------------------------------------------------------- processes
 
 

@@ -41,9 +41,10 @@ import time
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 from cdharness import (  # noqa: E402
     ALLOWED, CATS, COLLECTD, COLLECTDCTL, FIELDS, HOST, OWN, SIGNALS, STOCK,
-    Collectd, LineListener, Procs, R, Workload, cq, documented, dup_loads,
-    expected_ids, fd_counts, free_tcp_port, graphite_paths, independent,
-    prometheus_series, scrape, slope, typesdb)
+    DEFAULT_CATS, Collectd, LineListener, Procs, Prometheus, R, Workload, cq,
+    documented, dup_loads, expected_ids, fd_counts, free_tcp_port,
+    graphite_paths, independent, prometheus_series, readme_blocks, scrape,
+    slope, typesdb)
 
 RATE_KIB = 1024
 MAIN_SECONDS = 13          # how long the main instance watches the workloads
@@ -570,6 +571,11 @@ class Suite:
                 '  </Node>\n  <Node "separate">\n    Host "127.0.0.1"\n'
                 '    Port "%d"\n    SeparateInstances true\n  </Node>\n'
                 "</Plugin>\n" % (plain.port, separate.port))
+        self.prom = None
+        if os.access(Prometheus.BIN, os.X_OK):
+            self.prom = Prometheus(self.procs, os.path.join(
+                self.tmp, "prometheus"), self.prom_port,
+                readme_blocks("Prometheus, at scrape time"))
         return Collectd(self, "stores", body, sock=False), plain, separate
 
     GROUPS = {"swstable": "stable", "idle.pid": "idle"}
@@ -681,11 +687,57 @@ class Suite:
                 "smaps.idle_pid.memory.total_rss = smaps",
                 g == sums["heap"]["rss"] and g2 == idle["total"]["rss"],
                 "got %s, %s" % (g, g2))
+        self.check_recipes(val, sums)
         # libmicrohttpd 0.9.75 makes write_prometheus log this at start.
         self.check_quiet_log(c, "stores", ignore=r"write_prometheus plugin: "
                              r"MHD_OPTION_EXTERNAL_LOGGER is not the first")
         plain.close()
         separate.close()
+
+    def check_recipes(self, val, sums):
+        """README's Prometheus recipes, run by a real Prometheus scraping
+        the stores instance: its metric_relabel_configs and its queries."""
+        if not self.prom:
+            R.check("prometheus installed (Debian package prometheus)", False,
+                    "%s missing" % Prometheus.BIN)
+            return
+        p = self.prom
+        r = p.wait('collectd_smaps_memory{smaps="swstable",category="heap",'
+                   'measure="rss"}')
+        R.check("recipe metric_relabel_configs: category=\"heap\", "
+                "measure=\"rss\" = the 4 MiB heap's Rss",
+                len(r) == 1 and r[0][1] == sums["heap"]["rss"],
+                "got %s; log %s" % (r, p.log()[-300:]))
+        r = p.wait('collectd_smaps_gauge{smaps="swstable",category="threads",'
+                   'measure="leak_rate"}')
+        R.check("recipe metric_relabel_configs: a counter's signal gets "
+                "category=\"threads\", measure=\"leak_rate\" (0: idle)",
+                len(r) == 1 and r[0][1] == 0, "got %s" % r)
+        queries, q = [], None
+        for line in readme_blocks("or in a query"):
+            if line and not line.startswith(" "):
+                q = [line]
+                queries.append(q)
+            elif q is not None:
+                q.append(line)
+        queries = ["\n".join(x) for x in queries]
+        heap = sum(v for (m, l), v in val.items()
+                   if m == "collectd_smaps_memory" and
+                   ("type", "heap_pss") in l)
+        r = p.wait(queries[0]) if queries else []
+        got = {x[0].get("category"): x[1] for x in r}
+        R.check("recipe 1 (sum by category of Pss): the default categories "
+                "but total, heap = the groups' heap_pss", len(queries) == 2
+                and set(got) == set(DEFAULT_CATS) - {"total"} and
+                got.get("heap") == heap, "got %s, heap_pss %s" % (got, heap))
+        r = p.wait(queries[1]) if len(queries) > 1 else []
+        types = [x[0].get("type", "") for x in r]
+        R.check("recipe 2 (topk of leak rates in bytes/s): 5 memory "
+                "leak_rate series", len(r) == 5 and all(
+                    t.endswith("_leak_rate") and t.split("_")[0] not in
+                    ("threads", "fds", "sockets") for t in types),
+                "got %s" % types)
+        p.stop()
 
     def check_quiet_log(self, c, name, ignore=None):
         noisy = [l for l in c.log_lines() if l[0] in ("error", "warning", None)
