@@ -319,6 +319,74 @@ class Prometheus:
         stop_proc(self.p, 5)
         self.out.close()
 
+class Influx:
+    """A real InfluxDB 1.x (Debian's influxd) in DIR: HTTP and RPC on free
+    127.0.0.1 ports, its collectd listener on a free UDP port, database
+    "collectd", the stock types.db."""
+
+    BIN = shutil.which("influxd") or "/usr/bin/influxd"
+
+    def __init__(self, procs, d):
+        os.makedirs(d)
+        self.http = free_tcp_port()
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind(("127.0.0.1", 0))
+        self.udp = u.getsockname()[1]
+        u.close()
+        conf = os.path.join(d, "influxdb.conf")
+        with open(conf, "w") as f:
+            f.write('reporting-disabled = true\n'
+                    'bind-address = "127.0.0.1:%d"\n' % free_tcp_port() +
+                    '[meta]\n  dir = "%s/meta"\n' % d +
+                    '[data]\n  dir = "%s/data"\n  wal-dir = "%s/wal"\n'
+                    '  query-log-enabled = false\n' % (d, d) +
+                    '[http]\n  bind-address = "127.0.0.1:%d"\n'
+                    '  log-enabled = false\n' % self.http +
+                    '[monitor]\n  store-enabled = false\n'
+                    '[continuous_queries]\n  enabled = false\n'
+                    '[[collectd]]\n  enabled = true\n'
+                    '  bind-address = "127.0.0.1:%d"\n' % self.udp +
+                    '  database = "collectd"\n  typesdb = "%s"\n' % TYPESDB +
+                    '  batch-size = 100\n  batch-timeout = "200ms"\n')
+        self.out = open(os.path.join(d, "log"), "wb")
+        self.p = procs.spawn([self.BIN, "-config", conf], stdout=self.out,
+                             stderr=subprocess.STDOUT)
+        self.dir = d
+
+    def query(self, q):
+        """[(tags, {column: value})] of an InfluxQL query on "collectd"."""
+        import json
+        import urllib.parse
+        url = "http://127.0.0.1:%d/query?%s" % (self.http, urllib.parse.urlencode(
+            {"db": "collectd", "q": q}))
+        with urllib.request.urlopen(url, timeout=5) as r:
+            res = json.load(r)["results"][0]
+        out = []
+        for sr in res.get("series", []):
+            for row in sr["values"]:
+                out.append((sr.get("tags", {}), dict(zip(sr["columns"], row))))
+        return out
+
+    def wait(self, q, timeout=10):
+        end = time.time() + timeout
+        while time.time() < end and self.p.poll() is None:
+            try:
+                r = self.query(q)
+                if r:
+                    return r
+            except OSError:
+                pass
+            time.sleep(0.3)
+        return []
+
+    def log(self):
+        with open(os.path.join(self.dir, "log"), "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def stop(self):
+        stop_proc(self.p, 5)
+        self.out.close()
+
 # ---------------------------------------------------------------- processes
 
 

@@ -16,9 +16,11 @@ symlinked plugin: "is not a regular file"). They run side by side:
   case     lower-case option names
   eacces   collectd run as nobody on a root process: one WARNING, not one
            per cycle, and ps_state-unreadable
-  stores   smaps + write_prometheus (scraped) + write_graphite (two nodes,
-           to listeners run here): every documented series and path, the
-           series count per group of README "Values", known values
+  stores   smaps + write_prometheus (scraped, and by a real Prometheus
+           running README's recipes) + write_graphite (two nodes, to
+           listeners run here) + network to a real InfluxDB: every
+           documented series and path, the series count per group of
+           README "Values", known values
   procroot ProcRoot on a proc tree built here: named regions and libraries
            by exact figures (this kernel cannot name live regions)
   net      a client (smaps + network) and a server (network + csv) on
@@ -41,7 +43,8 @@ import time
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 from cdharness import (  # noqa: E402
     ALLOWED, CATS, COLLECTD, COLLECTDCTL, FIELDS, HOST, OWN, SIGNALS, STOCK,
-    DEFAULT_CATS, Collectd, LineListener, Procs, Prometheus, R, Workload, cq,
+    DEFAULT_CATS, Collectd, Influx, LineListener, Procs, Prometheus, R,
+    Workload, cq,
     documented, dup_loads, expected_ids, fd_counts, free_tcp_port,
     graphite_paths, independent, prometheus_series, readme_blocks, scrape,
     slope, typesdb)
@@ -571,6 +574,12 @@ class Suite:
                 '  </Node>\n  <Node "separate">\n    Host "127.0.0.1"\n'
                 '    Port "%d"\n    SeparateInstances true\n  </Node>\n'
                 "</Plugin>\n" % (plain.port, separate.port))
+        self.influx = None
+        if os.access(Influx.BIN, os.X_OK):
+            self.influx = Influx(self.procs, os.path.join(self.tmp, "influx"))
+            body += ("LoadPlugin network\n<Plugin network>\n"
+                     '  Server "127.0.0.1" "%d"\n</Plugin>\n'
+                     % self.influx.udp)
         self.prom = None
         if os.access(Prometheus.BIN, os.X_OK):
             self.prom = Prometheus(self.procs, os.path.join(
@@ -688,6 +697,7 @@ class Suite:
                 g == sums["heap"]["rss"] and g2 == idle["total"]["rss"],
                 "got %s, %s" % (g, g2))
         self.check_recipes(val, sums)
+        self.check_influx(val, sums)
         # libmicrohttpd 0.9.75 makes write_prometheus log this at start.
         self.check_quiet_log(c, "stores", ignore=r"write_prometheus plugin: "
                              r"MHD_OPTION_EXTERNAL_LOGGER is not the first")
@@ -738,6 +748,56 @@ class Suite:
                     ("threads", "fds", "sockets") for t in types),
                 "got %s" % types)
         p.stop()
+
+    def check_influx(self, val, sums):
+        """What InfluxDB's collectd listener makes of the values (README
+        "Values"), and README's InfluxQL recipe as written."""
+        if not self.influx:
+            R.check("influxd installed (Debian package influxdb)", False,
+                    "%s missing" % Influx.BIN)
+            return
+        db = self.influx
+        r = db.wait('SELECT last("value") FROM "smaps_value" WHERE '
+                    '"instance" = \'swstable\' AND "type" = \'memory\' AND '
+                    '"type_instance" = \'heap_rss\'')
+        R.check("influxdb: smaps_value{instance=swstable, type=memory, "
+                "type_instance=heap_rss} = the 4 MiB heap's Rss",
+                len(r) == 1 and r[0][1]["last"] == sums["heap"]["rss"],
+                "got %s; log %s" % (r, db.log()[-300:]))
+        names = {x[1]["name"] for x in db.wait("SHOW MEASUREMENTS")}
+        R.check("influxdb: measurements smaps_value, smaps_processes, "
+                "smaps_threads, smaps_seconds, smaps_self_value, "
+                "smaps_self_seconds",
+                names == {"smaps_value", "smaps_processes", "smaps_threads",
+                          "smaps_seconds", "smaps_self_value",
+                          "smaps_self_seconds"},
+                "got %s" % sorted(names))
+        r = db.wait('SELECT last("value") FROM "smaps_processes" WHERE '
+                    '"instance" = \'swstable\' AND "type" = \'ps_count\'')
+        r2 = db.wait('SHOW TAG VALUES FROM "smaps_self_value" WITH KEY = '
+                     '"type_instance"')
+        R.check("influxdb: smaps_processes of swstable = 1; smaps_self_value "
+                "has the 6 own type instances",
+                len(r) == 1 and r[0][1]["last"] == 1 and
+                {x[1]["value"] for x in r2} == {
+                    "status_reads", "full_reads", "smaps_read", "backed_off",
+                    "capped", "hidden"}, "got %s, %s" % (r, r2))
+        m = re.search(r"InfluxQL: `([^`]+)`", " ".join(
+            open(os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                              "README.md")).read().split()))
+        r = db.wait(m.group(1)) if m else []
+        got = {(t.get("instance"), t.get("type_instance")): v["last"]
+               for t, v in r}
+        want = {(dict(l)["smaps"], dict(l)["type"]): v
+                for (m_, l), v in val.items() if m_ == "collectd_smaps_memory"
+                and dict(l)["type"].endswith("_pss")}
+        R.check("influxdb: README's InfluxQL recipe gives each group's "
+                "CATEGORY_pss (%d series), heap as Prometheus has it"
+                % len(want), set(got) == set(want) and
+                got.get(("swstable", "heap_pss")) ==
+                want.get(("swstable", "heap_pss")),
+                "got %s, want %s" % (sorted(got)[:4], sorted(want)[:4]))
+        db.stop()
 
     def check_quiet_log(self, c, name, ignore=None):
         noisy = [l for l in c.log_lines() if l[0] in ("error", "warning", None)
