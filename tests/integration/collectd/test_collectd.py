@@ -31,6 +31,7 @@ cdharness.py. Prints "ok"/"FAIL"/"SKIP" per check and "N passed, N
 failed" last; exits 1 on any failure. Standard library only.
 """
 import argparse
+import fnmatch
 import os
 import re
 import shutil
@@ -43,7 +44,7 @@ import time
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 from cdharness import (  # noqa: E402
     ALLOWED, CATS, COLLECTD, COLLECTDCTL, FIELDS, HOST, OWN, SIGNALS, STOCK,
-    DEFAULT_CATS, Collectd, Influx, LineListener, Procs, Prometheus, R,
+    DEFAULT_CATS, DEFAULT_FIELDS, Collectd, Influx, LineListener, Procs, Prometheus, R,
     Workload, cq,
     documented, dup_loads, expected_ids, fd_counts, free_tcp_port,
     graphite_paths, independent, prometheus_series, readme_blocks, scrape,
@@ -696,6 +697,7 @@ class Suite:
                 "smaps.idle_pid.memory.total_rss = smaps",
                 g == sums["heap"]["rss"] and g2 == idle["total"]["rss"],
                 "got %s, %s" % (g, g2))
+        self.check_graphite_globs(plain)
         self.check_recipes(val, sums)
         self.check_influx(val, sums)
         # libmicrohttpd 0.9.75 makes write_prometheus log this at start.
@@ -703,6 +705,29 @@ class Suite:
                              r"MHD_OPTION_EXTERNAL_LOGGER is not the first")
         plain.close()
         separate.close()
+
+    def check_graphite_globs(self, plain):
+        """README's Graphite wildcards (one category, one field) on the
+        paths write_graphite sent; a Graphite glob matches node by node."""
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                               "README.md")) as f:
+            text = f.read()
+        globs = re.findall(r"`(HOST\.smaps-GROUP\.memory-[^`*]*\*[^`]*)`",
+                           text)[:2]
+        sent = list(plain.last())
+        got = []
+        for g in globs:
+            pat = g.replace("HOST", HOST).replace("GROUP", "swstable")
+            nodes = pat.split(".")
+            got.append(sorted(p.split(".")[-1] for p in sent
+                              if len(p.split(".")) == len(nodes) and
+                              all(fnmatch.fnmatchcase(a, b) for a, b in
+                                  zip(p.split("."), nodes))))
+        want = [sorted("memory-heap_" + f for f in DEFAULT_FIELDS),
+                sorted("memory-%s_pss" % c for c in DEFAULT_CATS)]
+        R.check("graphite: README's wildcards %s select one category's "
+                "fields, one field's categories" % globs, got == want,
+                "got %s" % got)
 
     def check_recipes(self, val, sums):
         """README's Prometheus recipes, run by a real Prometheus scraping
