@@ -263,40 +263,14 @@ def readme_blocks(after):
     return out
 
 
-class Prometheus:
-    """A real Prometheus (Debian's) in DIR on 127.0.0.1:PORT, scraping
-    127.0.0.1:TARGET every second with the given metric_relabel_configs
-    lines."""
+class QueryDaemon:
+    """A store the test starts in directory d (its output in d/log) and
+    asks through query(q), which a subclass defines."""
 
-    BIN = shutil.which("prometheus") or "/usr/bin/prometheus"
-
-    def __init__(self, procs, d, target, relabel):
-        os.makedirs(d)
-        self.port = free_tcp_port()
-        conf = os.path.join(d, "prometheus.yml")
-        with open(conf, "w") as f:
-            f.write("global:\n  scrape_interval: 1s\n"
-                    "scrape_configs:\n  - job_name: collectd\n"
-                    "    static_configs:\n"
-                    "      - targets: ['127.0.0.1:%d']\n" % target +
-                    "".join("    %s\n" % l for l in relabel))
-        self.out = open(os.path.join(d, "log"), "wb")
-        self.p = procs.spawn([self.BIN, "--config.file=" + conf,
-                              "--storage.tsdb.path=" + os.path.join(d, "db"),
-                              "--web.listen-address=127.0.0.1:%d" % self.port,
-                              "--log.level=warn"], stdout=self.out,
-                             stderr=subprocess.STDOUT)
+    def start(self, procs, d, argv):
         self.dir = d
-
-    def query(self, q):
-        """[(labels, value)] of an instant query."""
-        import json
-        import urllib.parse
-        url = "http://127.0.0.1:%d/api/v1/query?%s" % (
-            self.port, urllib.parse.urlencode({"query": q}))
-        with urllib.request.urlopen(url, timeout=5) as r:
-            res = json.load(r)["data"]["result"]
-        return [(x["metric"], float(x["value"][1])) for x in res]
+        self.out = open(os.path.join(d, "log"), "wb")
+        self.p = procs.spawn(argv, stdout=self.out, stderr=subprocess.STDOUT)
 
     def wait(self, q, timeout=15):
         """The first non-empty result of q within timeout, else []."""
@@ -319,7 +293,41 @@ class Prometheus:
         stop_proc(self.p, 5)
         self.out.close()
 
-class Influx:
+
+class Prometheus(QueryDaemon):
+    """A real Prometheus (Debian's) in DIR on 127.0.0.1:PORT, scraping
+    127.0.0.1:TARGET every second with the given metric_relabel_configs
+    lines."""
+
+    BIN = shutil.which("prometheus") or "/usr/bin/prometheus"
+
+    def __init__(self, procs, d, target, relabel):
+        os.makedirs(d)
+        self.port = free_tcp_port()
+        conf = os.path.join(d, "prometheus.yml")
+        with open(conf, "w") as f:
+            f.write("global:\n  scrape_interval: 1s\n"
+                    "scrape_configs:\n  - job_name: collectd\n"
+                    "    static_configs:\n"
+                    "      - targets: ['127.0.0.1:%d']\n" % target +
+                    "".join("    %s\n" % l for l in relabel))
+        self.start(procs, d, [
+            self.BIN, "--config.file=" + conf,
+            "--storage.tsdb.path=" + os.path.join(d, "db"),
+            "--web.listen-address=127.0.0.1:%d" % self.port,
+            "--log.level=warn"])
+
+    def query(self, q):
+        """[(labels, value)] of an instant query."""
+        import json
+        import urllib.parse
+        url = "http://127.0.0.1:%d/api/v1/query?%s" % (
+            self.port, urllib.parse.urlencode({"query": q}))
+        with urllib.request.urlopen(url, timeout=5) as r:
+            res = json.load(r)["data"]["result"]
+        return [(x["metric"], float(x["value"][1])) for x in res]
+
+class Influx(QueryDaemon):
     """A real InfluxDB 1.x (Debian's influxd) in DIR: HTTP and RPC on free
     127.0.0.1 ports, its collectd listener on a free UDP port, database
     "collectd", the stock types.db."""
@@ -348,10 +356,7 @@ class Influx:
                     '  bind-address = "127.0.0.1:%d"\n' % self.udp +
                     '  database = "collectd"\n  typesdb = "%s"\n' % TYPESDB +
                     '  batch-size = 100\n  batch-timeout = "200ms"\n')
-        self.out = open(os.path.join(d, "log"), "wb")
-        self.p = procs.spawn([self.BIN, "-config", conf], stdout=self.out,
-                             stderr=subprocess.STDOUT)
-        self.dir = d
+        self.start(procs, d, [self.BIN, "-config", conf])
 
     def query(self, q):
         """[(tags, {column: value})] of an InfluxQL query on "collectd"."""
@@ -366,26 +371,6 @@ class Influx:
             for row in sr["values"]:
                 out.append((sr.get("tags", {}), dict(zip(sr["columns"], row))))
         return out
-
-    def wait(self, q, timeout=10):
-        end = time.time() + timeout
-        while time.time() < end and self.p.poll() is None:
-            try:
-                r = self.query(q)
-                if r:
-                    return r
-            except OSError:
-                pass
-            time.sleep(0.3)
-        return []
-
-    def log(self):
-        with open(os.path.join(self.dir, "log"), "rb") as f:
-            return f.read().decode(errors="replace")
-
-    def stop(self):
-        stop_proc(self.p, 5)
-        self.out.close()
 
 # ---------------------------------------------------------------- processes
 
