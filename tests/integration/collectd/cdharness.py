@@ -27,8 +27,15 @@ GROWTH_FIELDS = "uss private_dirty pss".split()
 # The options' defaults (README "Values", names.c).
 DEFAULT_FIELDS = "rss pss uss swap".split()
 DEFAULT_CATS = "heap stack anon shmem libs files total".split()
-SIGNALS = "growth leak_rate steady private_dirty_ratio swap_ratio".split()
-DEFAULT_SIGNALS = "growth leak_rate steady".split()
+# Set once the leak signals follow one measure, owned memory: no FIELD in
+# their names, and the fragmentation and socket signals dispatched
+# (README "Values", the values marked †).
+OWNED_SIGNALS = False
+OWNED_ONLY = "reserved per_socket request_path_leak largest_member_vmas".split()
+SIGNALS = "growth leak_rate steady private_dirty_ratio swap_ratio".split() + (
+    OWNED_ONLY if OWNED_SIGNALS else [])
+DEFAULT_SIGNALS = "growth leak_rate steady".split() + (
+    OWNED_ONLY if OWNED_SIGNALS else [])
 ALLOWED = re.compile(r"[A-Za-z0-9_.+:@=,-]+\Z")
 ALLOWED_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                     "0123456789_.+:@=,-")
@@ -108,8 +115,9 @@ def documented(fields=DEFAULT_FIELDS, cats=DEFAULT_CATS,
           "objects-libs_duplicate_loads"}
     if not with_signals:
         return v
-    subjects = ["%s_%s" % (c, f) for c in cats for f in GROWTH_FIELDS
-                if f in fields] + COUNTERS
+    subjects = (list(cats) if OWNED_SIGNALS else [
+        "%s_%s" % (c, f) for c in cats for f in GROWTH_FIELDS
+        if f in fields]) + COUNTERS
     for kind, typ in (("growth", "gauge"), ("leak_rate", "gauge"),
                       ("steady", "percent")):
         if kind in signals:
@@ -117,6 +125,12 @@ def documented(fields=DEFAULT_FIELDS, cats=DEFAULT_CATS,
     for kind in ("private_dirty_ratio", "swap_ratio"):
         if kind in signals:
             v |= {"percent-%s_%s" % (c, kind) for c in cats}
+    if "reserved" in signals:
+        v |= {"memory-%s_reserved" % c for c in ("heap", "anon") if c in cats}
+    for kind, typ in (("per_socket", "bytes"), ("request_path_leak", "gauge"),
+                      ("largest_member_vmas", "count")):
+        if kind in signals:
+            v.add("%s-total_%s" % (typ, kind))
     return v
 
 
