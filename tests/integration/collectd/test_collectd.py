@@ -142,7 +142,9 @@ class Suite:
         self.unit = None
         for hier in ("/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified",
                      "/sys/fs/cgroup"):
-            unit = "swtest-%d.service" % os.getpid()
+            # unique to the run (in its pid namespace our pid is 1)
+            unit = "swtest-%s.service" % os.path.basename(
+                self.tmp).rsplit(".", 1)[-1]
             cg = os.path.join(hier, unit)
             try:
                 os.mkdir(cg)
