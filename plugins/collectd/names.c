@@ -135,7 +135,7 @@ void cd_dispatch_values(const char *id, cd_kind kind, const char *subject,
 	vl.values = val;
 	vl.values_len = n;
 	snprintf(vl.plugin, sizeof(vl.plugin), "%s", kinds[kind].plugin);
-	if (kind < CD_SELF_READS)
+	if (strcmp(kinds[kind].plugin, PLUGIN) == 0)  /* a group's */
 		snprintf(vl.plugin_instance, sizeof(vl.plugin_instance), "%s", id);
 	plugin_dispatch_values(&vl);
 }
