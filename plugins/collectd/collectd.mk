@@ -34,3 +34,10 @@ $(BUILD)/tests/test_cd_ident: tests/unit/test_cd_ident.c plugins/collectd/ident.
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/collectd -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
 		-o $@ $< plugins/collectd/ident.c -lcmocka $(LDFLAGS)
+
+# names.c against collectd's headers, plugin_dispatch_values recorded by the
+# test itself.
+$(BUILD)/tests/test_cd_names: tests/unit/test_cd_names.c plugins/collectd/names.c plugins/collectd/names.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) $(CD_CFLAGS) -Itests/unit -Iplugins/collectd -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
+		-o $@ $< plugins/collectd/names.c $(LIB) -lcmocka $(LDFLAGS)

@@ -20,6 +20,7 @@ void cd_conf_defaults(cd_conf *c)
 	c->early_mib = (double)(SW_DEFAULT_EARLY_MIN >> 20);
 	c->budget_ms = 1000 * SW_DEFAULT_READ_BUDGET;
 	c->rss_cap_mib = (double)(SW_DEFAULT_RSS_CAP >> 20);
+	cd_select_defaults(&c->select);
 }
 
 static int string_args(cd_conf *c, const oconfig_item_t *ci, int n)
@@ -129,10 +130,39 @@ static void read_proc_root(cd_conf *c, const oconfig_item_t *ci)
 		c->failed = 1;
 }
 
+/* Fields, Categories, Signals: names in one or more strings. 1 when k is
+ * one of them. */
+static int read_select(cd_conf *c, const oconfig_item_t *ci)
+{
+	char err[384], words[1024] = "";
+	size_t n = 0;
+	if (strcasecmp(ci->key, "Fields") && strcasecmp(ci->key, "Categories") &&
+	    strcasecmp(ci->key, "Signals"))
+		return 0;
+	int ok = ci->values_num > 0;
+	for (int i = 0; ok && i < ci->values_num && n < sizeof(words); i++) {
+		ok = ci->values[i].type == OCONFIG_TYPE_STRING;
+		if (ok)
+			n += (size_t)snprintf(words + n, sizeof(words) - n, "%s ",
+					      ci->values[i].value.string);
+	}
+	if (!ok)
+		snprintf(err, sizeof(err), "expects one or more strings of names");
+	else if (n >= sizeof(words))
+		snprintf(err, sizeof(err), "too many names");
+	else if (cd_select_parse(&c->select, ci->key, words, err, sizeof(err)) == 0)
+		return 1;
+	ERROR("smaps plugin: %s %s.", ci->key, err);
+	c->failed = 1;
+	return 1;
+}
+
 static void read_option(cd_conf *c, const oconfig_item_t *ci)
 {
 	const char *k = ci->key;
-	if (strcasecmp(k, "Process") == 0)
+	if (read_select(c, ci))
+		;
+	else if (strcasecmp(k, "Process") == 0)
 		add_selector(c, ci, SW_SEL_COMM);
 	else if (strcasecmp(k, "ProcessMatch") == 0)
 		add_selector(c, ci, SW_SEL_CMDLINE);

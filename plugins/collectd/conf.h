@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include "smapwatch/group.h"
+#include "names.h"
 
 typedef struct {
 	char *group;
@@ -31,6 +32,7 @@ typedef struct {
 	char *proc_root;
 	cd_selector *sels;
 	size_t nsels;
+	cd_select select;        /* Fields, Categories, Signals */
 	int failed;              /* an error was logged: refuse to init */
 } cd_conf;
 

@@ -13,6 +13,7 @@
 #include "smapwatch/report.h"
 #include "conf.h"
 #include "ident.h"
+#include "names.h"
 #include "signals.h"
 #include "submit.h"
 
@@ -86,6 +87,7 @@ static int smaps_init(void)
 		      "configured: nothing to collect.");
 		return -1;
 	}
+	cd_names_use(&state.conf.select);
 	state.gs = cd_conf_groupset(&state.conf,
 				    CDTIME_T_TO_DOUBLE(plugin_get_interval()));
 	if (!state.gs || make_ids() != 0 || make_growth() != 0)

@@ -2,67 +2,22 @@
 #include "collectd/core/daemon/plugin.h"
 
 #include "ident.h"
+#include "names.h"
 #include "submit.h"
 
 #define SUBTOTALS_MAX 64
 
-static void submit(const char *id, const char *type, const char *ti,
-		   gauge_t *g, size_t n)
-{
-	value_t v[2];
-	value_list_t vl = VALUE_LIST_INIT;
-	for (size_t i = 0; i < n; i++)
-		v[i].gauge = g[i];
-	vl.values = v;
-	vl.values_len = n;
-	snprintf(vl.plugin, sizeof(vl.plugin), "smaps");
-	snprintf(vl.plugin_instance, sizeof(vl.plugin_instance), "%s", id);
-	snprintf(vl.type, sizeof(vl.type), "%s", type);
-	snprintf(vl.type_instance, sizeof(vl.type_instance), "%s", ti);
-	plugin_dispatch_values(&vl);
-}
-
-void cd_submit_value(const char *id, const char *type, const char *ti,
-		     double value)
-{
-	gauge_t g = value;
-	submit(id, type, ti, &g, 1);
-}
-
-/* memory-PREFIX_FIELD. Prefixes are a category or KIND_NAME with NAME at
- * most CD_SUBNAME_MAX, so the identifier fits in CD_PART_MAX. */
-static void submit_mem(const char *id, const char *prefix, const char *field,
-		       uint64_t value)
-{
-	char ti[DATA_MAX_NAME_LEN];
-	int n = snprintf(ti, sizeof(ti), "%s_%s", prefix, field);
-	if (n > 0 && (size_t)n < sizeof(ti))
-		cd_submit_value(id, "memory", ti, (double)value);
-}
-
-/* The six figures of a category, as memory-PREFIX_FIELD. */
-static void submit_counts(const char *id, const char *prefix,
-			  const sw_counts *c)
-{
-	static const struct { const char *name; int field; } f[] = {
-		{"rss", SW_F_RSS}, {"pss", SW_F_PSS},
-		{"private_dirty", SW_F_PRIVATE_DIRTY}, {"swap", SW_F_SWAP},
-		{"size", SW_F_SIZE},
-	};
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		submit_mem(id, prefix, f[i].name, c->v[f[i].field]);
-	submit_mem(id, prefix, "uss", sw_counts_uss(c));
-}
-
+/* memory-CATEGORY_FIELD for each field, and count-CATEGORY_vmas. */
 static void submit_categories(const char *id, const sw_memsum *m)
 {
-	char ti[DATA_MAX_NAME_LEN];
 	for (int c = 0; c <= SW_CAT_COUNT; c++) {
 		const char *name = c < SW_CAT_COUNT ? sw_category_name(c) : "total";
-		submit_counts(id, name, c < SW_CAT_COUNT ? &m->cat[c] : &m->total);
-		snprintf(ti, sizeof(ti), "vmas_%s", name);
-		cd_submit_value(id, "count", ti,
-			   c < SW_CAT_COUNT ? m->vmas[c] : m->total_vmas);
+		const sw_counts *counts = c < SW_CAT_COUNT ? &m->cat[c] : &m->total;
+		for (int f = 0; f < CD_FIELDS; f++)
+			cd_dispatch(id, CD_MEMORY, name, cd_field_name(f),
+				    (double)cd_field_value(counts, f));
+		cd_dispatch(id, CD_VMAS, name, NULL,
+			    c < SW_CAT_COUNT ? m->vmas[c] : m->total_vmas);
 	}
 }
 
@@ -78,10 +33,10 @@ static const char *base_name(const char *s, size_t *len)
 }
 
 
-/* Top sub-totals as memory-KIND_NAME_rss/pss/private_dirty. Two libraries
- * of the same file name in different directories would share an
- * identifier: the later one is named by its whole path instead. */
-static void submit_subtotals(const char *id, const char *kind,
+/* Top sub-totals as memory-KIND_NAME_FIELD (kind CD_LIB or CD_NAMED).
+ * Two libraries of the same file name in different directories would
+ * share an identifier: the later one is named by its whole path instead. */
+static void submit_subtotals(const char *id, cd_kind kind,
 			     const sw_subtotals *s, size_t max)
 {
 	const sw_subtotal *top[SUBTOTALS_MAX];
@@ -95,64 +50,69 @@ static void submit_subtotals(const char *id, const char *kind,
 			if (strcmp(names[i], names[j]) == 0)
 				cd_ident(names[i], CD_SUBNAME_MAX, top[i]->name,
 					 top[i]->name_len);
-		const sw_counts *c = &top[i]->counts;
-		char prefix[DATA_MAX_NAME_LEN];
-		int w = snprintf(prefix, sizeof(prefix), "%s_%s", kind, names[i]);
-		if (w < 0 || (size_t)w >= sizeof(prefix))
-			continue;
-		submit_mem(id, prefix, "rss", c->v[SW_F_RSS]);
-		submit_mem(id, prefix, "pss", c->v[SW_F_PSS]);
-		submit_mem(id, prefix, "private_dirty", c->v[SW_F_PRIVATE_DIRTY]);
+		for (int f = 0; f < CD_FIELDS; f++)
+			cd_dispatch(id, kind, names[i], cd_field_name(f),
+				    (double)cd_field_value(&top[i]->counts, f));
 	}
 }
 
 void cd_submit_cost(const sw_collect_cost *c)
 {
-	cd_submit_value("", "count", "status_reads", (double)c->status_reads);
-	cd_submit_value("", "count", "full_reads", (double)c->full_reads);
-	cd_submit_value("", "bytes", "smaps_read", (double)c->bytes_read);
-	cd_submit_value("", "gauge", "read_seconds", c->read_seconds);
-	cd_submit_value("", "count", "backed_off", (double)c->backed_off);
-	cd_submit_value("", "count", "capped", (double)c->capped);
-	cd_submit_value("", "count", "hidden", (double)c->hidden);
+	cd_dispatch(NULL, CD_SELF_READS, "status_reads", NULL,
+		    (double)c->status_reads);
+	cd_dispatch(NULL, CD_SELF_READS, "full_reads", NULL,
+		    (double)c->full_reads);
+	cd_dispatch(NULL, CD_SELF_BYTES, "smaps_read", NULL,
+		    (double)c->bytes_read);
+	cd_dispatch(NULL, CD_SELF_SECONDS, "smaps_read", NULL, c->read_seconds);
+	cd_dispatch(NULL, CD_SELF_PROCESSES, "backed_off", NULL,
+		    (double)c->backed_off);
+	cd_dispatch(NULL, CD_SELF_PROCESSES, "capped", NULL, (double)c->capped);
+	cd_dispatch(NULL, CD_SELF_PROCESSES, "hidden", NULL, (double)c->hidden);
 }
 
 /* Counters from /proc/PID/status, fresh every interval whatever the
- * tiering: memory-status_{rss,anon,file,shmem,swap}. */
+ * tiering: ps_rss (VmRSS), ps_rss-{anon,file,shmem}, swap (VmSwap). */
 static void submit_status(const char *id, const sw_proc_status *s)
 {
-	cd_submit_value(id, "memory", "status_rss", (double)s->rss);
-	cd_submit_value(id, "memory", "status_anon", (double)s->rss_anon);
-	cd_submit_value(id, "memory", "status_file", (double)s->rss_file);
-	cd_submit_value(id, "memory", "status_shmem", (double)s->rss_shmem);
-	cd_submit_value(id, "memory", "status_swap", (double)s->swap);
+	cd_dispatch(id, CD_STATUS_RSS, NULL, NULL, (double)s->rss);
+	cd_dispatch(id, CD_STATUS_RSS, "anon", NULL, (double)s->rss_anon);
+	cd_dispatch(id, CD_STATUS_RSS, "file", NULL, (double)s->rss_file);
+	cd_dispatch(id, CD_STATUS_RSS, "shmem", NULL, (double)s->rss_shmem);
+	cd_dispatch(id, CD_STATUS_SWAP, NULL, NULL, (double)s->swap);
+}
+
+/* Who is in the memory figures: ps_state-{measured,backed_off,capped},
+ * and how old they are, in seconds. */
+static void submit_members(const char *id, const sw_group_stats *g)
+{
+	cd_dispatch(id, CD_PROCESSES, "measured", NULL, (double)g->measured);
+	cd_dispatch(id, CD_PROCESSES, "backed_off", NULL, (double)g->backed_off);
+	cd_dispatch(id, CD_PROCESSES, "capped", NULL, (double)g->capped);
+	cd_dispatch(id, CD_AGE, NULL, NULL, (double)g->age *
+		    CDTIME_T_TO_DOUBLE(plugin_get_interval()));
 }
 
 void cd_submit_group(const char *id, const sw_group_stats *g,
 		     const cd_submit_opts *o)
 {
-	gauge_t ps[2] = {(gauge_t)g->processes, (gauge_t)g->threads};
-	submit(id, "ps_count", "", ps, 2);
+	double ps[2] = {(double)g->processes, (double)g->threads};
+	cd_dispatch_values(id, CD_PS_COUNT, NULL, NULL, ps, 2);
 	/* Processes that could not be read are not in the figures; say how
 	 * many, even when no other process was read. */
-	if (g->unreadable)
-		cd_submit_value(id, "count", "unreadable_processes",
-			   (double)g->unreadable);
+	if (g->unreadable || g->processes)
+		cd_dispatch(id, CD_PROCESSES, "unreadable", NULL,
+			    (double)g->unreadable);
 	if (g->processes == 0)
 		return;
 	submit_status(id, &g->status);
-	cd_submit_value(id, "count", "measured_processes", (double)g->measured);
-	cd_submit_value(id, "count", "backed_off_processes", (double)g->backed_off);
-	cd_submit_value(id, "count", "capped_processes", (double)g->capped);
-	cd_submit_value(id, "count", "figures_age", (double)g->age);
+	submit_members(id, g);
 	submit_categories(id, &g->mem);
-	cd_submit_value(id, "file_handles", "", (double)g->fds);
-	cd_submit_value(id, "count", "sockets", (double)g->sockets);
-	cd_submit_value(id, "count", "duplicate_library_loads", g->mem.lib_dup_loads);
-	if (!g->unreadable)
-		cd_submit_value(id, "count", "unreadable_processes", 0);
+	cd_dispatch(id, CD_FDS, NULL, NULL, (double)g->fds);
+	cd_dispatch(id, CD_FDS, "sockets", NULL, (double)g->sockets);
+	cd_dispatch(id, CD_DUP_LOADS, "libs", NULL, g->mem.lib_dup_loads);
 	if (o->libraries && g->libs)
-		submit_subtotals(id, "lib", g->libs, o->max_subtotals);
+		submit_subtotals(id, CD_LIB, g->libs, o->max_subtotals);
 	if (o->named && g->named)
-		submit_subtotals(id, "named", g->named, o->max_subtotals);
+		submit_subtotals(id, CD_NAMED, g->named, o->max_subtotals);
 }

@@ -278,17 +278,20 @@ def check_agreement(debs, installed):
 # ---------------------------------------------------------------- RPM
 
 RPM_FILES = {
-    "smapwatch": {"/usr/bin/smapwatch", "/usr/share/man/man1/smapwatch.1"},
+    "smapwatch": {"/usr/bin/smapwatch", "/usr/share/man/man1/smapwatch.1",
+                  "/usr/share/licenses/smapwatch/LICENSE"},
     "collectd-plugin-smaps": {
         "/usr/lib64/collectd/smaps.so",
         "/usr/share/doc/collectd-plugin-smaps/examples/smaps.conf",
         "/usr/share/doc/collectd-plugin-smaps/examples/smaps-threshold.conf",
-        "/usr/share/man/man5/collectd-smaps.5"},
+        "/usr/share/man/man5/collectd-smaps.5",
+        "/usr/share/licenses/collectd-plugin-smaps/LICENSE"},
     "netdata-plugin-smaps": {
         "/usr/libexec/netdata/plugins.d/smaps.plugin",
         "/usr/lib/netdata/conf.d/smaps_groups.conf",
         "/usr/lib/netdata/conf.d/health.d/smaps.conf",
-        "/usr/share/man/man1/smaps.plugin.1"},
+        "/usr/share/man/man1/smaps.plugin.1",
+        "/usr/share/licenses/netdata-plugin-smaps/LICENSE"},
 }
 
 
@@ -331,7 +334,11 @@ def build_rpms(tmp, orig, version, nocheck):
             if f and f[0].startswith("-") and "/.build-id/" not in f[2]:
                 files[f[2]] = (f[0], f[1], " ".join(f[3:]))
         info("%s: %s" % (os.path.basename(rpms[pkg]), " ".join(sorted(files))))
-        got = {re.sub(r"\.(gz|bz2|xz|zst)$", "", p) for p in files}
+        # %license: /usr/share/licenses/PKG/ (Fedora) or PKG-VERSION/
+        # (Debian's rpm)
+        got = {re.sub(r"^(/usr/share/licenses/[^/]+)-%s/" % re.escape(
+            version), r"\1/", re.sub(r"\.(gz|bz2|xz|zst)$", "", p))
+            for p in files}
         ok(got == want, "RPM %s holds its files" % pkg,
            "got %s" % sorted(got))
     plugin = files.get("/usr/libexec/netdata/plugins.d/smaps.plugin") \

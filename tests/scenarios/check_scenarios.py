@@ -4,8 +4,32 @@ import glob
 import os
 import sys
 
+# Every value name this check reads (README "Values"), in one table: the
+# collectd type-instance of each, from the subject (a category, total, or a
+# counter). The memory signals follow FIELD ("heap_uss_leak_rate").
+FIELD = "uss"
+NAMES = {
+    "leak_rate": "gauge-{}_leak_rate",
+    "growth": "gauge-{}_growth",
+    "steady": "percent-{}_steady",
+    "memory": "memory-{}_" + FIELD,
+}
+MEM = "{}_" + FIELD                 # the subject of a category's signal
+# leak_rate values per group at the defaults: 7 categories, 2 fields of
+# them (uss, pss), 3 counters.
+LEAK_RATES = 7 * 2 + 3
+
 CSV, LOG, SUFFIX = sys.argv[1], sys.argv[2], sys.argv[3]
 passed = failed = 0
+
+
+def name(kind, subject):
+    return NAMES[kind].format(subject)
+
+
+def ti(kind, subject):
+    """The type instance alone (what notifications say)."""
+    return name(kind, subject).split("-", 1)[1]
 
 
 def check(name, ok, detail=""):
@@ -50,55 +74,58 @@ def alarmed(group, instance=None):
 
 MIB = 1048576
 # Leaks: the right category, about the right rate, the alarm raised.
-for group, cat, field, rate in [("sc_heap", "heap", "private_dirty", MIB),
-                                # grow_mmap maps whole pages: 26 a tick
-                                ("sc_anon", "anon", "private_dirty", 1064960),
-                                ("sc_memfd", "shmem", "uss", 1310720)]:
-    lr = last(group, f"gauge-leak_rate_{cat}_{field}")
-    print(f"{group}: leak_rate_{cat}_{field} {lr:.0f} B/s (true {rate}), "
-          f"steady {last(group, f'percent-steady_{cat}_{field}'):.1f}%" if lr is not None else
-          f"{group}: no leak_rate_{cat}_{field}")
-    check(f"{group}: leak_rate_{cat}_{field} ~ {rate} B/s", near(lr, rate, 0.15), f"got {lr}")
-    st = last(group, f"percent-steady_{cat}_{field}")
-    check(f"{group}: steady_{cat}_{field} >= 90", st is not None and st >= 90, f"got {st}")
-    check(f"{group}: shipped alarm on leak_rate_{cat}_{field}",
-          len(alarmed(group, f"leak_rate_{cat}_{field}")) > 0)
+for group, cat, rate in [("sc_heap", "heap", MIB),
+                         # grow_mmap maps whole pages: 26 a tick
+                         ("sc_anon", "anon", 1064960),
+                         ("sc_memfd", "shmem", 1310720)]:
+    subj = MEM.format(cat)
+    lr = last(group, name("leak_rate", subj))
+    st = last(group, name("steady", subj))
+    print(f"{group}: {ti('leak_rate', subj)} {lr:.0f} B/s (true {rate}), "
+          f"steady {st:.1f}%" if lr is not None and st is not None else
+          f"{group}: no {ti('leak_rate', subj)}")
+    check(f"{group}: {ti('leak_rate', subj)} ~ {rate} B/s", near(lr, rate, 0.15), f"got {lr}")
+    check(f"{group}: {ti('steady', subj)} >= 90", st is not None and st >= 90, f"got {st}")
+    check(f"{group}: shipped alarm on {ti('leak_rate', subj)}",
+          len(alarmed(group, ti("leak_rate", subj))) > 0)
     for other in ["heap", "anon", "shmem"]:
         if other != cat:
-            g = last(group, f"gauge-growth_{other}_{field}")
+            g = last(group, name("growth", MEM.format(other)))
             check(f"{group}: {other} does not grow", g is not None and abs(g) < 0.05 * rate,
                   f"got {g}")
 
-check("sc_threads: leak_rate_threads ~ 1/s", near(last("sc_threads", "gauge-leak_rate_threads"), 1, 0.15),
-      f"got {last('sc_threads', 'gauge-leak_rate_threads')}")
-ga = last("sc_threads", "gauge-growth_anon_uss")
+lt = last("sc_threads", name("leak_rate", "threads"))
+check("sc_threads: threads leak_rate ~ 1/s", near(lt, 1, 0.15), f"got {lt}")
+ga = last("sc_threads", name("growth", MEM.format("anon")))
 check("sc_threads: anon grows with the thread stacks (>= 64 KiB/s)", ga is not None and ga >= 65536,
       f"got {ga}")
 for v, want in [("fds", 2), ("sockets", 2)]:
-    got = last("sc_fds", f"gauge-leak_rate_{v}")
-    check(f"sc_fds: leak_rate_{v} ~ {want}/s", near(got, want, 0.15), f"got {got}")
-tot = last("sc_fds", "gauge-leak_rate_total_uss")
+    got = last("sc_fds", name("leak_rate", v))
+    check(f"sc_fds: {v} leak_rate ~ {want}/s", near(got, want, 0.15), f"got {got}")
+tot = last("sc_fds", name("leak_rate", MEM.format("total")))
 check("sc_fds: fds leak without memory leak", tot == 0, f"got {tot}")
 
 for group, v in [("sc_threads", "threads"), ("sc_fds", "fds"), ("sc_fds", "sockets")]:
-    print(f"{group}: leak_rate_{v} {last(group, f'gauge-leak_rate_{v}')} /s")
+    print(f"{group}: {ti('leak_rate', v)} {last(group, name('leak_rate', v))} /s")
 for group in ["sc_stable", "sc_saw", "sc_warm"]:
-    st = [v for _, v in series(group, "percent-steady_heap_private_dirty")]
-    print(f"{group}: steady_heap_private_dirty max {max(st) if st else None:.1f}%" if st else f"{group}: -")
+    st = [v for _, v in series(group, name("steady", MEM.format("heap")))]
+    print(f"{group}: {ti('steady', MEM.format('heap'))} max {max(st):.1f}%" if st else f"{group}: -")
 
 # Non-leakers: never a non-zero leak_rate, never an alarm.
+pattern = NAMES["leak_rate"].format("*")
 for group in ["sc_stable", "sc_saw", "sc_warm"]:
-    files = glob.glob(os.path.join(CSV, f"smaps-{group}{SUFFIX}", "gauge-leak_rate_*"))
-    check(f"{group}: leak_rate values exist", len(files) > 20, f"{len(files)} files")
-    worst = max((v for f in files for _, v in series(group, os.path.basename(f).rsplit("-", 3)[0])),
-                default=None)
+    files = glob.glob(os.path.join(CSV, f"smaps-{group}{SUFFIX}", pattern + "-*"))
+    kinds = {os.path.basename(f).rsplit("-", 3)[0] for f in files}
+    check(f"{group}: the {LEAK_RATES} leak_rate values exist", len(kinds) == LEAK_RATES,
+          f"{len(kinds)}: {sorted(kinds)}")
+    worst = max((v for k in kinds for _, v in series(group, k)), default=None)
     check(f"{group}: every leak_rate stayed 0", worst == 0, f"max {worst}")
     check(f"{group}: no shipped alarm", not alarmed(group), "".join(alarmed(group))[:300])
 # ...though they did move: the sawtooth and warm-up really grew.
-g = series("sc_saw", "memory-heap_private_dirty")
+g = series("sc_saw", name("memory", "heap"))
 check("sc_saw: heap rose and fell", g and max(v for _, v in g) > 4 * MIB and g[-1][1] < max(v for _, v in g),
       f"{g[-3:] if g else g}")
-g = series("sc_warm", "memory-heap_private_dirty")
+g = series("sc_warm", name("memory", "heap"))
 check("sc_warm: heap grew 8 MiB then stayed", g and g[-1][1] > 7 * MIB and abs(g[-1][1] - g[-5][1]) < 65536,
       f"{g[-5:] if g else g}")
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 
 COLLECTD = "/usr/sbin/collectd"
 COLLECTDCTL = shutil.which("collectdctl") or "/usr/bin/collectdctl"
@@ -21,6 +22,20 @@ TYPESDB = "/usr/share/collectd/types.db"
 HOST = "smapwatch-test"
 CATS = "heap stack anon shmem binary libs files kernel total".split()
 FIELDS = "rss pss uss private_dirty swap size".split()
+COUNTERS = "threads fds sockets".split()
+GROWTH_FIELDS = "uss private_dirty pss".split()
+# The options' defaults (README "Values", names.c).
+DEFAULT_FIELDS = "rss pss uss swap".split()
+DEFAULT_CATS = "heap stack anon shmem libs files total".split()
+# Set once the leak signals follow one measure, owned memory: no FIELD in
+# their names, and the fragmentation and socket signals dispatched
+# (README "Values", the values marked †).
+OWNED_SIGNALS = False
+OWNED_ONLY = "reserved per_socket request_path_leak largest_member_vmas".split()
+SIGNALS = "growth leak_rate steady private_dirty_ratio swap_ratio".split() + (
+    OWNED_ONLY if OWNED_SIGNALS else [])
+DEFAULT_SIGNALS = "growth leak_rate steady".split() + (
+    OWNED_ONLY if OWNED_SIGNALS else [])
 ALLOWED = re.compile(r"[A-Za-z0-9_.+:@=,-]+\Z")
 ALLOWED_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                     "0123456789_.+:@=,-")
@@ -83,6 +98,293 @@ def expected_ids(raw, maxlen=63):
 def cq(s):
     """A collectd config string (raw newlines are fine inside quotes)."""
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+# ---------------------------------------------------------------- the values
+
+
+def documented(fields=DEFAULT_FIELDS, cats=DEFAULT_CATS,
+               signals=DEFAULT_SIGNALS, with_signals=True):
+    """{"type-instance" or "type"} of one group with a live process, as
+    README "Values" documents them for a selection (without sub-totals)."""
+    v = {"memory-%s_%s" % (c, f) for c in cats for f in fields}
+    v |= {"count-%s_vmas" % c for c in cats}
+    v |= {"ps_count", "ps_rss", "ps_rss-anon", "ps_rss-file", "ps_rss-shmem",
+          "swap", "file_handles", "file_handles-sockets",
+          "ps_state-measured", "ps_state-backed_off", "ps_state-capped",
+          "ps_state-unreadable", "duration-figures_age",
+          "objects-libs_duplicate_loads"}
+    if not with_signals:
+        return v
+    subjects = (list(cats) if OWNED_SIGNALS else [
+        "%s_%s" % (c, f) for c in cats for f in GROWTH_FIELDS
+        if f in fields]) + COUNTERS
+    for kind, typ in (("growth", "gauge"), ("leak_rate", "gauge"),
+                      ("steady", "percent")):
+        if kind in signals:
+            v |= {"%s-%s_%s" % (typ, s, kind) for s in subjects}
+    for kind in ("private_dirty_ratio", "swap_ratio"):
+        if kind in signals:
+            v |= {"percent-%s_%s" % (c, kind) for c in cats}
+    if "reserved" in signals:
+        v |= {"memory-%s_reserved" % c for c in ("heap", "anon") if c in cats}
+    for kind, typ in (("per_socket", "bytes"), ("request_path_leak", "gauge"),
+                      ("largest_member_vmas", "count")):
+        if kind in signals:
+            v.add("%s-total_%s" % (typ, kind))
+    return v
+
+
+OWN = {"count-status_reads", "count-full_reads", "bytes-smaps_read",
+       "duration-smaps_read", "ps_state-backed_off", "ps_state-capped",
+       "ps_state-hidden"}
+
+
+def typesdb():
+    """{type: [data source names]} of the stock types.db."""
+    out = {}
+    with open(TYPESDB) as f:
+        for line in f:
+            p = line.split(None, 1)
+            if len(p) == 2 and not p[0].startswith("#"):
+                out[p[0]] = [d.split(":")[0].strip()
+                             for d in p[1].split(",")]
+    return out
+
+
+def prometheus_series(host, plugin, pinst, ident, dss):
+    """[(metric, {labels})] write_prometheus makes of one value (README
+    "Values": collectd_PLUGIN_TYPE[_DS], the plugin instance in a label
+    named after the plugin, the type instance in "type" - or in the
+    plugin's label when there is no plugin instance)."""
+    typ, _, tinst = ident.partition("-")
+    labels = {"instance": host}
+    if pinst:
+        labels[plugin] = pinst
+    if tinst:
+        labels["type" if pinst else plugin] = tinst
+    base = "collectd_" + ("" if plugin == typ else plugin + "_") + typ
+    return [(base + ("" if ds == "value" else "_" + ds), dict(labels))
+            for ds in dss[typ]]
+
+
+def graphite_paths(host, plugin, pinst, ident, dss, separate=False,
+                   escape="_"):
+    """The paths write_graphite sends for one value: HOST.PLUGIN-PINST.
+    TYPE-TINST[.DS when several], "." between the parts with
+    SeparateInstances; dots within a part (and " \t\"\\:!,/()") become
+    the EscapeCharacter."""
+    def esc(x):
+        return re.sub(r'[ \t"\\:!,/()\n\r.]', escape, x)
+    typ, _, tinst = ident.partition("-")
+    sep = "." if separate else "-"
+    p = esc(plugin) + (sep + esc(pinst) if pinst else "")
+    t = esc(typ) + (sep + esc(tinst) if tinst else "")
+    names = dss[typ]
+    return ["%s.%s.%s%s" % (esc(host), p, t, "." + d if len(names) > 1
+                             else "") for d in names]
+
+
+def free_tcp_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def scrape(port, timeout=5):
+    """[(metric, {labels}, value)] of write_prometheus's text page."""
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
+                                timeout=timeout) as r:
+        text = r.read().decode()
+    out = []
+    for line in text.splitlines():
+        m = re.match(r'([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)( \d+)?\Z',
+                     line)
+        if m:
+            labels = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"',
+                                     m.group(2)))
+            out.append((m.group(1), labels, float(m.group(3))))
+    return out
+
+
+class LineListener:
+    """A TCP server on 127.0.0.1 (a free port) that keeps every line it is
+    sent: Graphite's plaintext protocol, "PATH VALUE TIME"."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.lines = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._read, args=(c,), daemon=True).start()
+
+    def _read(self, c):
+        buf = b""
+        while True:
+            try:
+                data = c.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                c.close()
+                return
+            buf += data
+            *done, buf = buf.split(b"\n")
+            with self.lock:
+                self.lines += [x.decode(errors="replace").rstrip("\r")
+                               for x in done]
+
+    def last(self):
+        """{path: last value}"""
+        out = {}
+        with self.lock:
+            for line in self.lines:
+                p = line.split()
+                if len(p) == 3:
+                    out[p[0]] = float(p[1])
+        return out
+
+    def close(self):
+        self.sock.close()
+
+def readme_blocks(after):
+    """The indented code block of README.md that follows the first line
+    containing `after`, as a list of lines without the indentation."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "..", "..", "..", "README.md")) as f:
+        lines = f.read().split("\n")
+    i = next(n for n, l in enumerate(lines) if after in l) + 1
+    while i < len(lines) and not lines[i].startswith("    "):
+        i += 1
+    out = []
+    while i < len(lines) and (lines[i].startswith("    ") or not lines[i]):
+        if not lines[i] and (i + 1 >= len(lines) or
+                             not lines[i + 1].startswith("    ")):
+            break
+        out.append(lines[i][4:])
+        i += 1
+    return out
+
+
+class QueryDaemon:
+    """A store the test starts in directory d (its output in d/log) and
+    asks through query(q), which a subclass defines."""
+
+    def start(self, procs, d, argv):
+        self.dir = d
+        self.out = open(os.path.join(d, "log"), "wb")
+        self.p = procs.spawn(argv, stdout=self.out, stderr=subprocess.STDOUT)
+
+    def wait(self, q, timeout=15):
+        """The first non-empty result of q within timeout, else []."""
+        end = time.time() + timeout
+        while time.time() < end and self.p.poll() is None:
+            try:
+                r = self.query(q)
+                if r:
+                    return r
+            except OSError:
+                pass
+            time.sleep(0.3)
+        return []
+
+    def log(self):
+        with open(os.path.join(self.dir, "log"), "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def stop(self):
+        stop_proc(self.p, 5)
+        self.out.close()
+
+
+class Prometheus(QueryDaemon):
+    """A real Prometheus (Debian's) in DIR on 127.0.0.1:PORT, scraping
+    127.0.0.1:TARGET every second with the given metric_relabel_configs
+    lines."""
+
+    BIN = shutil.which("prometheus") or "/usr/bin/prometheus"
+
+    def __init__(self, procs, d, target, relabel):
+        os.makedirs(d)
+        self.port = free_tcp_port()
+        conf = os.path.join(d, "prometheus.yml")
+        with open(conf, "w") as f:
+            f.write("global:\n  scrape_interval: 1s\n"
+                    "scrape_configs:\n  - job_name: collectd\n"
+                    "    static_configs:\n"
+                    "      - targets: ['127.0.0.1:%d']\n" % target +
+                    "".join("    %s\n" % l for l in relabel))
+        self.start(procs, d, [
+            self.BIN, "--config.file=" + conf,
+            "--storage.tsdb.path=" + os.path.join(d, "db"),
+            "--web.listen-address=127.0.0.1:%d" % self.port,
+            "--log.level=warn"])
+
+    def query(self, q):
+        """[(labels, value)] of an instant query."""
+        import json
+        import urllib.parse
+        url = "http://127.0.0.1:%d/api/v1/query?%s" % (
+            self.port, urllib.parse.urlencode({"query": q}))
+        with urllib.request.urlopen(url, timeout=5) as r:
+            res = json.load(r)["data"]["result"]
+        return [(x["metric"], float(x["value"][1])) for x in res]
+
+class Influx(QueryDaemon):
+    """A real InfluxDB 1.x (Debian's influxd) in DIR: HTTP and RPC on free
+    127.0.0.1 ports, its collectd listener on a free UDP port, database
+    "collectd", the stock types.db."""
+
+    BIN = shutil.which("influxd") or "/usr/bin/influxd"
+
+    def __init__(self, procs, d):
+        os.makedirs(d)
+        self.http = free_tcp_port()
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind(("127.0.0.1", 0))
+        self.udp = u.getsockname()[1]
+        u.close()
+        conf = os.path.join(d, "influxdb.conf")
+        with open(conf, "w") as f:
+            f.write('reporting-disabled = true\n'
+                    'bind-address = "127.0.0.1:%d"\n' % free_tcp_port() +
+                    '[meta]\n  dir = "%s/meta"\n' % d +
+                    '[data]\n  dir = "%s/data"\n  wal-dir = "%s/wal"\n'
+                    '  query-log-enabled = false\n' % (d, d) +
+                    '[http]\n  bind-address = "127.0.0.1:%d"\n'
+                    '  log-enabled = false\n' % self.http +
+                    '[monitor]\n  store-enabled = false\n'
+                    '[continuous_queries]\n  enabled = false\n'
+                    '[[collectd]]\n  enabled = true\n'
+                    '  bind-address = "127.0.0.1:%d"\n' % self.udp +
+                    '  database = "collectd"\n  typesdb = "%s"\n' % TYPESDB +
+                    '  batch-size = 100\n  batch-timeout = "200ms"\n')
+        self.start(procs, d, [self.BIN, "-config", conf])
+
+    def query(self, q):
+        """[(tags, {column: value})] of an InfluxQL query on "collectd"."""
+        import json
+        import urllib.parse
+        url = "http://127.0.0.1:%d/query?%s" % (self.http, urllib.parse.urlencode(
+            {"db": "collectd", "q": q}))
+        with urllib.request.urlopen(url, timeout=5) as r:
+            res = json.load(r)["results"][0]
+        out = []
+        for sr in res.get("series", []):
+            for row in sr["values"]:
+                out.append((sr.get("tags", {}), dict(zip(sr["columns"], row))))
+        return out
 
 # ---------------------------------------------------------------- processes
 

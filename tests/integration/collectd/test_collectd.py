@@ -15,7 +15,12 @@ symlinked plugin: "is not a regular file"). They run side by side:
            and the load/memory plugins still written
   case     lower-case option names
   eacces   collectd run as nobody on a root process: one WARNING, not one
-           per cycle, and count-unreadable_processes
+           per cycle, and ps_state-unreadable
+  stores   smaps + write_prometheus (scraped, and by a real Prometheus
+           running README's recipes) + write_graphite (two nodes, to
+           listeners run here) + network to a real InfluxDB: every
+           documented series and path, the series count per group of
+           README "Values", known values
   procroot ProcRoot on a proc tree built here: named regions and libraries
            by exact figures (this kernel cannot name live regions)
   net      a client (smaps + network) and a server (network + csv) on
@@ -26,6 +31,7 @@ cdharness.py. Prints "ok"/"FAIL"/"SKIP" per check and "N passed, N
 failed" last; exits 1 on any failure. Standard library only.
 """
 import argparse
+import fnmatch
 import os
 import re
 import shutil
@@ -37,9 +43,12 @@ import time
 
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 from cdharness import (  # noqa: E402
-    ALLOWED, CATS, COLLECTD, COLLECTDCTL, FIELDS, HOST, STOCK, Collectd,
-    Procs, R, Workload, cq, dup_loads, expected_ids, fd_counts, independent,
-    slope)
+    ALLOWED, CATS, COLLECTD, COLLECTDCTL, FIELDS, HOST, OWN, SIGNALS, STOCK,
+    DEFAULT_CATS, DEFAULT_FIELDS, Collectd, Influx, LineListener, Procs, Prometheus, R,
+    Workload, cq,
+    documented, dup_loads, expected_ids, fd_counts, free_tcp_port,
+    graphite_paths, independent, prometheus_series, readme_blocks, scrape,
+    slope, typesdb)
 
 RATE_KIB = 1024
 MAIN_SECONDS = 13          # how long the main instance watches the workloads
@@ -58,13 +67,15 @@ class Suite:
         self.procs = Procs(tmp)
         self.plugdir = os.path.join(tmp, "plugins")
         self.wl = {}
+        self.everything_readme = None
 
     def wpath(self, name):
         return os.path.join(self.build, "workloads", name)
 
     def setup_plugins(self):
         os.makedirs(self.plugdir)
-        for p in ("logfile", "csv", "unixsock", "network", "load", "memory"):
+        for p in ("logfile", "csv", "unixsock", "network", "load", "memory",
+                  "write_prometheus", "write_graphite"):
             shutil.copy(os.path.join(STOCK, p + ".so"), self.plugdir)
         so = os.path.join(self.build, "smaps.so")
         if not os.path.isfile(so):
@@ -121,12 +132,19 @@ class Suite:
                 "time.sleep(120)\n")
         w["sock"] = Workload(self.procs, [sys.executable, "-c", code],
                              "socket holder")
+        # 65,536 blocks of 48 bytes written on the heap once (64-byte
+        # chunks: 4 MiB), then nothing.
+        w["stable"] = Workload(self.procs, [self.wpath("scenario"), "stable",
+                                            "--comm", "swstable"],
+                               "stable heap")
         # A member of a systemd-like unit: a cgroup whose path has a
         # component NAME.service, as under systemd.
         self.unit = None
         for hier in ("/sys/fs/cgroup/systemd", "/sys/fs/cgroup/unified",
                      "/sys/fs/cgroup"):
-            unit = "swtest-%d.service" % os.getpid()
+            # unique to the run (in its pid namespace our pid is 1)
+            unit = "swtest-%s.service" % os.path.basename(
+                self.tmp).rsplit(".", 1)[-1]
             cg = os.path.join(hier, unit)
             try:
                 os.mkdir(cg)
@@ -164,6 +182,7 @@ class Suite:
                 '  Process "x/y"\n  Process "x_y"\n'
                 "  Process %s\n" % cq(self.LONG) + units +
                 "  CollectLibraries true\n  MaxSubtotals 3\n"
+                '  Fields "all"\n  Categories "all"\n  Signals "all"\n'
                 "  CountSockets true\n  GrowthWindow %d\n" % GROWTH_WINDOW +
                 "</Plugin>\n")
 
@@ -186,7 +205,7 @@ class Suite:
             for fld in FIELDS:
                 v = c.csv_last("smaps-swidle", "memory-%s_%s" % (cat, fld))
                 got[(cat, fld)] = v[0] if v else None
-            v = c.csv_last("smaps-swidle", "count-vmas_%s" % cat)
+            v = c.csv_last("smaps-swidle", "count-%s_vmas" % cat)
             got[(cat, "vmas")] = v[0] if v else None
         after, libs2 = independent(pid)
         R.check("idle process stayed idle during the reading",
@@ -209,23 +228,21 @@ class Suite:
                 not miss and not bad,
                 "%d values exact" % (54 - len(bad)) if not (miss or bad)
                 else "missing %s; differ: %s" % (miss, bad))
-        # Signals of the same reading: mappings under 1 MiB, and the
-        # ratios (csv "%f": 6 decimals).
+        # Signals of the same reading: the ratios (csv "%f": 6 decimals).
         bad = []
         for cat in CATS:
             b = before[cat]
-            want = {"count-small_vmas_" + cat: b["small_vmas"],
-                    "percent-private_dirty_ratio_" + cat:
+            want = {"percent-%s_private_dirty_ratio" % cat:
                         100.0 * b["private_dirty"] / b["rss"] if b["rss"]
                         else 0.0,
-                    "percent-swap_ratio_" + cat:
+                    "percent-%s_swap_ratio" % cat:
                         100.0 * b["swap"] / (b["rss"] + b["swap"])
                         if b["rss"] + b["swap"] else 0.0}
             for typ, w in want.items():
                 v = c.csv_last("smaps-swidle", typ)
                 if v is None or abs(v[0] - w) > 1e-5:
                     bad.append("%s: collectd %s, smaps %s" % (typ, v, w))
-        R.check("small_vmas, private_dirty_ratio, swap_ratio of swidle = "
+        R.check("private_dirty_ratio, swap_ratio of swidle = "
                 "independent reading (x 9)", not bad, "; ".join(bad[:6]))
         pss = got[("total", "pss")]
         R.check("total_pss of swidle within (0, total_rss]",
@@ -257,18 +274,18 @@ class Suite:
             ok = ok and v is not None and v[0] == rss
         R.check("lib_NAME_rss of swidle = Rss of that library's mappings",
                 ok and libs, "; ".join(det))
-        v = c.csv_last("smaps-swidle", "count-duplicate_library_loads")
-        R.check("count-duplicate_library_loads of swidle = 0",
+        v = c.csv_last("smaps-swidle", "objects-libs_duplicate_loads")
+        R.check("objects-libs_duplicate_loads of swidle = 0",
                 v == [0.0], "got %s" % v)
-        v = c.csv_last("smaps-swidle", "count-unreadable_processes")
-        R.check("count-unreadable_processes of swidle = 0", v == [0.0],
+        v = c.csv_last("smaps-swidle", "ps_state-unreadable")
+        R.check("ps_state-unreadable of swidle = 0", v == [0.0],
                 "got %s" % v)
 
     def check_sockets(self, c):
         pid = self.wl["sock"].pid
         nfd, nsock = fd_counts(pid)
-        v = c.csv_last("smaps-swsock", "count-sockets")
-        R.check("count-sockets of swsock = its socket fds (%d)" % nsock,
+        v = c.csv_last("smaps-swsock", "file_handles-sockets")
+        R.check("file_handles-sockets of swsock = its socket fds (%d)" % nsock,
                 v == [float(nsock)] and nsock == 3, "got %s" % v)
         with open("/proc/%d/status" % pid) as f:
             threads = int(re.search(r"^Threads:\s+(\d+)", f.read(),
@@ -281,8 +298,8 @@ class Suite:
         R.check("file_handles of swsock = entries of /proc/PID/fd (%d)" % nfd,
                 v == [float(nfd)], "got %s" % v)
         dup = dup_loads(pid)
-        v = c.csv_last("smaps-swsock", "count-duplicate_library_loads")
-        R.check("count-duplicate_library_loads of swsock (dlmopen) = extra "
+        v = c.csv_last("smaps-swsock", "objects-libs_duplicate_loads")
+        R.check("objects-libs_duplicate_loads of swsock (dlmopen) = extra "
                 "offset-0 mappings of a library path (%d)" % dup,
                 dup >= 2 and v == [float(dup)], "got %s" % v)
         # Top MaxSubtotals (3) libraries by Rss; python maps more than 3.
@@ -326,24 +343,24 @@ class Suite:
             # the window is full the rate must be the known one, steady,
             # and the flat category must show no leak.
             sig = {}
-            for typ in ("gauge-growth_%s_private_dirty" % grow,
-                        "percent-steady_%s_private_dirty" % grow,
-                        "gauge-leak_rate_%s_private_dirty" % grow,
-                        "gauge-growth_%s_private_dirty" % flat,
-                        "gauge-leak_rate_%s_private_dirty" % flat):
+            for typ in ("gauge-%s_private_dirty_growth" % grow,
+                        "percent-%s_private_dirty_steady" % grow,
+                        "gauge-%s_private_dirty_leak_rate" % grow,
+                        "gauge-%s_private_dirty_growth" % flat,
+                        "gauge-%s_private_dirty_leak_rate" % flat):
                 v = c.csv_last("smaps-" + grp, typ)
                 sig[typ] = v[0] if v else None
-            g, st, lr = (sig["gauge-growth_%s_private_dirty" % grow],
-                         sig["percent-steady_%s_private_dirty" % grow],
-                         sig["gauge-leak_rate_%s_private_dirty" % grow])
+            g, st, lr = (sig["gauge-%s_private_dirty_growth" % grow],
+                         sig["percent-%s_private_dirty_steady" % grow],
+                         sig["gauge-%s_private_dirty_leak_rate" % grow])
             R.check("%s: leak signals: growth and leak_rate of %s "
                     "private_dirty at %d KiB/s +-25%%, steady >= 90" % (
                         grp, grow, RATE_KIB),
                     None not in (g, st, lr) and abs(g - rate) <= 0.25 * rate
                     and abs(lr - rate) <= 0.25 * rate and st >= 90,
                     "growth %s, steady %s, leak_rate %s (B/s)" % (g, st, lr))
-            fg = sig["gauge-growth_%s_private_dirty" % flat]
-            fl = sig["gauge-leak_rate_%s_private_dirty" % flat]
+            fg = sig["gauge-%s_private_dirty_growth" % flat]
+            fl = sig["gauge-%s_private_dirty_leak_rate" % flat]
             R.check("%s: leak signals: %s private_dirty no growth, leak_rate "
                     "0" % (grp, flat), fg is not None and
                     abs(fg) < 0.1 * rate and fl == 0.0,
@@ -357,7 +374,7 @@ class Suite:
         """An idle process leaks nothing: every leak_rate of swidle is 0."""
         lr = {t: c.csv_last("smaps-swidle", t)
               for t in c.csv_files().get("smaps-swidle", ())
-              if t.startswith("gauge-leak_rate_")}
+              if t.startswith("gauge-") and t.endswith("_leak_rate")}
         nz = {t: v for t, v in lr.items() if v != [0.0]}
         R.check("swidle: all %d leak_rate values are 0" % len(lr),
                 len(lr) == 9 * 3 + 3 and not nz, "non-zero: %s" % nz)
@@ -394,16 +411,12 @@ class Suite:
                 all(v == [0.0, 0.0] for _, v in rows),
                 "files %s, %d rows" % (sorted(files), len(rows)))
 
-    OWN_COST = {"count-status_reads", "count-full_reads", "bytes-smaps_read",
-                "gauge-read_seconds", "count-backed_off", "count-capped",
-                "count-hidden"}
-
     def check_names(self, c, raw, listval, probe):
         """Every identifier is valid, and each group has the documented
         set of values, no more. raw: the daemon's LISTVAL; listval: what
         collectdctl printed; probe: collectdctl getval of the first
         identifier collectdctl did not list."""
-        smaps = [l for l in raw if "/smaps-" in l or "/smaps/" in l]
+        smaps = [l for l in raw if "/smaps-" in l or "/smaps_self/" in l]
         bad = []
         for ident in smaps:
             parts = ident.split("/")
@@ -412,14 +425,15 @@ class Suite:
                 continue
             plugin, _, pinst = parts[1].partition("-")
             typ, _, tinst = parts[2].partition("-")
-            # no instance: the plugin's own cost (README "Values")
-            own = parts[1] == "smaps" and parts[2] in self.OWN_COST
-            if plugin != "smaps" or not (own or ALLOWED.match(pinst)) or \
+            # the plugin's own cost, plugin smaps_self (README "Values")
+            own = parts[1] == "smaps_self" and parts[2] in OWN
+            if not own and plugin != "smaps" or \
+               not (own or ALLOWED.match(pinst)) or \
                len(pinst) > 63 or (tinst and not ALLOWED.match(tinst)):
                 bad.append(ident)
         R.check("LISTVAL: %d smaps identifiers, all valid "
                 "(host/smaps-[A-Za-z0-9_.+:@=,-]{1,63}/type[-same set], or "
-                "host/smaps/OWN_COST)"
+                "host/smaps_self/OWN)"
                 % len(smaps), smaps and not bad, "invalid: %r" % bad[:5])
         ctl = set(l for l in listval.splitlines() if l)
         lost = sorted(set(raw) - ctl)
@@ -443,35 +457,15 @@ class Suite:
         groups = {}
         for ident in smaps:
             parts = ident.split("/")
-            if len(parts) == 3:
+            if len(parts) == 3 and parts[1].startswith("smaps-"):
                 groups.setdefault(parts[1][len("smaps-"):], set()).add(
                     parts[2])
-        std = {"memory-%s_%s" % (a, b) for a in CATS for b in FIELDS}
-        std |= {"count-vmas_" + a for a in CATS}
-        std |= {"ps_count", "file_handles", "count-sockets",
-                "count-duplicate_library_loads",
-                "count-unreadable_processes"}
-        # Tiered collection (README "Values"): status counters every
-        # interval, and what the memory figures are made of.
-        std |= {"memory-status_" + f for f in
-                ("rss", "anon", "file", "shmem", "swap")}
-        std |= {"count-" + f for f in ("measured_processes",
-                                       "backed_off_processes",
-                                       "capped_processes", "figures_age")}
-        # The leak signals (README "Values"), with GrowthWindow 10 all
-        # present after a few cycles.
-        gf = ["%s_%s" % (a, b) for a in CATS
-              for b in ("uss", "private_dirty", "pss")]
-        gf += ["threads", "fds", "sockets"]
-        std |= {"%s-%s_%s" % (t, k, n) for n in gf for t, k in (
-            ("gauge", "growth"), ("percent", "steady"),
-            ("gauge", "leak_rate"))}
-        std |= {"%s_%s" % (t, a) for a in CATS for t in (
-            "count-small_vmas", "percent-private_dirty_ratio",
-            "percent-swap_ratio")}
+        # Fields, Categories and Signals "all" (README "Values"), with
+        # GrowthWindow 10 every signal present after a few cycles.
+        std = documented(FIELDS, CATS, SIGNALS)
         have = groups.get("swidle", set())
         extra = {t for t in have - std
-                 if not re.fullmatch(r"memory-lib_.+_(rss|pss|private_dirty)",
+                 if not re.fullmatch(r"memory-lib_.+_(%s)" % "|".join(FIELDS),
                                      t)}
         fam = sorted({re.sub("(%s)" % "|".join(CATS), "CAT", t)
                       for t in extra})
@@ -479,6 +473,10 @@ class Suite:
                 % len(std), not (std - have) and not extra,
                 "missing %s; %d undocumented: %s" % (
                     sorted(std - have)[:8], len(extra), ", ".join(fam)))
+        n = len([t for t in have if "lib_" not in t]) + 1   # ps_count: 2
+        R.check("series per group with every field, category and signal = "
+                "README's figure (%s)" % self.everything_readme,
+                n == self.everything_readme, "counted %d" % n)
         # The hostile and colliding names.
         for name_raw, what, live in (
                 (self.HOSTILE1, "Process 'a b\"c/d' (space quote slash)", 1),
@@ -533,30 +531,304 @@ class Suite:
         """Defaults (FullInterval 60 at Interval 1): smaps read once, on the
         first interval, then only status; the figures' age counts up while
         the status counters stay fresh; the plugin reports its own cost."""
-        full = [v[0] for _, v in c.csv_series("smaps", "count-full_reads")]
-        status = [v[0] for _, v in c.csv_series("smaps", "count-status_reads")]
+        full = [v[0] for _, v in c.csv_series("smaps_self", "count-full_reads")]
+        status = [v[0] for _, v in c.csv_series("smaps_self",
+                                                "count-status_reads")]
         R.check("tiering: one full read per process first, none after "
                 "(FullInterval 60)", len(full) >= 4 and full[0] == 2 and
                 not any(full[1:]), "full_reads per interval %s" % full)
         R.check("tiering: every interval reads each process's status",
                 len(status) >= 4 and set(status) == {2.0},
                 "status_reads per interval %s" % status)
-        age = [v[0] for _, v in c.csv_series("smaps-swidle", "count-figures_age")]
-        R.check("tiering: figures_age counts the intervals since the read",
-                age[:4] == [0.0, 1.0, 2.0, 3.0], "figures_age %s" % age)
-        srss = c.csv_last("smaps-swm", "memory-status_rss")
-        first = c.csv_series("smaps-swm", "memory-status_rss")
+        age = [v[0] for _, v in c.csv_series("smaps-swidle",
+                                             "duration-figures_age")]
+        R.check("tiering: figures_age counts the seconds since the read "
+                "(Interval 1)", age[:4] == [0.0, 1.0, 2.0, 3.0],
+                "figures_age %s" % age)
+        srss = c.csv_last("smaps-swm", "ps_rss")
+        first = c.csv_series("smaps-swm", "ps_rss")
         R.check("tiering: status Rss of the growing process is fresh",
                 srss and first and srss[0] > first[0][1][0],
                 "status_rss first %s, last %s" % (first[:1], srss))
-        bytes_read = c.csv_series("smaps", "bytes-smaps_read")
+        bytes_read = c.csv_series("smaps_self", "bytes-smaps_read")
         R.check("own cost: smaps bytes read on the full read only",
                 bytes_read and bytes_read[0][1][0] > 0 and
                 not any(v[0] for _, v in bytes_read[1:]),
                 "bytes_read %s" % [v[0] for _, v in bytes_read])
 
-    def check_quiet_log(self, c, name):
-        noisy = [l for l in c.log_lines() if l[0] in ("error", "warning", None)]
+    # ---- write_prometheus and write_graphite
+
+    def start_stores(self):
+        self.prom_port = free_tcp_port()
+        plain, separate = LineListener(), LineListener()
+        # Every other interval a full read (fresh points for the signals,
+        # GrowthWindow 10 fits within seconds), so figures_age is 0 or
+        # 0.5: seconds, not intervals.
+        body = ("<LoadPlugin smaps>\n  Interval 0.5\n</LoadPlugin>\n"
+                "<Plugin smaps>\n"
+                '  Process "swstable"\n  PidFile "idle.pid" %s\n'
+                "  GrowthWindow 10\n  FullInterval 1\n</Plugin>\n" % cq(
+                    os.path.join(self.tmp, "idle.pid")) +
+                "LoadPlugin write_prometheus\n<Plugin write_prometheus>\n"
+                '  Host "127.0.0.1"\n  Port "%d"\n</Plugin>\n'
+                % self.prom_port +
+                "LoadPlugin write_graphite\n<Plugin write_graphite>\n"
+                '  <Node "plain">\n    Host "127.0.0.1"\n    Port "%d"\n'
+                '  </Node>\n  <Node "separate">\n    Host "127.0.0.1"\n'
+                '    Port "%d"\n    SeparateInstances true\n  </Node>\n'
+                "</Plugin>\n" % (plain.port, separate.port))
+        self.influx = None
+        if os.access(Influx.BIN, os.X_OK):
+            self.influx = Influx(self.procs, os.path.join(self.tmp, "influx"))
+            body += ("LoadPlugin network\n<Plugin network>\n"
+                     '  Server "127.0.0.1" "%d"\n</Plugin>\n'
+                     % self.influx.udp)
+        self.prom = None
+        if os.access(Prometheus.BIN, os.X_OK):
+            self.prom = Prometheus(self.procs, os.path.join(
+                self.tmp, "prometheus"), self.prom_port,
+                readme_blocks("Prometheus, at scrape time"))
+        return Collectd(self, "stores", body, sock=False), plain, separate
+
+    GROUPS = {"swstable": "stable", "idle.pid": "idle"}
+
+    def expected_stores(self):
+        """Per group: the documented values (default selection) as
+        Prometheus series {(metric, labels)} and Graphite paths; and the
+        plugin's own."""
+        dss = typesdb()
+        prom, paths = {}, {}
+        for g in list(self.GROUPS) + [None]:
+            plugin, vals = ("smaps", documented()) if g else \
+                ("smaps_self", OWN)
+            prom[g] = {(m, tuple(sorted(l.items()))) for v in vals
+                       for m, l in prometheus_series(HOST, plugin, g, v, dss)}
+            paths[g] = [{p for v in vals for p in graphite_paths(
+                HOST, plugin, g, v, dss, separate=sep)}
+                for sep in (False, True)]
+        return prom, paths
+
+    def readme_counts(self):
+        """The series counts per group that README "Values" states."""
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                               "README.md")) as f:
+            text = f.read()
+        m = re.search(r"\*\*(\d+)\*\* series per group by default.*?"
+                      r"\*\*(\d+)\*\* with every", text, re.S)
+        return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+    def check_stores(self, c, plain, separate):
+        prom, paths = self.expected_stores()
+        want = set().union(*prom.values())
+        end = time.time() + 10
+        series, got = [], set()
+        while time.time() < end:
+            try:
+                series = scrape(self.prom_port)
+            except OSError as e:
+                R.info("scrape: %s" % e)
+            got = {(m, tuple(sorted(l.items()))) for m, l, _ in series
+                   if m.startswith("collectd_smaps")}
+            sent = [set(plain.last()), set(separate.last())]
+            if want <= got and all(paths[g][i] <= sent[i] for g in paths
+                                   for i in (0, 1)):
+                break
+            time.sleep(0.5)
+        R.check("write_prometheus: every documented series of the default "
+                "selection, no other (%d for 2 groups and smaps_self)"
+                % len(want), got == want, "missing %s; extra %s" % (
+                    sorted(want - got)[:4], sorted(got - want)[:4]))
+        default, everything = self.readme_counts()
+        n = {g: len([1 for m, l in got if dict(l).get("smaps") == g])
+             for g in self.GROUPS}
+        R.check("series per group = README's figure (%s by default)"
+                % default, default and all(v == default for v in n.values())
+                and len(prom["swstable"]) == default, "counted %s" % n)
+        self.everything_readme = everything
+        val = {(m, tuple(sorted(l.items()))): v for m, l, v in series}
+
+        def pv(metric, group, **labels):
+            labels.update({"instance": HOST, "smaps": group})
+            return val.get((metric, tuple(sorted(labels.items()))))
+        pid = self.wl["stable"].pid
+        sums, _ = independent(pid)
+        heap = pv("collectd_smaps_memory", "swstable", type="heap_rss")
+        R.check("prometheus: collectd_smaps_memory{type=\"heap_rss\"} of "
+                "the 4 MiB heap = its smaps, in [4, 4.5] MiB",
+                heap == sums["heap"]["rss"] and
+                4 << 20 <= heap <= (4 << 20) + (512 << 10),
+                "prometheus %s, smaps %d" % (heap, sums["heap"]["rss"]))
+        with open("/proc/%d/status" % pid) as f:
+            vmrss = 1024 * int(re.search(r"^VmRSS:\s+(\d+)", f.read(),
+                                         re.M).group(1))
+        nfd, _ = fd_counts(pid)
+        got_v = [pv("collectd_smaps_ps_count_processes", "swstable"),
+                 pv("collectd_smaps_ps_count_threads", "swstable"),
+                 pv("collectd_smaps_ps_rss", "swstable"),
+                 pv("collectd_smaps_file_handles", "swstable"),
+                 pv("collectd_smaps_ps_state", "swstable", type="measured")]
+        R.check("prometheus: ps_count 1/1, ps_rss = VmRSS, file_handles = "
+                "its fds, ps_state{measured} 1", got_v == [1, 1, vmrss, nfd, 1],
+                "got %s, want %s" % (got_v, [1, 1, vmrss, nfd, 1]))
+        idle, _ = independent(self.wl["idle"].pid)
+        t = pv("collectd_smaps_memory", "idle.pid", type="total_rss")
+        R.check("prometheus: smaps=\"idle.pid\" (a dot in the group) "
+                "total_rss = smaps", t == idle["total"]["rss"],
+                "got %s, smaps %d" % (t, idle["total"]["rss"]))
+        with plain.lock:
+            ages = {float(x.split()[1]) for x in plain.lines if x.startswith(
+                HOST + ".smaps-swstable.duration-figures_age ")}
+        R.check("graphite: figures_age 0 or 0.5 s (a full read every other "
+                "interval of 0.5 s): seconds, not intervals",
+                ages == {0.0, 0.5}, "values sent %s" % sorted(ages))
+        own = val.get(("collectd_smaps_self_count", (("instance", HOST), (
+            "smaps_self", "status_reads"))))
+        R.check("prometheus: collectd_smaps_self_count{smaps_self="
+                "\"status_reads\"} = 2 (two processes)", own == 2,
+                "got %s" % own)
+        for i, (lst, what) in enumerate(((plain, "plain"),
+                                         (separate, "SeparateInstances"))):
+            sent = {p for p in lst.last() if p.startswith(HOST + ".smaps")}
+            exp = set().union(*(paths[g][i] for g in paths))
+            R.check("write_graphite %s: every documented path, no other (%d)"
+                    % (what, len(exp)), sent == exp, "missing %s; extra %s"
+                    % (sorted(exp - sent)[:4], sorted(sent - exp)[:4]))
+        g = plain.last().get(HOST + ".smaps-swstable.memory-heap_rss")
+        g2 = separate.last().get(HOST + ".smaps.idle_pid.memory.total_rss")
+        R.check("graphite: smaps-swstable.memory-heap_rss and (separate) "
+                "smaps.idle_pid.memory.total_rss = smaps",
+                g == sums["heap"]["rss"] and g2 == idle["total"]["rss"],
+                "got %s, %s" % (g, g2))
+        self.check_graphite_globs(plain)
+        self.check_recipes(val, sums)
+        self.check_influx(val, sums)
+        # libmicrohttpd 0.9.75 makes write_prometheus log this at start.
+        self.check_quiet_log(c, "stores", ignore=r"write_prometheus plugin: "
+                             r"MHD_OPTION_EXTERNAL_LOGGER is not the first")
+        plain.close()
+        separate.close()
+
+    def check_graphite_globs(self, plain):
+        """README's Graphite wildcards (one category, one field) on the
+        paths write_graphite sent; a Graphite glob matches node by node."""
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                               "README.md")) as f:
+            text = f.read()
+        globs = re.findall(r"`(HOST\.smaps-GROUP\.memory-[^`*]*\*[^`]*)`",
+                           text)[:2]
+        sent = list(plain.last())
+        got = []
+        for g in globs:
+            pat = g.replace("HOST", HOST).replace("GROUP", "swstable")
+            nodes = pat.split(".")
+            got.append(sorted(p.split(".")[-1] for p in sent
+                              if len(p.split(".")) == len(nodes) and
+                              all(fnmatch.fnmatchcase(a, b) for a, b in
+                                  zip(p.split("."), nodes))))
+        want = [sorted("memory-heap_" + f for f in DEFAULT_FIELDS),
+                sorted("memory-%s_pss" % c for c in DEFAULT_CATS)]
+        R.check("graphite: README's wildcards %s select one category's "
+                "fields, one field's categories" % globs, got == want,
+                "got %s" % got)
+
+    def check_recipes(self, val, sums):
+        """README's Prometheus recipes, run by a real Prometheus scraping
+        the stores instance: its metric_relabel_configs and its queries."""
+        if not self.prom:
+            R.check("prometheus installed (Debian package prometheus)", False,
+                    "%s missing" % Prometheus.BIN)
+            return
+        p = self.prom
+        r = p.wait('collectd_smaps_memory{smaps="swstable",category="heap",'
+                   'measure="rss"}')
+        R.check("recipe metric_relabel_configs: category=\"heap\", "
+                "measure=\"rss\" = the 4 MiB heap's Rss",
+                len(r) == 1 and r[0][1] == sums["heap"]["rss"],
+                "got %s; log %s" % (r, p.log()[-300:]))
+        r = p.wait('collectd_smaps_gauge{smaps="swstable",category="threads",'
+                   'measure="leak_rate"}')
+        R.check("recipe metric_relabel_configs: a counter's signal gets "
+                "category=\"threads\", measure=\"leak_rate\" (0: idle)",
+                len(r) == 1 and r[0][1] == 0, "got %s" % r)
+        queries, q = [], None
+        for line in readme_blocks("or in a query"):
+            if line and not line.startswith(" "):
+                q = [line]
+                queries.append(q)
+            elif q is not None:
+                q.append(line)
+        queries = ["\n".join(x) for x in queries]
+        heap = sum(v for (m, l), v in val.items()
+                   if m == "collectd_smaps_memory" and
+                   ("type", "heap_pss") in l)
+        r = p.wait(queries[0]) if queries else []
+        got = {x[0].get("category"): x[1] for x in r}
+        R.check("recipe 1 (sum by category of Pss): the default categories "
+                "but total, heap = the groups' heap_pss", len(queries) == 2
+                and set(got) == set(DEFAULT_CATS) - {"total"} and
+                got.get("heap") == heap, "got %s, heap_pss %s" % (got, heap))
+        r = p.wait(queries[1]) if len(queries) > 1 else []
+        types = [x[0].get("type", "") for x in r]
+        R.check("recipe 2 (topk of leak rates in bytes/s): 5 memory "
+                "leak_rate series", len(r) == 5 and all(
+                    t.endswith("_leak_rate") and t.split("_")[0] not in
+                    ("threads", "fds", "sockets") for t in types),
+                "got %s" % types)
+        p.stop()
+
+    def check_influx(self, val, sums):
+        """What InfluxDB's collectd listener makes of the values (README
+        "Values"), and README's InfluxQL recipe as written."""
+        if not self.influx:
+            R.check("influxd installed (Debian package influxdb)", False,
+                    "%s missing" % Influx.BIN)
+            return
+        db = self.influx
+        r = db.wait('SELECT last("value") FROM "smaps_value" WHERE '
+                    '"instance" = \'swstable\' AND "type" = \'memory\' AND '
+                    '"type_instance" = \'heap_rss\'')
+        R.check("influxdb: smaps_value{instance=swstable, type=memory, "
+                "type_instance=heap_rss} = the 4 MiB heap's Rss",
+                len(r) == 1 and r[0][1]["last"] == sums["heap"]["rss"],
+                "got %s; log %s" % (r, db.log()[-300:]))
+        names = {x[1]["name"] for x in db.wait("SHOW MEASUREMENTS")}
+        R.check("influxdb: measurements smaps_value, smaps_processes, "
+                "smaps_threads, smaps_seconds, smaps_self_value, "
+                "smaps_self_seconds",
+                names == {"smaps_value", "smaps_processes", "smaps_threads",
+                          "smaps_seconds", "smaps_self_value",
+                          "smaps_self_seconds"},
+                "got %s" % sorted(names))
+        r = db.wait('SELECT last("value") FROM "smaps_processes" WHERE '
+                    '"instance" = \'swstable\' AND "type" = \'ps_count\'')
+        r2 = db.wait('SHOW TAG VALUES FROM "smaps_self_value" WITH KEY = '
+                     '"type_instance"')
+        R.check("influxdb: smaps_processes of swstable = 1; smaps_self_value "
+                "has the 6 own type instances",
+                len(r) == 1 and r[0][1]["last"] == 1 and
+                {x[1]["value"] for x in r2} == {
+                    "status_reads", "full_reads", "smaps_read", "backed_off",
+                    "capped", "hidden"}, "got %s, %s" % (r, r2))
+        m = re.search(r"InfluxQL: `([^`]+)`", " ".join(
+            open(os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                              "README.md")).read().split()))
+        r = db.wait(m.group(1)) if m else []
+        got = {(t.get("instance"), t.get("type_instance")): v["last"]
+               for t, v in r}
+        want = {(dict(l)["smaps"], dict(l)["type"]): v
+                for (m_, l), v in val.items() if m_ == "collectd_smaps_memory"
+                and dict(l)["type"].endswith("_pss")}
+        R.check("influxdb: README's InfluxQL recipe gives each group's "
+                "CATEGORY_pss (%d series), heap as Prometheus has it"
+                % len(want), set(got) == set(want) and
+                got.get(("swstable", "heap_pss")) ==
+                want.get(("swstable", "heap_pss")),
+                "got %s, want %s" % (sorted(got)[:4], sorted(want)[:4]))
+        db.stop()
+
+    def check_quiet_log(self, c, name, ignore=None):
+        noisy = [l for l in c.log_lines() if l[0] in ("error", "warning", None)
+                 and not (ignore and re.match(ignore, l[1]))]
         R.check("%s: no ERROR or WARNING in the log" % name, not noisy,
                 "%r" % noisy[:4])
 
@@ -639,8 +911,8 @@ class Suite:
                 "memory-stack_rss": 20 << 10,
                 "memory-total_rss": (12 + 800 + 1536 + 256 + 64 + 416 + 20
                                      + 4) << 10,
-                "count-vmas_total": 10, "count-vmas_anon": 3,
-                "file_handles": 3, "count-sockets": 1}
+                "count-total_vmas": 10, "count-anon_vmas": 3,
+                "file_handles": 3, "file_handles-sockets": 1}
         bad = {k: (c.csv_last(g, k), v) for k, v in want.items()
                if c.csv_last(g, k) != [float(v)]}
         R.check("ProcRoot tree: categories, fds and sockets exact",
@@ -683,7 +955,7 @@ class Suite:
     def check_eacces(self, c):
         warns = [m for s, m in c.log_lines() if s == "warning" and
                  m.startswith("smaps plugin: ")]
-        rows = c.csv_series("smaps-swidle", "count-unreadable_processes")
+        rows = c.csv_series("smaps-swidle", "ps_state-unreadable")
         R.check("EACCES: one WARNING for the process over %d cycles" % len(
             rows), len(warns) == 1 and len(rows) >= 3, "warnings %r" % warns)
         R.check("EACCES: the WARNING says what it needs",
@@ -691,7 +963,7 @@ class Suite:
                 "to include it" in warns[0], "%r" % warns[:1])
         if warns:
             R.info("eacces: %s" % warns[0])
-        R.check("EACCES: count-unreadable_processes = 1",
+        R.check("EACCES: ps_state-unreadable = 1",
                 rows and all(v == [1.0] for _, v in rows),
                 "rows %s" % [v for _, v in rows])
         errs = [m for s, m in c.log_lines() if s == "error"]
@@ -717,14 +989,17 @@ class Suite:
         R.check("network: hostile group smaps-%s at the server" % ids[0],
                 [1.0, 1.0] in v, "got %s" % v)
         files = server.csv_files(host)
-        R.check("network: the values arrive (%d types for swidle)"
-                % len(files.get("smaps-swidle", ())),
-                len(files.get("smaps-swidle", ())) >= 9 * 6 + 9 + 5,
-                "%s" % sorted(files))
+        # The default selection; GrowthWindow 3600 has no fit yet.
+        want = documented(with_signals=False)
+        got = set(files.get("smaps-swidle", ()))
+        R.check("network: the %d documented default values arrive for "
+                "swidle, no other" % len(want), got == want,
+                "missing %s, extra %s" % (sorted(want - got)[:5],
+                                          sorted(got - want)[:5]))
         dup = dup_loads(self.wl["sock"].pid)
-        v = server.csv_last("smaps-swsock", "count-duplicate_library_loads",
+        v = server.csv_last("smaps-swsock", "objects-libs_duplicate_loads",
                             host=host)
-        R.check("count-duplicate_library_loads of swsock with "
+        R.check("objects-libs_duplicate_loads of swsock with "
                 "CollectLibraries off = %d too" % dup, v == [float(dup)],
                 "got %s" % v)
         libs = [t for t in files.get("smaps-swidle", ()) if "lib_" in t]
@@ -767,11 +1042,23 @@ class Suite:
             self.error_case("lowercase-key-wrong-type",
                             'process "x"\n  collectlibraries 3',
                             "CollectLibraries"),
+            self.error_case("unknown-field", 'Process "x"\n'
+                            '  Fields "rss bogus"', "Fields",
+                            '"bogus" (known: rss pss uss private_dirty swap '
+                            'size, or all)'),
+            self.error_case("unknown-signal", 'Process "x"\n'
+                            '  Signals "leak_rate" "small_vmas"', "Signals",
+                            '"small_vmas"'),
+            self.error_case("wrong-type-categories", 'Process "x"\n'
+                            '  categories 3', "categories",
+                            "expects one or more strings"),
         ]
         case = Collectd(self, "case", "LoadPlugin smaps\n<Plugin smaps>\n"
                         '  process "swidle"\n  PROCESSMATCH "swm" "swmm.p"\n'
                         "  collectlibraries true\n  maxsubtotals 1\n"
                         "  countsockets false\n  procroot \"/proc\"\n"
+                        '  fields "RSS" "pss"\n  CATEGORIES "heap total"\n'
+                        '  signals "steady"\n'
                         "</Plugin>\n", sock=False)
         nobody = None
         if os.geteuid() == 0:
@@ -784,6 +1071,7 @@ class Suite:
         fake = Collectd(self, "procroot", "LoadPlugin smaps\n<Plugin smaps>\n"
                         '  Process "fake"\n  ProcRoot %s\n'
                         "  CollectLibraries true\n  CollectNamedRegions true\n"
+                        '  Fields "all"\n  Categories "all"\n'
                         "  MaxSubtotals 10\n</Plugin>\n" % cq(
                             self.build_proc_tree()), sock=False)
         collide = Collectd(self, "collide", "LoadPlugin smaps\n"
@@ -806,7 +1094,9 @@ class Suite:
                           "<Plugin network>\n  Server \"127.0.0.1\" \"%d\"\n"
                           "</Plugin>\n" % (cq(self.HOSTILE1.decode()), port),
                           host="smapwatch-client", sock=False)
-        side = [c for c, *_ in errs] + [case, fake, client, collide]
+        stores = self.start_stores()
+        side = [c for c, *_ in errs] + [case, fake, client, collide,
+                                        stores[0]]
         side += [nobody] if nobody else []
         for c in side:
             c.wait_ready()
@@ -832,8 +1122,21 @@ class Suite:
                 case.csv_last("smaps-swm", "ps_count") == [1.0, 1.0],
                 "total_rss %s, lib sub-totals %s, swm %s" % (
                     v, libs, case.csv_last("smaps-swm", "ps_count")))
+        have = case.csv_files().get("smaps-swidle", set())
+        mem = sorted(t for t in have if t.startswith(("memory-", "count-"))
+                     and "lib_" not in t)
+        R.check("lower-case fields/CATEGORIES: memory and count of heap and "
+                "total, rss and pss only", mem == [
+                    "count-heap_vmas", "count-total_vmas", "memory-heap_pss",
+                    "memory-heap_rss", "memory-total_pss", "memory-total_rss"],
+                "got %s" % mem)
+        libs = sorted(t for t in have if "lib_" in t)
+        R.check("fields: sub-totals get the chosen fields (rss, pss)",
+                len(libs) == 2 and libs[0].endswith("_pss") and
+                libs[1].endswith("_rss"), "got %s" % libs)
         self.check_quiet_log(case, "case")
         self.check_tiering(case)
+        self.check_stores(*stores)
         self.check_quiet_log(fake, "procroot")
         for c in side + [server]:
             c.stop()
