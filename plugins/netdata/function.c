@@ -24,11 +24,19 @@ static const char help_text[] =
 "   help         this text\n\n"
 "With no parameter, the processes of every group.\n";
 
+/* After the help text, Netdata 2.x reads tags, the access a caller needs,
+ * a priority and a version; 1.37.1 stops after the help text. Without an
+ * access, 2.x lets anyone who reaches the agent's port call the function
+ * (measured: an anonymous caller got every mapping). Mapping paths and
+ * command lines are sensitive, so the function asks what Netdata's own
+ * `processes` function asks: a signed-in user of the agent's space
+ * allowed to see sensitive data. */
 void nd_function_register(FILE *out)
 {
 	fprintf(out, "FUNCTION GLOBAL \"%s\" %d \"Memory mappings of a group "
-		"or a process, by category, from /proc/PID/smaps\"\n",
-		ND_FUNCTION_NAME, ND_FUNCTION_TIMEOUT);
+		"or a process, by category, from /proc/PID/smaps\" \"top\" "
+		"\"0x%x\" %d 0\n", ND_FUNCTION_NAME, ND_FUNCTION_TIMEOUT,
+		ND_FUNCTION_ACCESS, ND_FUNCTION_PRIORITY);
 }
 
 /* split_words - Netdata's word rules: blanks and '=' separate; a word
@@ -227,24 +235,82 @@ static void answer(nd_function_ctx *fc, const char *tx, char *fn)
 		serve(fc, tx, &rq);
 }
 
+/* caller_allowed - a call of Netdata 2.x carries the caller's access
+ * bits as its fifth word; 1.37.1 sends none (and lets only Netdata Cloud
+ * call). The agent already refuses callers without the registered
+ * access: this is the same rule again, in case it does not. */
+static int caller_allowed(char **w, size_t n)
+{
+	if (n < 5)
+		return 1;
+	char *end;
+	unsigned long a = strtoul(w[4], &end, 16);
+	return *end == '\0' && end != w[4] &&
+	       (a & ND_FUNCTION_ACCESS) == ND_FUNCTION_ACCESS;
+}
+
+static void call(nd_function_ctx *fc, const char *tx, char *fn, int allowed)
+{
+	fc->out = nd_output_batch(fc->output);
+	if (fc->out && allowed)
+		answer(fc, tx, fn);
+	else if (fc->out)
+		fail(fc->out, tx, 403, "The smaps function needs a signed-in "
+		     "user allowed to see sensitive data.");
+	nd_output_send(fc->output);
+	fc->out = NULL;
+}
+
+/* begin_payload - FUNCTION_PAYLOAD TX TIMEOUT "NAME ARGS" ACCESS SOURCE
+ * TYPE: the call is answered at FUNCTION_PAYLOAD_END; the payload (this
+ * function takes none) is skipped, whatever its lines look like. */
+static void begin_payload(nd_function_ctx *fc, char **w, size_t n)
+{
+	fc->in_payload = 1;
+	fc->payload_tx[0] = fc->payload_fn[0] = '\0';
+	if (n < 4 || !valid_transaction(w[1])) {
+		nd_log(ND_ERROR, "ignoring a FUNCTION_PAYLOAD with a malformed "
+		       "transaction id");
+		return;
+	}
+	snprintf(fc->payload_tx, sizeof(fc->payload_tx), "%s", w[1]);
+	snprintf(fc->payload_fn, sizeof(fc->payload_fn), "%s", w[3]);
+	fc->payload_allowed = caller_allowed(w, n);
+}
+
+static void end_payload(nd_function_ctx *fc)
+{
+	fc->in_payload = 0;
+	if (fc->payload_tx[0])
+		call(fc, fc->payload_tx, fc->payload_fn, fc->payload_allowed);
+}
+
 void nd_function_line(void *ctx, char *line)
 {
+	nd_function_ctx *fc = ctx;
 	char *w[MAX_WORDS];
+	if (fc->in_payload) {
+		if (!strcmp(line, "FUNCTION_PAYLOAD_END"))
+			end_payload(fc);
+		return;
+	}
 	size_t n = split_words(line, w, MAX_WORDS);
 	if (!n)
 		return;
-	if (strcmp(w[0], "FUNCTION") || n < 4)
+	if (!strcmp(w[0], "FUNCTION_PAYLOAD"))
+		begin_payload(fc, w, n);
+	else if (!strcmp(w[0], "QUIT"))
+		fc->quit = 1;
+	else if (!strcmp(w[0], "FUNCTION_CANCEL") ||
+		 !strcmp(w[0], "FUNCTION_PROGRESS"))
+		;  /* answers are written whole before the next line is read:
+		    * nothing is ever in flight to cancel or to report on */
+	else if (strcmp(w[0], "FUNCTION") || n < 4)
 		nd_log(ND_ERROR, "ignoring a request on stdin that is not "
 		       "FUNCTION TRANSACTION TIMEOUT \"NAME PARAMS\"");
 	else if (!valid_transaction(w[1]))
 		nd_log(ND_ERROR, "ignoring a FUNCTION with a malformed "
 		       "transaction id");
-	else {
-		nd_function_ctx *fc = ctx;
-		fc->out = nd_output_batch(fc->output);
-		if (fc->out)
-			answer(fc, w[1], w[3]);
-		nd_output_send(fc->output);
-		fc->out = NULL;
-	}
+	else
+		call(fc, w[1], w[3], caller_allowed(w, n));
 }

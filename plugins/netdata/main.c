@@ -227,7 +227,7 @@ static uint64_t wait_tick(const nd_heartbeat *hb, nd_input *in,
 			  nd_function_ctx *fc, nd_output *out)
 {
 	uint64_t now = nd_now_us(), target = nd_heartbeat_target(hb, now);
-	while (now < target && !out->closed) {
+	while (now < target && !out->closed && !fc->quit) {
 		struct pollfd pf[2] = {
 			{.fd = in->fd, .events = POLLIN},
 			{.fd = nd_output_busy(out) ? out->fd : -1,
@@ -287,9 +287,9 @@ static int run(plugin *p)
 	nd_charts_update(p->charts, p->gs, f, dt, nd_mono_s());
 	nd_cost_update(f, sw_groupset_cost(p->gs), dt);  /* setup's read */
 	nd_output_send(&out);
-	while (!out.closed) {
+	while (!out.closed && !fc.quit) {
 		uint64_t now = wait_tick(&hb, &in, &fc, &out);
-		if (out.closed)
+		if (out.closed || fc.quit)
 			break;
 		if (nd_output_busy(&out)) {
 			/* Netdata has not taken the last update: no new one
@@ -299,6 +299,8 @@ static int run(plugin *p)
 		}
 		update(p, &out, nd_heartbeat_tick(&hb, now));
 	}
+	if (fc.quit)
+		nd_log(ND_INFO, "Netdata asked the plugin to quit");
 	nd_output_free(&out);
 	return 0;
 }

@@ -150,7 +150,11 @@ class Checker:
         self.in_begin = False
 
     def kw_FUNCTION(self, w):
-        if len(w) != 5 or w[1] != b"GLOBAL" or not INT.match(w[3]):
+        # 1.37.1: FUNCTION GLOBAL NAME TIMEOUT HELP; 2.x reads four more:
+        # TAGS ACCESS (hex) PRIORITY VERSION
+        if len(w) not in (5, 9) or w[1] != b"GLOBAL" or not INT.match(w[3]) \
+                or (len(w) == 9 and not (re.fullmatch(rb"0x[0-9a-f]+", w[6])
+                                         and INT.match(w[7]) and INT.match(w[8]))):
             return "malformed FUNCTION"
         self.functions.append(w)
 

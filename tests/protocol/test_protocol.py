@@ -659,6 +659,62 @@ def test_function_cap(tmp, pids):
                "function: --allow-large: the table has them: %r" % rows)
 
 
+def test_function_netdata2(tmp, pids):
+    """Netdata 2.x's side of the function protocol: the registration asks
+    for a signed-in user allowed to see sensitive data (access 0x13, what
+    2.x's own `processes` function asks); a call carrying a caller's access
+    without those bits is refused with 403, one with them answered; a
+    FUNCTION_PAYLOAD call is answered at FUNCTION_PAYLOAD_END and its
+    payload, even a line that looks like a call, is never taken for one;
+    FUNCTION_CANCEL and FUNCTION_PROGRESS are not logged as errors; QUIT
+    ends the plugin at once with status 0."""
+    conf = os.path.join(tmp, "nd2.conf")
+    open(conf, "wb").write(b"hostile: '*--seconds " + SECONDS.encode() + b"*'\n")
+    src = b'"method=api,role=any,permissions=0x13,ip=127.0.0.1"'
+    calls = [(1.2, b'FUNCTION tx-anon 10 "smaps group:hostile" "0x8" ' + src + b"\n"),
+             (1.3, b'FUNCTION tx-user 10 "smaps group:hostile" "0x13" ' + src + b"\n"),
+             (1.4, b'FUNCTION_PAYLOAD tx-pay 10 "smaps group:hostile" "0x13" '
+                   + src + b' "application/json"\n'
+                   b'{"selections": {}}\n'
+                   b'FUNCTION tx-inside 10 "smaps group:hostile"\n'
+                   b"FUNCTION_PAYLOAD_END\n"),
+             (1.5, b"FUNCTION_PROGRESS tx-pay\n"),
+             (1.6, b"FUNCTION_CANCEL tx-pay\n"),
+             (2.0, b"QUIT\n")]
+    p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--full-interval", "0"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        out, _ = read_for(p, 3.5, calls)
+        try:
+            rc = p.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            rc = None     # QUIT not obeyed
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    err = p.stderr.read().decode("utf-8", "replace")
+    c = pluginsd.check(out)
+    ok(not c.problems, "2.x calls: grammar: " + "; ".join(c.problems[:5]))
+    f = c.functions[0] if c.functions else []
+    ok(len(f) == 9 and f[2] == b"smaps" and f[5] == b"top" and f[6] == b"0x13",
+       "registered with tags top and access 0x13: %r" % (f,))
+    res = results(c)
+    ok(res.get("tx-anon", (0,))[0] == 403 and b"signed-in" in res["tx-anon"][2],
+       "a caller without sensitive-data access gets 403: %r"
+       % (res.get("tx-anon", (0, "", b""))[:2],))
+    rows = {tx: len(json.loads(res[tx][2]).get("data", []))
+            for tx in ("tx-user", "tx-pay") if res.get(tx, (0,))[0] == 200}
+    ok(rows.get("tx-user", 0) > 0 and rows.get("tx-pay", 0) > 0,
+       "a signed-in call and a payload call answered with rows: %r" % rows)
+    ok("tx-inside" not in res, "a payload line is not a call: %r" % sorted(res))
+    ok(rc == 0 and "asked the plugin to quit" in err,
+       "QUIT: exit %r, said so" % rc)
+    ok("not FUNCTION" not in err and "malformed" not in err,
+       "no error logged for 2.x's keywords: %r" % err[-300:])
+
+
 def test_top_bound(tmp):
     """--top 1: one library becomes a dimension, the rest is 'other'."""
     c = run_fake(tmp, ["--libs", "--top", "1"])
@@ -871,6 +927,7 @@ def main():
             test_running(tmp, pids)
             # the tests on the workloads first: they live a minute
             test_function_cap(tmp, pids)
+            test_function_netdata2(tmp, pids)
             test_disable(tmp)
             test_host_prefix(tmp, pids)
             test_unprivileged(pids)

@@ -1,4 +1,5 @@
-"""ndharness.py - a real Netdata (Debian's netdata 1.37.1) for tests: the
+"""ndharness.py - a real Netdata (Debian's netdata 1.37.1, or the 2.x that
+NETDATA names, e.g. a source build of v2.10.4) for tests: the
 daemon in a temp dir with every other plugin off, its API on 127.0.0.1 on a
 free port, smaps.plugin alone in its plugins directory, the stock
 smaps_groups.conf and a health.d/smaps.conf in its stock config, the test's
@@ -9,6 +10,7 @@ tests/scenarios/netdata_scenarios.py; the caller stops what it started
 import getpass
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -20,6 +22,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 PKG = os.path.join(ROOT, "packaging", "netdata")
 NETDATA = os.environ.get("NETDATA", "/usr/sbin/netdata")
+
+
+def netdata_major():
+    """The daemon's major version, from `netdata -v` ("netdata v2.10.4",
+    "netdata v1.37.1")."""
+    out = subprocess.run([NETDATA, "-v"], capture_output=True, text=True,
+                         timeout=30).stdout
+    m = re.search(r"v(\d+)\.", out)
+    return int(m.group(1)) if m else 1
+
+
+MAJOR = netdata_major()
 
 
 def free_port():
@@ -44,7 +58,9 @@ def setup_dirs(tmp, port, plugin, groups, options="--libs --full-interval 0",
     else:
         open(target, "w").write(health)
     open(os.path.join(tmp, "etc", "smaps_groups.conf"), "w").write(groups)
-    conf = open(os.path.join(HERE, "netdata.conf.in")).read()
+    open(os.path.join(tmp, "etc", ".opt-out-from-anonymous-statistics"), "w")
+    template = "netdata2.conf.in" if MAJOR >= 2 else "netdata.conf.in"
+    conf = open(os.path.join(HERE, template)).read()
     conf = conf.replace("@TMP@", tmp).replace("@PORT@", str(port))
     conf = conf.replace("@USER@", getpass.getuser()).replace("@OPTIONS@", options)
     path = os.path.join(tmp, "etc", "netdata.conf")
@@ -78,7 +94,8 @@ def start(cmd, **kw):
 
 def start_netdata(tmp, conf):
     log = open(os.path.join(tmp, "log", "netdata.out"), "w")
-    return start([NETDATA, "-D", "-c", conf], stdout=log, stderr=log)
+    env = dict(os.environ, DISABLE_TELEMETRY="1")
+    return start([NETDATA, "-D", "-c", conf], stdout=log, stderr=log, env=env)
 
 
 def stop(p, timeout=10):
