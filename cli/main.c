@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "console.h"
 #include "smapwatch/error.h"
 #include "smapwatch/version.h"
 
@@ -192,6 +193,9 @@ int main(int argc, char **argv)
 {
 	cli c = {.root = "/proc", .first_proc = 1,
 		 .o = {.cat_mask = ~0u, .top = 20}};
+	int status;
+	if (cli_subcommand(argc, argv, &status)) /* snapshot, diff, top, ... */
+		return status;
 	if (parse_args(&c, argc, argv)) {
 		usage(stderr);
 		return 2;

@@ -1,0 +1,172 @@
+/* target.c - TARGET arguments: a pid, a snapshot file, or a name. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "target.h"
+#include "smapwatch/error.h"
+#include "smapwatch/escape.h"
+
+#define PID_MAX_LINUX 4194304
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+cli_target_kind cli_target_classify(const char *arg, pid_t *pid)
+{
+	struct stat st;
+	if (all_digits(arg) && strlen(arg) <= 10) {
+		unsigned long v = strtoul(arg, NULL, 10);
+		*pid = v > PID_MAX_LINUX ? (pid_t)-1 : (pid_t)v;
+		return CLI_TARGET_PID;
+	}
+	if (strchr(arg, '/') || (stat(arg, &st) == 0 && S_ISREG(st.st_mode)))
+		return CLI_TARGET_FILE;
+	return CLI_TARGET_NAME;
+}
+
+void cli_target_complain(FILE *err, const char *what, int code,
+			 const char *detail)
+{
+	char buf[256];
+	sw_escape(buf, sizeof(buf), what, strlen(what));
+	fprintf(err, "smapwatch: %s: %s%s%s%s\n", buf, sw_strerror(code),
+		code == -EACCES && geteuid() != 0
+			? " (needs root or CAP_SYS_PTRACE)" : "",
+		detail && *detail ? ": " : "", detail ? detail : "");
+}
+
+static int look_one(snap *sn, const char *root, pid_t pid, FILE *err)
+{
+	char detail[160], what[32];
+	int r = pid > 0 ? snap_look_pid(sn, root, pid, 0, detail, sizeof(detail))
+			: -ESRCH;
+	if (r == 0)
+		return 1;
+	snprintf(what, sizeof(what), "%d", (int)pid);
+	cli_target_complain(err, pid > 0 ? what : "pid", r, detail);
+	return -1;
+}
+
+static pid_t entry_pid(const char *name)
+{
+	return *name >= '1' && *name <= '9' && all_digits(name) &&
+	       strlen(name) <= 7 ? (pid_t)atol(name) : 0;
+}
+
+/* Every process whose comm is name, in the proc root's order. */
+static int look_named(snap *sn, const char *root, const char *name, FILE *err)
+{
+	DIR *d = opendir(root);
+	if (!d) {
+		cli_target_complain(err, root, -errno, NULL);
+		return -1;
+	}
+	size_t len = strlen(name);
+	int n = 0, failed = 0;
+	struct dirent *de;
+	sw_proc_stat st;
+	while ((de = readdir(d)) != NULL) {
+		pid_t pid = entry_pid(de->d_name);
+		if (!pid || sw_proc_read_stat(root, pid, &st) ||
+		    st.comm_len != len || memcmp(st.comm, name, len))
+			continue;
+		if (look_one(sn, root, pid, err) > 0)
+			n++;
+		else
+			failed++;
+	}
+	closedir(d);
+	if (n == 0 && !failed) {
+		char buf[256];
+		sw_escape(buf, sizeof(buf), name, len);
+		fprintf(err, "smapwatch: no process named '%s'\n", buf);
+	}
+	return n ? n : -1;
+}
+
+int cli_target_look(snap *sn, const char *root, const char *arg, FILE *err)
+{
+	pid_t pid = 0;
+	switch (cli_target_classify(arg, &pid)) {
+	case CLI_TARGET_PID:
+		return look_one(sn, root, pid, err);
+	case CLI_TARGET_NAME:
+		return look_named(sn, root, arg, err);
+	default:
+		fprintf(err, "smapwatch: %s: a snapshot file, not a process\n",
+			arg);
+		return -1;
+	}
+}
+
+int cli_target_load(const char *arg, const char *root, const char *command,
+		    snap *out, FILE *err)
+{
+	pid_t pid;
+	char msg[512];
+	memset(out, 0, sizeof(*out));
+	if (cli_target_classify(arg, &pid) == CLI_TARGET_FILE) {
+		if (snap_read(arg, out, msg, sizeof(msg)) == 0)
+			return 0;
+		fprintf(err, "smapwatch: %s\n", msg);
+		return -1;
+	}
+	if (snap_set_now(out, root, command)) {
+		fputs("smapwatch: out of memory\n", err);
+		snap_free(out);
+		return -1;
+	}
+	if (cli_target_look(out, root, arg, err) > 0)
+		return 0;
+	snap_free(out);
+	return -1;
+}
+
+static void relook_one(snap *out, const char *root, const snap_proc *p,
+		       FILE *err, int *n)
+{
+	char detail[160];
+	sw_proc_stat st;
+	int r = snap_look_pid(out, root, p->pid, p->start_time, detail,
+			      sizeof(detail));
+	if (r == 0) {
+		(*n)++;
+	} else if (r == -SW_ECHANGED &&
+		   sw_proc_read_stat(root, p->pid, &st) == 0 &&
+		   st.start_time != p->start_time) {
+		fprintf(err, "smapwatch: pid %d was reused (start time %llu, "
+			     "now %llu): refusing to compare\n", (int)p->pid,
+			(unsigned long long)p->start_time,
+			(unsigned long long)st.start_time);
+	} else if (r == -ESRCH || r == -SW_ECHANGED || r == -SW_ENOMM) {
+		fprintf(err, "smapwatch: pid %d exited\n", (int)p->pid);
+	} else {
+		char what[32];
+		snprintf(what, sizeof(what), "%d", (int)p->pid);
+		cli_target_complain(err, what, r, detail);
+	}
+}
+
+int cli_target_relook(const snap *like, const char *root, const char *command,
+		      snap *out, FILE *err)
+{
+	int n = 0;
+	memset(out, 0, sizeof(*out));
+	if (snap_set_now(out, root, command)) {
+		fputs("smapwatch: out of memory\n", err);
+		return -1;
+	}
+	for (size_t i = 0; i < like->nprocs; i++)
+		relook_one(out, root, &like->procs[i], err, &n);
+	return n;
+}
