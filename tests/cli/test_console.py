@@ -294,6 +294,45 @@ def test_diff_reused_pid_is_refused(tmp):
     assert p.stdout == b""
 
 
+def copy_tree(tmp, name, side):
+    import shutil
+    root = os.path.join(tmp, "proc")
+    shutil.copytree(os.path.join(F, name, side), root, symlinks=True)
+    return root
+
+
+def test_diff_interval_refuses_a_pid_reused_meanwhile(tmp):
+    root = copy_tree(tmp, "reused", "a")
+    p = subprocess.Popen([h.BIN, "diff", "-i", "2", "-r", root, "42"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.7)                 # between the two looks: another 42
+    for f in ("stat", "smaps"):
+        with open(os.path.join(F, "reused", "b", "42", f), "rb") as src, \
+                open(os.path.join(root, "42", f + ".new"), "wb") as dst:
+            dst.write(src.read())
+        os.rename(os.path.join(root, "42", f + ".new"),
+                  os.path.join(root, "42", f))
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 1
+    assert err.decode().splitlines() == [
+        "smapwatch: pid 42 was reused (start time 777, now 9999): "
+        "refusing to compare"]
+    assert out == b""
+
+
+def test_top_batch_when_the_process_exits(tmp):
+    root = copy_tree(tmp, "heap", "a")
+    p = subprocess.Popen([h.BIN, "top", "-b", "-d", "1", "-r", root, "42"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    import shutil
+    shutil.rmtree(os.path.join(root, "42"))
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 1
+    assert err.decode() == "smapwatch: pid 42 exited\n"
+    assert len(tables(out.decode())) == 1
+
+
 def test_diff_filters_apply(tmp):
     a, b = h.fixture_pair(tmp, "split")
     assert rows(diff_json("-c", "heap", a, b)) == []
