@@ -6,6 +6,7 @@
 #include <string.h>
 #include "console.h"
 #include "target.h"
+#include "smapwatch/error.h"
 
 static void usage(FILE *f)
 {
@@ -53,7 +54,8 @@ static void copy(FILE *f, FILE *tmp)
 /* One process streamed into an unlinked temporary file, then copied out
  * once whole: a process that exits half-way leaves nothing behind, and
  * memory stays flat however many mappings it has. */
-static int stream_pid(writer *w, const snap *head, const char *root, pid_t pid)
+static int stream_pid(writer *w, const snap *head, const char *root, pid_t pid,
+		      int by_name)
 {
 	char detail[160], what[32];
 	snap one = {0};
@@ -70,6 +72,8 @@ static int stream_pid(writer *w, const snap *head, const char *root, pid_t pid)
 			fputc(',', w->f);
 		w->wrote_head = 1;
 		copy(w->f, tmp);
+	} else if (by_name && sw_error_is_gone(r)) {
+		r = 0;   /* exited between the listing and the read */
 	} else {
 		snprintf(what, sizeof(what), "%d", (int)pid);
 		cli_target_complain(stderr, what, r, tmp ? detail : NULL);
@@ -92,16 +96,21 @@ static int snapshot_live(FILE *f, const char *root, const char *command,
 		return 1;
 	}
 	for (int i = 0; i < n; i++) {
-		pid_t *pids;
+		pid_t *pids, pid;
 		int k = cli_target_pids(root, targets[i], &pids, stderr);
+		int by_name = cli_target_classify(targets[i], &pid) == CLI_TARGET_NAME;
 		failed |= k < 0;
 		for (int j = 0; j < k; j++)
 			if (!seen_before(&w, pids[j]))
-				failed |= stream_pid(&w, &head, root, pids[j]) != 0;
+				failed |= stream_pid(&w, &head, root, pids[j],
+						     by_name) != 0;
 		free(pids);
 	}
 	if (w.wrote_head)
 		snap_write_end(f);
+	else if (!failed)
+		fputs("smapwatch: snapshot: every process exited before it was "
+		      "read\n", stderr);
 	snap_free(&head);
 	free(w.seen);
 	return w.wrote_head ? failed : -1;

@@ -45,12 +45,17 @@ void cli_target_complain(FILE *err, const char *what, int code,
 		detail && *detail ? ": " : "", detail ? detail : "");
 }
 
-static int look_one(snap *sn, const char *root, pid_t pid, FILE *err)
+/* 1, or -1 after a line; 0 quietly when a process found by name exited
+ * before it could be read (the name did not promise that one). */
+static int look_one(snap *sn, const char *root, pid_t pid, int by_name,
+		    FILE *err)
 {
 	char detail[160], what[32];
 	int r = snap_look_pid(sn, root, pid, 0, detail, sizeof(detail));
 	if (r == 0)
 		return 1;
+	if (by_name && sw_error_is_gone(r))
+		return 0;
 	snprintf(what, sizeof(what), "%d", (int)pid);
 	cli_target_complain(err, what, r, detail);
 	return -1;
@@ -130,11 +135,14 @@ int cli_target_pids(const char *root, const char *arg, pid_t **out, FILE *err)
 
 int cli_target_look(snap *sn, const char *root, const char *arg, FILE *err)
 {
-	pid_t *pids;
+	pid_t *pids, pid;
 	int n = cli_target_pids(root, arg, &pids, err), got = 0;
+	int by_name = cli_target_classify(arg, &pid) == CLI_TARGET_NAME;
 	for (int i = 0; i < n; i++)
-		got += look_one(sn, root, pids[i], err) > 0;
+		got += look_one(sn, root, pids[i], by_name, err) > 0;
 	free(pids);
+	if (n > 0 && got == 0 && by_name)
+		fprintf(err, "smapwatch: every process named '%s' exited\n", arg);
 	return got ? got : -1;
 }
 

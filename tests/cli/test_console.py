@@ -160,6 +160,26 @@ def test_snapshot_of_a_pid_and_a_name_lists_it_once(tmp, sleeper):
     assert pids.count(sleeper) == 1
 
 
+def test_snapshot_by_name_skips_a_process_gone_meanwhile(tmp):
+    """A process found by name that exits before its smaps is read is
+    left out quietly (the name did not promise it); a pid is an error."""
+    import shutil
+    root = os.path.join(tmp, "proc")
+    shutil.copytree(os.path.join(F, "heap", "a", "42"),
+                    os.path.join(root, "42"), symlinks=True)
+    shutil.copytree(os.path.join(F, "heap", "a", "42"),
+                    os.path.join(root, "43"), symlinks=True)
+    os.unlink(os.path.join(root, "43", "smaps"))     # 43 is exiting
+    p = run("snapshot", "-r", root, "demo", check_rc=0)
+    assert p.stderr == b""
+    assert [x["pid"] for x in json.loads(p.stdout)["processes"]] == [42]
+    p = run("snapshot", "-r", root, "43")
+    assert p.returncode == 1
+    assert p.stderr == b"smapwatch: 43: No such file or directory\n"
+    p = run("findings", "-r", root, "demo", check_rc=0)
+    assert p.stdout == b"42: demo: nothing suspicious\n"
+
+
 def test_snapshot_of_20000_mappings_round_trips(tmp):
     root = os.path.join(tmp, "proc")
     h.trees.many_maps(root, 300, 20000)
