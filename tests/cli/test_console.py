@@ -587,6 +587,20 @@ def test_top_live_view_in_tmux():
             t.close()
 
 
+def test_top_on_the_terminal_escapes_hostile_names(tmp):
+    a, _ = h.fixture_pair(tmp, "hostile")
+    t, out = top_in_tmux(77, "-r " + h.sh_quote(os.path.join(F, "hostile", "b")))
+    try:
+        s = t.wait_for(r"files .*/opt/we ird/")
+        line = [l for l in s.splitlines() if "/opt/we ird/" in l][0]
+        assert line.rstrip().endswith('/opt/we ird/<data> "q"\\\\012\\xff.bin')
+        assert "\ufffd" not in s                  # no raw byte reached it
+        t.keys("q")
+        assert read(out).startswith("rc=0")
+    finally:
+        t.close()
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_top_restores_the_terminal_on_a_signal(sig):
     with h.workload("grow_heap", "--rate", "256") as w:
