@@ -67,9 +67,10 @@ static int by_identity_start(const void *p, const void *q)
 		return nx < ny ? -1 : 1;
 	if (x->inode != y->inode)
 		return x->inode < y->inode ? -1 : 1;
-	if (x->dev_major != y->dev_major || x->dev_minor != y->dev_minor)
-		return x->dev_major * 4096 + x->dev_minor <
-		       y->dev_major * 4096 + y->dev_minor ? -1 : 1;
+	if (x->dev_major != y->dev_major)
+		return x->dev_major < y->dev_major ? -1 : 1;
+	if (x->dev_minor != y->dev_minor)
+		return x->dev_minor < y->dev_minor ? -1 : 1;
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
 	return ((const ref *)p)->side - ((const ref *)q)->side;
