@@ -232,9 +232,12 @@ static int pair_maps(diff_proc *p, sw_field by)
 	free(r);
 	if (!err && p->nrows)
 		qsort_r(p->rows, p->nrows, sizeof(*p->rows), by_growth, &by);
-	for (int c = 0; c < SW_CAT_COUNT; c++)
-		diff_delta_of(&p->cat[c], &p->a->sum.cat[c], &p->b->sum.cat[c]);
 	diff_delta_of(&p->total, &p->a->sum.total, &p->b->sum.total);
+	/* An empty category has every field the kernel prints, at 0. */
+	for (int c = 0; c < SW_CAT_COUNT; c++) {
+		diff_delta_of(&p->cat[c], &p->a->sum.cat[c], &p->b->sum.cat[c]);
+		p->cat[c].present = p->total.present;
+	}
 	return err;
 }
 

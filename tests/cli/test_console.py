@@ -293,17 +293,19 @@ def test_diff_vanished_library_and_a_file_remapped(tmp):
     a, b = h.fixture_pair(tmp, "library")
     doc = diff_json(a, b)
     lib = h.trees.LIBDEMO
-    assert [(r["change"], r["a"]["name"], r["b"]) for r in rows(doc)] == \
+    # the file moved, unchanged, first (growth 0); then the library's
+    # pieces by growth: the smallest loss first
+    moved, *gone = rows(doc)
+    assert (moved["change"], moved["match"]) == ("same", "path_inode")
+    assert (moved["a"]["start"], moved["b"]["start"]) == \
+        ("7f3000000000", "7f4000000000")
+    assert moved["a"]["name"] == moved["b"]["name"] == h.trees.DATA
+    assert [(r["change"], r["a"]["name"], r["b"]) for r in gone] == \
         [("vanished", lib, None)] * 4
-    # by growth: the smallest loss first
-    assert [r["delta"]["rss"] for r in rows(doc)] == \
+    assert [r["delta"]["rss"] for r in gone] == \
         [-8 * KIB, -16 * KIB, -16 * KIB, -64 * KIB]
     allrows = rows(diff_json("--all", a, b))
-    moved = [r for r in allrows if r["match"] == "path_inode"]
-    assert len(moved) == 1
-    assert (moved[0]["a"]["start"], moved[0]["b"]["start"]) == \
-        ("7f3000000000", "7f4000000000")
-    assert moved[0]["change"] == "same"
+    assert len(allrows) == 5 + 8       # and the 8 unchanged ones
 
 
 def test_diff_reused_pid_is_refused(tmp):
@@ -411,6 +413,82 @@ def test_diff_snapshot_against_the_live_process(tmp):
     assert top["category"] == "anon" and top["change"] == "grew"
     assert top["match"] in ("overlap", "start")
     expect_rate(top["rate_per_hour"]["rss"], 2048)
+
+
+SPLITTER = r"""
+import ctypes, mmap, sys
+libc = ctypes.CDLL(None, use_errno=True)
+size = 4 << 20
+m = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+m.write(b"x" * size)                          # every page resident
+addr = ctypes.addressof(ctypes.c_char.from_buffer(m))
+print("ready %x" % addr, flush=True)
+for line in sys.stdin:
+    if line.startswith("mprotect"):       # the middle MiB read-only
+        assert libc.mprotect(ctypes.c_void_p(addr + (1 << 20)), 1 << 20, 1) == 0
+    print("done", flush=True)
+"""
+
+
+def test_diff_live_region_split_by_mprotect(tmp):
+    """A real 4 MiB anonymous region cut in three by mprotect: one row,
+    match split, the pieces' union the same range, nothing appeared."""
+    w = h.Workload(["/usr/bin/python3", "-c", SPLITTER], ready=False)
+    try:
+        addr = int(w.p.stdout.readline().split()[1], 16)
+        a = os.path.join(tmp, "a.json")
+        run("snapshot", "-o", a, w.pid, check_rc=0)
+        w.p.stdin.write(b"mprotect\n")
+        w.p.stdin.flush()
+        assert w.p.stdout.readline() == b"done\n"
+        doc = diff_json("-c", "anon", a, w.pid)
+    finally:
+        w.stop()
+    hit = [r for r in rows(doc) if r["a"] and int(r["a"]["start"], 16) <= addr
+           < int(r["a"]["end"], 16)]
+    assert len(hit) == 1, rows(doc)
+    r = hit[0]
+    assert r["match"] == "split" and r["pieces"]["b"] == r["pieces"]["a"] + 2
+    assert (r["a"]["start"], r["a"]["end"]) == (r["b"]["start"], r["b"]["end"])
+    assert abs(r["delta"]["rss"]) < 256 * KIB    # the same pages
+    assert not [x for x in rows(doc) if x["change"] == "appeared" and
+                int(x["b"]["start"], 16) <= addr < int(x["b"]["end"], 16)]
+
+
+def redis_pipe(sock, n, size):
+    """n SETs of size-byte values through redis-cli --pipe."""
+    val = b"v" * size
+    cmds = b"".join(b"*3\r\n$3\r\nSET\r\n$%d\r\nkey:%d\r\n$%d\r\n%s\r\n" %
+                    (len(b"key:%d" % i), i, size, val) for i in range(n))
+    subprocess.run(["redis-cli", "-s", sock, "--pipe"], input=cmds,
+                   stdout=subprocess.DEVNULL, check=True, timeout=60)
+
+
+def test_diff_of_redis_filling_up(tmp):
+    """A real service with jemalloc: 64 MiB of values land in anon, not
+    in [heap]; diff says so and names the allocator."""
+    sock = os.path.join(tmp, "r.sock")
+    redis = h.Workload(["redis-server", "--port", "0", "--unixsocket", sock,
+                        "--save", "", "--appendonly", "no"], ready=False)
+    try:
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.1)
+        a = os.path.join(tmp, "a.json")
+        run("snapshot", "-o", a, redis.pid, check_rc=0)
+        redis_pipe(sock, 64 * 1024, 1000)
+        doc = diff_json(a, redis.pid)
+    finally:
+        redis.stop()
+    cats = doc["processes"][0]["categories"]
+    assert cats["anon"]["delta"]["rss"] > 64 * MIB
+    assert abs(cats["heap"]["delta"]["rss"]) < 1 * MIB
+    ids = [(f["id"], f["evidence"].get("category") or
+            f["evidence"].get("runtime")) for f in doc["findings"]]
+    assert ("category_grew", "anon") in ids
+    assert ("allocator", "jemalloc") in ids
+    assert ("category_grew", "heap") not in ids
 
 
 def test_diff_of_a_process_that_exited(tmp):
