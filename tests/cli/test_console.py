@@ -503,7 +503,8 @@ def test_diff_of_a_process_that_exited(tmp):
 
 # ---------------------------------------------------------------- findings
 
-PATTERNS = {100: [], 101: ["large_anon_region"], 103: ["fragmentation"],
+PATTERNS = {100: [], 110: [], 101: ["large_anon_region"],
+            103: ["fragmentation"],
             104: ["library_loaded_twice"], 105: ["dirty_region"],
             106: ["swapped_region"], 107: ["swapped_process"],
             108: ["allocator"]}
