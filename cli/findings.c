@@ -365,6 +365,9 @@ static void allocators(finding_list *l, const snap_proc *p)
 		sb_printf(&t, "%s%s: %s", alloc_name(hits[i].kind),
 			  hits[i].static_binary ? " (static binary)" : "",
 			  alloc_heap(hits[i].kind));
+		if (hits[i].kind == ALLOC_PYTHON && m)
+			sb_printf(&t, "; the interpreter is in libpython (libs), "
+				      "so binary is small");
 		sb_printf(&e, "{\"runtime\":\"%s\",\"mapping\":",
 			  alloc_name(hits[i].kind));
 		if (m)
