@@ -75,7 +75,7 @@ $(FUZZ_BIN): tests/fuzz/fuzz_smaps.c $(CORE_SRC) $(wildcard include/smapwatch/*.
 # what it accepts written back the same way twice (20 s).
 FUZZ_SNAPSHOT_SECONDS ?= 20
 FUZZ_SNAP_BIN := build/fuzz/fuzz_snapshot
-FUZZ_SNAP_SRC := cli/snap.c cli/snapread.c cli/snapwrite.c cli/jread.c
+FUZZ_SNAP_SRC := cli/snap.c cli/snapread.c cli/snapwrite.c cli/jread.c cli/json.c
 $(FUZZ_SNAP_BIN): tests/fuzz/fuzz_snapshot.c $(FUZZ_SNAP_SRC) $(CORE_SRC) \
 		$(wildcard include/smapwatch/*.h common/*.h cli/*.h)
 	@mkdir -p $(dir $@)
