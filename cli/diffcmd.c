@@ -90,8 +90,7 @@ static int parse(diff_opts *o, int argc, char **argv)
 		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
 	};
 	int opt;
-	while ((opt = getopt_long(argc, argv, "i:c:s:n:aS:jo:r:h", longopts,
-				  NULL)) != -1)
+	while ((opt = cli_getopt(argc, argv, "i:c:s:n:aS:jo:r:h", longopts)) != -1)
 		if (option(o, opt, optarg))
 			return -1;
 	return 0;

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include "console.h"
+#include "opts.h"
 #include "findings.h"
 #include "target.h"
 #include "smapwatch/escape.h"
@@ -44,7 +45,7 @@ int cli_findings_main(int argc, char **argv)
 	};
 	const char *root = "/proc";
 	int opt, json = 0, failed = 0;
-	while ((opt = getopt_long(argc, argv, "jr:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "jr:h", longopts)) != -1) {
 		if (opt == 'j')
 			json = 1;
 		else if (opt == 'r')

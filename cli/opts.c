@@ -1,5 +1,7 @@
 /* opts.c - see opts.h. Every parser takes the whole string or fails. */
 #include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,4 +80,30 @@ int cli_parse_count(const char *s, unsigned long max, unsigned long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* The option getopt refused: a long one by name, a short one by letter
+ * (also inside a bundle such as -jx). */
+static void refused(char **argv, int missing)
+{
+	const char *arg = argv[optind - 1];
+	char shortopt[3] = {'-', (char)optopt, 0};
+	int is_long = !strncmp(arg, "--", 2);
+	fprintf(stderr, "smapwatch %s: %s option '%.*s'\n", argv[0],
+		missing ? "a value is needed for" : "unknown",
+		is_long ? (int)strcspn(arg, "=") : 2, is_long ? arg : shortopt);
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *longopts)
+{
+	char opts[64];
+	snprintf(opts, sizeof(opts), ":%s", shortopts);
+	opterr = 0;
+	int opt = getopt_long(argc, argv, opts, longopts, NULL);
+	if (opt == '?' || opt == ':') {
+		refused(argv, opt == ':');
+		return '?';
+	}
+	return opt;
 }

@@ -2,6 +2,7 @@
 #ifndef SMAPWATCH_CLI_OPTS_H
 #define SMAPWATCH_CLI_OPTS_H
 
+#include <getopt.h>
 #include <stdint.h>
 
 /* cli_parse_size - "4096", "64K", "1M", "2G" (powers of 1024) into
@@ -16,5 +17,12 @@ int cli_parse_field(const char *s);
 int cli_parse_seconds(const char *s, double *out);
 /* cli_parse_count - a whole number in 1..max. */
 int cli_parse_count(const char *s, unsigned long max, unsigned long *out);
+
+/* cli_getopt - getopt_long for a subcommand (argv[0] is its name), its
+ * refusals in one line: "smapwatch diff: unknown option '--bogus'",
+ * "smapwatch top: option '-d' needs a value". Returns the option, '?'
+ * after such a line, -1 at the end. */
+int cli_getopt(int argc, char **argv, const char *shortopts,
+	       const struct option *longopts);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "console.h"
+#include "opts.h"
 #include "target.h"
 #include "smapwatch/error.h"
 
@@ -139,7 +140,7 @@ int cli_snapshot_main(int argc, char **argv)
 	const char *out = NULL, *root = "/proc";
 	int opt;
 	pid_t pid;
-	while ((opt = getopt_long(argc, argv, "o:r:h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, "o:r:h", longopts)) != -1) {
 		if (opt == 'o')
 			out = optarg;
 		else if (opt == 'r')

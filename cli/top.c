@@ -75,8 +75,7 @@ static int parse(top *t, int argc, char **argv)
 		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
 	};
 	int opt, bad = 0;
-	while (!bad && (opt = getopt_long(argc, argv, "d:bn:m:S:c:r:h", longopts,
-					  NULL)) != -1) {
+	while (!bad && (opt = cli_getopt(argc, argv, "d:bn:m:S:c:r:h", longopts)) != -1) {
 		switch (opt) {
 		case 'd': bad = cli_parse_seconds(optarg, &t->interval); break;
 		case 'b': t->batch = 1; break;

@@ -733,3 +733,14 @@ def test_usage():
         assert b"Usage: smapwatch " in p.stderr
     assert run("diff", "--help", check_rc=0).stdout.startswith(
         b"Usage: smapwatch diff")
+    for args, line in ((("snapshot", "-x", "1"), "unknown option '-x'"),
+                       (("diff", "--bogus=3", "a", "b"),
+                        "unknown option '--bogus'"),
+                       (("top", "-d"), "a value is needed for option '-d'"),
+                       (("diff", "--interval"),
+                        "a value is needed for option '--interval'"),
+                       (("findings", "-jx", "1"), "unknown option '-x'")):
+        p = run(*args)
+        assert p.returncode == 2
+        assert p.stderr.decode().splitlines()[0] == \
+            "smapwatch %s: %s" % (args[0], line)
