@@ -611,6 +611,18 @@ def test_top_batch_in_a_pipe():
     assert len(rows_) == 15
 
 
+def test_top_batch_sort_and_category_options():
+    p = run("top", "-b", "-n", "1", "-S", "size", "-c", "libs", "-r",
+            os.path.join(F, "heap", "b"), "42", check_rc=0)
+    text = p.stdout.decode()
+    assert "sort size  category libs" in text.splitlines()[0]
+    maps = [l.split() for l in text.splitlines() if l.startswith("     42 ")]
+    assert maps and all(m[2] == "libs" for m in maps)
+    sizes = [int(m[4]) for m in maps]           # the size column, KiB
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] == 1368
+    assert run("top", "-S", "uss", "42").returncode == 2
+
+
 def test_top_batch_names_escaped():
     p = run("top", "-b", "-n", "1", "-r", os.path.join(F, "hostile", "b"),
             "77", check_rc=0)
