@@ -70,6 +70,21 @@ def test_snapshot_of_a_live_process_has_every_field(tmp, sleeper):
     assert int(m["end"], 16) - int(m["start"], 16) == m["counts"]["size"]
 
 
+def test_snapshot_agrees_with_the_json_overview_of_the_same_process(sleeper):
+    """The same look two ways: `smapwatch -j PID` and a snapshot, keys
+    and figures alike (the fields a sleeping process cannot move)."""
+    snap = run_json("snapshot", sleeper)["processes"][0]
+    classic = run_json("-j", sleeper)["processes"][0]
+    for key in ("pid", "comm", "cmdline", "threads"):
+        assert snap[key] == classic[key]
+    for c in list(snap["categories"]) + ["total"]:
+        a = snap["total"] if c == "total" else snap["categories"][c]
+        b = classic["total"] if c == "total" else classic["categories"][c]
+        assert set(a) == set(b), c
+        for key in ("size", "rss", "vmas"):
+            assert a[key] == b[key], (c, key)
+
+
 def test_snapshot_of_a_saved_tree(tmp):
     doc = h.snapshot_tree(os.path.join(F, "heap", "a"), 42,
                           os.path.join(tmp, "a.json"))
@@ -396,6 +411,23 @@ def test_diff_live_rate_of_a_growing_heap(tmp):
     assert (top["category"], top["match"], top["b"]["name"]) == \
         ("heap", "start", "[heap]")
     expect_rate(top["rate_per_hour"]["private_dirty"], 2048)
+
+
+def test_diff_and_top_of_a_name_with_two_processes(tmp):
+    """Two growers under one (unique) name, at two rates: one look each,
+    each process's own rate, and top's header counts both."""
+    name = "swgrow%d" % os.getpid()
+    with h.workload("grow_heap", "--comm", name, "--rate", "1024") as w1, \
+            h.workload("grow_heap", "--comm", name, "--rate", "3072") as w2:
+        time.sleep(0.5)
+        doc = diff_json("-i", "3", name)
+        top = run("top", "-b", "-n", "1", name, check_rc=0).stdout.decode()
+    got = {p["pid"]: p["categories"]["heap"]["rate_per_hour"]["rss"]
+           for p in doc["processes"]}
+    assert set(got) == {w1.pid, w2.pid}
+    expect_rate(got[w1.pid], 1024)
+    expect_rate(got[w2.pid], 3072)
+    assert " 2 processes " in top.splitlines()[0]
 
 
 def test_diff_snapshot_against_the_live_process(tmp):
