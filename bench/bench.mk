@@ -12,9 +12,10 @@ $(BENCH_DIR)/manymaps: bench/manymaps.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -o $@ $< $(LDFLAGS)
 
-bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps
+bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps $(BUILD)/smapwatch
 	$(BENCH_DIR)/bench $(BENCH_DIR)/manymaps $(BENCH_MAPS)
 	$(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps
+	$(PYTHON) bench/console.py $(BUILD)/smapwatch
 
 $(BENCH_DIR)/bench_tiering: bench/tiering.c bench/helper.c bench/helper.h $(LIB)
 	@mkdir -p $(dir $@)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cli.h"
 #include <linux/capability.h>
+#include "console.h"
 #include "smapwatch/caller.h"
 #include "smapwatch/error.h"
 #include "smapwatch/version.h"
@@ -349,6 +350,9 @@ int main(int argc, char **argv)
 {
 	cli c = {.root = "/proc", .first_proc = 1,
 		 .o = {.cat_mask = ~0u, .top = 20}};
+	int status;
+	if (cli_subcommand(argc, argv, &status)) /* snapshot, diff, top, ... */
+		return status;
 	if (parse_args(&c, argc, argv))
 		return 2;
 	sw_collector_opts co = {.max_names = 1024};

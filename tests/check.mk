@@ -9,8 +9,8 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 		--show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible
 
-.PHONY: check unit live cli-test scenarios asan valgrind fuzz
-check: unit live cli-test scenarios $(CHECK_EXTRA) asan valgrind fuzz
+.PHONY: check unit live cli-test console-test scenarios asan valgrind fuzz
+check: unit live cli-test console-test scenarios $(CHECK_EXTRA) asan valgrind fuzz
 	@echo "make check: all passed"
 
 unit: $(UNIT_BIN)
@@ -25,6 +25,27 @@ live: $(LIVE_BIN) $(BUILD)/tests/live_million
 cli-test: $(BUILD)/smapwatch $(WORKLOADS)
 	BUILD=$(BUILD) sh tests/cli/test_cli.sh
 
+# The leak hunt's subcommands (snapshot, diff, top, findings) on the
+# hand-made proc trees of tests/fixtures/diff and on live workloads, the
+# live view driven in tmux (about 30 s). The workloads are never
+# sanitized: ASan's allocator would not grow [heap] at a known rate.
+PYTHON    ?= /usr/bin/python3
+PLAIN_DIR := build/plain
+PLAIN_BIN := $(PLAIN_DIR)/workloads/grow_heap $(PLAIN_DIR)/workloads/grow_mmap \
+	     $(PLAIN_DIR)/manymaps
+console-test: $(BUILD)/smapwatch $(PLAIN_BIN)
+	BUILD=$(BUILD) SW_PLAIN=$(PLAIN_DIR) \
+	SW_SANITIZED=$(if $(findstring sanitize,$(CFLAGS)),1,) \
+		$(PYTHON) -m pytest -q -p no:cacheprovider tests/cli/test_console.py
+
+$(PLAIN_DIR)/workloads/%: tests/workloads/%.c tests/workloads/grow.h
+	@mkdir -p $(dir $@)
+	cc -std=c11 -D_GNU_SOURCE $(WARN) -O2 -pthread -o $@ $<
+
+$(PLAIN_DIR)/manymaps: bench/manymaps.c
+	@mkdir -p $(dir $@)
+	cc -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
+
 # Leaking and non-leaking workloads under a real collectd with the shipped
 # threshold alarms (about 25 s).
 scenarios: $(BUILD)/smaps.so $(BUILD)/workloads/grow_heap \
@@ -35,7 +56,7 @@ scenarios: $(BUILD)/smaps.so $(BUILD)/workloads/grow_heap \
 asan:
 	$(MAKE) --no-print-directory BUILD=build/asan CC=clang \
 		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-		unit live cli-test netdata-test
+		unit live cli-test console-test netdata-test
 
 valgrind: $(UNIT_BIN) $(LIVE_BIN)
 	@set -e; for t in $(UNIT_BIN) $(LIVE_BIN); do \
@@ -50,7 +71,26 @@ $(FUZZ_BIN): tests/fuzz/fuzz_smaps.c $(CORE_SRC) $(wildcard include/smapwatch/*.
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/fuzz/fuzz_smaps.c $(CORE_SRC)
 
-fuzz: $(FUZZ_BIN)
+# The snapshot reader too (cli/snapread.c, cli/jread.c): any bytes, and
+# what it accepts written back the same way twice (20 s).
+FUZZ_SNAPSHOT_SECONDS ?= 20
+FUZZ_SNAP_BIN := build/fuzz/fuzz_snapshot
+FUZZ_SNAP_SRC := cli/snap.c cli/snapread.c cli/snapwrite.c cli/jread.c cli/json.c
+$(FUZZ_SNAP_BIN): tests/fuzz/fuzz_snapshot.c $(FUZZ_SNAP_SRC) $(CORE_SRC) \
+		$(wildcard include/smapwatch/*.h common/*.h cli/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Icli -O1 -g \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/fuzz/fuzz_snapshot.c $(FUZZ_SNAP_SRC) $(CORE_SRC)
+
+fuzz: $(FUZZ_BIN) $(FUZZ_SNAP_BIN)
+	@mkdir -p build/fuzz/found-snapshot
+	@$(FUZZ_SNAP_BIN) -max_total_time=$(FUZZ_SNAPSHOT_SECONDS) \
+		-max_len=65536 -artifact_prefix=build/fuzz/snapshot- \
+		-print_final_stats=1 build/fuzz/found-snapshot \
+		tests/fuzz/corpus-snapshot > build/fuzz/snapshot.log 2>&1; s=$$?; \
+		tail -n 3 build/fuzz/snapshot.log; \
+		[ $$s -eq 0 ] || { echo "fuzz: snapshot FAILED, see build/fuzz/snapshot.log"; exit 1; }
 	@mkdir -p build/fuzz/found
 	@$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		-artifact_prefix=build/fuzz/ -print_final_stats=1 \
