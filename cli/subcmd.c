@@ -3,13 +3,14 @@
  * anything else is the classic `smapwatch [OPTION]... [PID|NAME]...`. */
 #include <string.h>
 #include "console.h"
+#include "report.h"
 
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } subcommands[] = {
 	{"snapshot", cli_snapshot_main},
-	/* "report" (issue 14) goes here too */
+	{"report", cli_report},
 };
 
 int cli_subcommand(int argc, char **argv, int *status)

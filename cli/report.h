@@ -1,0 +1,37 @@
+/* report.h - `smapwatch report`: one look (or a comparison of two) as one
+ * self-contained HTML file: the page (cli/report_page.*, compiled in) and
+ * the data as JSON inside it.
+ *
+ * The embedded JSON ("smapwatch-report", version 1):
+ *   {"format":"smapwatch-report","version":1,"command":..,"time":..,
+ *    "unit":1024,"fields":[KEY...],"labels":[..],
+ *    "snapshots":[SNAPSHOT, SNAPSHOT?], "findings":[..]|null, "diff":..|null}
+ * where each SNAPSHOT is the snapshot file's document (snap_write_*) but
+ * for its mappings: each one a row, not an object, to keep 20,000
+ * mappings within a few MB:
+ *   [start,end,perms,offset,dev,inode,category,name,vmflags,F0,F1,...]
+ * F0.. are the counts in the order of "fields", in units of "unit" bytes
+ * (exact: a fraction when a figure is not a multiple), null when the
+ * kernel did not print the field. */
+#ifndef SMAPWATCH_CLI_REPORT_H
+#define SMAPWATCH_CLI_REPORT_H
+
+#include <stdio.h>
+#include "snap.h"
+
+/* cli_report - `smapwatch report [OPTION]... A [B]`, argv[0] being
+ * "report"; returns the exit status (0, 1 failed, 2 usage). */
+int cli_report(int argc, char **argv);
+
+/* report_write - the whole page for a (and b, when not NULL) to out;
+ * command is how the report was asked for. Returns 0, or -1 when out
+ * could not be written. */
+int report_write(FILE *out, const snap *a, const snap *b, const char *command);
+
+/* report_escape_open - a stream whose bytes go to out with '<', '>', '&'
+ * and U+2028/U+2029 written as JSON \u escapes, so that JSON put inside a
+ * <script> element cannot end it. Valid JSON stays valid and equal: these
+ * characters only occur inside its strings. NULL on ENOMEM. */
+FILE *report_escape_open(FILE *out);
+
+#endif

@@ -1,0 +1,115 @@
+/* report_page.c - the report's page around its data: the template
+ * (cli/report_page.html, with its style and script put in place of @CSS@
+ * and @JS@, all compiled in from report_page.h, which the Makefile makes)
+ * and the data as JSON (see report.h) in place of @DATA@. */
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+#include "report.h"
+#include "report_page.h"
+#include "smapwatch/escape.h"
+
+/* Figures in KiB, exactly: a figure that is not a multiple of 1024 gets
+ * the decimal fraction, which has at most ten digits since 1024 = 2^10. */
+static void units(FILE *f, uint64_t v)
+{
+	if (v % 1024 == 0) {
+		fprintf(f, "%" PRIu64, v / 1024);
+		return;
+	}
+	char frac[16];
+	snprintf(frac, sizeof(frac), "%010" PRIu64, (v % 1024) * 9765625u);
+	size_t n = strlen(frac);
+	while (n > 1 && frac[n - 1] == '0')
+		frac[--n] = '\0';
+	fprintf(f, "%" PRIu64 ".%s", v / 1024, frac);
+}
+
+static void map_row(FILE *f, const snap_map *m, int first)
+{
+	fprintf(f, "%s\n[\"%" PRIx64 "\",\"%" PRIx64 "\",\"%s\",\"%08" PRIx64
+		   "\",\"%02" PRIx32 ":%02" PRIx32 "\",%" PRIu64 ",\"%s\",",
+		first ? "" : ",", m->start, m->end, m->perms, m->offset,
+		m->dev_major, m->dev_minor, m->inode, sw_category_name(m->cat));
+	sw_json_string(f, m->name.s ? m->name.s : "", m->name.len);
+	fputc(',', f);
+	sw_json_string(f, m->vmflags.s ? m->vmflags.s : "", m->vmflags.len);
+	for (int i = 0; i < SW_F_COUNT; i++) {
+		fputc(',', f);
+		if (m->counts.present & (1u << i))
+			units(f, m->counts.v[i]);
+		else
+			fputs("null", f);
+	}
+	fputc(']', f);
+}
+
+static void snapshot(FILE *f, const snap *sn)
+{
+	snap_write_begin(f, sn);
+	for (size_t i = 0; i < sn->nprocs; i++) {
+		const snap_proc *p = &sn->procs[i];
+		snap_write_proc_begin(f, p, i == 0);
+		for (size_t k = 0; k < p->nmaps; k++)
+			map_row(f, &p->maps[k], k == 0);
+		snap_write_proc_end(f, &p->sum);
+	}
+	snap_write_end(f);
+}
+
+static void data(FILE *f, const snap *a, const snap *b, const char *command)
+{
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	fputs("{\"format\":\"smapwatch-report\",\"version\":1,\"command\":", f);
+	sw_json_string(f, command, strlen(command));
+	fprintf(f, ",\"time\":\"%s\",\"unit\":1024,\"fields\":[", now);
+	for (int i = 0; i < SW_F_COUNT; i++)
+		fprintf(f, "%s\"%s\"", i ? "," : "", sw_field_key((sw_field)i));
+	fputs("],\n\"labels\":[", f);
+	sw_json_string(f, a->label.s ? a->label.s : "", a->label.len);
+	if (b) {
+		fputc(',', f);
+		sw_json_string(f, b->label.s ? b->label.s : "", b->label.len);
+	}
+	fputs("],\n\"snapshots\":[", f);
+	snapshot(f, a);
+	if (b) {
+		fputc(',', f);
+		snapshot(f, b);
+	}
+	fputs("],\n\"findings\":null,\"diff\":null}", f);
+}
+
+/* The template's text from p up to the marker (or its end); returns what
+ * follows the marker's line, or NULL at the end. */
+static const char *upto(FILE *out, const char *p, const char *marker)
+{
+	const char *m = strstr(p, marker);
+	if (!m) {
+		fputs(p, out);
+		return NULL;
+	}
+	fwrite(p, 1, (size_t)(m - p), out);
+	return m + strlen(marker);
+}
+
+int report_write(FILE *out, const snap *a, const snap *b, const char *command)
+{
+	const char *p = upto(out, report_page_html, "@CSS@");
+	fputs(report_page_css, out);
+	p = p ? upto(out, p, "@DATA@") : NULL;
+	FILE *esc = report_escape_open(out);
+	if (!esc)
+		return -1;
+	data(esc, a, b, command);
+	if (fclose(esc) != 0)
+		return -1;
+	p = p ? upto(out, p, "@JS@") : NULL;
+	fputs(report_page_js, out);
+	if (p)
+		fputs(p, out);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}

@@ -1,0 +1,627 @@
+/* smapwatch report page: draws the JSON in #sw-data. Every string from the
+ * process is data: the DOM is built with createElement and textContent
+ * only, never from markup. */
+(function () {
+'use strict';
+var T0 = performance.now();
+var CATS = ['heap', 'stack', 'anon', 'shmem', 'binary', 'libs', 'files', 'kernel'];
+var COLOR = {heap: '#d1495b', stack: '#edae49', anon: '#66a182', shmem: '#00798c',
+	binary: '#8d6a9f', libs: '#30638e', files: '#a47e3b', kernel: '#7a7a7a'};
+var ROW_FIELDS = ['start', 'end', 'perms', 'offset', 'dev', 'inode', 'category', 'name', 'vmflags'];
+var PAGE_ROWS = 500;
+
+/* ---- small DOM helpers: text only ---- */
+function el(tag, cls, text) {
+	var e = document.createElement(tag);
+	if (cls) e.className = cls;
+	if (text !== undefined && text !== null) e.textContent = String(text);
+	return e;
+}
+function add(parent) {
+	for (var i = 1; i < arguments.length; i++)
+		if (arguments[i]) parent.appendChild(arguments[i]);
+	return parent;
+}
+
+/* A name from the JSON holds one char per byte for bytes outside printable
+ * ASCII (\u00XX): shown as UTF-8 when it is valid, else byte by byte, and
+ * control bytes as \xNN, as the command's text output does. */
+function hex2(n) { return (n < 16 ? '0' : '') + n.toString(16); }
+function showName(s) {
+	if (s === undefined || s === null) return '';
+	s = String(s);
+	var bytes = new Uint8Array(s.length), wide = false;
+	for (var i = 0; i < s.length; i++) {
+		var c = s.charCodeAt(i);
+		if (c > 255) { wide = true; break; }
+		bytes[i] = c;
+	}
+	var text = s;
+	if (!wide) {
+		try { text = new TextDecoder('utf-8', {fatal: true}).decode(bytes); }
+		catch (e) { text = null; }
+	}
+	var out = '';
+	if (text === null) {
+		for (i = 0; i < bytes.length; i++)
+			out += bytes[i] >= 0x20 && bytes[i] < 0x7f ? String.fromCharCode(bytes[i]) : '\\x' + hex2(bytes[i]);
+		return out;
+	}
+	for (i = 0; i < text.length; i++) {
+		c = text.charCodeAt(i);
+		out += c < 0x20 || c === 0x7f ? '\\x' + hex2(c) : text.charAt(i);
+	}
+	return out;
+}
+
+/* ---- numbers ---- */
+function groups(n) {
+	var neg = n < 0, s = String(Math.abs(n)), out = '';
+	var dot = s.indexOf('.'), frac = dot < 0 ? '' : s.slice(dot);
+	if (dot >= 0) s = s.slice(0, dot);
+	while (s.length > 3) { out = ',' + s.slice(-3) + out; s = s.slice(0, -3); }
+	return (neg ? '-' : '') + s + out + frac;
+}
+/* KiB as the command's tables print them. */
+function kib(b) {
+	if (b === undefined || b === null) return '';
+	var k = b / 1024;
+	return groups(Number.isInteger(k) ? k : Math.round(k * 10) / 10);
+}
+function signed(b) { return b === undefined || b === null ? '' : (b > 0 ? '+' : '') + kib(b); }
+function human(b) {
+	var u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'], a = Math.abs(b), i = 0;
+	while (a >= 1024 && i < u.length - 1) { a /= 1024; i++; }
+	return (b < 0 ? '-' : '') + (i ? a.toFixed(a < 10 ? 2 : 1) : String(a)) + ' ' + u[i];
+}
+function parseSize(s) {
+	var m = /^\s*(\d+)\s*([kmg]?)i?b?\s*$/i.exec(s);
+	if (!m) return s.trim() === '' ? 0 : NaN;
+	return Number(m[1]) * {'': 1, k: 1024, m: 1048576, g: 1073741824}[m[2].toLowerCase()];
+}
+
+/* ---- the data: the contract's shapes, with mappings as rows ---- */
+function mappingFromRow(row, fields, unit) {
+	var m = {c: {}};
+	for (var i = 0; i < ROW_FIELDS.length; i++) m[ROW_FIELDS[i]] = row[i];
+	for (i = 0; i < fields.length; i++) {
+		var v = row[ROW_FIELDS.length + i];
+		if (v !== null && v !== undefined) m.c[fields[i]] = v * unit;
+	}
+	return m;
+}
+function mappingFromObject(o) {
+	var m = {c: {}};
+	for (var i = 0; i < ROW_FIELDS.length; i++) m[ROW_FIELDS[i]] = o[ROW_FIELDS[i]];
+	for (var k in o.counts) m.c[k] = o.counts[k];
+	return m;
+}
+function loadMaps(list, fields, unit) {
+	var out = new Array(list.length);
+	for (var i = 0; i < list.length; i++)
+		out[i] = Array.isArray(list[i]) ? mappingFromRow(list[i], fields, unit) : mappingFromObject(list[i]);
+	return out;
+}
+function load(raw) {
+	var fields = raw.fields || [], unit = raw.unit || 1;
+	(raw.snapshots || []).forEach(function (s) {
+		(s.processes || []).forEach(function (p) { p.maps = loadMaps(p.maps || [], fields, unit); });
+	});
+	return raw;
+}
+function uss(c) {
+	if (c.uss !== undefined) return c.uss;
+	if (c.private_clean === undefined && c.private_dirty === undefined) return undefined;
+	return (c.private_clean || 0) + (c.private_dirty || 0);
+}
+function delta(a, b) {
+	var d = {}, k;
+	for (k in b) d[k] = b[k] - (a && a[k] !== undefined ? a[k] : 0);
+	for (k in a) if (d[k] === undefined) d[k] = -a[k];
+	return d;
+}
+
+/* The items of one view: one per mapping (one look) or per matched pair
+ * (a comparison). cur is what is drawn: b, or a when it vanished. */
+function singleItems(p) {
+	return p.maps.map(function (m, i) { return {id: i, a: null, b: m, cur: m, change: null, match: null, d: null}; });
+}
+function diffItems(dp, pa, pb) {
+	return (dp.maps || []).map(function (e, i) {
+		var a, b, change, match;
+		if (Array.isArray(e)) {
+			change = e[0]; match = e[1];
+			a = e[2] === null || e[2] < 0 ? null : pa.maps[e[2]];
+			b = e[3] === null || e[3] < 0 ? null : pb.maps[e[3]];
+		} else {
+			change = e.change; match = e.match;
+			a = e.a ? mappingFromObject(e.a) : null;
+			b = e.b ? mappingFromObject(e.b) : null;
+		}
+		return {id: i, a: a, b: b, cur: b || a, change: change, match: match,
+			d: delta(a ? a.c : {}, b ? b.c : {})};
+	});
+}
+
+/* ---- squarified treemap (Bruls, Huizing, van Wijk), own code ---- */
+/* items: [{v: value > 0, ...}] sorted by v descending; sets x, y, w, h. */
+function squarify(items, x, y, w, h) {
+	var total = 0, i;
+	for (i = 0; i < items.length; i++) total += items[i].v;
+	if (total <= 0 || w <= 0 || h <= 0) return;
+	var scale = w * h / total, start = 0;
+	while (start < items.length) {
+		var side = Math.min(w, h), sum = 0, best = Infinity, end = start;
+		var min = Infinity, max = 0;
+		while (end < items.length) {
+			var a = items[end].v * scale;
+			var s2 = sum + a, mn = Math.min(min, a), mx = Math.max(max, a);
+			var worst = Math.max(side * side * mx / (s2 * s2), s2 * s2 / (side * side * mn));
+			if (worst > best) break;
+			best = worst; sum = s2; min = mn; max = mx; end++;
+		}
+		var thick = sum / side, pos = 0;
+		for (i = start; i < end; i++) {
+			var len = items[i].v * scale / thick, it = items[i];
+			if (w >= h) { it.x = x; it.y = y + pos; it.w = thick; it.h = len; }
+			else { it.x = x + pos; it.y = y; it.w = len; it.h = thick; }
+			pos += len;
+		}
+		if (w >= h) { x += thick; w -= thick; } else { y += thick; h -= thick; }
+		start = end;
+	}
+}
+function byValue(a, b) { return b.v - a.v; }
+
+/* Categories into the whole area, then each category's mappings into its
+ * rectangle below a label strip. */
+function layout(items, value, W, H) {
+	var cats = {}, list = [];
+	items.forEach(function (it) {
+		var v = value(it);
+		if (!(v > 0)) return;
+		var k = it.cur.category || 'kernel';
+		if (!cats[k]) list.push(cats[k] = {cat: k, v: 0, leaves: []});
+		cats[k].v += v;
+		cats[k].leaves.push({v: v, item: it});
+	});
+	list.sort(byValue);
+	squarify(list, 0, 0, W, H);
+	var leaves = [];
+	list.forEach(function (c) {
+		var top = c.h > 40 && c.w > 60 ? 16 : 0, pad = c.w > 8 && c.h > 8 ? 2 : 0;
+		c.leaves.sort(byValue);
+		squarify(c.leaves, c.x + pad, c.y + pad + top, c.w - 2 * pad, c.h - 2 * pad - top);
+		c.labelled = top > 0;
+		for (var i = 0; i < c.leaves.length; i++) leaves.push(c.leaves[i]);
+	});
+	return {cats: list, leaves: leaves};
+}
+
+/* ---- colours ---- */
+function mix(c1, c2, t) {
+	var a = parseInt(c1.slice(1), 16), b = parseInt(c2.slice(1), 16), out = 0;
+	for (var sh = 16; sh >= 0; sh -= 8) {
+		var x = (a >> sh) & 255, y = (b >> sh) & 255;
+		out |= Math.round(x + (y - x) * t) << sh;
+	}
+	return '#' + ('00000' + out.toString(16)).slice(-6);
+}
+var CHANGE_COLOR = {appeared: '#ff6f00', vanished: '#9e9e9e', same: '#e0e0e0'};
+function growthColor(it, metric) {
+	if (it.change === 'appeared' || it.change === 'vanished') return CHANGE_COLOR[it.change];
+	var a = it.a ? it.a.c[metric] || 0 : 0, b = it.b ? it.b.c[metric] || 0 : 0;
+	var big = Math.max(a, b);
+	if (!big || a === b) return CHANGE_COLOR.same;
+	var t = Math.min(1, 0.25 + 0.75 * Math.abs(b - a) / big);
+	return b > a ? mix('#f6d2ce', '#b71c1c', t) : mix('#cfe0f1', '#08519c', t);
+}
+
+/* ---- the page ---- */
+var S = {raw: null, proc: 0, metric: 'rss', items: [], sel: null, hover: null,
+	sort: {key: null, dir: -1}, filter: {cat: '', min: 0, name: ''}, shown: PAGE_ROWS, geo: null};
+
+function diffMode() { return !!S.raw.diff; }
+function procPair() {
+	var snaps = S.raw.snapshots;
+	if (!diffMode()) { var p = snaps[0].processes[S.proc]; return {a: null, b: p, dp: null}; }
+	var dp = S.raw.diff.processes[S.proc];
+	return {a: snaps[0].processes[dp.a], b: snaps[1].processes[dp.b], dp: dp};
+}
+function itemValue(it) {
+	var m = S.metric;
+	if (!diffMode()) return it.cur.c[m] || 0;
+	return Math.max(it.a ? it.a.c[m] || 0 : 0, it.b ? it.b.c[m] || 0 : 0);
+}
+
+function identity(root) {
+	var raw = S.raw;
+	add(root, el('h1', null, 'smapwatch report'));
+	var pp = procPair(), p = pp.b || pp.a, dl = el('dl', 'ident');
+	function row(k, v, id) {
+		var dd = el('dd', null, v);
+		if (id) dd.id = id;
+		add(dl, el('dt', null, k), dd);
+	}
+	row('pid', p.pid, 'id-pid');
+	row('comm', showName(p.comm), 'id-comm');
+	row('command line', showName(p.cmdline), 'id-cmdline');
+	row('executable', showName(p.exe), 'id-exe');
+	if (p.threads !== undefined) row('threads', p.threads);
+	if (p.start_time !== undefined) row('start time (ticks after boot)', p.start_time);
+	raw.snapshots.forEach(function (s, i) {
+		var tag = raw.snapshots.length > 1 ? (i ? 'B' : 'A') + ' ' : '';
+		row(tag + 'taken', (s.time || '?') + (s.label ? '  (' + showName(s.label) + ')' : ''), 'id-time-' + i);
+		row(tag + 'kernel', showName(s.kernel), 'id-kernel-' + i);
+		if (s.hostname !== undefined) row(tag + 'host', showName(s.hostname));
+		if (s.proc_root !== undefined) row(tag + 'proc root', showName(s.proc_root));
+		row(tag + 'taken by', showName(s.command), 'id-command-' + i);
+	});
+	if (raw.diff && raw.diff.seconds !== null && raw.diff.seconds !== undefined)
+		row('between the looks', raw.diff.seconds + ' s');
+	row('report made by', showName(raw.command), 'id-report-command');
+	if (raw.time) row('report made at', raw.time);
+	add(root, dl);
+}
+
+function findingsSection(root) {
+	var list = diffMode() ? S.raw.diff.findings : S.raw.findings;
+	var sec = add(el('section'), el('h2', null, 'Findings'));
+	sec.id = 'findings';
+	if (!list || !list.length) {
+		add(sec, el('p', 'muted', list ? 'No suspicious pattern found.' : 'No findings in this data.'));
+		return add(root, sec);
+	}
+	var ul = el('ul', 'findings');
+	list.forEach(function (f) {
+		var li = el('li', f.severity === 'warning' ? 'warning' : 'info');
+		li.setAttribute('data-id', String(f.id));
+		add(li, el('b', null, '[' + (f.severity || 'info') + '] ' + f.id), document.createTextNode(' '),
+			el('span', 'text', showName(f.text)));
+		if (f.process !== undefined) add(li, el('span', 'muted', ' (pid ' + f.process + ')'));
+		if (f.evidence && typeof f.evidence === 'object') {
+			var ev = [];
+			for (var k in f.evidence) ev.push(k + ': ' + showName(JSON.stringify(f.evidence[k])));
+			add(li, el('div', 'ev', ev.join('  \u00b7  ')));
+		}
+		if (f.next) add(li, el('div', 'next', 'Next: ' + showName(f.next)));
+		add(ul, li);
+	});
+	add(root, add(sec, ul));
+}
+
+function processPicker(root) {
+	var n = diffMode() ? S.raw.diff.processes.length : S.raw.snapshots[0].processes.length;
+	if (n < 2) return;
+	var sel = el('select');
+	sel.id = 'proc';
+	for (var i = 0; i < n; i++) {
+		var p = diffMode() ? S.raw.diff.processes[i] : S.raw.snapshots[0].processes[i];
+		var o = el('option', null, p.pid + ' ' + showName(p.comm));
+		o.value = String(i);
+		add(sel, o);
+	}
+	sel.addEventListener('change', function () { S.proc = Number(sel.value); render(); });
+	add(root, add(el('div', 'controls'), el('label', null, 'process: '), sel));
+}
+
+function catTable(root) {
+	var pp = procPair(), sec = add(el('section'), el('h2', null, 'By category (KiB)'));
+	var t = el('table'), thead = el('thead'), tb = el('tbody'), hr = el('tr');
+	t.id = 'cats';
+	var cols = diffMode()
+		? ['category', 'vmas A', 'vmas B', 'Rss A', 'Rss B', '\u0394Rss', 'Pss A', 'Pss B', '\u0394Pss', '\u0394Rss/h', 'Swap B']
+		: ['category', 'vmas', 'Size', 'Rss', 'Pss', 'USS', 'Private_Dirty', 'Swap'];
+	cols.forEach(function (c, i) { add(hr, el('th', i ? 'num' : null, c)); });
+	add(thead, hr);
+	var secs = diffMode() ? S.raw.diff.seconds : null;
+	function line(name, a, b) {
+		var tr = el('tr');
+		tr.setAttribute('data-cat', name);
+		add(tr, el('td', null, name));
+		function cell(k, v) {
+			var td = el('td', 'num', v);
+			td.setAttribute('data-f', k);
+			add(tr, td);
+		}
+		if (!diffMode()) {
+			['vmas', 'size', 'rss', 'pss', 'uss', 'private_dirty', 'swap'].forEach(function (k) {
+				var v = k === 'uss' ? uss(b) : b[k];
+				cell(k, k === 'vmas' ? (v === undefined ? '' : groups(v)) : kib(v));
+			});
+		} else {
+			var d = delta(a, b);
+			cell('vmas_a', a.vmas === undefined ? '' : groups(a.vmas));
+			cell('vmas_b', b.vmas === undefined ? '' : groups(b.vmas));
+			cell('rss_a', kib(a.rss)); cell('rss_b', kib(b.rss)); cell('rss_delta', signed(d.rss));
+			cell('pss_a', kib(a.pss)); cell('pss_b', kib(b.pss)); cell('pss_delta', signed(d.pss));
+			cell('rss_per_hour', secs > 0 && d.rss !== undefined ? signed(Math.round(d.rss * 3600 / secs / 1024) * 1024) : '');
+			cell('swap_b', kib(b.swap));
+		}
+		add(tb, tr);
+	}
+	var A = pp.a ? pp.a.categories || {} : {}, B = pp.b ? pp.b.categories || {} : {};
+	CATS.forEach(function (c) { if (A[c] || B[c]) line(c, A[c] || {}, B[c] || {}); });
+	line('total', pp.a ? pp.a.total || {} : {}, pp.b ? pp.b.total || {} : {});
+	add(root, add(sec, add(t, thead, tb)));
+}
+
+/* ---- treemap ---- */
+function treemapSection(root) {
+	var sec = add(el('section'), el('h2', null, diffMode() ? 'What changed, by category then mapping (area = the larger of A and B)' : 'Memory by category, then by mapping (area = size)'));
+	var ctl = el('div', 'controls');
+	['rss', 'pss'].forEach(function (m) {
+		var lab = el('label'), r = el('input');
+		r.type = 'radio'; r.name = 'metric'; r.value = m; r.id = 'metric-' + m;
+		r.checked = S.metric === m;
+		r.addEventListener('change', function () { S.metric = m; drawTreemap(); fillTable(); });
+		add(ctl, add(lab, r, document.createTextNode(' ' + (m === 'rss' ? 'Rss' : 'Pss'))));
+	});
+	var legend = el('div', 'legend');
+	if (diffMode()) {
+		[['grew', '#b71c1c'], ['shrank', '#08519c'], ['appeared', CHANGE_COLOR.appeared],
+		 ['vanished', CHANGE_COLOR.vanished], ['same', CHANGE_COLOR.same]].forEach(function (x) {
+			var s = el('span', x[0] === 'same' ? 'dark' : null, x[0]);
+			s.style.background = x[1];
+			add(legend, s);
+		});
+	} else {
+		CATS.forEach(function (c) { var s = el('span', null, c); s.style.background = COLOR[c]; add(legend, s); });
+	}
+	add(ctl, legend);
+	var area = el('div', 'map-area'), cv = el('canvas'), det = el('div');
+	cv.id = 'treemap'; det.id = 'details';
+	add(det, el('p', 'muted', 'Point at a mapping to see its fields; click to keep it.'));
+	cv.addEventListener('mousemove', function (ev) {
+		var hit = hitTest(ev);
+		if (hit !== S.hover) { S.hover = hit; if (!S.sel) showDetails(hit); }
+	});
+	cv.addEventListener('mouseleave', function () { S.hover = null; if (!S.sel) showDetails(null); });
+	cv.addEventListener('click', function (ev) { select(hitTest(ev)); });
+	add(root, add(sec, ctl, add(area, cv, det)));
+}
+function hitTest(ev) {
+	if (!S.geo) return null;
+	var r = ev.target.getBoundingClientRect(), x = ev.clientX - r.left, y = ev.clientY - r.top;
+	var L = S.geo.leaves;
+	for (var i = 0; i < L.length; i++) {
+		var l = L[i];
+		if (x >= l.x && x < l.x + l.w && y >= l.y && y < l.y + l.h) return l.item;
+	}
+	return null;
+}
+function drawTreemap() {
+	var cv = document.getElementById('treemap');
+	var W = Math.max(400, Math.min(1100, document.documentElement.clientWidth - 480)), H = 520;
+	var dpr = window.devicePixelRatio || 1;
+	cv.width = Math.round(W * dpr); cv.height = Math.round(H * dpr);
+	cv.style.width = W + 'px'; cv.style.height = H + 'px';
+	var g = cv.getContext('2d');
+	g.setTransform(dpr, 0, 0, dpr, 0, 0);
+	g.fillStyle = '#ffffff'; g.fillRect(0, 0, W, H);
+	S.geo = layout(S.items, itemValue, W, H);
+	var diff = diffMode(), metric = S.metric;
+	S.geo.cats.forEach(function (c) {
+		g.fillStyle = diff ? '#f4f4f4' : mix(COLOR[c.cat] || '#777777', '#000000', 0.35);
+		g.fillRect(c.x, c.y, c.w, c.h);
+	});
+	S.geo.leaves.forEach(function (l) {
+		g.fillStyle = diff ? growthColor(l.item, metric) : COLOR[l.item.cur.category] || '#777777';
+		if (l.w >= 3 && l.h >= 3) g.fillRect(l.x + 0.5, l.y + 0.5, l.w - 1, l.h - 1);
+		else g.fillRect(l.x, l.y, l.w, l.h);
+	});
+	g.strokeStyle = '#ffffff'; g.lineWidth = 2;
+	g.font = 'bold 12px sans-serif'; g.textBaseline = 'top';
+	S.geo.cats.forEach(function (c) {
+		g.strokeRect(c.x, c.y, c.w, c.h);
+		if (!c.labelled) return;
+		g.fillStyle = diff ? '#222222' : '#ffffff';
+		g.fillText(c.cat + ' ' + human(c.v), c.x + 5, c.y + 3, c.w - 10);
+	});
+	if (!S.geo.leaves.length) {
+		g.fillStyle = '#777777'; g.font = '14px sans-serif';
+		g.fillText('nothing resident (' + metric + ' is 0 everywhere)', 20, 20);
+	}
+	if (S.sel) outline(g, S.sel);
+}
+function outline(g, item) {
+	S.geo.leaves.forEach(function (l) {
+		if (l.item !== item) return;
+		g.strokeStyle = '#000000'; g.lineWidth = 2;
+		g.strokeRect(l.x + 1, l.y + 1, Math.max(1, l.w - 2), Math.max(1, l.h - 2));
+	});
+}
+function select(item) {
+	S.sel = item;
+	drawTreemap();
+	showDetails(item);
+	var rows = document.querySelectorAll('#maps tbody tr');
+	for (var i = 0; i < rows.length; i++)
+		rows[i].classList.toggle('sel', !!item && rows[i].getAttribute('data-item') === String(item.id));
+}
+
+/* ---- one mapping's fields ---- */
+function showDetails(item) {
+	var det = document.getElementById('details');
+	while (det.firstChild) det.removeChild(det.firstChild);
+	if (!item) { add(det, el('p', 'muted', 'Point at a mapping to see its fields; click to keep it.')); return; }
+	var m = item.cur, t = el('table'), tb = el('tbody');
+	add(det, el('b', 'mono', m.start + '-' + m.end + ' ' + m.perms), el('div', 'mono', showName(m.name) || '(anonymous)'));
+	function row() {
+		var tr = el('tr');
+		for (var i = 0; i < arguments.length; i++) add(tr, el('td', i ? 'num' : null, arguments[i]));
+		add(tb, tr);
+	}
+	if (item.change) row('change', item.change + (item.match ? ' (matched by ' + item.match + ')' : ''));
+	row('category', m.category); row('offset', m.offset); row('dev', m.dev); row('inode', m.inode);
+	row('VmFlags', m.vmflags);
+	var keys = [];
+	for (var k in m.c) keys.push(k);
+	if (item.a && item.b) for (k in item.a.c) if (keys.indexOf(k) < 0) keys.push(k);
+	if (!item.change) {
+		row('field', 'KiB');
+		keys.forEach(function (k) { row(k, kib(m.c[k])); });
+		if (m.c.uss === undefined && uss(m.c) !== undefined) row('uss', kib(uss(m.c)));
+	} else {
+		row('field', 'A', 'B', '\u0394');
+		keys.forEach(function (k) {
+			row(k, item.a ? kib(item.a.c[k]) : '', item.b ? kib(item.b.c[k]) : '', signed(item.d[k]));
+		});
+	}
+	add(det, add(t, tb));
+}
+
+/* ---- the mapping table ---- */
+function columns() {
+	function v(k) { return function (it) { return it.cur.c[k]; }; }
+	function dv(k) { return function (it) { return it.d[k]; }; }
+	var cols = [];
+	if (diffMode()) cols.push({k: 'change', l: 'change', get: function (it) { return it.change; }});
+	cols.push({k: 'start', l: 'start', mono: 1, get: function (it) { return it.cur.start; }, hex: 1},
+		{k: 'end', l: 'end', mono: 1, get: function (it) { return it.cur.end; }, hex: 1},
+		{k: 'perms', l: 'perms', mono: 1, get: function (it) { return it.cur.perms; }},
+		{k: 'offset', l: 'offset', mono: 1, get: function (it) { return it.cur.offset; }, hex: 1},
+		{k: 'dev', l: 'dev', mono: 1, get: function (it) { return it.cur.dev; }},
+		{k: 'inode', l: 'inode', num: 1, raw: 1, get: function (it) { return it.cur.inode; }},
+		{k: 'category', l: 'category', get: function (it) { return it.cur.category; }},
+		{k: 'name', l: 'name', name: 1, get: function (it) { return showName(it.cur.name); }},
+		{k: 'size', l: 'Size', num: 1, get: v('size')},
+		{k: 'rss', l: 'Rss', num: 1, get: v('rss')});
+	if (diffMode()) cols.push({k: 'rss_delta', l: '\u0394Rss', num: 1, signed: 1, get: dv('rss')});
+	cols.push({k: 'pss', l: 'Pss', num: 1, get: v('pss')});
+	if (diffMode()) cols.push({k: 'pss_delta', l: '\u0394Pss', num: 1, signed: 1, get: dv('pss')});
+	cols.push({k: 'uss', l: 'USS', num: 1, get: function (it) { return uss(it.cur.c); }},
+		{k: 'private_dirty', l: 'Private_Dirty', num: 1, get: v('private_dirty')},
+		{k: 'swap', l: 'Swap', num: 1, get: v('swap')});
+	if (diffMode()) cols.push({k: 'match', l: 'match', get: function (it) { return it.match; }});
+	return cols;
+}
+function cmpValues(a, b, col) {
+	var an = a === undefined || a === null, bn = b === undefined || b === null;
+	if (an || bn) return an === bn ? 0 : an ? 1 : -1;
+	if (col.hex) { a = a.length + ':' + a; b = b.length + ':' + b; }
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+function visibleItems(cols) {
+	var f = S.filter, needle = f.name.toLowerCase();
+	var list = S.items.filter(function (it) {
+		if (f.cat && it.cur.category !== f.cat) return false;
+		if ((it.cur.c.size || 0) < f.min) return false;
+		if (needle && showName(it.cur.name).toLowerCase().indexOf(needle) < 0) return false;
+		return true;
+	});
+	var col = null;
+	cols.forEach(function (c) { if (c.k === S.sort.key) col = c; });
+	if (col) {
+		var dir = S.sort.dir, keyed = list.map(function (it) { return {it: it, v: col.get(it)}; });
+		keyed.sort(function (x, y) {
+			var an = x.v === undefined || x.v === null, bn = y.v === undefined || y.v === null;
+			if (an || bn) return an === bn ? x.it.id - y.it.id : an ? 1 : -1;
+			return dir * cmpValues(x.v, y.v, col) || x.it.id - y.it.id;
+		});
+		list = keyed.map(function (x) { return x.it; });
+	}
+	return list;
+}
+function tableSection(root) {
+	var sec = add(el('section'), el('h2', null, 'Mappings'));
+	var ctl = el('div', 'controls'), cat = el('select'), min = el('input'), name = el('input');
+	cat.id = 'filter-cat'; min.id = 'filter-size'; name.id = 'filter-name';
+	var all = el('option', null, 'all categories'); all.value = ''; add(cat, all);
+	CATS.forEach(function (c) { var o = el('option', null, c); o.value = c; add(cat, o); });
+	min.placeholder = 'min Size, e.g. 64K, 1M'; min.size = 16;
+	name.placeholder = 'name contains'; name.size = 20;
+	cat.addEventListener('change', function () { S.filter.cat = cat.value; S.shown = PAGE_ROWS; fillTable(); });
+	function onSize() {
+		var v = parseSize(min.value);
+		min.style.outline = isNaN(v) ? '2px solid #d1495b' : '';
+		if (isNaN(v)) return;
+		S.filter.min = v; S.shown = PAGE_ROWS; fillTable();
+	}
+	min.addEventListener('input', onSize); min.addEventListener('change', onSize);
+	name.addEventListener('input', function () { S.filter.name = name.value; S.shown = PAGE_ROWS; fillTable(); });
+	var summary = el('span', 'muted'); summary.id = 'maps-summary';
+	add(ctl, cat, min, name, summary);
+	var t = el('table'); t.id = 'maps';
+	add(t, el('thead'), el('tbody'));
+	var more = el('button', null, 'show more'); more.id = 'maps-more';
+	more.addEventListener('click', function () { S.shown += 5 * PAGE_ROWS; fillTable(); });
+	add(root, add(sec, ctl, t, more));
+}
+function fillTable() {
+	var cols = columns(), t = document.getElementById('maps');
+	var thead = t.tHead, tb = t.tBodies[0], hr = el('tr');
+	cols.forEach(function (c) {
+		var th = el('th', c.num ? 'num' : null, c.l);
+		th.setAttribute('data-col', c.k);
+		if (S.sort.key === c.k) th.setAttribute('aria-sort', S.sort.dir > 0 ? 'ascending' : 'descending');
+		th.addEventListener('click', function () {
+			if (S.sort.key === c.k) S.sort.dir = -S.sort.dir;
+			else { S.sort.key = c.k; S.sort.dir = c.num ? -1 : 1; }
+			fillTable();
+		});
+		add(hr, th);
+	});
+	thead.replaceChildren(hr);
+	var list = visibleItems(cols), n = Math.min(list.length, S.shown), frag = document.createDocumentFragment();
+	for (var i = 0; i < n; i++) frag.appendChild(tableRow(list[i], cols));
+	tb.replaceChildren(frag);
+	var sum = 0;
+	list.forEach(function (it) { sum += it.cur.c[S.metric] || 0; });
+	var s = document.getElementById('maps-summary');
+	s.textContent = list.length + ' of ' + S.items.length + ' mappings match, ' + n + ' shown; their ' +
+		(S.metric === 'rss' ? 'Rss' : 'Pss') + ': ' + kib(sum) + ' KiB';
+	s.setAttribute('data-count', String(list.length));
+	s.setAttribute('data-sum', String(sum));
+	document.getElementById('maps-more').hidden = n >= list.length;
+}
+function tableRow(it, cols) {
+	var tr = el('tr');
+	tr.setAttribute('data-item', String(it.id));
+	if (S.sel === it) tr.className = 'sel';
+	for (var j = 0; j < cols.length; j++) {
+		var c = cols[j], v = c.get(it), cls = c.num ? 'num' : c.mono ? 'mono' : c.name ? 'name mono' : null;
+		var text = v === undefined || v === null ? '' : c.raw ? String(v) : c.signed ? signed(v) : c.num ? kib(v) : String(v);
+		var td = el('td', cls, text);
+		if (c.k === 'change') td.className = v === 'grew' || v === 'appeared' ? 'grew' : v === 'shrank' || v === 'vanished' ? 'shrank' : '';
+		tr.appendChild(td);
+	}
+	tr.addEventListener('click', function () { select(it); });
+	return tr;
+}
+
+/* ---- putting it together ---- */
+function render() {
+	var root = document.getElementById('sw-root');
+	root.replaceChildren();
+	var pp = procPair();
+	S.items = diffMode() ? diffItems(pp.dp, pp.a, pp.b) : singleItems(pp.b);
+	S.sel = null; S.hover = null; S.shown = PAGE_ROWS;
+	identity(root);
+	processPicker(root);
+	if (diffMode()) findingsSection(root);
+	catTable(root);
+	treemapSection(root);
+	tableSection(root);
+	if (!diffMode()) findingsSection(root);
+	drawTreemap();
+	fillTable();
+}
+function main() {
+	var root = el('div'); root.id = 'sw-root';
+	document.body.appendChild(root);
+	try {
+		S.raw = load(JSON.parse(document.getElementById('sw-data').textContent));
+		S.sort.key = diffMode() ? 'rss_delta' : 'rss';
+		render();
+	} catch (e) {
+		var p = el('p', null, 'This report could not be drawn: ' + e.message);
+		p.id = 'error';
+		root.appendChild(p);
+		console.error('smapwatch report: ' + (e.stack || e));
+	}
+	document.documentElement.setAttribute('data-render-ms', String(Math.round(performance.now() - T0)));
+	document.documentElement.setAttribute('data-ready', '1');
+}
+main();
+})();
