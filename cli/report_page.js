@@ -126,20 +126,16 @@ function delta(a, b) {
 function singleItems(p) {
 	return p.maps.map(function (m, i) { return {id: i, a: null, b: m, cur: m, change: null, match: null, d: null}; });
 }
-function diffItems(dp, pa, pb) {
-	return (dp.maps || []).map(function (e, i) {
-		var a, b, change, match;
-		if (Array.isArray(e)) {
-			change = e[0]; match = e[1];
-			a = e[2] === null || e[2] < 0 ? null : pa.maps[e[2]];
-			b = e[3] === null || e[3] < 0 ? null : pb.maps[e[3]];
-		} else {
-			change = e.change; match = e.match;
-			a = e.a ? mappingFromObject(e.a) : null;
-			b = e.b ? mappingFromObject(e.b) : null;
-		}
-		return {id: i, a: a, b: b, cur: b || a, change: change, match: match,
-			d: delta(a ? a.c : {}, b ? b.c : {})};
+/* A comparison's rows: [change, match, pieces_a, pieces_b, A, B] with A
+ * and B mapping rows or null (split/merged: the union of the pieces), or
+ * the contract's objects {change, match, a, b}. */
+function diffItems(dp) {
+	var fields = S.raw.fields || [], unit = S.raw.unit || 1;
+	function one(x) { return !x ? null : Array.isArray(x) ? mappingFromRow(x, fields, unit) : mappingFromObject(x); }
+	return (dp.rows || dp.maps || []).map(function (e, i) {
+		var arr = Array.isArray(e), a = one(arr ? e[4] : e.a), b = one(arr ? e[5] : e.b);
+		return {id: i, a: a, b: b, cur: b || a, change: arr ? e[0] : e.change, match: arr ? e[1] : e.match,
+			pieces: arr ? [e[2], e[3]] : null, d: delta(a ? a.c : {}, b ? b.c : {})};
 	});
 }
 
@@ -452,7 +448,9 @@ function showDetails(item) {
 		for (var i = 0; i < arguments.length; i++) add(tr, el('td', i ? 'num' : null, arguments[i]));
 		add(tb, tr);
 	}
-	if (item.change) row('change', item.change + (item.match ? ' (matched by ' + item.match + ')' : ''));
+	if (item.change) row('change', item.change + (item.match && item.match !== 'none' ? ' (matched by ' + item.match + ')' : ''));
+	if (item.pieces && (item.pieces[0] > 1 || item.pieces[1] > 1))
+		row('pieces', item.pieces[0] + ' in A, ' + item.pieces[1] + ' in B');
 	row('category', m.category); row('offset', m.offset); row('dev', m.dev); row('inode', m.inode);
 	row('VmFlags', m.vmflags);
 	var keys = [];
@@ -595,7 +593,7 @@ function render() {
 	var root = document.getElementById('sw-root');
 	root.replaceChildren();
 	var pp = procPair();
-	S.items = diffMode() ? diffItems(pp.dp, pp.a, pp.b) : singleItems(pp.b);
+	S.items = diffMode() ? diffItems(pp.dp) : singleItems(pp.b);
 	S.sel = null; S.hover = null; S.shown = PAGE_ROWS;
 	identity(root);
 	processPicker(root);

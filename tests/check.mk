@@ -9,8 +9,8 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 		--show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible
 
-.PHONY: check unit live cli-test scenarios asan valgrind fuzz
-check: unit live cli-test scenarios $(CHECK_EXTRA) asan valgrind fuzz
+.PHONY: check unit live cli-test report-test scenarios asan valgrind fuzz
+check: unit live cli-test report-test scenarios $(CHECK_EXTRA) asan valgrind fuzz
 	@echo "make check: all passed"
 
 unit: $(UNIT_BIN)
@@ -24,6 +24,13 @@ live: $(LIVE_BIN) $(BUILD)/tests/live_million
 
 cli-test: $(BUILD)/smapwatch $(WORKLOADS)
 	BUILD=$(BUILD) sh tests/cli/test_cli.sh
+
+# smapwatch report in a real headless chromium (Debian's): no console
+# error, figures equal to the snapshot's, sorting, filtering, the drawing,
+# hostile names (about 20 s). Debian's python3, which python3-pytest is for.
+REPORT_PYTHON ?= /usr/bin/python3
+report-test: $(BUILD)/smapwatch
+	BUILD=$(BUILD) $(REPORT_PYTHON) -m pytest -q -p no:cacheprovider tests/report
 
 # Leaking and non-leaking workloads under a real collectd with the shipped
 # threshold alarms (about 25 s).
