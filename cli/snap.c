@@ -109,6 +109,16 @@ void snap_drop_last(snap *sn)
 		free_proc(&sn->procs[--sn->nprocs]);
 }
 
+void snap_remove_proc(snap *sn, size_t i)
+{
+	if (i >= sn->nprocs)
+		return;
+	free_proc(&sn->procs[i]);
+	memmove(&sn->procs[i], &sn->procs[i + 1],
+		(sn->nprocs - i - 1) * sizeof(*sn->procs));
+	sn->nprocs--;
+}
+
 const snap_proc *snap_find_pid(const snap *sn, pid_t pid)
 {
 	for (size_t i = 0; i < sn->nprocs; i++)

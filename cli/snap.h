@@ -74,6 +74,8 @@ int snap_add_map(snap_proc *p, const snap_map *m);
 int snap_push_map(snap_proc *p, const snap_map *m);
 /* snap_drop_last - remove (and free) the last process of sn. */
 void snap_drop_last(snap *sn);
+/* snap_remove_proc - remove (and free) process i, keeping the order. */
+void snap_remove_proc(snap *sn, size_t i);
 /* snap_free - release everything sn owns and zero it. */
 void snap_free(snap *sn);
 /* snap_find_pid - the process of sn with this pid, or NULL. */

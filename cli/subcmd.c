@@ -10,6 +10,9 @@ static const struct {
 	int (*run)(int argc, char **argv);
 } subcommands[] = {
 	{"snapshot", cli_snapshot_main},
+	{"diff", cli_diff_main},
+	{"findings", cli_findings_main},
+	{"top", cli_top_main},
 	{"report", cli_report},
 };
 
