@@ -1,6 +1,7 @@
 /* report.c - `smapwatch report [-o FILE.html] [-r ROOT] A [B]`: one or
  * two looks (each a snapshot file, a pid or a process name: cli_target)
  * drawn as one self-contained HTML page (report_page.c). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,14 +22,43 @@ static void usage(FILE *f)
 }
 
 /* Writes the page whole to path (NULL: stdout), or nothing: 0 or -1. */
-static int emit(const char *path, const snap *a, const snap *b,
-		const char *command)
+static int emit(const char *path, const report_input *in)
 {
 	cli_output *o = cli_output_open(path);
 	if (!o)
 		return -1;
-	int ok = report_write(cli_output_file(o), a, b, command) == 0;
+	int ok = report_write(cli_output_file(o), in) == 0;
 	return cli_output_close(o, ok) == 0 && ok ? 0 : -1;
+}
+
+/* The findings as `smapwatch findings` (one look) or `smapwatch diff`
+ * (growth, then B's one-look patterns) give them, and the page. */
+static int draw(const char *path, const snap *a, const snap *b,
+		const char *command)
+{
+	diff d = {0};
+	finding_list fl = {0};
+	report_input in = {.a = a, .b = b, .findings = &fl, .command = command};
+	if (b) {
+		int r = diff_build(&d, a, b, SW_F_RSS, stderr);
+		if (r == -ENOMEM)
+			fputs("smapwatch: out of memory\n", stderr);
+		if (r)
+			return -1;
+		in.d = &d;
+		for (size_t i = 0; i < d.nprocs; i++)
+			findings_diff(&fl, &d, &d.procs[i]);
+		for (size_t i = 0; i < d.nprocs; i++)
+			findings_look(&fl, d.procs[i].b);
+	} else {
+		for (size_t i = 0; i < a->nprocs; i++)
+			findings_look(&fl, &a->procs[i]);
+	}
+	int r = emit(path, &in);
+	findings_free(&fl);
+	if (b)
+		diff_free(&d);
+	return r;
 }
 
 int cli_report(int argc, char **argv)
@@ -67,7 +97,7 @@ int cli_report(int argc, char **argv)
 	if (r == 0 && n == 2)
 		r = cli_target_load(argv[optind + 1], root, command, &b, stderr);
 	if (r == 0)
-		r = emit(out, &a, n == 2 ? &b : NULL, command);
+		r = draw(out, &a, n == 2 ? &b : NULL, command);
 	snap_free(&a);
 	snap_free(&b);
 	free(command);

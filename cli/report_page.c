@@ -25,12 +25,12 @@ static void units(FILE *f, uint64_t v)
 	fprintf(f, "%" PRIu64 ".%s", v / 1024, frac);
 }
 
-static void map_row(FILE *f, const snap_map *m, int first)
+static void map_row(FILE *f, const snap_map *m)
 {
-	fprintf(f, "%s\n[\"%" PRIx64 "\",\"%" PRIx64 "\",\"%s\",\"%08" PRIx64
+	fprintf(f, "[\"%" PRIx64 "\",\"%" PRIx64 "\",\"%s\",\"%08" PRIx64
 		   "\",\"%02" PRIx32 ":%02" PRIx32 "\",%" PRIu64 ",\"%s\",",
-		first ? "" : ",", m->start, m->end, m->perms, m->offset,
-		m->dev_major, m->dev_minor, m->inode, sw_category_name(m->cat));
+		m->start, m->end, m->perms, m->offset, m->dev_major,
+		m->dev_minor, m->inode, sw_category_name(m->cat));
 	sw_json_string(f, m->name.s ? m->name.s : "", m->name.len);
 	fputc(',', f);
 	sw_json_string(f, m->vmflags.s ? m->vmflags.s : "", m->vmflags.len);
@@ -44,43 +44,104 @@ static void map_row(FILE *f, const snap_map *m, int first)
 	fputc(']', f);
 }
 
-static void snapshot(FILE *f, const snap *sn)
+/* The snapshot document, its mappings as rows (or left out). */
+static void snapshot(FILE *f, const snap *sn, int with_maps)
 {
 	snap_write_begin(f, sn);
 	for (size_t i = 0; i < sn->nprocs; i++) {
 		const snap_proc *p = &sn->procs[i];
 		snap_write_proc_begin(f, p, i == 0);
-		for (size_t k = 0; k < p->nmaps; k++)
-			map_row(f, &p->maps[k], k == 0);
+		for (size_t k = 0; with_maps && k < p->nmaps; k++) {
+			fputs(k ? ",\n" : "\n", f);
+			map_row(f, &p->maps[k]);
+		}
 		snap_write_proc_end(f, &p->sum);
 	}
 	snap_write_end(f);
 }
 
-static void data(FILE *f, const snap *a, const snap *b, const char *command)
+static void side(FILE *f, int has, const snap_map *m)
+{
+	fputc(',', f);
+	if (has)
+		map_row(f, m);
+	else
+		fputs("null", f);
+}
+
+static void diff_proc_rows(FILE *f, const diff *d, const diff_proc *p)
+{
+	fprintf(f, "{\"pid\":%d,\"comm\":", (int)p->b->pid);
+	sw_json_string(f, p->b->comm.s ? p->b->comm.s : "", p->b->comm.len);
+	fprintf(f, ",\"a\":%td,\"b\":%td,\"rows\":[", p->a - d->a->procs,
+		p->b - d->b->procs);
+	for (size_t i = 0; i < p->nrows; i++) {
+		const diff_row *r = &p->rows[i];
+		fprintf(f, "%s\n[\"%s\",\"%s\",%" PRIu32 ",%" PRIu32,
+			i ? "," : "", diff_change_name(r->change),
+			diff_match_name(r->match), r->pieces_a, r->pieces_b);
+		side(f, r->has_a, &r->a);
+		side(f, r->has_b, &r->b);
+		fputc(']', f);
+	}
+	fputs("]}", f);
+}
+
+static void comparison(FILE *f, const report_input *in)
+{
+	const diff *d = in->d;
+	fputs("\"findings\":null,\"diff\":{\"seconds\":", f);
+	if (d->seconds >= 0)
+		fprintf(f, "%.3f", d->seconds);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"by\":\"%s\",\"findings\":", sw_field_key(d->by));
+	findings_json(f, in->findings);
+	fputs(",\"processes\":[", f);
+	for (size_t i = 0; i < d->nprocs; i++) {
+		fputs(i ? ",\n" : "\n", f);
+		diff_proc_rows(f, d, &d->procs[i]);
+	}
+	fputs("]}", f);
+}
+
+static void label(FILE *f, const snap *sn)
+{
+	sw_json_string(f, sn->label.s ? sn->label.s : "", sn->label.len);
+}
+
+static void data(FILE *f, const report_input *in)
 {
 	char now[32];
 	time_t t = time(NULL);
 	struct tm tm;
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
 	fputs("{\"format\":\"smapwatch-report\",\"version\":1,\"command\":", f);
-	sw_json_string(f, command, strlen(command));
+	sw_json_string(f, in->command, strlen(in->command));
 	fprintf(f, ",\"time\":\"%s\",\"unit\":1024,\"fields\":[", now);
 	for (int i = 0; i < SW_F_COUNT; i++)
 		fprintf(f, "%s\"%s\"", i ? "," : "", sw_field_key((sw_field)i));
 	fputs("],\n\"labels\":[", f);
-	sw_json_string(f, a->label.s ? a->label.s : "", a->label.len);
-	if (b) {
+	label(f, in->a);
+	if (in->b) {
 		fputc(',', f);
-		sw_json_string(f, b->label.s ? b->label.s : "", b->label.len);
+		label(f, in->b);
 	}
 	fputs("],\n\"snapshots\":[", f);
-	snapshot(f, a);
-	if (b) {
+	snapshot(f, in->a, !in->b);
+	if (in->b) {
 		fputc(',', f);
-		snapshot(f, b);
+		snapshot(f, in->b, 0);
 	}
-	fputs("],\n\"findings\":null,\"diff\":null}", f);
+	fputs("],\n", f);
+	if (in->b) {
+		comparison(f, in);
+	} else {
+		fputs("\"findings\":", f);
+		findings_json(f, in->findings);
+		fputs(",\"diff\":null", f);
+	}
+	fputs("}", f);
 }
 
 /* The template's text from p up to the marker (or its end); returns what
@@ -96,7 +157,7 @@ static const char *upto(FILE *out, const char *p, const char *marker)
 	return m + strlen(marker);
 }
 
-int report_write(FILE *out, const snap *a, const snap *b, const char *command)
+int report_write(FILE *out, const report_input *in)
 {
 	const char *p = upto(out, report_page_html, "@CSS@");
 	fputs(report_page_css, out);
@@ -104,7 +165,7 @@ int report_write(FILE *out, const snap *a, const snap *b, const char *command)
 	FILE *esc = report_escape_open(out);
 	if (!esc)
 		return -1;
-	data(esc, a, b, command);
+	data(esc, in);
 	if (fclose(esc) != 0)
 		return -1;
 	p = p ? upto(out, p, "@JS@") : NULL;

@@ -201,7 +201,8 @@ class Browser:
     def screenshot(self, path, clip=None):
         params = {"format": "png"}
         if clip:
-            params["clip"] = dict(clip, scale=1)
+            params["clip"] = dict(clip, scale=1)   # document coordinates
+            params["captureBeyondViewport"] = True
         data = base64.b64decode(self.send("Page.captureScreenshot", params)["data"])
         with open(path, "wb") as f:
             f.write(data)

@@ -141,9 +141,17 @@ def test_filter_by_category_and_size(browser, page, busy):
 
 
 def canvas_box(browser):
+    """The canvas in document coordinates, as Page.captureScreenshot's clip."""
     return browser.eval("(function () { var r = document.getElementById('treemap').getBoundingClientRect();"
-                        " window.scrollTo(0, 0); r = document.getElementById('treemap').getBoundingClientRect();"
-                        " return {x: r.left, y: r.top, width: r.width, height: r.height}; })()")
+                        " return {x: r.left + window.scrollX, y: r.top + window.scrollY,"
+                        " width: r.width, height: r.height}; })()")
+
+
+def hover_point(browser, dx, dy):
+    """Scrolls the canvas into view; the viewport point dx, dy inside it."""
+    r = browser.eval("(function () { var c = document.getElementById('treemap'); c.scrollIntoView();"
+                     " var r = c.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()")
+    return (r[0] + (dx if dx >= 0 else r[2] + dx), r[1] + (dy if dy >= 0 else r[3] + dy))
 
 
 def test_treemap_drawn_to_scale(browser, page, busy, tmp_path):
@@ -171,16 +179,16 @@ def test_hover_shows_the_mappings_fields(browser, page, busy):
     cats = busy["snap"]["processes"][0]["categories"]
     biggest = max(CATS, key=lambda c: cats[c]["rss"])
     top = max((m for m in maps if m["category"] == biggest), key=lambda m: m["counts"]["rss"])
-    box = canvas_box(browser)
     # Squarified: the largest category, and in it the largest mapping,
     # start at the top left corner (below its label strip).
-    browser.mouse("mouseMoved", box["x"] + 8, box["y"] + 24)
+    x, y = hover_point(browser, 8, 24)
+    browser.mouse("mouseMoved", x, y)
     text = browser.eval("document.getElementById('details').innerText")
     assert top["start"] + "-" + top["end"] in text
     assert kib_text(top["counts"]["rss"]) in text and "private_dirty" in text
-    browser.mouse("mousePressed", box["x"] + 8, box["y"] + 24)
-    browser.mouse("mouseReleased", box["x"] + 8, box["y"] + 24)
-    browser.mouse("mouseMoved", box["x"] + box["width"] - 3, box["y"] + box["height"] - 3)
+    browser.mouse("mousePressed", x, y)
+    browser.mouse("mouseReleased", x, y)
+    browser.mouse("mouseMoved", *hover_point(browser, -3, -3))
     assert top["start"] in browser.eval("document.getElementById('details').innerText"), "click keeps it"
 
 
