@@ -18,7 +18,8 @@
  *   "diff":{"seconds":S|null,"by":KEY,"findings":[..],"processes":[
  *     {"pid":..,"comm":..,"a":I,"b":J,      (indexes in the snapshots)
  *      "rows":[[change,match,pieces_a,pieces_b,ROW|null,ROW|null],..]}]}
- * with diff.h's rows (split/merged: the union of the pieces). */
+ * with diff.h's rows (split/merged: the union of the pieces); A is 0
+ * when it is B to the byte ("as B": most mappings do not change). */
 #ifndef SMAPWATCH_CLI_REPORT_H
 #define SMAPWATCH_CLI_REPORT_H
 

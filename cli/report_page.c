@@ -69,6 +69,28 @@ static void side(FILE *f, int has, const snap_map *m)
 		fputs("null", f);
 }
 
+static int same_str(const snap_str *x, const snap_str *y)
+{
+	return x->len == y->len && (!x->len || !memcmp(x->s, y->s, x->len));
+}
+
+/* A and B alike in every field: A is then written as 0, "as B" (most
+ * mappings of a process do not change between two looks). */
+static int unchanged(const diff_row *r)
+{
+	const snap_map *a = &r->a, *b = &r->b;
+	if (!r->has_a || !r->has_b || a->start != b->start || a->end != b->end ||
+	    a->offset != b->offset || a->inode != b->inode ||
+	    a->dev_major != b->dev_major || a->dev_minor != b->dev_minor ||
+	    strcmp(a->perms, b->perms) || a->counts.present != b->counts.present ||
+	    !same_str(&a->name, &b->name) || !same_str(&a->vmflags, &b->vmflags))
+		return 0;
+	for (int i = 0; i < SW_F_COUNT; i++)
+		if ((a->counts.present & (1u << i)) && a->counts.v[i] != b->counts.v[i])
+			return 0;
+	return 1;
+}
+
 static void diff_proc_rows(FILE *f, const diff *d, const diff_proc *p)
 {
 	fprintf(f, "{\"pid\":%d,\"comm\":", (int)p->b->pid);
@@ -80,7 +102,10 @@ static void diff_proc_rows(FILE *f, const diff *d, const diff_proc *p)
 		fprintf(f, "%s\n[\"%s\",\"%s\",%" PRIu32 ",%" PRIu32,
 			i ? "," : "", diff_change_name(r->change),
 			diff_match_name(r->match), r->pieces_a, r->pieces_b);
-		side(f, r->has_a, &r->a);
+		if (unchanged(r))
+			fputs(",0", f);
+		else
+			side(f, r->has_a, &r->a);
 		side(f, r->has_b, &r->b);
 		fputc(']', f);
 	}
