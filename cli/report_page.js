@@ -80,7 +80,7 @@ function parseSize(s) {
 	return Number(m[1]) * {'': 1, k: 1024, m: 1048576, g: 1073741824}[m[2].toLowerCase()];
 }
 
-/* ---- the data: the contract's shapes, with mappings as rows ---- */
+/* ---- the data (cli/report.h): snapshots, with mappings as rows ---- */
 /* A mapping's counts are an array in the order of F (the report's
  * "fields"): objects keyed by field name are ten times slower to build
  * for 20,000 mappings. cv() reads one by key. */
@@ -107,13 +107,7 @@ function mappingFromRow(row) {
 	}
 	return m;
 }
-function mappingFromObject(o) {
-	var m = {c: new Array(F.length)};
-	for (var i = 0; i < ROW_FIELDS.length; i++) m[ROW_FIELDS[i]] = o[ROW_FIELDS[i]];
-	for (i = 0; i < F.length; i++) m.c[i] = o.counts ? o.counts[F[i]] : undefined;
-	return m;
-}
-function mapping(x) { return !x ? null : Array.isArray(x) ? mappingFromRow(x) : mappingFromObject(x); }
+function mapping(row) { return row ? mappingFromRow(row) : null; }
 function load(raw) {
 	if (raw.fields) F = raw.fields;
 	UNIT = raw.unit || 1;
@@ -148,13 +142,12 @@ function singleItems(p) {
 }
 /* A comparison's rows: [change, match, pieces_a, pieces_b, A, B] with A
  * and B mapping rows or null (split/merged: the union of the pieces), A 0
- * when it is B to the byte; or the contract's objects {change, match, a, b}. */
+ * when it is B to the byte. */
 function diffItems(dp) {
-	return (dp.rows || dp.maps || []).map(function (e, i) {
-		var arr = Array.isArray(e), b = mapping(arr ? e[5] : e.b);
-		var a = arr && e[4] === 0 ? b : mapping(arr ? e[4] : e.a);   /* 0: as B */
-		return {id: i, a: a, b: b, cur: b || a, change: arr ? e[0] : e.change, match: arr ? e[1] : e.match,
-			pieces: arr ? [e[2], e[3]] : null, d: delta(a && a.c, b && b.c)};
+	return dp.rows.map(function (e, i) {
+		var b = mapping(e[5]), a = e[4] === 0 ? b : mapping(e[4]);
+		return {id: i, a: a, b: b, cur: b || a, change: e[0], match: e[1],
+			pieces: [e[2], e[3]], d: delta(a && a.c, b && b.c)};
 	});
 }
 
@@ -565,6 +558,7 @@ function tableSection(root) {
 	add(t, el('thead'), el('tbody'));
 	var more = el('button', null, 'show more'); more.id = 'maps-more';
 	more.addEventListener('click', function () { S.shown += 5 * PAGE_ROWS; fillTable(); });
+	more.hidden = true;
 	add(root, add(sec, ctl, t, more));
 }
 function fillTable() {
@@ -573,11 +567,18 @@ function fillTable() {
 	cols.forEach(function (c) {
 		var th = el('th', c.num ? 'num' : null, c.l);
 		th.setAttribute('data-col', c.k);
+		th.tabIndex = 0;
 		if (S.sort.key === c.k) th.setAttribute('aria-sort', S.sort.dir > 0 ? 'ascending' : 'descending');
-		th.addEventListener('click', function () {
+		function sortBy() {
 			if (S.sort.key === c.k) S.sort.dir = -S.sort.dir;
 			else { S.sort.key = c.k; S.sort.dir = c.num ? -1 : 1; }
 			fillTable();
+			var again = document.querySelector('#maps th[data-col=' + c.k + ']');
+			if (again) again.focus();
+		}
+		th.addEventListener('click', sortBy);
+		th.addEventListener('keydown', function (ev) {
+			if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); sortBy(); }
 		});
 		add(hr, th);
 	});

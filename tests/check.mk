@@ -29,7 +29,7 @@ cli-test: $(BUILD)/smapwatch $(WORKLOADS)
 # error, figures equal to the snapshot's, sorting, filtering, the drawing,
 # hostile names (about 20 s). Debian's python3, which python3-pytest is for.
 REPORT_PYTHON ?= /usr/bin/python3
-report-test: $(BUILD)/smapwatch
+report-test: $(BUILD)/smapwatch $(BUILD)/bench/manymaps
 	BUILD=$(BUILD) $(REPORT_PYTHON) -m pytest -q -p no:cacheprovider tests/report
 
 # Leaking and non-leaking workloads under a real collectd with the shipped
@@ -42,7 +42,7 @@ scenarios: $(BUILD)/smaps.so $(BUILD)/workloads/grow_heap \
 asan:
 	$(MAKE) --no-print-directory BUILD=build/asan CC=clang \
 		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-		unit live cli-test netdata-test
+		unit live cli-test report-test netdata-test
 
 valgrind: $(UNIT_BIN) $(LIVE_BIN)
 	@set -e; for t in $(UNIT_BIN) $(LIVE_BIN); do \

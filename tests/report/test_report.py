@@ -8,7 +8,7 @@ import time
 import pytest
 
 import png
-from conftest import smapwatch, load_json, display
+from conftest import BIN, smapwatch, load_json, display
 
 CATS = ["heap", "stack", "anon", "shmem", "binary", "libs", "files", "kernel"]
 COLOR = {"heap": (0xd1, 0x49, 0x5b), "stack": (0xed, 0xae, 0x49), "anon": (0x66, 0xa1, 0x82),
@@ -212,3 +212,29 @@ def test_live_pid_and_errors(browser, page, sleeper, tmp_path):
     assert smapwatch("report", check=False).returncode == 2
     r = smapwatch("report", "-o", "/dev/full", sleeper.pid, check=False)
     assert r.returncode == 1 and b"No space left" in r.stderr
+
+
+def test_many_rows_paged_and_keyboard_sort(browser, page, tmp_path):
+    helper = subprocess.Popen([os.path.join(os.path.dirname(BIN), "bench", "manymaps"), "1500"],
+                              stdout=subprocess.PIPE)
+    try:
+        assert helper.stdout.readline().startswith(b"ready")
+        smapwatch("report", "-o", tmp_path / "many.html", helper.pid)
+    finally:
+        helper.kill()
+        helper.wait()
+    page(str(tmp_path / "many.html"))
+    total = summary(browser, "count")
+    assert total > 1500
+    assert len(column(browser, "start")) == 500
+    browser.click("#maps-more")
+    assert len(column(browser, "start")) == total
+    assert browser.eval("document.getElementById('maps-more').hidden")
+    # Sorting from the keyboard: Enter on a focused header.
+    browser.eval("document.querySelector('#maps th[data-col=start]').focus()")
+    for kind in ("keyDown", "keyUp"):
+        browser.send("Input.dispatchKeyEvent", {"type": kind, "key": "Enter", "code": "Enter",
+                                                "windowsVirtualKeyCode": 13})
+    starts = column(browser, "start")
+    assert browser.eval("document.querySelector('#maps th[data-col=start]').getAttribute('aria-sort')") == "ascending"
+    assert starts == sorted(starts, key=lambda s: (len(s), s)) and len(starts) == total
