@@ -15,11 +15,12 @@
  * kernel did not print the field. "findings" are findings_json's, of the
  * one look. A comparison has two SNAPSHOTs without their mappings (their
  * sums and identities only) and
- *   "diff":{"seconds":S|null,"by":KEY,"findings":[..],"processes":[
+ *   "diff":{"seconds":S|null,"has_rate":B,"by":KEY,"findings":[..],"processes":[
  *     {"pid":..,"comm":..,"a":I,"b":J,      (indexes in the snapshots)
  *      "rows":[[change,match,pieces_a,pieces_b,ROW|null,ROW|null],..]}]}
  * with diff.h's rows (split/merged: the union of the pieces); A is 0
- * when it is B to the byte ("as B": most mappings do not change). */
+ * when it is B to the byte ("as B": most mappings do not change).
+ * has_rate: the looks are far enough apart for a rate (diff_has_rate). */
 #ifndef SMAPWATCH_CLI_REPORT_H
 #define SMAPWATCH_CLI_REPORT_H
 

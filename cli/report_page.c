@@ -117,10 +117,11 @@ static void comparison(FILE *f, const report_input *in)
 	const diff *d = in->d;
 	fputs("\"findings\":null,\"diff\":{\"seconds\":", f);
 	if (d->seconds >= 0)
-		fprintf(f, "%.3f", d->seconds);
+		fprintf(f, "%.17g", d->seconds);   /* the rates exactly as diff's */
 	else
 		fputs("null", f);
-	fprintf(f, ",\"by\":\"%s\",\"findings\":", sw_field_key(d->by));
+	fprintf(f, ",\"has_rate\":%s,\"by\":\"%s\",\"findings\":",
+		diff_has_rate(d) ? "true" : "false", sw_field_key(d->by));
 	findings_json(f, in->findings);
 	fputs(",\"processes\":[", f);
 	for (size_t i = 0; i < d->nprocs; i++) {

@@ -74,6 +74,12 @@ function human(b) {
 	while (a >= 1024 && i < u.length - 1) { a /= 1024; i++; }
 	return (b < 0 ? '-' : '') + (i ? a.toFixed(a < 10 ? 2 : 1) : String(a)) + ' ' + u[i];
 }
+function duration(sec) {
+	if (sec < 60) return sec.toFixed(sec < 10 ? 2 : 1) + ' s';
+	var m = Math.round(sec / 60), h = Math.floor(m / 60), d = Math.floor(h / 24);
+	if (d) return d + ' d ' + (h % 24) + ' h';
+	return h ? h + ' h ' + (m % 60) + ' min' : m + ' min';
+}
 function parseSize(s) {
 	var m = /^\s*(\d+)\s*([kmg]?)i?b?\s*$/i.exec(s);
 	if (!m) return s.trim() === '' ? 0 : NaN;
@@ -270,7 +276,7 @@ function identity(root) {
 		row(tag + 'taken by', showName(s.command), 'id-command-' + i);
 	});
 	if (raw.diff && raw.diff.seconds !== null && raw.diff.seconds !== undefined)
-		row('between the looks', raw.diff.seconds + ' s');
+		row('between the looks', duration(raw.diff.seconds), 'id-seconds');
 	row('report made by', showName(raw.command), 'id-report-command');
 	if (raw.time) row('report made at', raw.time);
 	add(root, dl);
@@ -326,7 +332,7 @@ function catTable(root) {
 		: ['category', 'vmas', 'Size', 'Rss', 'Pss', 'USS', 'Private_Dirty', 'Swap'];
 	cols.forEach(function (c, i) { add(hr, el('th', i ? 'num' : null, c)); });
 	add(thead, hr);
-	var secs = diffMode() ? S.raw.diff.seconds : null;
+	var secs = diffMode() && S.raw.diff.has_rate ? S.raw.diff.seconds : null;   /* as diff's rate_per_hour */
 	function line(name, a, b) {
 		var tr = el('tr');
 		tr.setAttribute('data-cat', name);
@@ -559,7 +565,7 @@ function tableSection(root) {
 	var more = el('button', null, 'show more'); more.id = 'maps-more';
 	more.addEventListener('click', function () { S.shown += 5 * PAGE_ROWS; fillTable(); });
 	more.hidden = true;
-	add(root, add(sec, ctl, t, more));
+	add(root, add(sec, ctl, add(el('div', 'scroll'), t), more));
 }
 function fillTable() {
 	var cols = columns(), t = document.getElementById('maps');

@@ -4,6 +4,7 @@ drops a file and maps a new one between two looks; the page against
 import json
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -43,6 +44,7 @@ def changed(tmp_path_factory):
     p.stdin.write(b"go\n")
     p.stdin.flush()
     assert p.stdout.readline() == b"done\n"
+    time.sleep(1.2)   # past diff's DIFF_RATE_MIN_SECONDS: rates per hour shown
     smapwatch("snapshot", "-o", b, p.pid)
     smapwatch("report", "-o", html, a, b)
     diff = json.loads(smapwatch("diff", "-j", "-a", a, b).stdout)
@@ -80,6 +82,8 @@ def test_categories_equal_diff_json(browser, page, changed):
             assert shown[cat][f + "_b"] == kib(want["b"][f]), (cat, f)
             assert shown[cat][f + "_delta"] == signed(want["delta"][f]), (cat, f)
         assert shown[cat]["vmas_a"] == str(want["a"]["vmas"]) and shown[cat]["vmas_b"] == str(want["b"]["vmas"])
+        rate = want["rate_per_hour"]["rss"]
+        assert abs(number(shown[cat]["rss_per_hour"]) - rate / 1024) <= 1, (cat, rate)
     assert cats["anon"]["delta"]["rss"] >= 30 * MIB   # the data is real
     ident = browser.eval("[0, 1].map(function (i) { return document.getElementById('id-time-' + i).textContent; })")
     assert ident == [changed["a"]["time"], changed["b"]["time"]]
