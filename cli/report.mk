@@ -17,3 +17,8 @@ $(REPORT_HEADER): $(REPORT_PAGE) cli/report.mk
 
 $(BUILD)/obj/cli/report_page.o: $(REPORT_HEADER)
 $(BUILD)/obj/cli/report_page.o: SW_CFLAGS += -I$(BUILD)/gen
+
+# The escaping stream's unit test links that file alone (make unit).
+$(BUILD)/tests/test_report_escape: tests/unit/test_report_escape.c cli/report_escape.c cli/report.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -Icli -o $@ $< cli/report_escape.c $(LIB) -lcmocka $(LDFLAGS)
