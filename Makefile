@@ -32,7 +32,7 @@ INSTALL_EXTRA :=
 .PHONY: all check unit live fuzz asan valgrind bench install clean
 all: $(BUILD)/smapwatch plugins
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/smapwatch/*.h common/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard include/smapwatch/*.h common/*.h cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -c -o $@ $<
 

@@ -285,6 +285,7 @@ int diff_build(diff *d, const snap *a, const snap *b, sw_field by, FILE *err)
 	}
 	if (d->nprocs == 0) {
 		fputs("smapwatch: no process in both looks to compare\n", err);
+		diff_free(d);
 		return -1;
 	}
 	return 0;
