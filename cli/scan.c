@@ -42,6 +42,44 @@ static int by_pss_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/* Kernel threads, zombies and processes gone since the listing have no
+ * memory to show: not a failure, and no hint (root cannot read them
+ * either). */
+static void count_unread(cli_unread *u, int r)
+{
+	if (r == 0 || sw_error_is_gone(r))
+		return;
+	if (r == -EACCES) {
+		u->denied++;
+	} else if (!u->other++) {
+		u->other_code = r;
+	}
+}
+
+static void report_unread(const cli *c, const cli_unread *u)
+{
+	if (u->denied)
+		fprintf(stderr, "smapwatch: %zu process(es) not readable: %s%s\n",
+			u->denied, sw_strerror(-EACCES),
+			c->can_ptrace ? "" : " (needs root or CAP_SYS_PTRACE)");
+	if (u->other)
+		fprintf(stderr, "smapwatch: %zu process(es) not readable: %s\n",
+			u->other, sw_strerror(u->other_code));
+}
+
+static void print_overview(cli *c, cli_proc_row *rows, size_t n,
+			   const cli_unread *u)
+{
+	qsort(rows, n, sizeof(*rows), by_pss_desc);
+	size_t shown = n < c->o.top ? n : c->o.top;
+	if (c->o.json) {
+		json_document_begin(stdout, &c->now);
+		json_overview(stdout, rows, shown, n, u);
+	} else {
+		text_overview(stdout, rows, shown, n);
+	}
+}
+
 /* smaps_rollup gives each process's totals at a fraction of the cost of
  * smaps: the kernel sums for us and prints one record. */
 int cli_overview(cli *c)
@@ -51,7 +89,8 @@ int cli_overview(cli *c)
 		fprintf(stderr, "smapwatch: %s: %s\n", c->root, strerror(errno));
 		return 1;
 	}
-	size_t n = 0, cap = 256, denied = 0;
+	size_t n = 0, cap = 256;
+	cli_unread u = {0};
 	cli_proc_row *rows = malloc(cap * sizeof(*rows));
 	struct dirent *de;
 	while (rows && (de = readdir(d)) != NULL) {
@@ -59,7 +98,7 @@ int cli_overview(cli *c)
 		if (!pid || sw_proc_read_stat(c->root, pid, &rows[n].st))
 			continue;
 		int r = sw_collect_rollup(c->col, c->root, pid, &rows[n].rollup);
-		denied += r == -EACCES;
+		count_unread(&u, r);
 		if (r == 0 && ++n == cap) {
 			cli_proc_row *more = realloc(rows, 2 * cap * sizeof(*rows));
 			if (!more)
@@ -73,15 +112,8 @@ int cli_overview(cli *c)
 		fputs("smapwatch: out of memory\n", stderr);
 		return 1;
 	}
-	qsort(rows, n, sizeof(*rows), by_pss_desc);
-	size_t shown = n < c->o.top ? n : c->o.top;
-	if (c->o.json)
-		json_overview(stdout, rows, shown);
-	else
-		text_overview(stdout, rows, shown, n);
-	if (denied)
-		fprintf(stderr, "smapwatch: %zu process(es) not readable "
-				"(needs root or CAP_SYS_PTRACE)\n", denied);
+	print_overview(c, rows, n, &u);
+	report_unread(c, &u);
 	free(rows);
-	return 0;
+	return u.denied || u.other;
 }

@@ -1,6 +1,8 @@
 /* text.c - pmap -x style tables, by category. Figures in KiB. */
 #include <inttypes.h>
+#include <string.h>
 #include "output.h"
+#include "smapwatch/error.h"
 #include "smapwatch/escape.h"
 
 #define KB(x) ((x) >> 10)
@@ -14,11 +16,27 @@ void out_escape(FILE *f, const char *s, size_t n)
 	}
 }
 
-void text_process_begin(FILE *f, const sw_proc_stat *st)
+/* The mapping list's columns, above its first row. */
+static void maps_header(FILE *f)
+{
+	fprintf(f, "%-25s %-4s %-6s %10s %10s %10s %10s %10s %10s  %s\n",
+		"Address (KiB)", "Perm", "Cat", "Rss", "Pss", "USS",
+		"Priv_Dirty", "Swap", "Size", "Mapping");
+}
+
+void text_process_begin(FILE *f, const cli_opts *o, const sw_proc_stat *st,
+			const char *cmdline, size_t cmdline_len)
 {
 	fprintf(f, "%d: ", (int)st->pid);
 	out_escape(f, st->comm, st->comm_len);
-	fprintf(f, "  threads %ld\n", st->threads);
+	fprintf(f, "  threads %ld", st->threads);
+	if (cmdline_len) {
+		fputs("  cmdline: ", f);
+		out_escape(f, cmdline, cmdline_len);
+	}
+	fputc('\n', f);
+	if (o->maps)
+		maps_header(f);
 }
 
 static void row(FILE *f, const char *label, const sw_counts *c, uint32_t vmas)
@@ -28,6 +46,16 @@ static void row(FILE *f, const char *label, const sw_counts *c, uint32_t vmas)
 		label, KB(c->v[SW_F_RSS]), KB(c->v[SW_F_PSS]),
 		KB(sw_counts_uss(c)), KB(c->v[SW_F_PRIVATE_DIRTY]),
 		KB(c->v[SW_F_SWAP]), KB(c->v[SW_F_SIZE]), vmas);
+}
+
+/* The per-category table of a process or of a sum. */
+static void table(FILE *f, const sw_memsum *s)
+{
+	fprintf(f, "%-8s %11s %11s %11s %11s %11s %11s %7s\n", "KiB", "Rss",
+		"Pss", "USS", "Priv_Dirty", "Swap", "Size", "Maps");
+	for (int i = 0; i < SW_CAT_COUNT; i++)
+		row(f, sw_category_name((sw_category)i), &s->cat[i], s->vmas[i]);
+	row(f, "total", &s->total, s->total_vmas);
 }
 
 static void subtotals(FILE *f, const char *title, const sw_subtotals *s,
@@ -51,14 +79,25 @@ static void subtotals(FILE *f, const char *title, const sw_subtotals *s,
 	}
 }
 
-void text_process_end(FILE *f, const cli_opts *o, const sw_memsum *s,
-		      const sw_collector *c)
+/* After -c/-s, what was listed, and that the table is the whole process. */
+static void listed(FILE *f, const cli_listed *l, uint32_t total_vmas)
 {
-	fprintf(f, "%-8s %11s %11s %11s %11s %11s %11s %7s\n", "KiB", "Rss",
-		"Pss", "USS", "Priv_Dirty", "Swap", "Size", "Maps");
-	for (int i = 0; i < SW_CAT_COUNT; i++)
-		row(f, sw_category_name((sw_category)i), &s->cat[i], s->vmas[i]);
-	row(f, "total", &s->total, s->total_vmas);
+	const sw_counts *c = &l->counts;
+	fprintf(f, "listed %" PRIu32 " of %" PRIu32 " mappings (KiB): Rss %"
+		   PRIu64 " Pss %" PRIu64 " USS %" PRIu64 " Priv_Dirty %" PRIu64
+		   " Swap %" PRIu64 " Size %" PRIu64 "\n"
+		   "the table below covers the whole process\n",
+		l->vmas, total_vmas, KB(c->v[SW_F_RSS]), KB(c->v[SW_F_PSS]),
+		KB(sw_counts_uss(c)), KB(c->v[SW_F_PRIVATE_DIRTY]),
+		KB(c->v[SW_F_SWAP]), KB(c->v[SW_F_SIZE]));
+}
+
+void text_process_end(FILE *f, const cli_opts *o, const sw_memsum *s,
+		      const sw_collector *c, const cli_listed *l)
+{
+	if (o->maps && cli_opts_filtered(o))
+		listed(f, l, s->total_vmas);
+	table(f, s);
 	if (s->lib_dup_loads)
 		fprintf(f, "duplicate library loads: %" PRIu32 "\n",
 			s->lib_dup_loads);
@@ -69,11 +108,34 @@ void text_process_end(FILE *f, const cli_opts *o, const sw_memsum *s,
 	fputc('\n', f);
 }
 
+/* A process whose output was already streamed when its read failed. */
+void text_incomplete(FILE *f, pid_t pid, int code)
+{
+	fprintf(f, "%d: incomplete: %s\n\n", (int)pid, sw_strerror(code));
+}
+
+void text_sum(FILE *f, const cli_sum *s)
+{
+	fprintf(f, "sum of %zu processes", s->n);
+	if (s->name) {
+		fputs(" named ", f);
+		out_escape(f, s->name, strlen(s->name));
+	}
+	fputs(", pids", f);
+	for (size_t i = 0; i < s->n; i++)
+		fprintf(f, " %d", (int)s->pids[i]);
+	fputc('\n', f);
+	table(f, &s->sum);
+	fputs("(Pss and USS add up; Rss and Size count a shared page in "
+	      "every process that maps it)\n\n", f);
+}
+
 void text_mapping(FILE *f, const sw_mapping *m, sw_category c)
 {
 	const sw_counts *k = &m->counts;
-	fprintf(f, "%012" PRIx64 "-%012" PRIx64 " %s %-6s %9" PRIu64 " %9" PRIu64
-		   " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " ",
+	fprintf(f, "%012" PRIx64 "-%012" PRIx64 " %-4s %-6s %10" PRIu64
+		   " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+		   " %10" PRIu64 "  ",
 		m->start, m->end, m->perms, sw_category_name(c),
 		KB(k->v[SW_F_RSS]), KB(k->v[SW_F_PSS]), KB(sw_counts_uss(k)),
 		KB(k->v[SW_F_PRIVATE_DIRTY]), KB(k->v[SW_F_SWAP]),

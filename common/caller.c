@@ -27,6 +27,14 @@ int sw_caller_privileged(void)
 	return getauxval(AT_SECURE) != 0;
 }
 
+int sw_caller_has_cap(int cap)
+{
+	caps c;
+	if (cap < 0 || cap > 63 || caps_io(SYS_capget, &c))
+		return 0;
+	return (c.d[cap >> 5].effective & CAP_TO_MASK(cap)) != 0;
+}
+
 int sw_caller_drop_root(void)
 {
 	uid_t uid = getuid();

@@ -22,4 +22,8 @@ int sw_caller_drop_root(void);
  * the whole path walk included. The fd, or -errno. */
 int sw_caller_open(const char *path, int flags, int as_caller);
 
+/* sw_caller_has_cap - 1 when cap (CAP_SYS_PTRACE...) is in this thread's
+ * effective set, 0 when not or when it cannot be told. */
+int sw_caller_has_cap(int cap);
+
 #endif
