@@ -428,6 +428,7 @@ function drawTreemap() {
 		if (l.w >= 3 && l.h >= 3) g.fillRect(l.x + 0.5, l.y + 0.5, l.w - 1, l.h - 1);
 		else g.fillRect(l.x, l.y, l.w, l.h);
 	});
+	leafLabels(g, diff, metric);
 	g.strokeStyle = '#ffffff'; g.lineWidth = 2;
 	g.font = 'bold 12px sans-serif'; g.textBaseline = 'top';
 	S.geo.cats.forEach(function (c) {
@@ -441,6 +442,24 @@ function drawTreemap() {
 		g.fillText('nothing resident (' + metric + ' is 0 everywhere)', 20, 20);
 	}
 	if (S.sel) outline(g, S.sel);
+}
+/* The name and size of each mapping large enough to hold them. */
+function leafLabels(g, diff, metric) {
+	g.font = '11px sans-serif'; g.textBaseline = 'top';
+	S.geo.leaves.forEach(function (l) {
+		if (l.w < 70 || l.h < 16) return;
+		var m = l.item.cur, name = showName(m.name), slash = name.lastIndexOf('/');
+		var fill = diff ? growthColor(l.item, metric) : COLOR[m.category] || '#777777';
+		g.fillStyle = dark(fill) ? '#ffffff' : '#111111';
+		var base = slash >= 0 ? name.slice(slash + 1) : name || '[' + m.category + ']';
+		var text = base + ' ' + human(l.v);
+		if (g.measureText(text).width > l.w - 8) text = base;   /* never squeezed: left out */
+		if (g.measureText(text).width <= l.w - 8) g.fillText(text, l.x + 4, l.y + 3);
+	});
+}
+function dark(hex) {
+	var v = parseInt(hex.slice(1), 16);
+	return 0.299 * (v >> 16) + 0.587 * ((v >> 8) & 255) + 0.114 * (v & 255) < 150;
 }
 function outline(g, item) {
 	S.geo.leaves.forEach(function (l) {

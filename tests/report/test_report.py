@@ -15,11 +15,12 @@ COLOR = {"heap": (0xd1, 0x49, 0x5b), "stack": (0xed, 0xae, 0x49), "anon": (0x66,
          "shmem": (0x00, 0x79, 0x8c), "binary": (0x8d, 0x6a, 0x9f), "libs": (0x30, 0x63, 0x8e),
          "files": (0xa4, 0x7e, 0x3b), "kernel": (0x7a, 0x7a, 0x7a)}
 
-# A process with something in most categories: a 24 MiB anonymous buffer,
-# a mapped file, its heap, libraries, stack.
+# A process with something in most categories: a 72 MiB anonymous buffer
+# (all dirty: a dirty_region finding), a mapped file, its heap, libraries,
+# stack.
 BUSY = r"""
 import mmap, sys, time
-buf = bytearray(24 << 20)
+buf = bytearray(72 << 20)
 for i in range(0, len(buf), 4096): buf[i] = 1
 f = open(sys.argv[1], "r+b"); m = mmap.mmap(f.fileno(), 0)
 s = sum(m[i] for i in range(0, len(m), 4096))
@@ -81,7 +82,7 @@ def test_figures_equal_the_snapshot_json(browser, page, busy):
         for key in ("size", "rss", "pss", "uss", "private_dirty", "swap"):
             assert shown[cat][key] == kib_text(want[key]), (cat, key)
         assert shown[cat]["vmas"] == "{:,}".format(want["vmas"]), cat
-    assert proc["categories"]["anon"]["rss"] >= 24 << 20   # the data is real
+    assert proc["categories"]["anon"]["rss"] >= 72 << 20   # the data is real
     ident = browser.eval("['pid','comm','cmdline','exe','time-0','kernel-0','command-0','report-command']"
                          ".map(function (k) { return document.getElementById('id-' + k).textContent; })")
     snap = busy["snap"]
@@ -201,11 +202,31 @@ def test_pss_switch(browser, page, busy):
         sum(m["counts"]["pss"] for m in maps)
 
 
+def test_findings_equal_the_findings_command(browser, page, busy):
+    page(busy["html"])
+    want = json.loads(smapwatch("findings", "-j", busy["snapfile"]).stdout)
+    assert "dirty_region" in [f["id"] for f in want]
+    got = browser.eval("Array.from(document.querySelectorAll('#findings li')).map(function (li) {"
+                       " return [li.dataset.id, li.querySelector('.text').textContent,"
+                       " li.querySelector('.ev').textContent, li.querySelector('.next').textContent]; })")
+    assert [g[0] for g in got] == [f["id"] for f in want]
+    for g, f in zip(got, want):
+        assert g[1] == display(f["text"]) and g[3] == "Next: " + display(f["next"])
+        assert g[2] == "  \u00b7  ".join("%s: %s" % (k, json.dumps(v)) for k, v in f["evidence"].items())
+
+
 def test_live_pid_and_errors(browser, page, sleeper, tmp_path):
     out = tmp_path / "live.html"
     smapwatch("report", "-o", out, sleeper.pid)
     page(str(out))
     assert browser.eval("document.getElementById('id-comm').textContent") == "sleep"
+    # A live look equals smapwatch --json's of the same (idle) process.
+    want = json.loads(smapwatch("-j", sleeper.pid).stdout)["processes"][0]["categories"]
+    cells = browser.eval("Array.from(document.querySelectorAll('#cats tbody tr')).map(function (r) {"
+                         " return [r.dataset.cat, r.querySelector('td[data-f=rss]').textContent,"
+                         " r.querySelector('td[data-f=size]').textContent]; })")
+    assert {c[0]: c[1:] for c in cells if c[0] != "total"} == \
+        {c: [kib_text(v["rss"]), kib_text(v["size"])] for c, v in want.items()}
     r = smapwatch("report", "-o", tmp_path / "x.html", 4194000, check=False)
     assert r.returncode == 1 and not (tmp_path / "x.html").exists()
     assert b"no such process" in r.stderr.lower() and r.stderr.count(b"\n") == 1
