@@ -132,3 +132,26 @@ def test_coloured_by_growth(browser, page, changed, tmp_path):
     # The grown region is 40 MiB of the process's ~70 MiB at most: a large
     # share of the drawing, and the largest coloured one.
     assert red > area * 0.2 and red > blue > 100, (red, blue, area)
+
+
+def test_split_and_merged_regions(browser, page, tmp_path):
+    """The split/ fixture pair (a region cut in three by mprotect, two
+    joined): one row each, its pieces in the fields shown on a click."""
+    tree = os.path.join(os.path.dirname(__file__), "..", "fixtures", "diff", "split")
+    for side in "ab":
+        smapwatch("snapshot", "-r", os.path.join(tree, side), "-o", tmp_path / (side + ".json"), 42)
+    smapwatch("report", "-o", tmp_path / "split.html", tmp_path / "a.json", tmp_path / "b.json")
+    want = json.loads(smapwatch("diff", "-j", "-a", tmp_path / "a.json", tmp_path / "b.json").stdout)
+    grouped = [m for m in want["processes"][0]["maps"] if m["match"] in ("split", "merged")]
+    assert sorted(m["match"] for m in grouped) == ["merged", "split"]
+    page(str(tmp_path / "split.html"))
+    for m in grouped:
+        row = row_of(browser, m["b"]["start"])
+        assert len(row) == 1 and row[0]["match"] == m["match"] and row[0]["change"] == m["change"]
+        assert row[0]["end"] == m["b"]["end"] and number(row[0]["rss_delta"]) == m["delta"]["rss"] / 1024
+        browser.click("#maps tbody tr[data-item='%s']" % browser.eval(
+            "Array.from(document.querySelectorAll('#maps tbody tr')).filter(function (r) {"
+            " return r.children[1].textContent === %s; })[0].dataset.item" % json.dumps(m["b"]["start"])))
+        text = browser.eval("document.getElementById('details').innerText")
+        assert "%d in A, %d in B" % (m["pieces"]["a"], m["pieces"]["b"]) in text
+        assert "matched by " + m["match"] in text

@@ -259,3 +259,21 @@ def test_many_rows_paged_and_keyboard_sort(browser, page, tmp_path):
     starts = column(browser, "start")
     assert browser.eval("document.querySelector('#maps th[data-col=start]').getAttribute('aria-sort')") == "ascending"
     assert starts == sorted(starts, key=lambda s: (len(s), s)) and len(starts) == total
+
+
+def test_to_stdout_and_bad_snapshots(browser, page, busy, tmp_path):
+    out = tmp_path / "stdout.html"
+    with open(out, "wb") as f:
+        subprocess.run([BIN, "report", busy["snapfile"]], stdout=f, check=True)
+    page(str(out))
+    assert summary(browser, "count") == len(busy["snap"]["processes"][0]["maps"])
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(open(busy["snapfile"], "rb").read()[:5000])
+    newer = tmp_path / "newer.json"
+    newer.write_bytes(open(busy["snapfile"], "rb").read().replace(b'"version":1', b'"version":2', 1))
+    for bad in (cut, newer):
+        r = smapwatch("report", "-o", tmp_path / "bad.html", bad, check=False)
+        assert r.returncode == 1 and r.stderr.count(b"\n") == 1 and str(bad).encode() in r.stderr
+        assert not (tmp_path / "bad.html").exists()
+    r = smapwatch("report", "-o", tmp_path / "bad.html", newer, check=False)
+    assert b"version 2" in r.stderr
