@@ -536,7 +536,7 @@ function columns() {
 function cmpValues(a, b, col) {
 	var an = a === undefined || a === null, bn = b === undefined || b === null;
 	if (an || bn) return an === bn ? 0 : an ? 1 : -1;
-	if (col.hex) { a = a.length + ':' + a; b = b.length + ':' + b; }
+	if (col.hex && a.length !== b.length) return a.length - b.length;   /* hex without leading zeros */
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 function visibleItems(cols) {

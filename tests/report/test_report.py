@@ -17,9 +17,14 @@ COLOR = {"heap": (0xd1, 0x49, 0x5b), "stack": (0xed, 0xae, 0x49), "anon": (0x66,
 
 # A process with something in most categories: a 72 MiB anonymous buffer
 # (all dirty: a dirty_region finding), a mapped file, its heap, libraries,
-# stack.
+# stack; and a mapping at 0x10000000, whose address has fewer hex digits
+# than the others (sorting by address must not compare them as text).
 BUSY = r"""
-import mmap, sys, time
+import ctypes, mmap, sys, time
+libc = ctypes.CDLL(None); libc.mmap.restype = ctypes.c_void_p
+low = libc.mmap(ctypes.c_void_p(0x10000000), 65536, 3, 0x22 | 0x100000, -1, 0)  # MAP_FIXED_NOREPLACE
+assert low == 0x10000000, low
+ctypes.memset(low, 1, 65536)
 buf = bytearray(72 << 20)
 for i in range(0, len(buf), 4096): buf[i] = 1
 f = open(sys.argv[1], "r+b"); m = mmap.mmap(f.fileno(), 0)
