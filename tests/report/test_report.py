@@ -92,7 +92,7 @@ def test_figures_equal_the_snapshot_json(browser, page, busy):
                          ".map(function (k) { return document.getElementById('id-' + k).textContent; })")
     snap = busy["snap"]
     assert ident[:4] == [str(proc["pid"]), display(proc["comm"]), display(proc["cmdline"]), display(proc["exe"])]
-    assert "\\x0aimport mmap" in ident[2]   # the newline of python's -c argument, escaped
+    assert "\\x0aimport ctypes, mmap" in ident[2]   # the newline of python's -c argument, escaped
     assert ident[4] == snap["time"] and ident[5] == snap["kernel"] and ident[6] == snap["command"]
     assert ident[7] == "smapwatch report -o %s %s" % (busy["html"], busy["snapfile"])
 
