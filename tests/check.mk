@@ -48,7 +48,7 @@ $(PLAIN_DIR)/manymaps: bench/manymaps.c
 
 # smapwatch report in a real headless chromium (Debian's): no console
 # error, figures equal to the snapshot's, sorting, filtering, the drawing,
-# hostile names (about 20 s).
+# hostile names (about 25 s).
 report-test: $(BUILD)/smapwatch $(BUILD)/bench/manymaps
 	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/report
 

@@ -25,6 +25,8 @@ def smapwatch(*args, check=True):
 
 @pytest.fixture(scope="session")
 def browser():
+    if not os.access(cdp.CHROMIUM, os.X_OK):
+        pytest.fail("%s not found: the report tests need Debian's chromium (.ci/deps)" % cdp.CHROMIUM)
     with cdp.Browser() as b:
         # A name that ran as script would call this: a test reads the count.
         b.before_scripts("window.__pwned = 0; window.pwn = function () { window.__pwned++; };")
