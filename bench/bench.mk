@@ -16,6 +16,7 @@ $(BENCH_DIR)/manymaps: bench/manymaps.c
 bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps $(BUILD)/smapwatch
 	$(BENCH_DIR)/bench $(BENCH_DIR)/manymaps $(BENCH_MAPS)
 	$(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps
+	$(PYTHON) bench/console.py $(BUILD)/smapwatch
 	$(PYTHON) bench/report_bench.py $(BUILD)/smapwatch $(BENCH_DIR)/manymaps 20000
 
 $(BENCH_DIR)/bench_tiering: bench/tiering.c bench/helper.c bench/helper.h $(LIB)

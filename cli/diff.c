@@ -67,9 +67,10 @@ static int by_identity_start(const void *p, const void *q)
 		return nx < ny ? -1 : 1;
 	if (x->inode != y->inode)
 		return x->inode < y->inode ? -1 : 1;
-	if (x->dev_major != y->dev_major || x->dev_minor != y->dev_minor)
-		return x->dev_major * 4096 + x->dev_minor <
-		       y->dev_major * 4096 + y->dev_minor ? -1 : 1;
+	if (x->dev_major != y->dev_major)
+		return x->dev_major < y->dev_major ? -1 : 1;
+	if (x->dev_minor != y->dev_minor)
+		return x->dev_minor < y->dev_minor ? -1 : 1;
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
 	return ((const ref *)p)->side - ((const ref *)q)->side;
@@ -231,9 +232,12 @@ static int pair_maps(diff_proc *p, sw_field by)
 	free(r);
 	if (!err && p->nrows)
 		qsort_r(p->rows, p->nrows, sizeof(*p->rows), by_growth, &by);
-	for (int c = 0; c < SW_CAT_COUNT; c++)
-		diff_delta_of(&p->cat[c], &p->a->sum.cat[c], &p->b->sum.cat[c]);
 	diff_delta_of(&p->total, &p->a->sum.total, &p->b->sum.total);
+	/* An empty category has every field the kernel prints, at 0. */
+	for (int c = 0; c < SW_CAT_COUNT; c++) {
+		diff_delta_of(&p->cat[c], &p->a->sum.cat[c], &p->b->sum.cat[c]);
+		p->cat[c].present = p->total.present;
+	}
 	return err;
 }
 

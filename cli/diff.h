@@ -80,8 +80,9 @@ int diff_has_rate(const diff *d);
 double diff_rate(const diff *d, int64_t delta);
 
 /* What a rendering shows: rows of these categories, of at least this Size
- * on either side, unchanged ones only with all; top bounds the text's
- * rows (JSON has every row shown). */
+ * on either side; unchanged ones only with all, unless their shape
+ * changed (split, merged, moved: any match but "start"); top bounds the
+ * text's rows (JSON has every row shown). */
 typedef struct {
 	unsigned cat_mask;
 	uint64_t min_size;

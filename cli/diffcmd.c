@@ -45,6 +45,38 @@ static int bad(const char *what, const char *arg)
 	return -1;
 }
 
+/* One option's value into o; -1 after a line when it is bad. */
+static int option(diff_opts *o, int opt, const char *arg)
+{
+	unsigned long n;
+	int f;
+	switch (opt) {
+	case 'i':
+		return cli_parse_seconds(arg, &o->interval) ? bad("interval", arg) : 0;
+	case 'c':
+		return cli_parse_categories(arg, &o->view.cat_mask)
+			       ? bad("category list", arg) : 0;
+	case 's':
+		return cli_parse_size(arg, &o->view.min_size) ? bad("size", arg) : 0;
+	case 'n':
+		if (cli_parse_count(arg, 1000000, &n))
+			return bad("number", arg);
+		o->view.top = n;
+		return 0;
+	case 'S':
+		if ((f = cli_parse_field(arg)) < 0)
+			return bad("field", arg);
+		o->by = (sw_field)f;
+		return 0;
+	case 'a': o->view.all = 1; return 0;
+	case 'j': o->json = 1; return 0;
+	case 'o': o->out = arg; return 0;
+	case 'r': o->root = arg; return 0;
+	case 'h': usage(stdout); exit(0);
+	default: return -1;
+	}
+}
+
 static int parse(diff_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -57,26 +89,11 @@ static int parse(diff_opts *o, int argc, char **argv)
 		{"proc-root", required_argument, 0, 'r'},
 		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
 	};
-	unsigned long n;
-	int opt, f;
+	int opt;
 	while ((opt = getopt_long(argc, argv, "i:c:s:n:aS:jo:r:h", longopts,
-				  NULL)) != -1) {
-		switch (opt) {
-		case 'i': if (cli_parse_seconds(optarg, &o->interval)) return bad("interval", optarg); break;
-		case 'c': if (cli_parse_categories(optarg, &o->view.cat_mask)) return bad("category list", optarg); break;
-		case 's': if (cli_parse_size(optarg, &o->view.min_size)) return bad("size", optarg); break;
-		case 'n': if (cli_parse_count(optarg, 1000000, &n)) return bad("number", optarg);
-			o->view.top = n; break;
-		case 'S': if ((f = cli_parse_field(optarg)) < 0) return bad("field", optarg);
-			o->by = (sw_field)f; break;
-		case 'a': o->view.all = 1; break;
-		case 'j': o->json = 1; break;
-		case 'o': o->out = optarg; break;
-		case 'r': o->root = optarg; break;
-		case 'h': usage(stdout); exit(0);
-		default: return -1;
-		}
-	}
+				  NULL)) != -1)
+		if (option(o, opt, optarg))
+			return -1;
 	return 0;
 }
 

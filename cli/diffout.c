@@ -12,7 +12,7 @@ int diff_row_shown(const diff_view *v, const diff_row *r)
 {
 	uint64_t sa = r->has_a ? r->a.counts.v[SW_F_SIZE] : 0;
 	uint64_t sb = r->has_b ? r->b.counts.v[SW_F_SIZE] : 0;
-	return (v->all || r->change != DIFF_SAME) &&
+	return (v->all || r->change != DIFF_SAME || r->match != DIFF_M_START) &&
 	       (v->cat_mask & (1u << r->cat)) &&
 	       (sa > sb ? sa : sb) >= v->min_size;
 }
@@ -170,14 +170,17 @@ static void json_side(FILE *f, const char *key, const snap *s)
 	fputc('}', f);
 }
 
+/* a and b with the fields of the delta (an empty category's at 0). */
 static void json_cat(FILE *f, const diff *d, const sw_counts *a,
 		     const sw_counts *b, const diff_delta *x, uint32_t va,
 		     uint32_t vb)
 {
+	sw_counts ca = *a, cb = *b;
+	ca.present = cb.present = x->present;
 	fputs("{\"a\":", f);
-	snap_json_counts(f, a, va);
+	snap_json_counts(f, &ca, va);
 	fputs(",\"b\":", f);
-	snap_json_counts(f, b, vb);
+	snap_json_counts(f, &cb, vb);
 	fputs(",\"delta\":", f);
 	json_delta(f, x);
 	fputs(",\"rate_per_hour\":", f);

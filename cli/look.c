@@ -13,6 +13,8 @@
 
 typedef struct {
 	snap_proc *p;
+	FILE *stream;   /* NULL: keep the mappings in p */
+	int first;
 	int failed;
 } look_ctx;
 
@@ -27,8 +29,13 @@ static void on_mapping(void *ctx, const sw_mapping *m, sw_category cat)
 		.vmflags = {(char *)m->vmflags, strlen(m->vmflags)},
 	};
 	memcpy(s.perms, m->perms, sizeof(s.perms));
-	if (!l->failed && snap_add_map(l->p, &s))
+	if (l->stream) {
+		snap_write_map(l->stream, &s, l->first);
+		l->first = 0;
+		sw_memsum_add_mapping(&l->p->sum, cat, &m->counts);
+	} else if (!l->failed && snap_add_map(l->p, &s)) {
 		l->failed = 1;
+	}
 }
 
 /* The identity of the process: comm, cmdline, exe, status. */
@@ -53,8 +60,8 @@ static int look_identity(snap_proc *p, const char *root, pid_t pid,
 	return 0;
 }
 
-int snap_look_pid(snap *sn, const char *root, pid_t pid, uint64_t start_time,
-		  char *detail, size_t detail_size)
+static int look(snap *sn, const char *root, pid_t pid, uint64_t start_time,
+		FILE *stream, char *detail, size_t detail_size)
 {
 	sw_proc_stat st;
 	sw_memsum sum;
@@ -74,11 +81,15 @@ int snap_look_pid(snap *sn, const char *root, pid_t pid, uint64_t start_time,
 		sw_collector_free(col);
 		return -ENOMEM;
 	}
-	look_ctx l = {.p = p};
+	look_ctx l = {.p = p, .stream = stream, .first = 1};
 	r = look_identity(p, root, pid, &st);
+	if (r == 0 && stream)
+		snap_write_proc_begin(stream, p, 1);
 	if (r == 0)
 		r = sw_collect_process(col, root, pid, st.start_time, &sum,
 				       on_mapping, &l);
+	if (r == 0 && stream)
+		snap_write_proc_end(stream, &p->sum);
 	if (r == 0 && l.failed)
 		r = -ENOMEM;
 	if (r && detail_size && (r == -SW_ESYNTAX || r == -SW_ETRUNC ||
@@ -88,6 +99,18 @@ int snap_look_pid(snap *sn, const char *root, pid_t pid, uint64_t start_time,
 	if (r)
 		snap_drop_last(sn);
 	return r;
+}
+
+int snap_look_pid(snap *sn, const char *root, pid_t pid, uint64_t start_time,
+		  char *detail, size_t detail_size)
+{
+	return look(sn, root, pid, start_time, NULL, detail, detail_size);
+}
+
+int snap_look_stream(snap *sn, const char *root, pid_t pid, FILE *stream,
+		     char *detail, size_t detail_size)
+{
+	return look(sn, root, pid, 0, stream, detail, detail_size);
 }
 
 /* A small file of the proc root (sys/kernel/osrelease), newline dropped;

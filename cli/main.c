@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "console.h"
 #include <linux/capability.h>
+#include "console.h"
 #include "smapwatch/caller.h"
 #include "smapwatch/error.h"
 #include "smapwatch/version.h"

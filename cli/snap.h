@@ -98,6 +98,15 @@ char *snap_command(int argc, char **argv);
 int snap_look_pid(snap *sn, const char *root, pid_t pid, uint64_t start_time,
 		  char *detail, size_t detail_size);
 
+/* snap_look_stream - the same look, but each mapping is written to stream
+ * as it is read (the process object whole: snap_write_proc_begin with
+ * first = 1, the mappings, snap_write_proc_end) and not kept: the process
+ * appended to sn has its identity and sums, nmaps 0. Memory stays the
+ * same whatever the number of mappings. On failure what was written to
+ * stream is to be discarded. */
+int snap_look_stream(snap *sn, const char *root, pid_t pid, FILE *stream,
+		     char *detail, size_t detail_size);
+
 /* Streaming writer. snap_write_begin writes the document's head (format,
  * version, time, kernel, ... and "processes":[); then one
  * snap_write_proc_begin, any number of snap_write_map, one

@@ -1,10 +1,12 @@
 /* snapshot.c - `smapwatch snapshot`: one look at the targets, written as a
- * snapshot file (snap.h), one process in memory at a time. */
+ * snapshot file (snap.h) as the mappings are read. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include "console.h"
 #include "target.h"
+#include "smapwatch/error.h"
 
 static void usage(FILE *f)
 {
@@ -39,27 +41,54 @@ static int seen_before(writer *w, pid_t pid)
 	return 0;
 }
 
-static void write_procs(writer *w, const snap *head, const snap *part)
+/* Copies what tmp holds to f. */
+static void copy(FILE *f, FILE *tmp)
 {
-	for (size_t i = 0; i < part->nprocs; i++) {
-		const snap_proc *p = &part->procs[i];
-		if (seen_before(w, p->pid))
-			continue;
-		if (!w->wrote_head)
-			snap_write_begin(w->f, head);
-		snap_write_proc_begin(w->f, p, !w->wrote_head);
-		w->wrote_head = 1;
-		for (size_t k = 0; k < p->nmaps; k++)
-			snap_write_map(w->f, &p->maps[k], k == 0);
-		snap_write_proc_end(w->f, &p->sum);
-	}
+	char buf[65536];
+	size_t n;
+	rewind(tmp);
+	while ((n = fread(buf, 1, sizeof(buf), tmp)) > 0)
+		fwrite(buf, 1, n, f);
 }
 
-/* Live targets: each looked at, written and freed in turn. */
+/* One process streamed into an unlinked temporary file, then copied out
+ * once whole: a process that exits half-way leaves nothing behind, and
+ * memory stays flat however many mappings it has. */
+static int stream_pid(writer *w, const snap *head, const char *root, pid_t pid,
+		      int by_name)
+{
+	char detail[160], what[32];
+	snap one = {0};
+	FILE *tmp = tmpfile();
+	int r = tmp ? snap_look_stream(&one, root, pid, tmp, detail,
+				       sizeof(detail))
+		    : -errno;
+	if (r == 0 && ferror(tmp))
+		r = -EIO;
+	if (r == 0) {
+		if (!w->wrote_head)
+			snap_write_begin(w->f, head);
+		else
+			fputc(',', w->f);
+		w->wrote_head = 1;
+		copy(w->f, tmp);
+	} else if (by_name && sw_error_is_gone(r)) {
+		r = 0;   /* exited between the listing and the read */
+	} else {
+		snprintf(what, sizeof(what), "%d", (int)pid);
+		cli_target_complain(stderr, what, r, tmp ? detail : NULL);
+	}
+	if (tmp)
+		fclose(tmp);
+	snap_free(&one);
+	return r;
+}
+
+/* Live targets: each process looked at and written in turn. */
 static int snapshot_live(FILE *f, const char *root, const char *command,
 			 char **targets, int n)
 {
-	snap head = {0}, part = {0};
+	snap head = {0};
 	writer w = {.f = f};
 	int failed = 0;
 	if (snap_set_now(&head, root, command)) {
@@ -67,12 +96,21 @@ static int snapshot_live(FILE *f, const char *root, const char *command,
 		return 1;
 	}
 	for (int i = 0; i < n; i++) {
-		failed |= cli_target_look(&part, root, targets[i], stderr) < 0;
-		write_procs(&w, &head, &part);
-		snap_free(&part);
+		pid_t *pids, pid;
+		int k = cli_target_pids(root, targets[i], &pids, stderr);
+		int by_name = cli_target_classify(targets[i], &pid) == CLI_TARGET_NAME;
+		failed |= k < 0;
+		for (int j = 0; j < k; j++)
+			if (!seen_before(&w, pids[j]))
+				failed |= stream_pid(&w, &head, root, pids[j],
+						     by_name) != 0;
+		free(pids);
 	}
 	if (w.wrote_head)
 		snap_write_end(f);
+	else if (!failed)
+		fputs("smapwatch: snapshot: every process exited before it was "
+		      "read\n", stderr);
 	snap_free(&head);
 	free(w.seen);
 	return w.wrote_head ? failed : -1;

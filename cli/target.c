@@ -45,15 +45,19 @@ void cli_target_complain(FILE *err, const char *what, int code,
 		detail && *detail ? ": " : "", detail ? detail : "");
 }
 
-static int look_one(snap *sn, const char *root, pid_t pid, FILE *err)
+/* 1, or -1 after a line; 0 quietly when a process found by name exited
+ * before it could be read (the name did not promise that one). */
+static int look_one(snap *sn, const char *root, pid_t pid, int by_name,
+		    FILE *err)
 {
 	char detail[160], what[32];
-	int r = pid > 0 ? snap_look_pid(sn, root, pid, 0, detail, sizeof(detail))
-			: -ESRCH;
+	int r = snap_look_pid(sn, root, pid, 0, detail, sizeof(detail));
 	if (r == 0)
 		return 1;
+	if (by_name && sw_error_is_gone(r))
+		return 0;
 	snprintf(what, sizeof(what), "%d", (int)pid);
-	cli_target_complain(err, pid > 0 ? what : "pid", r, detail);
+	cli_target_complain(err, what, r, detail);
 	return -1;
 }
 
@@ -63,50 +67,83 @@ static pid_t entry_pid(const char *name)
 	       strlen(name) <= 7 ? (pid_t)atol(name) : 0;
 }
 
+static int add_pid(pid_t **v, size_t *n, pid_t pid)
+{
+	pid_t *more = realloc(*v, (*n + 1) * sizeof(pid_t));
+	if (!more)
+		return -1;
+	more[(*n)++] = pid;
+	*v = more;
+	return 0;
+}
+
 /* Every process whose comm is name, in the proc root's order. */
-static int look_named(snap *sn, const char *root, const char *name, FILE *err)
+static int named(const char *root, const char *name, pid_t **out, FILE *err)
 {
 	DIR *d = opendir(root);
+	size_t len = strlen(name), n = 0;
+	struct dirent *de;
+	sw_proc_stat st;
 	if (!d) {
 		cli_target_complain(err, root, -errno, NULL);
 		return -1;
 	}
-	size_t len = strlen(name);
-	int n = 0, failed = 0;
-	struct dirent *de;
-	sw_proc_stat st;
 	while ((de = readdir(d)) != NULL) {
 		pid_t pid = entry_pid(de->d_name);
-		if (!pid || sw_proc_read_stat(root, pid, &st) ||
-		    st.comm_len != len || memcmp(st.comm, name, len))
-			continue;
-		if (look_one(sn, root, pid, err) > 0)
-			n++;
-		else
-			failed++;
+		if (pid && sw_proc_read_stat(root, pid, &st) == 0 &&
+		    st.comm_len == len && !memcmp(st.comm, name, len) &&
+		    add_pid(out, &n, pid)) {
+			closedir(d);
+			fputs("smapwatch: out of memory\n", err);
+			return -1;
+		}
 	}
 	closedir(d);
-	if (n == 0 && !failed) {
+	if (n == 0) {
 		char buf[256];
 		sw_escape(buf, sizeof(buf), name, len);
 		fprintf(err, "smapwatch: no process named '%s'\n", buf);
+		return -1;
 	}
-	return n ? n : -1;
+	return (int)n;
 }
 
-int cli_target_look(snap *sn, const char *root, const char *arg, FILE *err)
+int cli_target_pids(const char *root, const char *arg, pid_t **out, FILE *err)
 {
 	pid_t pid = 0;
+	size_t n = 0;
+	*out = NULL;
 	switch (cli_target_classify(arg, &pid)) {
 	case CLI_TARGET_PID:
-		return look_one(sn, root, pid, err);
+		if (pid <= 0) {
+			cli_target_complain(err, arg, -ESRCH, NULL);
+			return -1;
+		}
+		if (add_pid(out, &n, pid)) {
+			fputs("smapwatch: out of memory\n", err);
+			return -1;
+		}
+		return 1;
 	case CLI_TARGET_NAME:
-		return look_named(sn, root, arg, err);
+		return named(root, arg, out, err);
 	default:
 		fprintf(err, "smapwatch: %s: a snapshot file, not a process\n",
 			arg);
 		return -1;
 	}
+}
+
+int cli_target_look(snap *sn, const char *root, const char *arg, FILE *err)
+{
+	pid_t *pids, pid;
+	int n = cli_target_pids(root, arg, &pids, err), got = 0;
+	int by_name = cli_target_classify(arg, &pid) == CLI_TARGET_NAME;
+	for (int i = 0; i < n; i++)
+		got += look_one(sn, root, pids[i], by_name, err) > 0;
+	free(pids);
+	if (n > 0 && got == 0 && by_name)
+		fprintf(err, "smapwatch: every process named '%s' exited\n", arg);
+	return got ? got : -1;
 }
 
 int cli_target_load(const char *arg, const char *root, const char *command,

@@ -24,6 +24,12 @@ typedef enum {
  * no such process). */
 cli_target_kind cli_target_classify(const char *arg, pid_t *pid);
 
+/* cli_target_pids - the live pids arg names, malloc'ed in *out: the pid
+ * itself (not checked), or every process whose comm is arg. Returns how
+ * many, or -1 after a line on err (no process of that name, a bad pid,
+ * a snapshot file). */
+int cli_target_pids(const char *root, const char *arg, pid_t **out, FILE *err);
+
 /* cli_target_look - add the live processes arg names (a pid, or every
  * process whose comm is arg) to sn. Returns how many were added; -1 (with
  * a line on err) when none: no such process, not readable, no process of
