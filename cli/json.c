@@ -11,9 +11,7 @@
 
 #define PRIVATE_BITS ((1u << SW_F_PRIVATE_CLEAN) | (1u << SW_F_PRIVATE_DIRTY))
 
-/* A counts object; vmas < 0 leaves "vmas" out (a mapping is one; a
- * rollup does not know how many). */
-static void counts(FILE *f, const sw_counts *c, uint32_t present, long vmas)
+void json_counts(FILE *f, const sw_counts *c, uint32_t present, long vmas)
 {
 	const char *sep = "{";
 	if (present & PRIVATE_BITS) {
@@ -33,14 +31,21 @@ static void counts(FILE *f, const sw_counts *c, uint32_t present, long vmas)
 	fputs(*sep == '{' ? "{}" : "}", f);
 }
 
-void json_document_begin(FILE *f, const struct timespec *now)
+void json_time(FILE *f, const struct timespec *now)
 {
 	struct tm tm;
 	char iso[32] = "";
 	if (gmtime_r(&now->tv_sec, &tm))
 		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(f, "{\"time\":\"%s\",\"time_unix\":%lld.%03ld,", iso,
+	fprintf(f, "\"time\":\"%s\",\"time_unix\":%lld.%03ld", iso,
 		(long long)now->tv_sec, now->tv_nsec / 1000000);
+}
+
+void json_document_begin(FILE *f, const struct timespec *now)
+{
+	fputc('{', f);
+	json_time(f, now);
+	fputc(',', f);
 }
 
 void json_process_begin(FILE *f, const sw_proc_stat *st, const char *cmdline,
@@ -63,7 +68,7 @@ void json_mapping(FILE *f, const sw_mapping *m, sw_category c, int first)
 	fputs(",\"vmflags\":", f);
 	sw_json_string(f, m->vmflags, strlen(m->vmflags));
 	fputs(",\"counts\":", f);
-	counts(f, &m->counts, m->counts.present, -1);
+	json_counts(f, &m->counts, m->counts.present, -1);
 	fputc('}', f);
 }
 
@@ -78,7 +83,7 @@ static void subtotals(FILE *f, const char *key, const sw_subtotals *s,
 		sw_json_string(f, best[i]->name, best[i]->name_len);
 		fprintf(f, ",\"dup_loads\":%" PRIu32 ",\"counts\":",
 			best[i]->dup_loads);
-		counts(f, &best[i]->counts, present, best[i]->vmas);
+		json_counts(f, &best[i]->counts, present, best[i]->vmas);
 		fputc('}', f);
 	}
 	fputc(']', f);
@@ -92,10 +97,10 @@ static void categories(FILE *f, const sw_memsum *s)
 	for (int i = 0; i < SW_CAT_COUNT; i++) {
 		fprintf(f, "%s\"%s\":", i ? "," : "",
 			sw_category_name((sw_category)i));
-		counts(f, &s->cat[i], present, s->vmas[i]);
+		json_counts(f, &s->cat[i], present, s->vmas[i]);
 	}
 	fputs("},\"total\":", f);
-	counts(f, &s->total, present, s->total_vmas);
+	json_counts(f, &s->total, present, s->total_vmas);
 }
 
 void json_process_end(FILE *f, const cli_opts *o, const sw_memsum *s,
@@ -105,7 +110,7 @@ void json_process_end(FILE *f, const cli_opts *o, const sw_memsum *s,
 	fputs("],", f);
 	if (o->maps && cli_opts_filtered(o)) {
 		fputs("\"listed\":", f);
-		counts(f, &l->counts, present, l->vmas);
+		json_counts(f, &l->counts, present, l->vmas);
 		fputc(',', f);
 	}
 	categories(f, s);
@@ -158,7 +163,7 @@ void json_overview(FILE *f, const cli_proc_row *rows, size_t n,
 			(int)rows[i].st.pid);
 		sw_json_string(f, rows[i].st.comm, rows[i].st.comm_len);
 		fputs(",\"rollup\":", f);
-		counts(f, &rows[i].rollup, rows[i].rollup.present, -1);
+		json_counts(f, &rows[i].rollup, rows[i].rollup.present, -1);
 		fputc('}', f);
 	}
 	fputs("\n]}\n", f);

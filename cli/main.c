@@ -81,15 +81,22 @@ static int parse_categories(const char *s, unsigned *mask)
 	return *mask ? 0 : -1;
 }
 
-/* One line for what getopt refused (its own messages are off). */
+/* One line for what getopt refused (its own messages are off): a long
+ * option by its name, a short one by its letter (it may sit in a bundle
+ * such as -mX). */
 static void bad_option(int opt, const char *arg)
 {
+	char name[64];
+	if (strncmp(arg, "--", 2) == 0)
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(arg, "="), arg);
+	else
+		snprintf(name, sizeof(name), "-%c", optopt ? optopt : '?');
 	if (opt == ':')
 		fprintf(stderr, "smapwatch: option '%s' needs an argument "
-				"(see --help)\n", arg);
+				"(see --help)\n", name);
 	else
 		fprintf(stderr, "smapwatch: unknown option '%s' (see --help)\n",
-			arg);
+			name);
 }
 
 /* Options that would be silently ignored are refused instead. */

@@ -67,6 +67,12 @@ void text_sum(FILE *f, const cli_sum *s);
 void text_overview(FILE *f, const cli_proc_row *rows, size_t n,
 		   size_t total_procs);
 
+/* json_counts - a counts object keyed by sw_field_key(), only the fields
+ * in present (absent, not 0), "uss" when a Private_* field is; vmas < 0
+ * leaves "vmas" out (a mapping is one; a rollup does not know). */
+void json_counts(FILE *f, const sw_counts *c, uint32_t present, long vmas);
+/* json_time - "time":"ISO 8601 UTC","time_unix":SECONDS.MMM (no braces). */
+void json_time(FILE *f, const struct timespec *now);
 /* JSON: one object per run, {"time":..,"time_unix":.., ...}. */
 void json_document_begin(FILE *f, const struct timespec *now);
 void json_process_begin(FILE *f, const sw_proc_stat *st, const char *cmdline,

@@ -13,11 +13,16 @@ say() { printf '%s\n' "$1"; }  # dash's echo would expand backslashes
 cleanup() { kill $SLEEPER $ODD $ODD2 $HOSTILE $HOSTILE2 $HOSTCMD 2>/dev/null; wait 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$TMP"; }
 
 sleep 300 & SLEEPER=$!
-cp "$(command -v sleep)" "$TMP/we ird"
-"$TMP/we ird" 300 & ODD=$!
-"$TMP/we ird" 301 & ODD2=$!
-# Two processes that name themselves a\nb"| (prctl PR_SET_NAME = 15).
-NAMEIT='import ctypes,time; ctypes.CDLL(None).prctl(15, b"a\nb\"|", 0, 0, 0); time.sleep(300)'
+# Names are unique to the run (U): this test may run several times at once
+# on one host, and by-name checks must see only their own processes.
+U=$(($$ % 100000))
+WEIRD="we ird$U"
+cp "$(command -v sleep)" "$TMP/$WEIRD"
+"$TMP/$WEIRD" 300 & ODD=$!
+"$TMP/$WEIRD" 301 & ODD2=$!
+# Two processes that name themselves a\nb"|U (prctl PR_SET_NAME = 15).
+NAMEIT="import ctypes,time; ctypes.CDLL(None).prctl(15, b'a\\nb\"|$U', 0, 0, 0); time.sleep(300)"
+HNAME=$(printf 'a\nb"|%s' $U)
 python3 -c "$NAMEIT" & HOSTILE=$!
 python3 -c "$NAMEIT" & HOSTILE2=$!
 # One with a non-UTF-8 name and a command line of escape codes, a newline,
@@ -54,6 +59,9 @@ usage_err() { # name, expected stderr line (a grep -x pattern), args...
 }
 usage_err "bad option" "smapwatch: unknown option '--bogus' (see --help)" --bogus
 usage_err "missing argument" "smapwatch: option '-c' needs an argument (see --help)" $SLEEPER -c
+usage_err "missing argument, long" "smapwatch: option '--min-size' needs an argument (see --help)" $SLEEPER --min-size
+usage_err "unknown letter in a bundle" "smapwatch: unknown option '-X' (see --help)" -mX $SLEEPER
+usage_err "unknown long option with a value" "smapwatch: unknown option '--nope' (see --help)" --nope=3
 usage_err "bad category" "smapwatch: bad category list 'nosuch'" -m -c nosuch $SLEEPER
 usage_err "-c without --maps" "smapwatch: -c/--category and -s/--min-size filter --maps: add -m (see --help)" -c heap $SLEEPER
 usage_err "-s without --maps" "smapwatch: -c/--category and -s/--min-size filter --maps: add -m (see --help)" -s 1M $SLEEPER
@@ -62,6 +70,7 @@ usage_err "-s ' -5' does not wrap" "smapwatch: bad size ' -5'" -m -s " -5" $SLEE
 usage_err "-s -5" "smapwatch: bad size '-5'" -m -s -5 $SLEEPER
 usage_err "-s 1X" "smapwatch: bad size '1X'" -m -s 1X $SLEEPER
 usage_err "-n ' -5'" "smapwatch: bad number ' -5'" -n " -5"
+usage_err "-n wrapping to 5" "smapwatch: bad number '-18446744073709551611'" -n -18446744073709551611
 
 out=$($BIN $SLEEPER)
 check "table exit 0" '[ $? -eq 0 ]'
@@ -152,45 +161,50 @@ check "-c/-s: JSON 'listed' has the rows' count" \
 
 # Names: every process of the name, then their sum; a list of pids, its
 # sum; a pid named twice is shown once.
-odd=$($BIN "we ird")
+odd=$($BIN "$WEIRD")
 check "by name with a space: both processes" \
-	'[ "$(say "$odd" | grep -cE "^($ODD|$ODD2): we ird  threads 1  cmdline: $TMP/we ird 30[01]$")" = 2 ]'
-r1=$($BIN $ODD | total_col 2); r2=$($BIN $ODD2 | total_col 2)
-check "by name: 'sum of 2 processes named we ird'" \
-	'say "$odd" | grep -qE "^sum of 2 processes named we ird, pids ($ODD $ODD2|$ODD2 $ODD)$"'
+	'[ "$(say "$odd" | grep -cE "^($ODD|$ODD2): $WEIRD  threads 1  cmdline: $TMP/$WEIRD 30[01]$")" = 2 ]'
+# Rss of each process and of the sum, all from one run (Rss moves under
+# memory pressure between two runs).
+r1=$(say "$odd" | sed -n "/^$ODD: /,/^total /p" | total_col 2)
+r2=$(say "$odd" | sed -n "/^$ODD2: /,/^total /p" | total_col 2)
+check "by name: 'sum of 2 processes named $WEIRD'" \
+	'say "$odd" | grep -qE "^sum of 2 processes named $WEIRD, pids ($ODD $ODD2|$ODD2 $ODD)$"'
 check "by name: the sum's total Rss is theirs added ($r1 + $r2)" \
 	'[ "$(say "$odd" | sed -n "/^sum of/,\$p" | total_col 2)" = "$((r1 + r2))" ]'
 check "by name: no second, overall sum" '[ "$(say "$odd" | grep -c "^sum of")" = 1 ]'
 lst=$($BIN $ODD $SLEEPER $ODD "$ODD")
 check "a pid named twice is shown once" '[ "$(say "$lst" | grep -c "^$ODD: ")" = 1 ]'
-check "a list of pids: its sum" \
-	'[ "$(say "$lst" | grep -x "sum of 2 processes, pids $ODD $SLEEPER")" ] && [ "$(say "$lst" | sed -n "/^sum of/,\$p" | total_col 2)" = "$((r1 + rss))" ]'
+l1=$(say "$lst" | sed -n "/^$ODD: /,/^total /p" | total_col 2)
+l2=$(say "$lst" | sed -n "/^$SLEEPER: /,/^total /p" | total_col 2)
+check "a list of pids: its sum ($l1 + $l2)" \
+	'[ "$(say "$lst" | grep -x "sum of 2 processes, pids $ODD $SLEEPER")" ] && [ "$(say "$lst" | sed -n "/^sum of/,\$p" | total_col 2)" = "$((l1 + l2))" ]'
 one=$($BIN $ODD)
 check "one process: no sum" '! say "$one" | grep -q "^sum of"'
-mix=$($BIN "we ird" $SLEEPER $ODD2)
+mix=$($BIN "$WEIRD" $SLEEPER $ODD2)
 check "a name and a pid: the name's sum and the overall one" \
-	'[ "$(say "$mix" | grep -c "^sum of 2 processes named we ird")" = 1 ] && say "$mix" | grep -qE "^sum of 3 processes, pids [0-9 ]+$" && [ "$(say "$mix" | grep -c "^$ODD2: ")" = 1 ]'
+	'[ "$(say "$mix" | grep -c "^sum of 2 processes named $WEIRD")" = 1 ] && say "$mix" | grep -qE "^sum of 3 processes, pids [0-9 ]+$" && [ "$(say "$mix" | grep -c "^$ODD2: ")" = 1 ]'
 check "JSON sums: the name's and the overall, pids and totals" \
-	'$BIN -j "we ird" $SLEEPER | py "
+	'$BIN -j "$WEIRD" $SLEEPER | py "
 s = J[\"sums\"]; p = {x[\"pid\"]: x for x in J[\"processes\"]}
-assert [x.get(\"name\") for x in s] == [\"we ird\", None], s
+assert [x.get(\"name\") for x in s] == [sys.argv[3], None], s
 assert sorted(s[0][\"pids\"]) == sorted([int(sys.argv[1]), int(sys.argv[2])]) and len(s[1][\"pids\"]) == 3
 for x in s:
     for k in (\"rss\", \"pss\", \"private_dirty\", \"vmas\"):
         assert x[\"total\"][k] == sum(p[i][\"total\"][k] for i in x[\"pids\"]), k
     assert x[\"categories\"][\"heap\"][\"rss\"] == sum(p[i][\"categories\"][\"heap\"][\"rss\"] for i in x[\"pids\"])
-" $ODD $ODD2'
+" $ODD $ODD2 "$WEIRD"'
 
 # Hostile names and command lines through every changed output: text
 # escaped (no raw byte), JSON round-trips the exact bytes.
-hs=$($BIN "$(printf 'a\nb"|')")
-check "newline in comm escaped" '$BIN $HOSTILE | head -1 | grep -q "^$HOSTILE: a\\\\x0ab\"|  threads 1  cmdline: [^ ]*python3 -c import"'
+hs=$($BIN "$HNAME")
+check "newline in comm escaped" '$BIN $HOSTILE | head -1 | grep -q "^$HOSTILE: a\\\\x0ab\"|$U  threads 1  cmdline: [^ ]*python3 -c import"'
 check "hostile name: both processes, and the sum named escaped" \
-	'[ "$(say "$hs" | grep -c "^[0-9]*: a\\\\x0ab\"|  threads")" = 2 ] && say "$hs" | grep -q "^sum of 2 processes named a\\\\x0ab\"|, pids "'
+	'[ "$(say "$hs" | grep -c "^[0-9]*: a\\\\x0ab\"|$U  threads")" = 2 ] && say "$hs" | grep -q "^sum of 2 processes named a\\\\x0ab\"|$U, pids "'
 check "hostile name: no raw byte in the text" '[ "$(say "$hs" | raw_bytes)" = 0 ]'
-check "newline in comm in JSON" '$BIN -j $HOSTILE | py "assert J[\"processes\"][0][\"comm\"] == \"a\\nb\\\"|\""'
+check "newline in comm in JSON" '$BIN -j $HOSTILE | py "assert J[\"processes\"][0][\"comm\"] == sys.argv[1]" "$HNAME"'
 check "hostile name in the JSON sum" \
-	'$BIN -j "$(printf "a\nb\"|")" | py "assert J[\"sums\"][0][\"name\"] == \"a\\nb\\\"|\" and len(J[\"sums\"][0][\"pids\"]) == 2"'
+	'$BIN -j "$HNAME" | py "assert J[\"sums\"][0][\"name\"] == sys.argv[1] and len(J[\"sums\"][0][\"pids\"]) == 2" "$HNAME"'
 # The header as it must read: pid, comm and cmdline escaped byte by byte
 # (printable ASCII as is, \ as \\, any other byte as \xNN), by Python.
 ESC='import sys
@@ -235,6 +249,10 @@ $BIN "no such name" >/dev/null 2>"$TMP/err"
 check "missing name exits 1 with one line" \
 	'[ $? -eq 1 ] && [ "$(cat "$TMP/err")" = "smapwatch: no process named '"'"'no such name'"'"'" ]'
 
+$BIN "$(printf 'no\033[31m\nname%s' $U)" >/dev/null 2>"$TMP/err"
+check "missing hostile name: escaped in its one line" \
+	'[ "$(cat "$TMP/err")" = "smapwatch: no process named '"'"'no\\x1b[31m\\x0aname$U'"'"'" ]'
+
 # A write error on stdout: one line, exit 1 (each form of output).
 for args in "$SLEEPER" "-j -m $SLEEPER" "-n 5" "-j" "--help" "--version"; do
 	$BIN $args >/dev/full 2>"$TMP/err"; rc=$?
@@ -251,6 +269,11 @@ $BIN -n 5 >/dev/null 2>"$TMP/err"; rc=$?
 if [ -s "$TMP/err" ]; then
 	check "overview as root: exit 1 when something was unreadable" '[ $rc -eq 1 ]'
 	check "overview as root with CAP_SYS_PTRACE: no CAP_SYS_PTRACE hint" '! grep -q CAP_SYS_PTRACE "$TMP/err"'
+	$BIN 1 >/dev/null 2>"$TMP/err"
+	if grep -q "Permission denied" "$TMP/err"; then
+		check "pid 1 refused to root with CAP_SYS_PTRACE: no hint" \
+			'[ "$(cat "$TMP/err")" = "smapwatch: 1: Permission denied" ]'
+	fi
 else
 	check "overview as root: all read, exit 0" '[ $rc -eq 0 ]'
 fi
