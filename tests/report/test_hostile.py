@@ -85,3 +85,23 @@ def test_names_shown_escaped(browser, page, hostile):
     lib = [display(m["name"]) for m in mapper["maps"] if "onerror" in m["name"]]
     assert len(lib) == 1 and lib[0].endswith("/</script><img src=x onerror=pwn()>\"'&\\012\\xff.so")
     assert "</script><img src=x onerror=pwn()><script>pwn()</script>\\x0a&amp;\"'" in display(mapper["cmdline"])
+
+
+def test_hostile_names_in_a_comparison(browser, page, tmp_path):
+    """i13a's hostile/ fixture pair (spaces, newlines, quotes, '<', bytes
+    that are not UTF-8 in comm, cmdline and paths) through report A B."""
+    import json
+    tree = os.path.join(os.path.dirname(__file__), "..", "fixtures", "diff", "hostile")
+    for side in "ab":
+        smapwatch("snapshot", "-r", os.path.join(tree, side), "-o", tmp_path / (side + ".json"), 77)
+    smapwatch("report", "-o", tmp_path / "h.html", tmp_path / "a.json", tmp_path / "b.json")
+    want = json.loads(smapwatch("diff", "-j", "-a", tmp_path / "a.json", tmp_path / "b.json").stdout)
+    page(str(tmp_path / "h.html"))
+    assert browser.eval("window.__pwned") == 0
+    proc = load_json(tmp_path / "b.json")["processes"][0]
+    assert browser.eval("document.getElementById('id-comm').textContent") == display(proc["comm"])
+    names = browser.eval("Array.from(document.querySelectorAll('#maps td.name')).map("
+                         "function (td) { return td.textContent; })")
+    rows = want["processes"][0]["maps"]
+    assert sorted(names) == sorted(display((r["b"] or r["a"])["name"]) for r in rows)
+    assert any("\\x" in n for n in names) and any("<" in n for n in names)
