@@ -21,8 +21,9 @@ function itemValue(it) {
 
 function identity(root) {
 	var raw = S.raw;
-	add(root, el('h1', null, 'smapwatch report'));
 	var pp = procPair(), p = pp.b || pp.a, dl = el('dl', 'ident');
+	document.title = 'smapwatch report: ' + showName(p.comm) + ' ' + p.pid + (diffMode() ? ' (A to B)' : '');
+	add(root, el('h1', null, 'smapwatch report'));
 	function row(k, v, id) {
 		var dd = el('dd', null, v);
 		if (id) dd.id = id;

@@ -95,6 +95,7 @@ def test_figures_equal_the_snapshot_json(browser, page, busy):
     assert "\\x0aimport ctypes, mmap" in ident[2]   # the newline of python's -c argument, escaped
     assert ident[4] == snap["time"] and ident[5] == snap["kernel"] and ident[6] == snap["command"]
     assert ident[7] == "smapwatch report -o %s %s" % (busy["html"], busy["snapfile"])
+    assert browser.eval("document.title") == "smapwatch report: %s %d" % (display(proc["comm"]), proc["pid"])
 
 
 def test_every_mapping_in_the_table(browser, page, busy):
