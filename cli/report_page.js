@@ -50,12 +50,21 @@ function identity(root) {
 	add(root, dl);
 }
 
+/* The findings of the process shown (the others': a count, and the picker). */
 function findingsSection(root) {
-	var list = diffMode() ? S.raw.diff.findings : S.raw.findings;
+	var all = (diffMode() ? S.raw.diff.findings : S.raw.findings) || [];
+	var pp = procPair(), pid = (pp.b || pp.a).pid;
+	var list = all.filter(function (f) { return f.process === undefined || f.process === pid; });
 	var sec = add(el('section'), el('h2', null, 'Findings'));
 	sec.id = 'findings';
-	if (!list || !list.length) {
-		add(sec, el('p', 'muted', list ? 'No suspicious pattern found.' : 'No findings in this data.'));
+	var others = all.length - list.length;
+	if (others) {
+		var note = el('p', 'muted', others + ' more for the other processes of this report (pick one above).');
+		note.id = 'findings-others';
+		add(sec, note);
+	}
+	if (!list.length) {
+		add(sec, el('p', 'muted', 'No suspicious pattern found in this process.'));
 		return add(root, sec);
 	}
 	var ul = el('ul', 'findings');

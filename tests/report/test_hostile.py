@@ -1,6 +1,7 @@
 """A report of processes and paths with hostile names (quotes, <, </script>,
 &, newlines, invalid UTF-8) runs no script, adds no element, and shows
 every name as text."""
+import json
 import os
 import shutil
 import subprocess
@@ -39,7 +40,8 @@ def hostile(tmp_path_factory):
     smapwatch("snapshot", "-o", snapfile.decode("latin-1"), procs[0].pid, procs[1].pid)
     html = os.path.join(d, b"report.html")
     smapwatch("report", "-o", html.decode("latin-1"), snapfile.decode("latin-1"))
-    yield {"snap": load_json(snapfile), "html": html.decode("latin-1"), "lib": lib, "exe": exe}
+    yield {"snap": load_json(snapfile), "html": html.decode("latin-1"), "lib": lib, "exe": exe,
+           "snapfile": snapfile.decode("latin-1")}
     for p in procs:
         p.kill()
         p.wait()
@@ -68,6 +70,7 @@ def test_names_shown_escaped(browser, page, hostile):
     page(hostile["html"])
     procs = hostile["snap"]["processes"]
     assert len(procs) == 2
+    findings = json.loads(smapwatch("findings", "-j", hostile["snapfile"]).stdout)
     for i, p in enumerate(procs):
         show_process(browser, i)
         ident = browser.eval("['comm','cmdline','exe'].map(function (k) {"
@@ -76,6 +79,14 @@ def test_names_shown_escaped(browser, page, hostile):
         names = browser.eval("Array.from(document.querySelectorAll('#maps td.name')).map("
                              "function (td) { return td.textContent; })")
         assert sorted(names) == sorted(display(m["name"]) for m in p["maps"])
+        # Each process's own findings, a count of the others'.
+        ids = browser.eval("Array.from(document.querySelectorAll('#findings li')).map("
+                           "function (li) { return li.dataset.id; })")
+        mine = [f["id"] for f in findings if f["process"] == p["pid"]]
+        assert ids == mine
+        note = browser.eval("(document.getElementById('findings-others') || {}).textContent")
+        assert (note or "").startswith("%d more" % (len(findings) - len(mine))) or len(findings) == len(mine)
+    assert findings, "the python process has its allocator note"
     # What a person reads: the bytes that are not text as \xNN, the
     # newline the kernel wrote as \012, the rest as it is.
     comms = [display(p["comm"]) for p in procs]
@@ -90,7 +101,6 @@ def test_names_shown_escaped(browser, page, hostile):
 def test_hostile_names_in_a_comparison(browser, page, tmp_path):
     """i13a's hostile/ fixture pair (spaces, newlines, quotes, '<', bytes
     that are not UTF-8 in comm, cmdline and paths) through report A B."""
-    import json
     tree = os.path.join(os.path.dirname(__file__), "..", "fixtures", "diff", "hostile")
     for side in "ab":
         smapwatch("snapshot", "-r", os.path.join(tree, side), "-o", tmp_path / (side + ".json"), 77)
