@@ -283,3 +283,21 @@ def test_to_stdout_and_bad_snapshots(browser, page, busy, tmp_path):
         assert not (tmp_path / "bad.html").exists()
     r = smapwatch("report", "-o", tmp_path / "bad.html", newer, check=False)
     assert b"version 2" in r.stderr
+
+
+def test_saved_trees_of_every_finding(browser, page, tmp_path):
+    """i13a's findings/ proc tree (one process per pattern, pid 100 clean)
+    read with -r: each page opens clean and lists that process's findings."""
+    tree = os.path.join(os.path.dirname(__file__), "..", "fixtures", "diff", "findings")
+    seen = set()
+    for pid in sorted(os.listdir(tree)):
+        out = tmp_path / (pid + ".html")
+        smapwatch("report", "-r", tree, "-o", out, pid)
+        page(str(out))
+        want = [f["id"] for f in json.loads(smapwatch("findings", "-j", "-r", tree, pid).stdout)]
+        got = browser.eval("Array.from(document.querySelectorAll('#findings li')).map("
+                           "function (li) { return li.dataset.id; })")
+        assert got == want, pid
+        seen.update(want)
+    assert {"large_anon_region", "fragmentation", "library_loaded_twice", "dirty_region",
+            "swapped_process"} <= seen, seen
