@@ -27,7 +27,10 @@ static int emit(const char *path, const report_input *in)
 	cli_output *o = cli_output_open(path);
 	if (!o)
 		return -1;
-	int ok = report_write(cli_output_file(o), in) == 0;
+	FILE *f = cli_output_file(o);
+	int ok = report_write(f, in) == 0;
+	if (!ok && !ferror(f))   /* a write error is cli_output_close's line */
+		fputs("smapwatch: out of memory\n", stderr);
 	return cli_output_close(o, ok) == 0 && ok ? 0 : -1;
 }
 
