@@ -309,8 +309,8 @@ function fillTable() {
 	for (var i = 0; i < n; i++) frag.appendChild(tableRow(list[i], cols));
 	tb.replaceChildren(frag);
 	var sum = 0;
-	var mi = FI[S.metric];
-	list.forEach(function (it) { sum += it.cur.c[mi] || 0; });
+	var mi = FI[S.metric];   /* what is there now: B's (a vanished mapping's is 0) */
+	list.forEach(function (it) { sum += it.b ? it.b.c[mi] || 0 : 0; });
 	var s = document.getElementById('maps-summary');
 	s.textContent = list.length + ' of ' + S.items.length + ' mappings match, ' + n + ' shown; their ' +
 		(S.metric === 'rss' ? 'Rss' : 'Pss') + ': ' + kib(sum) + ' KiB';

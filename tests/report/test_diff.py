@@ -103,6 +103,8 @@ def test_rows_grew_shrank_appeared_vanished(browser, page, changed):
     # Every row of the comparison is in the table, with its change.
     rows = changed["diff"]["processes"][0]["maps"]
     assert int(browser.eval("document.getElementById('maps-summary').getAttribute('data-count')")) == len(rows)
+    assert int(browser.eval("document.getElementById('maps-summary').getAttribute('data-sum')")) == \
+        sum(r["b"]["counts"]["rss"] for r in rows if r["b"]) == changed["b"]["processes"][0]["total"]["rss"]
     assert sorted(column(browser, "change")) == sorted(r["change"] for r in rows)
 
 
