@@ -25,7 +25,7 @@ static const struct {
 		"scavenger returns pages, so Rss well below Size is normal"},
 	[ALLOC_PYTHON] = {"Python", "libpython3",
 		"small objects live in pymalloc arenas in anon, larger ones in "
-		"[heap]; the interpreter is in libs, so binary is small"},
+		"[heap]"},
 };
 
 const char *alloc_name(alloc_kind k)

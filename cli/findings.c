@@ -250,8 +250,20 @@ static void many_anon(finding_list *l, const snap_proc *p)
 		  p->threads);
 }
 
-/* Writable heap and anon mappings (PROT_NONE reservations and guard
- * pages excluded): address space handed out but not resident. */
+/* A thread's stack: an anon rw region right above its guard, a small
+ * PROT_NONE anon mapping ending where it starts (glibc, musl). Mostly
+ * untouched by design, so it says nothing of the allocator. */
+static int thread_stack(const snap_proc *p, size_t i)
+{
+	const snap_map *g = i ? &p->maps[i - 1] : NULL;
+	return g && g->end == p->maps[i].start && g->name.len == 0 &&
+	       !strcmp(g->perms, "---p") &&
+	       g->end - g->start <= FIND_GUARD_MAX;
+}
+
+/* Writable heap and anon mappings (PROT_NONE reservations, guard pages
+ * and thread stacks excluded): address space handed out but not
+ * resident. */
 static void fragmentation(finding_list *l, const snap_proc *p)
 {
 	uint64_t size = 0, res = 0;
@@ -260,7 +272,7 @@ static void fragmentation(finding_list *l, const snap_proc *p)
 	for (size_t i = 0; i < p->nmaps; i++) {
 		const snap_map *m = &p->maps[i];
 		if ((m->cat == SW_CAT_HEAP || m->cat == SW_CAT_ANON) &&
-		    m->perms[1] == 'w') {
+		    m->perms[1] == 'w' && !thread_stack(p, i)) {
 			size += m->counts.v[SW_F_SIZE];
 			res += held(&m->counts);
 		}
@@ -353,6 +365,9 @@ static void allocators(finding_list *l, const snap_proc *p)
 		sb_printf(&t, "%s%s: %s", alloc_name(hits[i].kind),
 			  hits[i].static_binary ? " (static binary)" : "",
 			  alloc_heap(hits[i].kind));
+		if (hits[i].kind == ALLOC_PYTHON && m)
+			sb_printf(&t, "; the interpreter is in libpython (libs), "
+				      "so binary is small");
 		sb_printf(&e, "{\"runtime\":\"%s\",\"mapping\":",
 			  alloc_name(hits[i].kind));
 		if (m)

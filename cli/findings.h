@@ -24,6 +24,10 @@
 #define FIND_FRAG_MIN_SIZE      (256 * MIB)
 /* ... of which under this share (%) is resident or swapped. */
 #define FIND_FRAG_RESIDENT_PCT  25
+/* Thread stacks (left out of it) sit right above a PROT_NONE guard of at
+ * most this size (glibc's default guard is one page; 64 KiB covers
+ * larger guards set with pthread_attr_setguardsize). */
+#define FIND_GUARD_MAX          (64 * 1024)
 /* dirty_region: a region of at least this Size ... */
 #define FIND_DIRTY_MIN_SIZE     (64 * MIB)
 /* ... with Private_Dirty over this share (%) of its Size. */

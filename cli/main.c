@@ -204,7 +204,15 @@ static void process_begin(cli *c, const sw_proc_stat *st)
 		text_process_begin(c->out, &c->o, st, cmd, len);
 }
 
-/* Collects one process; its output is held (held.c) until it is whole. */
+/* Exited (or its pid reused), not a zombie or a kernel thread (ENOMM). */
+static int exited(int r)
+{
+	return r == -ENOENT || r == -ESRCH || r == -SW_ECHANGED;
+}
+
+/* Collects one process; its output is held (held.c) until it is whole.
+ * Of a NAME's processes, one that exited since the listing is left out
+ * quietly; a PID asked for fails with its line. */
 static void show_process(cli *c, pid_t pid)
 {
 	char what[32];
@@ -213,7 +221,7 @@ static void show_process(cli *c, pid_t pid)
 	if (cli_seen(c, pid))
 		return;
 	snprintf(what, sizeof(what), "%d", (int)pid);
-	int r = sw_proc_read_stat(c->root, pid, &st);
+	int r = sw_proc_read_stat(c->root, pid, &st), shown = 0;
 	if (r == 0 && (r = held_open(c)) == 0) {
 		process_begin(c, &st);
 		r = sw_collect_process(c->col, c->root, pid, st.start_time, &sum,
@@ -222,7 +230,7 @@ static void show_process(cli *c, pid_t pid)
 			json_process_end(c->out, &c->o, &sum, c->col, &c->listed);
 		else if (r == 0)
 			text_process_end(c->out, &c->o, &sum, c->col, &c->listed);
-		int shown = held_close(c, r == 0);
+		shown = held_close(c, r == 0);
 		if (r && shown && c->o.json)
 			json_incomplete(stdout, r);
 		else if (r && shown)
@@ -233,6 +241,8 @@ static void show_process(cli *c, pid_t pid)
 	if (r == 0 && (cli_sum_add(&c->all, pid, &sum) ||
 		       (c->group && cli_sum_add(c->group, pid, &sum))))
 		r = -ENOMEM;
+	if (r && c->group && !shown && exited(r))
+		return;  /* a NAME's process gone since the listing: churn */
 	if (r) {
 		cli_complain(c, what, r);
 		c->failed = 1;

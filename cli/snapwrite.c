@@ -2,6 +2,7 @@
  * Keys are lower snake_case (sw_field_key for the smaps fields); names
  * and paths go through sw_json_string, so every byte round-trips. */
 #include <inttypes.h>
+#include "output.h"
 #include "snap.h"
 #include "smapwatch/escape.h"
 
@@ -11,26 +12,10 @@ static void str(FILE *f, const char *key, const snap_str *s)
 	sw_json_string(f, s->s ? s->s : "", s->len);
 }
 
+/* The same counts object as `smapwatch --json` (json.c). */
 void snap_json_counts(FILE *f, const sw_counts *c, long vmas)
 {
-	const uint32_t priv = 1u << SW_F_PRIVATE_CLEAN | 1u << SW_F_PRIVATE_DIRTY;
-	const char *sep = "";
-	fputc('{', f);
-	if ((c->present & priv) == priv) {
-		fprintf(f, "\"uss\":%" PRIu64, sw_counts_uss(c));
-		sep = ",";
-	}
-	if (vmas >= 0) {
-		fprintf(f, "%s\"vmas\":%ld", sep, vmas);
-		sep = ",";
-	}
-	for (int i = 0; i < SW_F_COUNT; i++)
-		if (c->present & (1u << i)) {
-			fprintf(f, "%s\"%s\":%" PRIu64, sep,
-				sw_field_key((sw_field)i), c->v[i]);
-			sep = ",";
-		}
-	fputc('}', f);
+	json_counts(f, c, c->present, vmas);
 }
 
 /* Absent strings (a saved tree without sys/kernel) are left out. */

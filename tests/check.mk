@@ -77,7 +77,26 @@ $(FUZZ_BIN): tests/fuzz/fuzz_smaps.c $(CORE_SRC) $(wildcard include/smapwatch/*.
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/fuzz/fuzz_smaps.c $(CORE_SRC)
 
-fuzz: $(FUZZ_BIN)
+# The snapshot reader too (cli/snapread.c, cli/jread.c): any bytes, and
+# what it accepts written back the same way twice (20 s).
+FUZZ_SNAPSHOT_SECONDS ?= 20
+FUZZ_SNAP_BIN := build/fuzz/fuzz_snapshot
+FUZZ_SNAP_SRC := cli/snap.c cli/snapread.c cli/snapwrite.c cli/jread.c cli/json.c
+$(FUZZ_SNAP_BIN): tests/fuzz/fuzz_snapshot.c $(FUZZ_SNAP_SRC) $(CORE_SRC) \
+		$(wildcard include/smapwatch/*.h common/*.h cli/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Icli -O1 -g \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ tests/fuzz/fuzz_snapshot.c $(FUZZ_SNAP_SRC) $(CORE_SRC)
+
+fuzz: $(FUZZ_BIN) $(FUZZ_SNAP_BIN)
+	@mkdir -p build/fuzz/found-snapshot
+	@$(FUZZ_SNAP_BIN) -max_total_time=$(FUZZ_SNAPSHOT_SECONDS) \
+		-max_len=65536 -artifact_prefix=build/fuzz/snapshot- \
+		-print_final_stats=1 build/fuzz/found-snapshot \
+		tests/fuzz/corpus-snapshot > build/fuzz/snapshot.log 2>&1; s=$$?; \
+		tail -n 3 build/fuzz/snapshot.log; \
+		[ $$s -eq 0 ] || { echo "fuzz: snapshot FAILED, see build/fuzz/snapshot.log"; exit 1; }
 	@mkdir -p build/fuzz/found
 	@$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 		-artifact_prefix=build/fuzz/ -print_final_stats=1 \

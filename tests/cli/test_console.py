@@ -503,7 +503,8 @@ def test_diff_of_a_process_that_exited(tmp):
 
 # ---------------------------------------------------------------- findings
 
-PATTERNS = {100: [], 101: ["large_anon_region"], 103: ["fragmentation"],
+PATTERNS = {100: [], 110: [], 101: ["large_anon_region"],
+            103: ["fragmentation"],
             104: ["library_loaded_twice"], 105: ["dirty_region"],
             106: ["swapped_region"], 107: ["swapped_process"],
             108: ["allocator"]}
@@ -552,7 +553,7 @@ def test_findings_from_a_snapshot_file(tmp):
 
 def test_allocators_and_runtimes():
     doc = run_json("findings", "-j", "-r", os.path.join(F, "runtimes"),
-                   "201", "202", "203")
+                   "201", "202", "203", "204")
     notes = {f["process"]: f for f in doc if f["id"] == "allocator"}
     assert notes[201]["evidence"] == {"runtime": "Go", "mapping": "",
                                       "start": "c000000000"}
@@ -560,6 +561,10 @@ def test_allocators_and_runtimes():
     assert notes[202]["evidence"]["runtime"] == "JVM"
     assert notes[202]["evidence"]["mapping"].endswith("/libjvm.so")
     assert notes[203]["evidence"] == {"runtime": "Python", "mapping": None}
+    assert "libpython" not in notes[203]["text"]     # python3.11 is static
+    assert notes[204]["evidence"]["mapping"].endswith("libpython3.11.so.1.0")
+    assert notes[204]["text"].endswith(
+        "; the interpreter is in libpython (libs), so binary is small")
 
 
 def test_allocator_of_live_redis_and_python(tmp):
