@@ -157,3 +157,12 @@ def test_split_and_merged_regions(browser, page, tmp_path):
         text = browser.eval("document.getElementById('details').innerText")
         assert "%d in A, %d in B" % (m["pieces"]["a"], m["pieces"]["b"]) in text
         assert "matched by " + m["match"] in text
+
+
+def test_no_process_in_both(changed, tmp_path):
+    other = tmp_path / "other.json"
+    smapwatch("snapshot", "-o", other, os.getpid())
+    a = changed["html"].replace("diff.html", "a.json")
+    r = smapwatch("report", "-o", tmp_path / "none.html", a, other, check=False)
+    assert r.returncode == 1 and b"no process in both" in r.stderr
+    assert not (tmp_path / "none.html").exists()
