@@ -65,6 +65,7 @@ $(BUILD)/workloads/%: tests/workloads/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -pthread -o $@ $< $(LDFLAGS)
 
+include cli/report.mk
 include plugins/collectd/collectd.mk
 include plugins/netdata/netdata.mk
 include tests/integration/collectd/collectd-test.mk

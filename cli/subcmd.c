@@ -3,6 +3,7 @@
  * anything else is the classic `smapwatch [OPTION]... [PID|NAME]...`. */
 #include <string.h>
 #include "console.h"
+#include "report.h"
 
 static const struct {
 	const char *name;
@@ -12,7 +13,7 @@ static const struct {
 	{"diff", cli_diff_main},
 	{"findings", cli_findings_main},
 	{"top", cli_top_main},
-	/* "report" (issue 14) goes here too */
+	{"report", cli_report},
 };
 
 int cli_subcommand(int argc, char **argv, int *status)

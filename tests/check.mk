@@ -9,8 +9,8 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 		--show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible
 
-.PHONY: check unit live cli-test console-test scenarios asan valgrind fuzz
-check: unit live cli-test console-test scenarios $(CHECK_EXTRA) asan valgrind fuzz
+.PHONY: check unit live cli-test console-test report-test scenarios asan valgrind fuzz
+check: unit live cli-test console-test report-test scenarios $(CHECK_EXTRA) asan valgrind fuzz
 	@echo "make check: all passed"
 
 unit: $(UNIT_BIN)
@@ -46,6 +46,12 @@ $(PLAIN_DIR)/manymaps: bench/manymaps.c
 	@mkdir -p $(dir $@)
 	cc -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
 
+# smapwatch report in a real headless chromium (Debian's): no console
+# error, figures equal to the snapshot's, sorting, filtering, the drawing,
+# hostile names (about 25 s).
+report-test: $(BUILD)/smapwatch $(BUILD)/bench/manymaps
+	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/report
+
 # Leaking and non-leaking workloads under a real collectd with the shipped
 # threshold alarms (about 25 s).
 scenarios: $(BUILD)/smaps.so $(BUILD)/workloads/grow_heap \
@@ -56,7 +62,7 @@ scenarios: $(BUILD)/smaps.so $(BUILD)/workloads/grow_heap \
 asan:
 	$(MAKE) --no-print-directory BUILD=build/asan CC=clang \
 		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-		unit live cli-test console-test netdata-test
+		unit live cli-test console-test report-test netdata-test
 
 valgrind: $(UNIT_BIN) $(LIVE_BIN)
 	@set -e; for t in $(UNIT_BIN) $(LIVE_BIN); do \
