@@ -19,6 +19,8 @@
 static void usage(FILE *f)
 {
 	fputs("Usage: smapwatch [OPTION]... [PID|NAME]...\n"
+	      "   or: smapwatch snapshot|diff|top|findings|report ... (each\n"
+	      "       with its own --help; man smapwatch)\n"
 	      "Show where the memory of each process is, by category, from\n"
 	      "/proc/PID/smaps. An argument of digits is a PID; any other is a\n"
 	      "NAME, the process name (comm) matched exactly. With several\n"
