@@ -337,12 +337,17 @@ static uint64_t young_since(const sw_groupset *gs)
 	return now > warm * hz ? (uint64_t)(now - warm * hz) : 0;
 }
 
+/* A read that measured none of a group's live processes (all backed off,
+ * capped or failing this time) is no read for the ledger: its members
+ * stay as last read, so the chain goes on at the next read instead of
+ * starting again (a single slow process would otherwise never span a
+ * window). Only an empty group ends the chain. */
 static void commit_ledgers(sw_groupset *gs)
 {
 	uint64_t young = young_since(gs);
 	for (size_t g = 0; g < gs->ngroups; g++) {
 		group *gr = &gs->groups[g];
-		if (!gr->due)
+		if (!gr->due || (gr->st.measured == 0 && gr->st.processes > 0))
 			continue;
 		sw_ledger_commit(&gr->ledger, young);
 		memcpy(gr->st.owned, gr->ledger.chained, sizeof(gr->st.owned));

@@ -491,13 +491,15 @@ def test_disable(tmp):
     ok(rc == 1 and out == b"", "unknown option refused")
     for bad in (["--growth-window", "9"], ["--growth-window", "x"],
                 ["--steady-percent", "0"], ["--steady-percent", "101"],
+                ["--warm-up", "-1"], ["--warm-up", "604801"],
                 ["--growth-window"]):
         rc, out, err = run_disabled(bad)
         ok(rc == 1 and out == b"" and bad[0] in err,
            "%r refused: %d %r" % (bad, rc, err))
     rc, out, _ = run_disabled(["--help"])
     ok(rc == 0 and b"--libs" in out and b"--named" in out
-       and b"--growth-window" in out and b"--steady-percent" in out, "--help")
+       and b"--growth-window" in out and b"--steady-percent" in out
+       and b"--warm-up" in out, "--help")
     rc, out, _ = run_disabled(["--version"])
     ok(rc == 0 and out.startswith(b"smaps.plugin "), "--version")
 

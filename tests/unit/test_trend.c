@@ -141,17 +141,18 @@ static void test_one_off_step(void **state)
 	}
 }
 
-/* A warm-up then a plateau: once the warm-up has left the window the
- * growth is exactly zero. */
+/* A warm-up then a plateau: never a leak rate, and once the warm-up has
+ * left the window the growth is exactly zero. */
 static void test_warmup_then_plateau(void **state)
 {
 	(void)state;
 	sw_trend tr;
 	sw_trend_init(&tr, 300);
-	for (int t = 0; t < 60; t++)
-		sw_trend_add(&tr, t, 1e6 * t);
-	for (int t = 60; t < 400; t++)
-		sw_trend_add(&tr, t, 6e7);
+	for (int t = 0; t < 400; t++) {
+		sw_trend_add(&tr, t, t < 60 ? 1e6 * t : 6e7);
+		sw_fit w = fit_of_or_none(&tr);
+		assert_true(sw_fit_leak_rate(&w, 300, 0.9) == 0);   /* never */
+	}
 	sw_fit f = fit_of(&tr);
 	assert_true(f.slope == 0);
 	assert_true(f.r2 == 0);
