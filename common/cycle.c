@@ -211,8 +211,9 @@ static int over_cap(const sw_groupset *gs, const member *m, int allow_large)
 	       !allow_large;
 }
 
-/* m is not measured this time: counted as such, and in the identity, so
- * growth windows restart when what is measured changes. */
+/* m is not measured this time: counted as such, and in the identity (the
+ * set of processes in mem). The ledger sees it as a leaver, then a joiner
+ * when it is measured again. */
 static void leave_out(sw_groupset *gs, const member *m, int why)
 {
 	for (size_t g = 0; g < gs->ngroups; g++) {

@@ -122,6 +122,8 @@ static void link_reads(const sw_ledger *l, uint64_t young_since,
 
 void sw_ledger_commit(sw_ledger *l, uint64_t young_since)
 {
+	/* /proc lists pids in ascending order, so members come sorted and the
+	 * sort (glibc's qsort may allocate) is for other callers */
 	if (!l->sorted)
 		qsort(l->cur, l->ncur, sizeof(*l->cur), by_pid);
 	if (l->ncur && !l->nprev) {

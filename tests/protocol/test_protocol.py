@@ -238,9 +238,11 @@ def test_running(tmp, pids):
     conf = os.path.join(tmp, "groups.conf")
     write_conf(conf, pids[1])
     env = dict(os.environ, NETDATA_UPDATE_EVERY="1")
+    # --warm-up 0: the workloads started a moment ago, and check_growth
+    # wants their growth from the first reading, not after a warm-up
     p = subprocess.Popen([PLUGIN, "1", "--libs", "--named", "--config", conf,
                           "--growth-window", "10", "--steady-percent", "90",
-                          "--full-interval", "0"],
+                          "--full-interval", "0", "--warm-up", "0"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=env)
     calls = [(3.3, b"X" * 20000 + b"\n"),
