@@ -208,9 +208,10 @@ static void test_swap_out(void **state)
 	sw_ledger_free(&l);
 }
 
-/* A library shared with the host: its Pss halves and doubles as other
- * processes map and unmap it, which is no growth of the group; what the
- * member writes privately in it is (sw_ledger_member_of). */
+/* A library shared with the host: the Pss of its text halves and doubles
+ * as other processes map and unmap it, and its USS jumps when they all
+ * have (k == 2), which is no growth of the group; what the member writes
+ * in it is (sw_ledger_member_of). */
 static void test_host_shared_files(void **state)
 {
 	(void)state;
@@ -222,9 +223,12 @@ static void test_host_shared_files(void **state)
 	for (int k = 0; k < 4; k++) {
 		sw_memsum_clear(&s);
 		sw_counts c = {.present = ~0u};
-		c.v[SW_F_PSS] = pss[k] + (64u << 10) * (k == 3);
-		c.v[SW_F_SHARED_CLEAN] = 8u << 20;
-		c.v[SW_F_PRIVATE_DIRTY] = (64u << 10) * (k == 3);   /* relocations */
+		uint64_t dirty = (64u << 10) * (k == 3);   /* relocations */
+		c.v[SW_F_PSS] = pss[k] + dirty;
+		c.v[SW_F_PSS_DIRTY] = dirty;
+		c.v[SW_F_SHARED_CLEAN] = k == 2 ? 0 : 8u << 20;
+		c.v[SW_F_PRIVATE_CLEAN] = k == 2 ? 8u << 20 : 0;
+		c.v[SW_F_PRIVATE_DIRTY] = dirty;
 		sw_memsum_add_mapping(&s, SW_CAT_LIBS, &c);
 		sw_ledger_member_of(&m, 9, 1, &s);
 		sw_ledger_begin(&l);
