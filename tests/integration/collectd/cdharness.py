@@ -103,9 +103,11 @@ def cq(s):
 
 
 def documented(fields=DEFAULT_FIELDS, cats=DEFAULT_CATS,
-               signals=DEFAULT_SIGNALS, with_signals=True):
+               signals=DEFAULT_SIGNALS, with_signals=True, fitted=True):
     """{"type-instance" or "type"} of one group with a live process, as
-    README "Values" documents them for a selection (without sub-totals)."""
+    README "Values" documents them for a selection (without sub-totals).
+    fitted False: before the window holds 3 points, when the leak rates
+    are 0 and growth and steady are not sent yet."""
     v = {"memory-%s_%s" % (c, f) for c in cats for f in fields}
     v |= {"count-%s_vmas" % c for c in cats}
     v |= {"ps_count", "ps_rss", "ps_rss-anon", "ps_rss-file", "ps_rss-shmem",
@@ -120,7 +122,7 @@ def documented(fields=DEFAULT_FIELDS, cats=DEFAULT_CATS,
         if f in fields]) + COUNTERS
     for kind, typ in (("growth", "gauge"), ("leak_rate", "gauge"),
                       ("steady", "percent")):
-        if kind in signals:
+        if kind in signals and (fitted or kind == "leak_rate"):
             v |= {"%s-%s_%s" % (typ, s, kind) for s in subjects}
     for kind in ("private_dirty_ratio", "swap_ratio"):
         if kind in signals:
