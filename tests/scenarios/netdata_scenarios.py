@@ -20,6 +20,7 @@ CLEAR (or the not-yet-evaluated states) and their leak rates stay 0.
 Everything it starts runs in a temp dir on 127.0.0.1 and is stopped at
 the end, also on failure."""
 
+import json
 import os
 import re
 import shutil
@@ -30,8 +31,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration", "netdata"))
-from ndharness import (PKG, dump_log, free_port, get, log_problems,  # noqa: E402
-                       setup_dirs, start, start_netdata, stop, wait_charts)
+from ndharness import (MAJOR, PKG, dump_log, free_port, get,  # noqa: E402
+                       get_raw, log_problems, setup_dirs, start,
+                       start_netdata, stop, wait_charts)
 
 PLUGIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/smaps.plugin")
 WORKLOADS = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/netdata-wl")
@@ -165,7 +167,14 @@ def check_non_leakers(seen):
 
 
 def check_alarm_log(port):
-    log = get(port, "/api/v1/alarm_log?after=0")
+    raw = get_raw(port, "/api/v1/alarm_log?after=0")
+    if not raw.strip() and MAJOR >= 2:
+        # 2.10.4 in a test directory answers 200 with an empty body (db =
+        # ram or dbengine alike); the alarms read every second above are
+        # the check there. 1.37.1 (CI) always answers the log.
+        print("skip: /api/v1/alarm_log is empty on Netdata %d.x" % MAJOR)
+        return
+    log = json.loads(raw)
     # the leak alarms only: warm's smaps_group_processes may rightly warn
     # before its process starts
     raised = {(e["chart"], e["name"]) for e in log

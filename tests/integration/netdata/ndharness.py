@@ -68,10 +68,14 @@ def setup_dirs(tmp, port, plugin, groups, options="--libs --full-interval 0",
     return path
 
 
-def get(port, path):
+def get_raw(port, path):
     url = "http://127.0.0.1:%d%s" % (port, path)
     with urllib.request.urlopen(url, timeout=5) as r:
-        return json.loads(r.read())
+        return r.read()
+
+
+def get(port, path):
+    return json.loads(get_raw(port, path))
 
 
 def wait_charts(port, want, seconds):
