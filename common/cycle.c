@@ -255,6 +255,16 @@ static void account(sw_groupset *gs, const member *m, const sw_memsum *mem)
 	}
 }
 
+/* m was listed and exited before its smaps could be read: the ledger
+ * keeps it one more read (sw_ledger_carry says why). */
+static void carry(sw_groupset *gs, const member *m)
+{
+	for (size_t g = 0; g < gs->ngroups; g++)
+		if (gs->matched[g])
+			(void)sw_ledger_carry(&gs->groups[g].ledger, m->ps.pid,
+					      m->ps.start_time);
+}
+
 static void report(sw_groupset *gs, const sw_proc_stat *ps, int code,
 		   sw_proc_error_fn on_error, void *ctx)
 {
@@ -317,7 +327,9 @@ static int read_member(sw_groupset *gs, const member *m,
 	gs->cost.bytes_read += sw_collector_bytes(gs->collector);
 	if (r == 0)
 		account(gs, m, &mem);
-	else if (!sw_error_is_gone(r))
+	else if (sw_error_is_gone(r))
+		carry(gs, m);
+	else
 		report(gs, &m->ps, r, on_error, ctx);
 	if (r == 0)
 		apply_budget(gs, k, m, took, on_error, ctx);
