@@ -101,17 +101,6 @@ static int by_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int sw_ledger_carry(sw_ledger *l, pid_t pid, uint64_t start)
-{
-	sw_ledger_member key = {.pid = pid};
-	const sw_ledger_member *p = l->nprev ? bsearch(&key, l->prev, l->nprev,
-						       sizeof(key), by_pid)
-					     : NULL;
-	if (!p || p->start != start)
-		return -ENOENT;
-	return sw_ledger_add(l, p);   /* adds to cur: p stays valid */
-}
-
 /* link += sign * v, per series. */
 static void add_to(double *link, const uint64_t *v, double sign)
 {

@@ -76,15 +76,6 @@ void sw_ledger_begin(sw_ledger *l);
  * leaver, which costs nothing but its own pages). */
 int sw_ledger_add(sw_ledger *l, const sw_ledger_member *m);
 
-/* sw_ledger_carry - member (pid, start) of the last read, in this one
- * again with its last figures: a process listed when this read began that
- * exited before its smaps were read. The others were read while it still
- * shared their pages, so their Pss lacks what it held; leaving it out
- * would be a dip of that much for one read. It leaves at the next read,
- * once their Pss has it back. 0, -ENOENT (not in the last read) or
- * -ENOMEM. */
-int sw_ledger_carry(sw_ledger *l, pid_t pid, uint64_t start);
-
 /* sw_ledger_commit - the read is complete: chain it to the last one.
  * Members whose start time is at or after young_since (clock ticks, as
  * their start times) are young: their own growth is warm-up. A read with

@@ -517,8 +517,7 @@ static void put_master_child(int heap_shared, int child)
 	put(202, "smaps", text, (size_t)n);
 }
 
-/* The owned-memory chain (ledger.h) fed by each full read: a child gone
- * between the listing and its smaps read is kept as last read; the child's
+/* The owned-memory chain (ledger.h) fed by each full read: the child's
  * exit takes its private pages and its share of the heap (in this static
  * tree no one takes that share: -200 KiB), and once the kernel counts
  * the heap to the master alone (Pss 400) the chain is back at 0: an
@@ -542,16 +541,6 @@ static void test_owned_chain(void **state)
 	assert_int_equal(g->owned_epoch, 1);
 	assert_true(g->owned[SW_CAT_COUNT] == 0);
 	char path[4096];
-	/* the child listed, then gone before its smaps are read: kept as last
-	 * read for this read (the master was read while it shared) */
-	unlink(fx_join(path, sizeof(path), fx_root, "202/smaps"));
-	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(g->processes, 2);
-	assert_int_equal(g->measured, 1);
-	assert_true(g->owned[SW_CAT_COUNT] == 0);
-	put_master_child(1, 1);
-	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
-	assert_true(g->owned[SW_CAT_COUNT] == 0);
 	fx_rmtree(fx_join(path, sizeof(path), fx_root, "202"));
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	assert_true(g->owned[SW_CAT_HEAP] == -200.0 * KB);

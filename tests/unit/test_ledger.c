@@ -240,28 +240,6 @@ static void test_host_shared_files(void **state)
 	sw_ledger_free(&l);
 }
 
-/* A member gone between the listing and its read is carried as last read
- * (only one that was in the last read, with its start time), and leaves
- * at the next read. */
-static void test_carry(void **state)
-{
-	(void)state;
-	sw_ledger l;
-	sw_ledger_init(&l);
-	sw_ledger_member v[2] = {mk(10, 1, 100, 50), mk(11, 2, 30, 50)};
-	read_at(&l, v, 2, NONE_YOUNG);
-	sw_ledger_begin(&l);
-	assert_int_equal(sw_ledger_add(&l, &v[0]), 0);
-	assert_int_equal(sw_ledger_carry(&l, 11, 3), -ENOENT);   /* other start */
-	assert_int_equal(sw_ledger_carry(&l, 12, 2), -ENOENT);
-	assert_int_equal(sw_ledger_carry(&l, 11, 2), 0);
-	sw_ledger_commit(&l, NONE_YOUNG);
-	assert_int_equal(l.nprev, 2);
-	assert_true(l.chained[HEAP] == 0);
-	assert_true(read_at(&l, v, 1, NONE_YOUNG) == -50);   /* its share */
-	sw_ledger_free(&l);
-}
-
 /* Members come in /proc order or not; an empty read ends the chain and
  * the next read with members begins a new one at 0. */
 static void test_order_and_epochs(void **state)
@@ -377,7 +355,6 @@ int main(void)
 		cmocka_unit_test(test_young_edge),
 		cmocka_unit_test(test_swap_out),
 		cmocka_unit_test(test_host_shared_files),
-		cmocka_unit_test(test_carry),
 		cmocka_unit_test(test_order_and_epochs),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_chain_to_leak_rate),
