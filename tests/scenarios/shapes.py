@@ -1,0 +1,476 @@
+"""shapes.py - the leak shapes of issue 12, shared by shapes_collectd.py and
+shapes_netdata.py: what each group runs, what it must show at every
+reading, the services (PostgreSQL 15, Redis 7) and the swap file the
+tests make, and the judging. A driver turns its daemon's output into
+readings, {group: {signal: [(t, value)]}} with t in seconds since the
+plugin's first reading, and alarms, [(t, group, name, status)], and calls
+judge().
+
+Signals (the drivers map them to their hosts' names): leak_rate.CAT,
+growth.CAT (CAT: a category or total), memory_per_socket,
+request_path_leak, rss.CAT, swap.CAT, in bytes or bytes per second.
+
+Everything started here runs in the caller's temp dir (unix sockets only,
+names unique to the run) and is stopped by stop_all(), also on failure."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+PGBIN = os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")
+REDIS = os.environ.get("REDIS_SERVER", "/usr/bin/redis-server")
+
+WINDOW = 20          # growth window (s): 10 sawtooth periods
+WARM_UP = 5          # a member younger than this is warming up (s)
+RUN = 75             # seconds of readings
+JUDGE_FROM = WINDOW + 8   # leak rates judged from here on (s): a full window
+WARN = 1 * 1048576 / 3600    # the shipped alarms' rates (B/s)
+CRIT = 10 * 1048576 / 3600
+CATS = ["heap", "stack", "anon", "shmem", "binary", "libs", "files", "kernel"]
+TAG = "%04d" % (os.getpid() % 10000)
+KIB = 1024
+MIB = 1048576
+
+
+def comm(group):
+    return ("s%s%s" % (group[:10], TAG))[:15]
+
+
+# group -> what it runs and what it must show. cmd: workload and its
+# arguments (--comm and --seconds are added); leak: (category, B/s,
+# tolerance) of a leak, flagged at every reading from JUDGE_FROM; quiet: a
+# non-leak, every leak rate 0 at every reading and no alarm, ever; flat:
+# categories whose growth (floor slope) stays within the warning rate;
+# swing: (category, bytes) the memory must have moved (the shape is real).
+# Leaks are whole pages a tick in anon (multiples of 40 KiB/s).
+SHAPES = {
+    # 1. a leak under a sawtooth (16 MiB swing every 2 s over a floor rising
+    #    160 KiB/s: 3.1 MiB a window, the swing 5 times that); a pure one
+    "sawleak": dict(cmd=["sawleak", "--rate", "160", "--swing", "16384",
+                         "--period", "2"],
+                    leak=("anon", 160 * KIB, 0.15), swing=("anon", 12 * MIB)),
+    "saw": dict(cmd=["sawleak", "--rate", "0", "--swing", "16384",
+                     "--period", "2"],
+                quiet=True, flat=["anon", "total"], swing=("anon", 12 * MIB)),
+    # 2. a leaking master forking a child a second that lives 3 s; a pool
+    #    whose workers grow 4 MiB in their first second, replaced continually
+    "master": dict(cmd=["forking", "--rate", "256", "--fork-every", "1",
+                        "--child-life", "3"],
+                   leak=("heap", 256 * KIB, 0.15)),
+    "pool": dict(cmd=["forking", "--rate", "0", "--fork-every", "1",
+                      "--child-life", "3", "--warm", "4096"],
+                 quiet=True, swing=("heap", 4 * MIB)),
+    # 3. a leak in memory shared by fork (children forked every 2 s live
+    #    8 s: most of the leak is mapped by 4 processes); 32 MiB of shared
+    #    anonymous memory mapped by 6 processes, 5 of which exit one by one
+    "forkshare": dict(cmd=["forking", "--rate", "320", "--anon", "1",
+                           "--fork-every", "2", "--child-life", "8"],
+                      leak=("anon", 320 * KIB, 0.15)),
+    "sharedexit": dict(cmd=["sharedexit", "--mib", "32", "--members", "5",
+                            "--first-exit", "30", "--exit-every", "8"],
+                       quiet=True, flat=["shmem", "total"]),
+    # 4. a leak being swapped out: 320 KiB/s leaked, 640 KiB/s paged out
+    "pageout": dict(cmd=["pageout", "--rate", "320", "--resident", "32",
+                         "--out", "640"],
+                    leak=("anon", 320 * KIB, 0.15), swap=True),
+    # 5. memory growing with sockets (256 KiB per new socket, one a
+    #    second), and growing with sockets flat (256 KiB/s, 4 sockets)
+    "perconn": dict(cmd=["sockets", "--conn-every", "1", "--per-conn", "256",
+                         "--rate", "0", "--sockets", "2"],
+                    leak=("heap", 256 * KIB, 0.15), per_socket=256 * KIB),
+    "reqpath": dict(cmd=["sockets", "--conn-every", "0", "--rate", "256",
+                         "--sockets", "4"],
+                    leak=("heap", 256 * KIB, 0.15), request_path=256 * KIB),
+    # 6. real programs: Python's gc sawtooth (24 MiB a round) with and
+    #    without a rising floor (300 KiB/s), PostgreSQL under pgbench -C,
+    #    Redis with a key space growing
+    "pysaw": dict(cmd=["pysaw.py", "--rate", "0", "--swing", "24576",
+                       "--period", "2"],
+                  quiet=True, swing=("heap", 8 * MIB)),
+    "pyleak": dict(cmd=["pysaw.py", "--rate", "300", "--swing", "24576",
+                        "--period", "2"],
+                   leak=("heap", 300 * KIB, 0.35)),
+    "postgres": dict(service="postgres", quiet=True, flat=["shmem"]),
+    "redis": dict(service="redis", leak=("anon", None, 0.25), zero=["heap"]),
+}
+LEAKERS = [g for g, s in SHAPES.items() if "leak" in s]
+QUIET = [g for g, s in SHAPES.items() if s.get("quiet")]
+
+
+class Results:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def ok(self, cond, what):
+        if cond:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL:", what)
+        sys.stdout.flush()
+        return cond
+
+    def info(self, msg):
+        print("info:", msg)
+        sys.stdout.flush()
+
+    def skip(self, msg):
+        print("SKIP:", msg)
+        sys.stdout.flush()
+
+
+R = Results()
+
+# ------------------------------------------------------------ processes
+
+
+class Procs:
+    """What the test started, each in its own session, stopped in reverse."""
+
+    def __init__(self):
+        self.procs = []
+
+    def start(self, cmd, **kw):
+        p = subprocess.Popen(cmd, start_new_session=True, **kw)
+        self.procs.append(p)
+        return p
+
+    def stop_all(self):
+        for p in reversed(self.procs):
+            stop(p)
+        self.procs = []
+
+
+def stop(p, sig=signal.SIGTERM, timeout=10):
+    if p.poll() is None:
+        p.send_signal(sig)
+        try:
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(p.pid, signal.SIGKILL)   # what is left of its session
+    except (ProcessLookupError, PermissionError):
+        pass
+    p.wait()
+
+
+def workload_cmd(wl_dir, group):
+    exe, *args = SHAPES[group]["cmd"]
+    path = os.path.join(wl_dir, exe)
+    if exe.endswith(".py"):
+        path = os.path.join(ROOT, "tests", "workloads", exe)
+        return [sys.executable, path] + args + ["--seconds", str(RUN + 60),
+                                               "--comm", comm(group)]
+    return [path] + args + ["--seconds", str(RUN + 60), "--comm", comm(group)]
+
+
+def start_workloads(procs, wl_dir, groups):
+    """Starts each group's workload; {group: pid}."""
+    pids = {}
+    for g in groups:
+        p = procs.start(workload_cmd(wl_dir, g), stdout=subprocess.PIPE)
+        line = p.stdout.readline().split()
+        R.ok(line[:1] == [b"ready"], "%s: workload started: %r" % (g, line))
+        pids[g] = p.pid
+    return pids
+
+
+def rollup(pid):
+    """(Rss, Pss + SwapPss, Swap) of a process in bytes, from smaps_rollup."""
+    f = {}
+    try:
+        for line in open("/proc/%d/smaps_rollup" % pid):
+            k, _, v = line.partition(":")
+            if v.strip().endswith("kB"):
+                f[k] = int(v.split()[0]) * 1024
+    except OSError:
+        return None
+    return f.get("Rss", 0), f.get("Pss", 0) + f.get("SwapPss", 0), f.get("Swap", 0)
+
+
+class Sampler(threading.Thread):
+    """Reads smaps_rollup of some processes once a second, independently
+    of the plugins: the truth for services whose rate nobody chose."""
+
+    def __init__(self, pids):
+        super().__init__(daemon=True)
+        self.pids, self.samples, self.stopping = pids, {}, False
+
+    def run(self):
+        t0 = time.monotonic()
+        while not self.stopping:
+            for g, pid in self.pids.items():
+                r = rollup(pid)
+                if r:
+                    self.samples.setdefault(g, []).append((time.monotonic() - t0, r))
+            time.sleep(1)
+
+    def slope(self, group, last):
+        """Least-squares slope (B/s) of owned memory over the last `last` s."""
+        s = self.samples.get(group, [])
+        if len(s) < 3:
+            return None
+        s = [(t, r[1]) for t, r in s if t >= s[-1][0] - last]
+        n, mt = len(s), sum(t for t, _ in s) / len(s)
+        mv = sum(v for _, v in s) / n
+        den = sum((t - mt) ** 2 for t, _ in s)
+        return sum((t - mt) * (v - mv) for t, v in s) / den if den else None
+
+
+# ------------------------------------------------------------ swap
+
+
+def swap_on(tmp):
+    """Makes and enables a 512 MiB swap file; its path, or None after a
+    SKIP line saying why. swap_off() undoes it."""
+    for d in (tmp, "/var/tmp"):
+        path = os.path.join(d, "smapwatch-swap-%s" % TAG)
+        steps = [["fallocate", "-l", "512M", path], ["chmod", "600", path],
+                 ["mkswap", path], ["swapon", path]]
+        for cmd in steps:
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            if r.returncode:
+                R.info("swap in %s: %s: %s" % (d, " ".join(cmd[:1]),
+                                                (r.stderr or r.stdout).strip()))
+                break
+        else:
+            R.info("swap file %s on" % path)
+            return path
+        swap_off(path)
+    R.skip("pageout: no swap file could be enabled (swapon needs root and a "
+           "disk file system): the swapped-out leak is NOT tested")
+    return None
+
+
+def swap_off(path):
+    if path and os.path.exists(path):
+        if path in open("/proc/swaps").read():
+            subprocess.run(["swapoff", path])
+        os.unlink(path)
+
+
+# ------------------------------------------------------------ services
+
+
+def pg_start(procs, tmp):
+    """PostgreSQL 15 as user postgres, on a unix socket only, its cluster
+    named so that every process's command line says it; then pgbench -C
+    (a new connection, so a new backend, per transaction) for the whole
+    run. The group pattern: the cluster name."""
+    name = "swpg%s" % TAG
+    data, sock = os.path.join(tmp, "pg"), os.path.join(tmp, "pgsock")
+    for d in (data, sock):
+        os.makedirs(d)
+        shutil.chown(d, "postgres", "postgres")
+    os.chmod(tmp, 0o755)
+    as_pg = dict(user="postgres", group="postgres", extra_groups=[])
+    r = subprocess.run([os.path.join(PGBIN, "initdb"), "-D", data, "-A", "trust",
+                        "--no-sync", "-U", "postgres"], capture_output=True,
+                       text=True, cwd=tmp, **as_pg)
+    if not R.ok(r.returncode == 0, "postgres: initdb: %s" % r.stderr[-300:]):
+        return None
+    log = open(os.path.join(tmp, "pg.log"), "w")
+    procs.start([os.path.join(PGBIN, "postgres"), "-D", data, "-k", sock,
+                 "-c", "listen_addresses=", "-c", "cluster_name=" + name,
+                 "-c", "shared_buffers=16MB", "-c", "fsync=off"],
+                stdout=log, stderr=log, cwd=tmp, **as_pg)
+    if not R.ok(wait_for(os.path.join(sock, ".s.PGSQL.5432"), 20),
+                "postgres: socket up"):
+        return None
+    bench = [os.path.join(PGBIN, "pgbench"), "-h", sock, "-U", "postgres"]
+    r = subprocess.run(bench + ["-i", "-q", "-s", "1", "postgres"],
+                       capture_output=True, text=True, cwd=tmp, **as_pg)
+    if not R.ok(r.returncode == 0, "postgres: pgbench -i: %s" % r.stderr[-300:]):
+        return None
+    procs.start(bench + ["-C", "-n", "-c", "2", "-R", "10", "-T", str(RUN + 60),
+                         "postgres"], stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, cwd=tmp, **as_pg)
+    return name
+
+
+def redis_start(procs, tmp):
+    """Redis 7 on a unix socket, no persistence, and a client that adds a
+    6 KiB value every 100 ms (a key space growing ~60 KiB/s). The group:
+    a pidfile the test writes. Returns (pidfile, pid)."""
+    sock = os.path.join(tmp, "redis.sock")
+    p = procs.start([REDIS, "--port", "0", "--unixsocket", sock, "--save", "",
+                     "--appendonly", "no", "--dir", tmp],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not R.ok(wait_for(sock, 10), "redis: socket up"):
+        return None, None
+    pidfile = os.path.join(tmp, "redis.pid")
+    open(pidfile, "w").write("%d\n" % p.pid)
+    threading.Thread(target=redis_fill, args=(sock,), daemon=True).start()
+    return pidfile, p.pid
+
+
+def redis_fill(sock):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock)
+    value = b"v" * 6144
+    start, k = time.monotonic(), 0
+    try:
+        while True:
+            key = b"key:%d" % k
+            s.sendall(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n"
+                      % (len(key), key, len(value), value))
+            if s.recv(64)[:3] != b"+OK":
+                return
+            k += 1
+            time.sleep(max(0, start + k / 10 - time.monotonic()))
+    except OSError:
+        return   # redis stopped
+
+
+def wait_for(path, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if os.path.exists(path):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+# ------------------------------------------------------------ judging
+
+
+def values(readings, group, sig, since=0):
+    return [v for t, v in readings.get(group, {}).get(sig, []) if t >= since]
+
+
+def fmt(xs, n=8):
+    xs = ["%.0f" % x for x in xs]
+    return "[%s%s]" % (" ".join(xs[:n]), " ..." if len(xs) > n else "")
+
+
+def judge_leaker(readings, alarms, group, truth):
+    cat, rate, tol = SHAPES[group]["leak"]
+    rate = rate or truth.get(group)
+    if not R.ok(rate, "%s: a true rate measured (%r)" % (group, rate)):
+        return
+    lr = values(readings, group, "leak_rate." + cat, JUDGE_FROM)
+    R.info("%s: leak_rate.%s from %d s %s B/s (true %.0f)"
+           % (group, cat, JUDGE_FROM, fmt(lr), rate))
+    R.ok(len(lr) >= (RUN - JUDGE_FROM) * 0.8 and
+         all(abs(v - rate) <= tol * rate for v in lr),
+         "%s: leak_rate.%s within %d%% of %.0f B/s at every reading from %d s "
+         "(%d readings): %s" % (group, cat, tol * 100, rate, JUDGE_FROM,
+                                len(lr), fmt([v for v in lr if abs(v - rate) > tol * rate])))
+    others = [c for c in CATS if c != cat] if group != "redis" else SHAPES[group]["zero"]
+    for c in others:
+        bad = [v for v in values(readings, group, "leak_rate." + c) if v != 0]
+        R.ok(readings.get(group, {}).get("leak_rate." + c) and not bad,
+             "%s: leak_rate.%s 0 at every reading: %s" % (group, c, fmt(bad)))
+    crit = [t for t, g, n, s in alarms if g == group and n == "leak_" + cat
+            and s == "CRITICAL"]
+    R.ok(crit, "%s: the shipped alarm on leak_rate.%s went CRITICAL (%s)"
+         % (group, cat, crit[:1]))
+
+
+def judge_quiet(readings, alarms, group):
+    sigs = {k: v for k, v in readings.get(group, {}).items()
+            if k.startswith("leak_rate.")}
+    n = max((len(v) for v in sigs.values()), default=0)
+    bad = [(k, round(t), v) for k, vs in sigs.items() for t, v in vs if v != 0]
+    R.info("%s: %d leak_rate readings of %d signals, non-zero: %r"
+           % (group, n, len(sigs), bad[:3]))
+    R.ok(len(sigs) == len(CATS) + 1 and n >= RUN * 0.8 and not bad,
+         "%s: every leak_rate 0 at every reading (%d signals, %d readings): %r"
+         % (group, len(sigs), n, bad[:5]))
+    loud = [(round(t), n, s) for t, g, n, s in alarms if g == group]
+    R.ok(not loud, "%s: no leak alarm, ever: %r" % (group, loud[:5]))
+
+
+def judge_flat(readings, group):
+    for c in SHAPES[group].get("flat", []):
+        g = values(readings, group, "growth." + c, JUDGE_FROM)
+        R.info("%s: growth.%s from %d s %s B/s" % (group, c, JUDGE_FROM, fmt(g)))
+        R.ok(len(g) >= (RUN - JUDGE_FROM) * 0.8 and all(abs(v) <= WARN for v in g),
+             "%s: growth.%s within +-%.0f B/s at every reading from %d s (%d "
+             "readings): %s" % (group, c, WARN, JUDGE_FROM, len(g),
+                                fmt([v for v in g if abs(v) > WARN])))
+
+
+def judge_swing(readings, group):
+    if "swing" not in SHAPES[group]:
+        return
+    cat, least = SHAPES[group]["swing"]
+    rss = values(readings, group, "rss." + cat)
+    moved = max(rss) - min(rss) if rss else 0
+    R.ok(moved >= least, "%s: its %s really swung (%.1f MiB, at least %.1f)"
+         % (group, cat, moved / MIB, least / MIB))
+
+
+def judge_pageout(readings, group):
+    rss = values(readings, group, "rss.anon", JUDGE_FROM)
+    swap = values(readings, group, "swap.anon", JUDGE_FROM)
+    R.info("%s: rss.anon %.1f -> %.1f MiB, swap.anon %.1f -> %.1f MiB while judged"
+           % (group, rss[0] / MIB if rss else -1, rss[-1] / MIB if rss else -1,
+              swap[0] / MIB if swap else -1, swap[-1] / MIB if swap else -1))
+    R.ok(rss and rss[-1] < rss[0] - 8 * MIB,
+         "%s: its anon Rss fell by more than 8 MiB while judged" % group)
+    R.ok(swap and swap[-1] > swap[0] + 16 * MIB,
+         "%s: its anon swap rose by more than 16 MiB while judged" % group)
+
+
+def judge_sockets(readings, group):
+    spec = SHAPES[group]
+    mps = values(readings, group, "memory_per_socket", JUDGE_FROM)
+    rpl = values(readings, group, "request_path_leak", JUDGE_FROM)
+    R.info("%s: memory_per_socket %s B, request_path_leak %s B/s"
+           % (group, fmt(mps), fmt(rpl)))
+    want_mps, want_rpl = spec.get("per_socket", 0), spec.get("request_path", 0)
+    for name, got, want in (("memory_per_socket", mps, want_mps),
+                            ("request_path_leak", rpl, want_rpl)):
+        bad = [v for v in got if abs(v - want) > 0.15 * want] if want else \
+            [v for v in got if v != 0]
+        R.ok(len(got) >= (RUN - JUDGE_FROM) * 0.8 and not bad,
+             "%s: %s %s at every reading from %d s (%d readings): %s"
+             % (group, name, "within 15%% of %d" % want if want else "0",
+                JUDGE_FROM, len(got), fmt(bad)))
+
+
+def judge(readings, alarms, truth, groups):
+    """Every check of every group in groups, at every reading."""
+    for g in groups:
+        spec = SHAPES[g]
+        if "leak" in spec:
+            judge_leaker(readings, alarms, g, truth)
+        if spec.get("quiet"):
+            judge_quiet(readings, alarms, g)
+        judge_flat(readings, g)
+        judge_swing(readings, g)
+        if g == "pageout":
+            judge_pageout(readings, g)
+        if "per_socket" in spec or "request_path" in spec:
+            judge_sockets(readings, g)
+    if os.environ.get("SHAPES_MUTATE"):
+        # the checks can fail: each leaker judged as a non-leaker
+        for g in groups:
+            if "leak" in SHAPES[g]:
+                judge_quiet(readings, alarms, g)
+
+
+def plugin_has(path, word):
+    """Whether a plugin binary knows an option (its strings hold it)."""
+    try:
+        return word.encode() in open(path, "rb").read()
+    except OSError:
+        return False
+
+
+def sigterm_exits():
+    """SIGTERM (a make timeout, ^C) unwinds, so that finally: blocks run."""
+    def handler(*_):
+        raise SystemExit(143)
+    signal.signal(signal.SIGTERM, handler)
+
+

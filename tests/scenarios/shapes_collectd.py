@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""shapes_collectd.py SMAPS_SO WORKLOADS_DIR - the leak shapes of issue 12
+(tests/scenarios/shapes.py) under a real collectd (Debian's 5.12) with the
+smaps plugin, a 20 s GrowthWindow, FullInterval 0, Interval 1 and the
+shipped threshold alarms (packaging/collectd/smaps-threshold.conf): every
+group at once in one collectd start. Every reading of the run is read back
+from the csv plugin, the alarms from the threshold plugin's notifications
+in the log. Everything runs in a temp dir and on unix sockets and is
+stopped at the end, also on failure; the swap file is switched off and
+removed."""
+
+import calendar
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import shapes  # noqa: E402
+from shapes import CATS, R, RUN, SHAPES, WARM_UP, WINDOW  # noqa: E402
+
+# Every collectd value name this test reads, in one place (issue 15
+# renames them): signal -> TYPE-INSTANCE of the csv file; CAT is a
+# category or total. "alarm.leak_CAT" is the type instance of a threshold
+# notification on a leak rate.
+NAMES = {
+    "leak_rate.CAT": "gauge-leak_rate_CAT",
+    "growth.CAT": "gauge-growth_CAT",
+    "steady.CAT": "percent-steady_CAT",
+    "rss.CAT": "memory-CAT_rss",
+    "swap.CAT": "memory-CAT_swap",
+    "memory_per_socket": "bytes-memory_per_socket",
+    "request_path_leak": "gauge-request_path_leak",
+    "alarm.leak_CAT": "leak_rate_CAT",
+    "alarm.counter_leak_X": "leak_rate_X",     # X: threads, fds, sockets
+}
+COUNTERS = ["threads", "fds", "sockets"]
+
+SO = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/smaps.so")
+WORKLOADS = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/workloads")
+HOST = "shapes"
+
+
+def signal_names():
+    """{collectd TYPE-INSTANCE: signal} for every signal of NAMES."""
+    out = {}
+    for sig, name in NAMES.items():
+        if sig.startswith("alarm."):
+            continue
+        if "CAT" in sig:
+            for c in CATS + ["total"]:
+                out[name.replace("CAT", c)] = sig.replace("CAT", c)
+        else:
+            out[name] = sig
+    return out
+
+
+def alarm_names():
+    """{notification type_instance: neutral alarm name}."""
+    out = {}
+    for c in CATS + ["total"]:
+        out[NAMES["alarm.leak_CAT"].replace("CAT", c)] = "leak_" + c
+    for x in COUNTERS:
+        out[NAMES["alarm.counter_leak_X"].replace("X", x)] = "counter_leak_" + x
+    return out
+
+
+def config(tmp, groups, pids):
+    lines = []
+    for g in groups:
+        svc = SHAPES[g].get("service")
+        if svc == "postgres":
+            lines.append('  ProcessMatch "%s" "%s"' % (g, pids[g]))  # cluster name
+        elif svc == "redis":
+            lines.append('  PidFile "%s" "%s"' % (g, pids[g]))
+        else:
+            lines.append('  ProcessMatch "%s" "--comm %s"' % (g, shapes.comm(g)))
+    if shapes.plugin_has(SO, "WarmUp"):
+        lines.append("  WarmUp %d" % WARM_UP)
+    else:
+        R.info("this smaps.so has no WarmUp: run without it")
+    conf = """Hostname "%(host)s"
+BaseDir "%(t)s"
+PIDFile "%(t)s/collectd.pid"
+PluginDir "%(t)s/plugins"
+TypesDB "/usr/share/collectd/types.db"
+Interval 1
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "%(t)s/log"
+</Plugin>
+LoadPlugin csv
+<Plugin csv>
+  DataDir "%(t)s/csv"
+</Plugin>
+LoadPlugin smaps
+<Plugin smaps>
+%(groups)s
+  GrowthWindow %(w)d
+  FullInterval 0
+  SteadyPercent 90
+</Plugin>
+""" % dict(host=HOST, t=tmp, groups="\n".join(lines), w=WINDOW)
+    conf += open(os.path.join(shapes.ROOT, "packaging", "collectd",
+                              "smaps-threshold.conf")).read()
+    path = os.path.join(tmp, "collectd.conf")
+    open(path, "w").write(conf)
+    return path
+
+
+def csv_rows(path):
+    rows = []
+    for f in glob.glob(path + "-*"):
+        for line in open(f):
+            if line[:1].isdigit():
+                t, v = line.strip().split(",")[:2]
+                rows.append((float(t), float(v)))
+    return sorted(rows)
+
+
+def readings(tmp, groups):
+    """({group: {signal: [(t, value)]}}, t0): every csv row, t since the
+    first reading of any group."""
+    names = signal_names()
+    raw = {}
+    for g in groups:
+        for f in glob.glob(os.path.join(tmp, "csv", HOST, "smaps-" + g, "*")):
+            name = re.sub(r"-\d{4}-\d\d-\d\d$", "", os.path.basename(f))
+            if name in names:
+                raw.setdefault(g, {})[names[name]] = csv_rows(
+                    os.path.join(os.path.dirname(f), name))
+    t0 = min((rows[0][0] for sig in raw.values() for rows in sig.values() if rows),
+             default=0)
+    return {g: {s: [(t - t0, v) for t, v in rows] for s, rows in sig.items()}
+            for g, sig in raw.items()}, t0
+
+
+def alarms(tmp, t0):
+    """[(t, group, name, status)] of the threshold plugin's WARNING and
+    FAILURE notifications on leak rates (FAILURE as CRITICAL)."""
+    names, out = alarm_names(), []
+    for line in open(os.path.join(tmp, "log"), errors="replace"):
+        m = re.match(r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\] Notification: "
+                     r"severity = (WARNING|FAILURE), .*plugin = smaps, "
+                     r"plugin_instance = ([^,]*), .*type_instance = ([^,]*),", line)
+        if m and m.group(4) in names:
+            t = time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"))
+            out.append((t - t0, m.group(3), names[m.group(4)],
+                        "CRITICAL" if m.group(2) == "FAILURE" else "WARNING"))
+    return out
+
+
+def run(tmp, procs, swap):
+    groups = [g for g in SHAPES if g != "pageout" or swap]
+    pids = shapes.start_workloads(procs, WORKLOADS,
+                                  [g for g in groups if "service" not in SHAPES[g]])
+    truth_pids = {}
+    if "postgres" in groups:
+        pids["postgres"] = shapes.pg_start(procs, tmp)
+    if "redis" in groups:
+        pids["redis"], truth_pids["redis"] = shapes.redis_start(procs, tmp)
+    groups = [g for g in groups if pids.get(g)]
+    sampler = shapes.Sampler(truth_pids)
+    sampler.start()
+    os.makedirs(os.path.join(tmp, "plugins"))
+    for p in ("csv", "logfile", "threshold"):
+        shutil.copy("/usr/lib/collectd/%s.so" % p, os.path.join(tmp, "plugins"))
+    shutil.copy(SO, os.path.join(tmp, "plugins"))
+    conf = config(tmp, groups, pids)
+    cd = procs.start(["collectd", "-f", "-C", conf], stdout=subprocess.DEVNULL,
+                     stderr=open(os.path.join(tmp, "collectd.err"), "w"))
+    first = os.path.join(tmp, "csv", HOST)
+    if not R.ok(shapes.wait_for(first, 20), "collectd writes csv in %s" % first):
+        return
+    R.info("collectd up; %d groups; reading %d s" % (len(groups), RUN))
+    time.sleep(RUN + 2)
+    shapes.stop(cd)
+    truth = {"redis": sampler.slope("redis", RUN - shapes.JUDGE_FROM)}
+    sampler.stopping = True
+    data, t0 = readings(tmp, groups)
+    log = open(os.path.join(tmp, "log"), errors="replace").read()
+    R.ok("smaps plugin" not in log or not re.search(r"smaps plugin: .*(error|refus)", log, re.I),
+         "collectd log: no smaps plugin error: %r"
+         % re.findall(r".*smaps plugin: .*", log)[:3])
+    shapes.judge(data, alarms(tmp, t0), truth, groups)
+
+
+def main():
+    t0 = time.monotonic()
+    shapes.sigterm_exits()
+    procs = shapes.Procs()
+    tmp = tempfile.mkdtemp(prefix="smaps-cd-shapes-")
+    swap = None
+    try:
+        swap = shapes.swap_on(tmp)
+        run(tmp, procs, swap)
+    finally:
+        procs.stop_all()
+        shapes.swap_off(swap)
+        if os.environ.get("KEEP_TMP"):
+            print("kept", tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("collectd shapes: %d passed, %d failed (%.0f s)"
+          % (R.passed, R.failed, time.monotonic() - t0))
+    return 1 if R.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
