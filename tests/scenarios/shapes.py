@@ -48,17 +48,19 @@ def comm(group):
 # tolerance) of a leak, flagged at every reading from JUDGE_FROM; quiet: a
 # non-leak, every leak rate 0 at every reading and no alarm, ever; flat:
 # categories whose growth (floor slope) stays within the warning rate;
-# swing: (category, bytes) the memory must have moved (the shape is real).
+# swing: (category, bytes) the memory must have moved between readings
+# (the shape is real; readings once a second see about half of a 2 s
+# sawtooth); holds: (category, bytes) it must have reached.
 # Leaks are whole pages a tick in anon (multiples of 40 KiB/s).
 SHAPES = {
     # 1. a leak under a sawtooth (16 MiB swing every 2 s over a floor rising
     #    160 KiB/s: 3.1 MiB a window, the swing 5 times that); a pure one
     "sawleak": dict(cmd=["sawleak", "--rate", "160", "--swing", "16384",
                          "--period", "2"],
-                    leak=("anon", 160 * KIB, 0.15), swing=("anon", 12 * MIB)),
+                    leak=("anon", 160 * KIB, 0.15), swing=("anon", 6 * MIB)),
     "saw": dict(cmd=["sawleak", "--rate", "0", "--swing", "16384",
                      "--period", "2"],
-                quiet=True, flat=["anon", "total"], swing=("anon", 12 * MIB)),
+                quiet=True, flat=["anon", "total"], swing=("anon", 6 * MIB)),
     # 2. a leaking master forking a child a second that lives 3 s; a pool
     #    whose workers grow 4 MiB in their first second, replaced continually
     "master": dict(cmd=["forking", "--rate", "256", "--fork-every", "1",
@@ -66,7 +68,7 @@ SHAPES = {
                    leak=("heap", 256 * KIB, 0.15)),
     "pool": dict(cmd=["forking", "--rate", "0", "--fork-every", "1",
                       "--child-life", "3", "--warm", "4096"],
-                 quiet=True, swing=("heap", 4 * MIB)),
+                 quiet=True, holds=("heap", 8 * MIB)),
     # 3. a leak in memory shared by fork (children forked every 2 s live
     #    8 s: most of the leak is mapped by 4 processes); 32 MiB of shared
     #    anonymous memory mapped by 6 processes, 5 of which exit one by one
@@ -356,6 +358,11 @@ def judge_leaker(readings, alarms, group, truth):
     rate = rate or truth.get(group)
     if not R.ok(rate, "%s: a true rate measured (%r)" % (group, rate)):
         return
+    every = readings.get(group, {}).get("leak_rate." + cat, [])
+    R.ok(len(every) >= RUN * 0.8 and every[0][0] < 5,
+         "%s: leak_rate.%s has a reading every second from the start, 0 while "
+         "the window fills (%d readings, first at %s s)"
+         % (group, cat, len(every), round(every[0][0]) if every else None))
     lr = values(readings, group, "leak_rate." + cat, JUDGE_FROM)
     R.info("%s: leak_rate.%s from %d s %s B/s (true %.0f)"
            % (group, cat, JUDGE_FROM, fmt(lr), rate))
@@ -400,13 +407,17 @@ def judge_flat(readings, group):
 
 
 def judge_swing(readings, group):
-    if "swing" not in SHAPES[group]:
-        return
-    cat, least = SHAPES[group]["swing"]
-    rss = values(readings, group, "rss." + cat)
-    moved = max(rss) - min(rss) if rss else 0
-    R.ok(moved >= least, "%s: its %s really swung (%.1f MiB, at least %.1f)"
-         % (group, cat, moved / MIB, least / MIB))
+    if "swing" in SHAPES[group]:
+        cat, least = SHAPES[group]["swing"]
+        rss = values(readings, group, "rss." + cat)
+        moved = max(rss) - min(rss) if rss else 0
+        R.ok(moved >= least, "%s: its %s really swung (%.1f MiB, at least %.1f)"
+             % (group, cat, moved / MIB, least / MIB))
+    if "holds" in SHAPES[group]:
+        cat, least = SHAPES[group]["holds"]
+        top = max(values(readings, group, "rss." + cat), default=0)
+        R.ok(top >= least, "%s: its %s reached %.1f MiB (at least %.1f)"
+             % (group, cat, top / MIB, least / MIB))
 
 
 def judge_pageout(readings, group):
