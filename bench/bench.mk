@@ -12,9 +12,22 @@ $(BENCH_DIR)/manymaps: bench/manymaps.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -o $@ $< $(LDFLAGS)
 
-bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps
+bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps \
+		$(BENCH_DIR)/bench_leakdetect $(BENCH_DIR)/bench_signals
 	$(BENCH_DIR)/bench $(BENCH_DIR)/manymaps $(BENCH_MAPS)
 	$(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps
+	$(BENCH_DIR)/bench_signals
+	$(BENCH_DIR)/bench_leakdetect
+
+# The leak signals' cost for a group of 2,000 churning members (a second).
+$(BENCH_DIR)/bench_signals: bench/signals.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -o $@ bench/signals.c $(LIB) -lm $(LDFLAGS)
+
+# The leak signals' detection limits at the defaults (under a second).
+$(BENCH_DIR)/bench_leakdetect: bench/leakdetect.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -o $@ bench/leakdetect.c $(LIB) -lm $(LDFLAGS)
 
 $(BENCH_DIR)/bench_tiering: bench/tiering.c bench/helper.c bench/helper.h $(LIB)
 	@mkdir -p $(dir $@)

@@ -162,6 +162,8 @@ static void begin_full(group *gr)
 	gr->st.backed_off = gr->st.capped = 0;
 	gr->st.age = 0;
 	gr->st.identity = 0;
+	gr->st.largest_vmas = 0;
+	sw_ledger_begin(&gr->ledger);
 	gr->processes_at_full = gr->st.processes;
 	gr->rss_at_full = gr->st.status.rss;
 	gr->ever_read = 1;
@@ -231,6 +233,8 @@ static void leave_out(sw_groupset *gs, const member *m, int why)
 
 static void account(sw_groupset *gs, const member *m, const sw_memsum *mem)
 {
+	sw_ledger_member lm;
+	sw_ledger_member_of(&lm, m->ps.pid, m->ps.start_time, mem);
 	for (size_t g = 0; g < gs->ngroups; g++) {
 		if (!gs->matched[g])
 			continue;
@@ -238,6 +242,10 @@ static void account(sw_groupset *gs, const member *m, const sw_memsum *mem)
 		gr->st.measured++;
 		gr->st.identity += process_identity(&m->ps, 0);
 		sw_memsum_merge(&gr->st.mem, mem);
+		if (mem->total_vmas > gr->st.largest_vmas)
+			gr->st.largest_vmas = mem->total_vmas;
+		/* out of memory: left out of the ledger, i.e. a leaver */
+		(void)sw_ledger_add(&gr->ledger, &lm);
 		if (gr->libs) {
 			sw_subtotals_merge(gr->libs, sw_collector_libs(gs->collector));
 			sw_subtotals_merge(gr->named,
@@ -313,6 +321,33 @@ static int read_member(sw_groupset *gs, const member *m,
 	if (r == 0)
 		apply_budget(gs, k, m, took, on_error, ctx);
 	return r == 0;
+}
+
+/* ---- after pass 2: the ledgers ------------------------------------- */
+
+/* Start times are clock ticks after boot, so "young" is a start time
+ * after now (CLOCK_BOOTTIME, in ticks) minus the warm-up. */
+static uint64_t young_since(const sw_groupset *gs)
+{
+	struct timespec ts;
+	double hz = (double)gs->ticks_per_second, warm = gs->opts.warm_up;
+	if (warm <= 0 || clock_gettime(CLOCK_BOOTTIME, &ts))
+		return UINT64_MAX;
+	double now = ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9) * hz;
+	return now > warm * hz ? (uint64_t)(now - warm * hz) : 0;
+}
+
+static void commit_ledgers(sw_groupset *gs)
+{
+	uint64_t young = young_since(gs);
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		group *gr = &gs->groups[g];
+		if (!gr->due)
+			continue;
+		sw_ledger_commit(&gr->ledger, young);
+		memcpy(gr->st.owned, gr->ledger.chained, sizeof(gr->st.owned));
+		gr->st.owned_epoch = gr->ledger.epoch;
+	}
 }
 
 /* ---- the cycle -------------------------------------------------------- */
@@ -430,6 +465,7 @@ int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 	int read = 0;
 	for (size_t i = 0; i < gs->nmembers; i++)
 		read += read_member(gs, &gs->members[i], on_error, ctx);
+	commit_ledgers(gs);
 	grp_known_swap(gs);
 	return read;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "smapwatch/collector.h"
 #include "smapwatch/error.h"
 #include "smapwatch/group.h"
@@ -21,6 +22,9 @@ sw_groupset *sw_groupset_new(const sw_groupset_opts *o)
 	if (!gs)
 		return NULL;
 	gs->opts = *o;
+	gs->ticks_per_second = sysconf(_SC_CLK_TCK);
+	if (gs->ticks_per_second <= 0)
+		gs->ticks_per_second = 100;
 	gs->root = strdup(o->proc_root ? o->proc_root : "/proc");
 	sw_collector_opts co = {.max_names = o->max_names};
 	gs->collector = sw_collector_new(&co);
@@ -46,6 +50,7 @@ void sw_groupset_free(sw_groupset *gs)
 		free(gs->groups[i].starts);
 		sw_subtotals_free(gs->groups[i].libs);
 		sw_subtotals_free(gs->groups[i].named);
+		sw_ledger_free(&gs->groups[i].ledger);
 	}
 	free(gs->sels);
 	free(gs->groups);
@@ -93,6 +98,7 @@ static long add_group(sw_groupset *gs, const char *name)
 		sw_subtotals_free(g->named);
 		return -ENOMEM;
 	}
+	sw_ledger_init(&g->ledger);
 	g->st.name = g->name;
 	g->st.libs = g->libs;
 	g->st.named = g->named;

@@ -32,6 +32,7 @@ typedef struct {
 	long processes_at_full;  /* members then */
 	uint64_t rss_at_full;    /* status Rss then */
 	int due;                 /* this cycle reads smaps */
+	sw_ledger ledger;        /* owned memory across membership changes */
 	int ever_read;
 } group;
 
@@ -73,6 +74,7 @@ struct sw_groupset {
 	size_t nmembers, members_cap;
 	unsigned char *member_groups;
 	unsigned long cycle;
+	long ticks_per_second;    /* of start times (sysconf(_SC_CLK_TCK)) */
 	sw_collect_cost cost;
 };
 

@@ -1,63 +1,68 @@
+/* growth.c - see growth.h. */
+#include <math.h>
+#include <string.h>
 #include "smapwatch/growth.h"
+
+#define TRENDS (SW_LEDGER_SERIES + 3)
 
 static sw_trend *trend_at(sw_growth *g, unsigned i)
 {
-	unsigned per_cat = SW_GROWTH_FIELDS, mem = (SW_CAT_COUNT + 1) * per_cat;
-	if (i < mem)
-		return &g->mem[i / per_cat][i % per_cat];
+	if (i < SW_LEDGER_SERIES)
+		return &g->mem[i];
 	sw_trend *rest[] = {&g->threads, &g->fds, &g->sockets};
-	return rest[i - mem];
+	return rest[i - SW_LEDGER_SERIES];
 }
-
-#define TRENDS ((SW_CAT_COUNT + 1) * SW_GROWTH_FIELDS + 3)
 
 void sw_growth_init(sw_growth *g, double window)
 {
 	for (unsigned i = 0; i < TRENDS; i++)
 		sw_trend_init(trend_at(g, i), window);
-	g->identity = 0;
-}
-
-uint64_t sw_growth_field_value(const sw_counts *c, sw_growth_field f)
-{
-	switch (f) {
-	case SW_GROWTH_USS:
-		return sw_counts_uss(c);
-	case SW_GROWTH_PRIVATE_DIRTY:
-		return c->v[SW_F_PRIVATE_DIRTY];
-	case SW_GROWTH_PSS:
-		return c->v[SW_F_PSS];
-	default:
-		return 0;
-	}
-}
-
-const char *sw_growth_field_name(sw_growth_field f)
-{
-	static const char *const names[SW_GROWTH_FIELDS] = {
-		"uss", "private_dirty", "pss",
-	};
-	return (unsigned)f < SW_GROWTH_FIELDS ? names[f] : NULL;
+	g->epoch = 0;
 }
 
 int sw_growth_update(sw_growth *g, const sw_group_stats *s, double now)
 {
-	int restarted = s->identity != g->identity;
+	int restarted = s->owned_epoch != g->epoch;
 	if (restarted) {
 		for (unsigned i = 0; i < TRENDS; i++)
 			sw_trend_reset(trend_at(g, i));
-		g->identity = s->identity;
+		g->epoch = s->owned_epoch;
 	}
-	if (s->processes == 0)
+	if (s->processes == 0 || s->measured == 0)
 		return restarted;
-	for (int c = 0; c <= SW_CAT_COUNT; c++) {
-		const sw_counts *k = c < SW_CAT_COUNT ? &s->mem.cat[c] : &s->mem.total;
-		for (int f = 0; f < SW_GROWTH_FIELDS; f++)
-			sw_trend_add(&g->mem[c][f], now,
-				     (double)sw_growth_field_value(k, (sw_growth_field)f));
-	}
+	for (int c = 0; c < SW_LEDGER_SERIES; c++)
+		sw_trend_add(&g->mem[c], now, s->owned[c]);
 	sw_trend_add(&g->threads, now, (double)s->threads);
 	sw_trend_add(&g->fds, now, (double)s->fds);
 	sw_trend_add(&g->sockets, now, (double)s->sockets);
 	return restarted;
+}
+
+static double leak_rate(const sw_trend *tr, double min_r2, sw_fit *f)
+{
+	if (sw_trend_fit(tr, f))
+		return 0;
+	return sw_fit_leak_rate(f, tr->window, min_r2);
+}
+
+void sw_growth_sockets(const sw_growth *g, double min_r2, int sockets_counted,
+		       sw_socket_signals *out)
+{
+	sw_fit fm, fs;
+	double mem = leak_rate(&g->mem[SW_CAT_COUNT], min_r2, &fm);
+	double socks = leak_rate(&g->sockets, min_r2, &fs);
+	memset(out, 0, sizeof(*out));
+	if (!sockets_counted || mem <= 0)
+		return;
+	if (socks > 0) {
+		out->per_socket = mem / socks;
+		return;
+	}
+	/* flat: fitted over the window (as a leak rate must be), and the
+	 * floor's line moves by less than one socket across it */
+	double gap = fs.points > 1 ? fs.span / (fs.points - 1) : 0;
+	int whole = fs.points >= 3 &&
+		    fs.span + gap >= SW_TREND_FULL * g->sockets.window;
+	if (whole && fabs(fs.slope) * g->sockets.window < 1)
+		out->request_path = mem;
 }

@@ -11,7 +11,6 @@ void sw_memsum_add_mapping(sw_memsum *s, sw_category c, const sw_counts *m)
 	sw_counts_add(&s->cat[c], m);
 	sw_counts_add(&s->total, m);
 	s->vmas[c]++;
-	s->small_vmas[c] += m->v[SW_F_SIZE] < SW_SMALL_VMA;
 	s->total_vmas++;
 }
 
@@ -20,7 +19,6 @@ void sw_memsum_merge(sw_memsum *dst, const sw_memsum *src)
 	for (int c = 0; c < SW_CAT_COUNT; c++) {
 		sw_counts_add(&dst->cat[c], &src->cat[c]);
 		dst->vmas[c] += src->vmas[c];
-		dst->small_vmas[c] += src->small_vmas[c];
 	}
 	sw_counts_add(&dst->total, &src->total);
 	dst->total_vmas += src->total_vmas;

@@ -1,7 +1,8 @@
-/* trend.c - least squares over a small ring of points. The fit is two
- * passes over at most SW_TREND_POINTS points (means first, then centred
- * sums), which keeps it exact enough for byte counts in the terabytes,
- * where running sums of y^2 would lose the small variations. */
+/* trend.c - the floor of a small ring of points, and least squares over
+ * it. The fit is two passes over at most SW_TREND_BUCKETS points (means
+ * first, then centred sums), which keeps it exact enough for byte counts
+ * in the terabytes, where running sums of y^2 would lose the small
+ * variations. */
 #include <math.h>
 #include <string.h>
 #include "smapwatch/trend.h"
@@ -24,7 +25,9 @@ static unsigned at(const sw_trend *tr, unsigned i)
 }
 
 /* Points are kept one per slot of window / (POINTS - 1) seconds, counted
- * from time 0, so a full window of them spans the whole window. */
+ * from time 0, so a full window of them spans the whole window. A slot
+ * keeps its smallest sample (and that sample's time): the floor is what
+ * the fit follows. */
 void sw_trend_add(sw_trend *tr, double t, double y)
 {
 	double slot = tr->window / (SW_TREND_POINTS - 1);
@@ -35,8 +38,10 @@ void sw_trend_add(sw_trend *tr, double t, double y)
 	if (tr->n) {
 		unsigned last = at(tr, tr->n - 1);
 		if (floor(t / slot) == floor(tr->t[last] / slot)) {
-			tr->t[last] = t;   /* same slot: keep the newest */
-			tr->y[last] = y;
+			if (y < tr->y[last]) {   /* same slot: keep the lowest */
+				tr->t[last] = t;
+				tr->y[last] = y;
+			}
 			return;
 		}
 	}
@@ -49,34 +54,59 @@ void sw_trend_add(sw_trend *tr, double t, double y)
 	tr->y[i] = y;
 }
 
-int sw_trend_fit(const sw_trend *tr, sw_fit *out)
+/* floor_points - each bucket's lowest point (the first of equals), the
+ * points cut into nb buckets of (nearly) equal counts, oldest first. */
+static void floor_points(const sw_trend *tr, unsigned nb, double *t,
+			 double *y)
+{
+	for (unsigned b = 0; b < nb; b++) {
+		unsigned lo = b * tr->n / nb, hi = (b + 1) * tr->n / nb;
+		unsigned best = at(tr, lo);
+		for (unsigned i = lo + 1; i < hi; i++)
+			if (tr->y[at(tr, i)] < tr->y[best])
+				best = at(tr, i);
+		t[b] = tr->t[best];
+		y[b] = tr->y[best];
+	}
+}
+
+/* line_fit - least squares of y on t over n points, into out. */
+static void line_fit(const double *t, const double *y, unsigned n,
+		     sw_fit *out)
 {
 	double mt = 0, my = 0, sxx = 0, sxy = 0, syy = 0;
-	unsigned n = tr->n, rose = 0;
-	memset(out, 0, sizeof(*out));
-	out->points = n;
-	if (n < 3)
-		return -1;
+	unsigned rose = 0, lag = n > SW_TREND_LAG ? SW_TREND_LAG : n - 1;
 	for (unsigned i = 0; i < n; i++) {
-		mt += tr->t[at(tr, i)];
-		my += tr->y[at(tr, i)];
+		mt += t[i];
+		my += y[i];
 	}
 	mt /= n;
 	my /= n;
 	for (unsigned i = 0; i < n; i++) {
-		double dt = tr->t[at(tr, i)] - mt, dy = tr->y[at(tr, i)] - my;
+		double dt = t[i] - mt, dy = y[i] - my;
 		sxx += dt * dt;
 		sxy += dt * dy;
 		syy += dy * dy;
-		if (i && tr->y[at(tr, i)] > tr->y[at(tr, i - 1)])
-			rose++;
+		rose += i >= lag && y[i] > y[i - lag];
 	}
-	out->span = tr->t[at(tr, n - 1)] - tr->t[tr->head];
-	out->grew = (double)rose / (n - 1);
+	out->grew = (double)rose / (n - lag);
 	if (sxx > 0)
 		out->slope = sxy / sxx;
 	if (sxx > 0 && syy > 0)
 		out->r2 = sxy * sxy / (sxx * syy);
+}
+
+int sw_trend_fit(const sw_trend *tr, sw_fit *out)
+{
+	double t[SW_TREND_BUCKETS], y[SW_TREND_BUCKETS];
+	unsigned n = tr->n, nb = n < SW_TREND_BUCKETS ? n : SW_TREND_BUCKETS;
+	memset(out, 0, sizeof(*out));
+	out->points = n;
+	if (n < 3)
+		return -1;
+	floor_points(tr, nb, t, y);
+	line_fit(t, y, nb, out);
+	out->span = tr->t[at(tr, n - 1)] - tr->t[tr->head];
 	return 0;
 }
 
@@ -90,7 +120,7 @@ double sw_fit_leak_rate(const sw_fit *f, double window, double min_r2)
 		return 0;
 	double gap = f->span / (f->points - 1);
 	if (f->span + gap < SW_TREND_FULL * window || f->r2 < min_r2 ||
-	    f->slope <= 0)
+	    f->grew < SW_TREND_ROSE || f->slope <= 0)
 		return 0;
 	return f->slope;
 }

@@ -24,6 +24,7 @@
 #define SMAPWATCH_GROUP_H
 
 #include <stddef.h>
+#include "smapwatch/ledger.h"
 #include "smapwatch/memsum.h"
 #include "smapwatch/procfs.h"
 #include "smapwatch/subtotal.h"
@@ -54,6 +55,9 @@ typedef struct {
 	int as_caller;           /* pidfiles are opened with the caller's
 				  * rights (sw_caller_open): set when
 				  * running with raised privileges */
+	double warm_up;          /* seconds: a member younger than this is
+				  * warming up, its own growth is not the
+				  * group's (ledger.h); 0: none is */
 } sw_groupset_opts;
 
 /* The tiering the plugins use unless told otherwise, and why:
@@ -104,6 +108,14 @@ typedef struct {
 	uint64_t identity;       /* changes whenever the set of processes
 				  * (pid, start time) measured in mem
 				  * changes; 0 for none */
+	uint32_t largest_vmas;   /* mappings of the measured member with
+				  * the most (vm.max_map_count is per
+				  * process) */
+	double owned[SW_LEDGER_SERIES];  /* owned memory chained across
+				  * membership changes (ledger.h), bytes,
+				  * per category then total */
+	uint64_t owned_epoch;    /* changes when that chain restarts (the
+				  * group appears); 0 before its first */
 } sw_group_stats;
 
 /* Told about each process that could not be collected (but not about

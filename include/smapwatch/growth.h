@@ -1,10 +1,13 @@
-/* growth.h - the leak signals of one group: growth rates of its memory per
- * category and of its threads, fds and sockets, each with how steady it is.
+/* growth.h - the leak signals of one group: the growth of the memory it
+ * owns per category and in total, and of its threads, fds and sockets,
+ * each with how steady it is (trend.h: the floor's fit).
  *
- * Fed one sw_group_stats per collection. When the group's measured
- * processes change (one exits, one starts, a pid is reused: its identity,
- * as of the last full read) every window starts again: a
- * restart's drop, or a new process's warm-up, is not growth. */
+ * Memory is the group's owned memory chained across membership changes
+ * (ledger.h: Pss + SwapPss, with joiners, leavers and young members'
+ * warm-up taken out), so members coming and going keep the evidence of
+ * those that stay. Fed one sw_group_stats per full read; every window
+ * starts again only when that chain does (the group appeared). Counters
+ * get the same floor fit: a pool's connections swing too. */
 #ifndef SMAPWATCH_GROWTH_H
 #define SMAPWATCH_GROWTH_H
 
@@ -12,16 +15,11 @@
 #include "smapwatch/group.h"
 #include "smapwatch/trend.h"
 
-typedef enum {
-	SW_GROWTH_USS, SW_GROWTH_PRIVATE_DIRTY, SW_GROWTH_PSS,
-	SW_GROWTH_FIELDS
-} sw_growth_field;
-
 /* Index SW_CAT_COUNT of mem[] is the whole group. */
 typedef struct {
-	sw_trend mem[SW_CAT_COUNT + 1][SW_GROWTH_FIELDS];
+	sw_trend mem[SW_LEDGER_SERIES];
 	sw_trend threads, fds, sockets;
-	uint64_t identity;
+	uint64_t epoch;
 } sw_growth;
 
 /* sw_growth_init - empty windows of `window` seconds (0: one hour). */
@@ -29,14 +27,31 @@ void sw_growth_init(sw_growth *g, double window);
 
 /* sw_growth_update - adds the group's figures at time now (seconds, e.g.
  * CLOCK_MONOTONIC). Returns 1 when the windows restarted because the
- * group's processes changed, 0 otherwise. A group with no process keeps
- * empty windows. */
+ * group's chain did, 0 otherwise. A group with no process adds nothing. */
 int sw_growth_update(sw_growth *g, const sw_group_stats *s, double now);
 
-/* sw_growth_field_value - the figure a growth field follows in c. */
-uint64_t sw_growth_field_value(const sw_counts *c, sw_growth_field f);
+/* The default warm-up (sw_groupset_opts.warm_up) for a growth window: a
+ * sixth of it, 10 minutes at the default hour. Long enough for a worker's
+ * arenas and copy-on-write to settle (seconds to a few minutes on the
+ * services measured), short enough that a leak in a new long-lived
+ * process shows after window + window/6. */
+#define SW_WARM_UP_SHARE (1.0 / 6)
 
-/* sw_growth_field_name - "uss", "private_dirty", "pss". */
-const char *sw_growth_field_name(sw_growth_field f);
+/* What the memory's and the sockets' growth say together: */
+typedef struct {
+	double per_socket;     /* bytes per added socket: the total leak rate
+				* over the sockets' when both are steady
+				* leaks; 0 otherwise */
+	double request_path;   /* B/s: the total leak rate while sockets are
+				* flat; 0 otherwise */
+} sw_socket_signals;
+
+/* sw_growth_sockets - those figures. "Steady" is a leak rate
+ * (sw_fit_leak_rate with min_r2) above 0; sockets are "flat" when their
+ * floor moved by less than one socket over the whole window (and they
+ * have been fitted over the whole window). sockets_counted: 0 when the
+ * plugin does not count sockets (then both are 0: nothing is known). */
+void sw_growth_sockets(const sw_growth *g, double min_r2, int sockets_counted,
+		       sw_socket_signals *out);
 
 #endif

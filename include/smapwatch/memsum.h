@@ -6,20 +6,26 @@
 #include "smapwatch/category.h"
 #include "smapwatch/counts.h"
 
-#define SW_SMALL_VMA (1u << 20)
-
 typedef struct {
 	sw_counts cat[SW_CAT_COUNT];  /* an empty category has present 0:
 				       * total.present says what the
 				       * kernel prints */
-	uint32_t vmas[SW_CAT_COUNT];
-	uint32_t small_vmas[SW_CAT_COUNT];  /* of Size < SW_SMALL_VMA: many
-					     * small heap or anon regions is
-					     * fragmentation */
+	uint32_t vmas[SW_CAT_COUNT];  /* of heap and anon: the anonymous
+				       * regions malloc made; many, with
+				       * much reserved, is fragmentation */
 	sw_counts total;            /* always the exact sum of cat[] */
 	uint32_t total_vmas;
 	uint32_t lib_dup_loads;     /* extra loads of the same library */
 } sw_memsum;
+
+/* sw_reserved - address space reserved but neither resident nor swapped
+ * out (Size - Rss - Swap), bytes: in heap and anon, what an allocator
+ * holds without using (freed holes, arenas' untouched tails). */
+static inline uint64_t sw_reserved(const sw_counts *c)
+{
+	uint64_t used = c->v[SW_F_RSS] + c->v[SW_F_SWAP];
+	return c->v[SW_F_SIZE] > used ? c->v[SW_F_SIZE] - used : 0;
+}
 
 /* sw_memsum_clear - all zero. */
 void sw_memsum_clear(sw_memsum *s);

@@ -4,6 +4,7 @@
 #include <regex.h>
 
 #include "conf.h"
+#include "smapwatch/growth.h"
 
 #define MAX_SUBTOTALS_LIMIT 64
 
@@ -13,6 +14,7 @@ void cd_conf_defaults(cd_conf *c)
 	c->count_sockets = 1;
 	c->max_subtotals = 10;
 	c->growth_window = 3600;
+	c->warm_up = -1;
 	c->steady_r2 = 0.9;
 	/* Tiering: the core's defaults (group.h says why). */
 	c->full_interval = SW_DEFAULT_FULL_INTERVAL;
@@ -152,6 +154,8 @@ static void read_option(cd_conf *c, const oconfig_item_t *ci)
 		c->max_subtotals = (size_t)v;
 	} else if (strcasecmp(k, "GrowthWindow") == 0)
 		read_number(c, ci, 10, 7 * 86400, &c->growth_window);
+	else if (strcasecmp(k, "WarmUp") == 0)
+		read_number(c, ci, 0, 7 * 86400, &c->warm_up);
 	else if (strcasecmp(k, "FullInterval") == 0)
 		read_number(c, ci, 0, 86400, &c->full_interval);
 	else if (strcasecmp(k, "EarlyChangePercent") == 0)
@@ -205,6 +209,8 @@ sw_groupset *cd_conf_groupset(const cd_conf *c, double interval)
 		.early_min = (uint64_t)(c->early_mib * 1048576),
 		.read_budget = c->budget_ms / 1000,
 		.rss_cap = (uint64_t)(c->rss_cap_mib * 1048576),
+		.warm_up = c->warm_up >= 0 ? c->warm_up
+					   : c->growth_window * SW_WARM_UP_SHARE,
 	};
 	char err[256];
 	sw_groupset *gs = sw_groupset_new(&o);

@@ -20,6 +20,7 @@ typedef struct {
 	int count_sockets;
 	size_t max_subtotals;
 	double growth_window;    /* seconds */
+	double warm_up;          /* seconds; < 0: a share of the window */
 	double full_interval;    /* seconds between full smaps reads */
 	double early_percent;    /* status Rss change that reads early */
 	double early_mib;        /* ...and at least this much */

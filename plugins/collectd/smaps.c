@@ -166,7 +166,7 @@ static int smaps_read(void)
 			sw_growth_update(&state.growth[i], g, now);
 		cd_submit_group(state.ids[i], g, &o);
 		cd_submit_signals(state.ids[i], g, &state.growth[i],
-				  state.conf.steady_r2);
+				  state.conf.steady_r2, state.conf.count_sockets);
 	}
 	return 0;
 }

@@ -369,7 +369,8 @@ void nd_charts_update(nd_charts *c, const sw_groupset *gs, FILE *out,
 			update_one(&r, st, &defs[d], dt_us, out);
 		if (st->age == 0)  /* a stale figure at a new time is no point */
 			sw_growth_update(&c->g[i].growth, st, now);
-		nd_signals_update(&r, st, &c->g[i].growth, min_r2, dt_us, out);
+		nd_signals_update(&r, st, &c->g[i].growth, min_r2,
+				  c->o->sockets, dt_us, out);
 		if (c->o->libs)
 			update_names(c, i, &libs_def, &c->g[i].libs, st->libs,
 				     dt_us, out);

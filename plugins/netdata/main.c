@@ -26,6 +26,7 @@
 #include "output.h"
 #include "smapwatch/caller.h"
 #include "smapwatch/error.h"
+#include "smapwatch/growth.h"
 #include "smapwatch/version.h"
 
 #define NAMES_PER_GROUP 64  /* libraries / regions the core keeps */
@@ -188,6 +189,8 @@ static int setup(plugin *p)
 		.read_budget = p->o.budget_ms / 1000,
 		.rss_cap = (uint64_t)(p->o.rss_cap_mib * 1048576),
 		.as_caller = p->privileged,
+		.warm_up = p->o.warm_up >= 0 ? p->o.warm_up
+					     : p->o.growth_window * SW_WARM_UP_SHARE,
 	};
 	sw_collector_opts co = {.max_names = 1};
 	p->gs = sw_groupset_new(&go);

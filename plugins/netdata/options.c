@@ -30,6 +30,10 @@ static const char usage_text[] =
 "  --steady-percent N\n"
 "                    r2 (%) from which growth over the whole window counts\n"
 "                    as steady: a leak rate (default 90, 1 to 100)\n"
+"  --warm-up SECONDS\n"
+"                    a member younger than this is warming up: its own\n"
+"                    growth is not the group's (default: a sixth of the\n"
+"                    growth window, 600; 0 to 604800)\n"
 "  --full-interval SECONDS\n"
 "                    read a group's smaps at most this often, its processes'\n"
 "                    status every update (default 60; 0: smaps every update)\n"
@@ -67,6 +71,7 @@ static void defaults(nd_options *o)
 			  .top = ND_TOP_DEFAULT,
 			  .growth_window = ND_WINDOW_DEFAULT,
 			  .steady_percent = ND_STEADY_DEFAULT,
+			  .warm_up = -1,
 			  .full_interval = SW_DEFAULT_FULL_INTERVAL,
 			  .early_percent = 100 * SW_DEFAULT_EARLY_CHANGE,
 			  .early_mib = (double)(SW_DEFAULT_EARLY_MIN >> 20),
@@ -117,6 +122,10 @@ static int takes_value(nd_options *o, const char *opt, const char *val,
 		long v = val ? parse_long(val, 1, 100) : -1;
 		*bad = v < 0;
 		o->steady_percent = v > 0 ? (int)v : o->steady_percent;
+	} else if (!strcmp(opt, "--warm-up")) {
+		long v = val ? parse_long(val, 0, ND_WINDOW_MAX) : -1;
+		*bad = v < 0;
+		o->warm_up = v >= 0 ? (double)v : o->warm_up;
 	} else if (!strcmp(opt, "--config")) {
 		*bad = !val;
 		o->config = val;

@@ -22,6 +22,8 @@ typedef struct {
 	size_t top;              /* dimensions of a library / region chart */
 	double growth_window;    /* seconds of the leak signals' fits */
 	int steady_percent;      /* r2 (%) from which growth is steady */
+	double warm_up;          /* seconds a new member warms up; < 0: a
+				  * share of the window (growth.h) */
 	/* tiered collection (group.h): the core's defaults unless told */
 	double full_interval;    /* seconds between full smaps reads */
 	double early_percent, early_mib;

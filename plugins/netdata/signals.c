@@ -5,44 +5,48 @@
 
 /* The kinds read from a fit come first, up to S_CGROWTH. */
 typedef enum {
-	S_LEAK, S_GROWTH, S_STEADY, S_CLEAK, S_CGROWTH, S_SMALL, S_PD_RATIO,
+	S_LEAK, S_GROWTH, S_STEADY, S_CLEAK, S_CGROWTH, S_PER_SOCKET,
+	S_REQUEST_PATH, S_ANON_REGIONS, S_RESERVED, S_LARGEST, S_PD_RATIO,
 	S_SWAP_RATIO, S_DUPS
 } sig_kind;
 
 typedef struct {
 	const char *suffix, *title, *units, *type;
 	sig_kind k;
-	sw_growth_field field;
 	int divisor;
 } sig_def;
 
-/* field: the fitted figure, for S_LEAK, S_GROWTH and S_STEADY only */
 static const sig_def defs[ND_SIGNAL_CHARTS] = {
-	{"leak_rate", "Leak rate: steady growth of unique memory (USS)",
-	 "B/s", "line", S_LEAK, SW_GROWTH_USS, 1},
-	{"growth_uss", "Growth of unique memory (USS)",
-	 "B/s", "line", S_GROWTH, SW_GROWTH_USS, 1},
-	{"growth_private_dirty", "Growth of private dirty memory",
-	 "B/s", "line", S_GROWTH, SW_GROWTH_PRIVATE_DIRTY, 1},
-	{"growth_pss", "Growth of proportional memory (Pss)",
-	 "B/s", "line", S_GROWTH, SW_GROWTH_PSS, 1},
-	{"steadiness", "Steadiness of growth (r2 of the fit)",
-	 "percentage", "line", S_STEADY, SW_GROWTH_USS, 1000},
+	{"leak_rate", "Leak rate: steady growth of the floor of owned memory",
+	 "B/s", "line", S_LEAK, 1},
+	{"growth", "Growth of the floor of owned memory (Pss + SwapPss)",
+	 "B/s", "line", S_GROWTH, 1},
+	{"steadiness", "Steadiness of growth (r2 of the floor fit)",
+	 "percentage", "line", S_STEADY, 1000},
 	{"counter_leak_rate", "Leak rate of threads, fds and sockets",
-	 "items/s", "line", S_CLEAK, SW_GROWTH_USS, 1000},
+	 "items/s", "line", S_CLEAK, 1000},
 	{"counter_growth", "Growth of threads, fds and sockets",
-	 "items/s", "line", S_CGROWTH, SW_GROWTH_USS, 1000},
-	{"small_vmas", "Mappings under 1 MiB",
-	 "mappings", "stacked", S_SMALL, SW_GROWTH_USS, 1},
+	 "items/s", "line", S_CGROWTH, 1000},
+	{"memory_per_socket", "Memory leaked per added socket",
+	 "bytes", "line", S_PER_SOCKET, 1},
+	{"request_path_leak", "Leak rate with flat sockets (request path)",
+	 "B/s", "line", S_REQUEST_PATH, 1},
+	{"anon_regions", "Anonymous regions (heap and anon mappings)",
+	 "mappings", "line", S_ANON_REGIONS, 1},
+	{"reserved", "Reserved address space neither resident nor swapped",
+	 "MiB", "line", S_RESERVED, 1048576},
+	{"largest_member_vmas", "Mappings of the largest member",
+	 "mappings", "line", S_LARGEST, 1},
 	{"private_dirty_ratio", "Private dirty share of resident memory",
-	 "percentage", "line", S_PD_RATIO, SW_GROWTH_USS, 1000},
+	 "percentage", "line", S_PD_RATIO, 1000},
 	{"swap_ratio", "Swapped share of memory",
-	 "percentage", "line", S_SWAP_RATIO, SW_GROWTH_USS, 1000},
+	 "percentage", "line", S_SWAP_RATIO, 1000},
 	{"duplicate_libs", "Duplicate library loads",
-	 "loads", "line", S_DUPS, SW_GROWTH_USS, 1},
+	 "loads", "line", S_DUPS, 1},
 };
 
 static const char *const counters[] = {"threads", "fds", "sockets"};
+static const sw_category frag_cats[] = {SW_CAT_HEAP, SW_CAT_ANON};
 #define NCOUNTERS 3
 #define TOTAL SW_CAT_COUNT   /* dimension index of "total" */
 
@@ -57,19 +61,26 @@ static int dims(sig_kind k)
 {
 	switch (k) {
 	case S_CLEAK: case S_CGROWTH: return NCOUNTERS;
-	case S_SMALL: return SW_CAT_COUNT;
 	case S_STEADY: return SW_CAT_COUNT + 1 + NCOUNTERS;
-	case S_DUPS: return 1;
+	case S_ANON_REGIONS: case S_RESERVED: return 2;
+	case S_DUPS: case S_PER_SOCKET: case S_REQUEST_PATH: case S_LARGEST:
+		return 1;
 	default: return SW_CAT_COUNT + 1;
 	}
 }
 
 static const char *dim_name(sig_kind k, int d)
 {
-	if (k == S_DUPS)
-		return "duplicates";
-	if (k == S_CLEAK || k == S_CGROWTH)
-		return counters[d];
+	switch (k) {
+	case S_DUPS: return "duplicates";
+	case S_PER_SOCKET: return "per_socket";
+	case S_REQUEST_PATH: return "leak";
+	case S_LARGEST: return "largest";
+	case S_ANON_REGIONS: case S_RESERVED:
+		return sw_category_name(frag_cats[d]);
+	case S_CLEAK: case S_CGROWTH: return counters[d];
+	default: break;
+	}
 	if (d < SW_CAT_COUNT)
 		return sw_category_name((sw_category)d);
 	return d == TOTAL ? "total" : counters[d - TOTAL - 1];
@@ -95,7 +106,7 @@ static const sw_trend *trend_of(const sw_growth *g, const sig_def *s, int d)
 	if (s->k == S_CLEAK || s->k == S_CGROWTH)
 		c = d + TOTAL + 1;
 	if (c <= TOTAL)
-		return &g->mem[c][s->field];
+		return &g->mem[c];
 	const sw_trend *rest[NCOUNTERS] = {&g->threads, &g->fds, &g->sockets};
 	return rest[c - TOTAL - 1];
 }
@@ -130,8 +141,12 @@ static int memsum_value(const sig_def *s, const sw_group_stats *st, int d,
 	uint64_t rss = c->v[SW_F_RSS], swap = c->v[SW_F_SWAP];
 	if (s->k == S_DUPS)
 		*v = st->mem.lib_dup_loads;
-	else if (s->k == S_SMALL)
-		*v = st->mem.small_vmas[d];
+	else if (s->k == S_ANON_REGIONS)
+		*v = st->mem.vmas[frag_cats[d]];
+	else if (s->k == S_RESERVED)
+		*v = (double)sw_reserved(&st->mem.cat[frag_cats[d]]);
+	else if (s->k == S_LARGEST)
+		*v = st->largest_vmas;
 	else if (s->k == S_PD_RATIO)
 		*v = s->divisor * ratio(c->v[SW_F_PRIVATE_DIRTY], rss);
 	else if (st->processes && !(st->mem.total.present & (1u << SW_F_SWAP)))
@@ -143,14 +158,19 @@ static int memsum_value(const sig_def *s, const sw_group_stats *st, int d,
 
 static void update_one(const nd_chart_ref *r, const sig_def *s,
 		       const sw_group_stats *st, const sw_growth *g,
-		       double min_r2, uint64_t dt_us, FILE *out)
+		       double min_r2, const sw_socket_signals *ss,
+		       uint64_t dt_us, FILE *out)
 {
-	int growth = s->k <= S_CGROWTH;
 	nd_chart_begin(r, s->suffix, dt_us, out);
 	for (int d = 0; d < dims(s->k); d++) {
 		double v = 0;
-		int rc = growth ? growth_value(s, trend_of(g, s, d), min_r2, &v)
-				: memsum_value(s, st, d, &v);
+		int rc = 0;
+		if (s->k <= S_CGROWTH)
+			rc = growth_value(s, trend_of(g, s, d), min_r2, &v);
+		else if (s->k == S_PER_SOCKET || s->k == S_REQUEST_PATH)
+			v = s->k == S_PER_SOCKET ? ss->per_socket : ss->request_path;
+		else
+			rc = memsum_value(s, st, d, &v);
 		if (rc < 0)
 			fprintf(out, "SET %s =\n", dim_name(s->k, d));
 		else
@@ -161,9 +181,11 @@ static void update_one(const nd_chart_ref *r, const sig_def *s,
 }
 
 void nd_signals_update(const nd_chart_ref *r, const sw_group_stats *st,
-		       const sw_growth *g, double min_r2, uint64_t dt_us,
-		       FILE *out)
+		       const sw_growth *g, double min_r2, int sockets_counted,
+		       uint64_t dt_us, FILE *out)
 {
+	sw_socket_signals ss;
+	sw_growth_sockets(g, min_r2, sockets_counted, &ss);
 	for (int i = 0; i < ND_SIGNAL_CHARTS; i++)
-		update_one(r, &defs[i], st, g, min_r2, dt_us, out);
+		update_one(r, &defs[i], st, g, min_r2, &ss, dt_us, out);
 }

@@ -37,13 +37,15 @@ CATS = ["heap", "stack", "anon", "shmem", "binary", "libs", "files", "kernel"]
 COUNTERS = ["threads", "fds", "sockets"]
 SIGNAL_DIMS = {
     "leak_rate": ("B/s", 1, CATS + ["total"]),
-    "growth_uss": ("B/s", 1, CATS + ["total"]),
-    "growth_private_dirty": ("B/s", 1, CATS + ["total"]),
-    "growth_pss": ("B/s", 1, CATS + ["total"]),
+    "growth": ("B/s", 1, CATS + ["total"]),
     "steadiness": ("percentage", 1000, CATS + ["total"] + COUNTERS),
     "counter_leak_rate": ("items/s", 1000, COUNTERS),
     "counter_growth": ("items/s", 1000, COUNTERS),
-    "small_vmas": ("mappings", 1, CATS),
+    "memory_per_socket": ("bytes", 1, ["per_socket"]),
+    "request_path_leak": ("B/s", 1, ["leak"]),
+    "anon_regions": ("mappings", 1, ["heap", "anon"]),
+    "reserved": ("MiB", 1048576, ["heap", "anon"]),
+    "largest_member_vmas": ("mappings", 1, ["largest"]),
     "private_dirty_ratio": ("percentage", 1000, CATS + ["total"]),
     "swap_ratio": ("percentage", 1000, CATS + ["total"]),
     "duplicate_libs": ("loads", 1, ["duplicates"]),
@@ -196,26 +198,26 @@ def check_signal_charts(c):
                and ch["labels"].get("group") == g.encode(),
                "%s_%s: units %r, dimensions %r" % (g, suffix, w[4], got))
     last = {k: c.charts["smaps.absent_" + k]["values"][-1] for k in
-            ("leak_rate", "counter_leak_rate", "growth_uss", "steadiness")}
+            ("leak_rate", "counter_leak_rate", "growth", "steadiness")}
     ok(set(last["leak_rate"].values()) == {0}
        and set(last["counter_leak_rate"].values()) == {0},
        "a group without processes: leak rates 0 (never a gap): %r"
        % last["leak_rate"])
-    ok(set(last["growth_uss"].values()) == {None}
+    ok(set(last["growth"].values()) == {None}
        and set(last["steadiness"].values()) == {None},
-       "a group without processes: no fit, gaps: %r" % last["growth_uss"])
+       "a group without processes: no fit, gaps: %r" % last["growth"])
 
 
 def check_growth(c, pids):
     """5 s of a 10 s window: the raw growth shows the heap leak from the
     third point, the leak rate stays 0 (the window is not full)."""
     vals = lambda k: c.charts["smaps.hostile_" + k]["values"]
-    g = [v["heap"] for v in vals("growth_uss")]
+    g = [v["heap"] for v in vals("growth")]
     want = RATE_KIB * 1024 * len(pids)
-    print("info: hostile growth_uss heap %r B/s (workloads %d)" % (g, want))
+    print("info: hostile growth heap %r B/s (workloads %d)" % (g, want))
     ok(g[:2] == [None, None] and g[-1] is not None
        and 0.8 * want <= g[-1] <= 1.2 * want,
-       "growth_uss heap: gaps, then about %d B/s: %r" % (want, g))
+       "growth heap: gaps, then about %d B/s: %r" % (want, g))
     st = vals("steadiness")[-1]
     ok(st["heap"] is not None and st["heap"] >= 90000 and st["threads"] == 0,
        "heap steadiness >= 90%%, flat threads 0: %r" % st)
@@ -720,8 +722,8 @@ def signal_mapping(addr, perms, offset, ino, name, kib, rss, dirty, swap):
 
 def test_fake_signals(tmp):
     """Fragmentation, ratios and duplicate loads, exactly: a heap with
-    half its memory swapped, three anon regions (two under 1 MiB), one
-    library loaded twice."""
+    half its memory swapped and 256 KiB reserved, three anon regions (one
+    with 1 MiB reserved), one library loaded twice."""
     root = os.path.join(tmp, "sigproc")
     d = os.path.join(root, "50")
     os.makedirs(os.path.join(d, "fd"))
@@ -729,8 +731,8 @@ def test_fake_signals(tmp):
         b"50 (sig) S 1 50 50 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 779 0 0\n")
     open(os.path.join(d, "cmdline"), "wb").write(b"sigproc-marker\0")
     os.symlink("/opt/fake/bin/sig", os.path.join(d, "exe"))
-    m = [(b"rw-p", 0, 0, b"[heap]", 512, 256, 256, 256),
-         (b"rw-p", 0, 0, b"", 64, 64, 64, 0),
+    m = [(b"rw-p", 0, 0, b"[heap]", 768, 256, 256, 256),
+         (b"rw-p", 0, 0, b"", 1088, 64, 64, 0),
          (b"rw-p", 0, 0, b"", 64, 64, 0, 0),
          (b"rw-p", 0, 0, b"", 2048, 2048, 2048, 0),
          (b"r-xp", 0, 7, b"/usr/lib/libdup.so.1", 100, 100, 0, 0),
@@ -753,8 +755,13 @@ def test_fake_signals(tmp):
     ok(not c.problems, "fake signals grammar: %r" % c.problems[:3])
     last = lambda k: c.charts["smaps.sig_" + k]["values"][-1]
     zero = dict.fromkeys(CATS, 0)
-    ok(last("small_vmas") == dict(zero, heap=1, anon=2, libs=2),
-       "small_vmas: %r" % last("small_vmas"))
+    ok(last("anon_regions") == {"heap": 1, "anon": 3},
+       "anon_regions: %r" % last("anon_regions"))
+    # Size - Rss - Swap, in bytes (divisor 1048576: MiB)
+    ok(last("reserved") == {"heap": 256 << 10, "anon": 1 << 20},
+       "reserved: %r" % last("reserved"))
+    ok(last("largest_member_vmas") == {"largest": 6},
+       "largest_member_vmas: %r" % last("largest_member_vmas"))
     # anon: 2112 of 2176 KiB dirty; total: 2368 of 2632; heap 256 of 256
     ok(last("private_dirty_ratio") == dict(zero, heap=100000, anon=97059,
                                            total=89970),
@@ -765,7 +772,7 @@ def test_fake_signals(tmp):
     ok(last("duplicate_libs") == {"duplicates": 1},
        "duplicate_libs: %r" % last("duplicate_libs"))
     # flat: once fitted, growth 0 and r2 0, so no leak
-    g, st = last("growth_uss"), last("steadiness")
+    g, st = last("growth"), last("steadiness")
     ok(g == dict(zero, total=0) and st == dict(zero, total=0, threads=0,
                                               fds=0, sockets=0),
        "a flat process: growth 0, steadiness 0: %r %r" % (g, st))
@@ -843,9 +850,9 @@ def test_full_stdout(tmp):
 
 def test_id_collisions(tmp):
     """Group names whose chart ids would meet through the signal charts'
-    suffixes: "a" + "_growth_uss" is "a_growth" + "_uss"."""
+    suffixes: "a" + "_largest_member_vmas" is "a_largest_member" + "_vmas"."""
     conf = os.path.join(tmp, "coll.conf")
-    open(conf, "w").write("a: nosuch-a\na_growth: nosuch-b\n"
+    open(conf, "w").write("a: nosuch-a\na_largest_member: nosuch-b\n"
                           "a_counter: nosuch-c\n")
     p = subprocess.Popen([PLUGIN, "1", "--config", conf], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -858,7 +865,7 @@ def test_id_collisions(tmp):
            and not l.startswith(b"CHART netdata.")]   # the plugin's cost
     ok(len(ids) == len(set(ids)) and len(ids) == 3 * (13 + len(SIGNALS)),
        "%d chart ids, all unique" % len(ids))
-    ok(b"smaps.a_growth_2_uss" in ids and b"smaps.a_counter_2_leak_rate" in ids,
+    ok(b"smaps.a_largest_member_2_vmas" in ids and b"smaps.a_counter_2_leak_rate" in ids,
        "colliding groups renamed _2: %r" % [i for i in ids if b"_2_" in i][:2])
 
 

@@ -50,46 +50,47 @@ def alarmed(group, instance=None):
 
 MIB = 1048576
 # Leaks: the right category, about the right rate, the alarm raised.
-for group, cat, field, rate in [("sc_heap", "heap", "private_dirty", MIB),
-                                # grow_mmap maps whole pages: 26 a tick
-                                ("sc_anon", "anon", "private_dirty", 1064960),
-                                ("sc_memfd", "shmem", "uss", 1310720)]:
-    lr = last(group, f"gauge-leak_rate_{cat}_{field}")
-    print(f"{group}: leak_rate_{cat}_{field} {lr:.0f} B/s (true {rate}), "
-          f"steady {last(group, f'percent-steady_{cat}_{field}'):.1f}%" if lr is not None else
-          f"{group}: no leak_rate_{cat}_{field}")
-    check(f"{group}: leak_rate_{cat}_{field} ~ {rate} B/s", near(lr, rate, 0.15), f"got {lr}")
-    st = last(group, f"percent-steady_{cat}_{field}")
-    check(f"{group}: steady_{cat}_{field} >= 90", st is not None and st >= 90, f"got {st}")
-    check(f"{group}: shipped alarm on leak_rate_{cat}_{field}",
-          len(alarmed(group, f"leak_rate_{cat}_{field}")) > 0)
+for group, cat, rate in [("sc_heap", "heap", MIB),
+                         # grow_mmap maps whole pages: 26 a tick
+                         ("sc_anon", "anon", 1064960),
+                         ("sc_memfd", "shmem", 1310720)]:
+    lr = last(group, f"gauge-leak_rate_{cat}")
+    print(f"{group}: leak_rate_{cat} {lr:.0f} B/s (true {rate}), "
+          f"steady {last(group, f'percent-steady_{cat}'):.1f}%" if lr is not None else
+          f"{group}: no leak_rate_{cat}")
+    check(f"{group}: leak_rate_{cat} ~ {rate} B/s", near(lr, rate, 0.15), f"got {lr}")
+    st = last(group, f"percent-steady_{cat}")
+    check(f"{group}: steady_{cat} >= 90", st is not None and st >= 90, f"got {st}")
+    check(f"{group}: shipped alarm on leak_rate_{cat}",
+          len(alarmed(group, f"leak_rate_{cat}")) > 0)
     for other in ["heap", "anon", "shmem"]:
         if other != cat:
-            g = last(group, f"gauge-growth_{other}_{field}")
+            g = last(group, f"gauge-growth_{other}")
             check(f"{group}: {other} does not grow", g is not None and abs(g) < 0.05 * rate,
                   f"got {g}")
 
 check("sc_threads: leak_rate_threads ~ 1/s", near(last("sc_threads", "gauge-leak_rate_threads"), 1, 0.15),
       f"got {last('sc_threads', 'gauge-leak_rate_threads')}")
-ga = last("sc_threads", "gauge-growth_anon_uss")
+ga = last("sc_threads", "gauge-growth_anon")
 check("sc_threads: anon grows with the thread stacks (>= 64 KiB/s)", ga is not None and ga >= 65536,
       f"got {ga}")
 for v, want in [("fds", 2), ("sockets", 2)]:
     got = last("sc_fds", f"gauge-leak_rate_{v}")
     check(f"sc_fds: leak_rate_{v} ~ {want}/s", near(got, want, 0.15), f"got {got}")
-tot = last("sc_fds", "gauge-leak_rate_total_uss")
+tot = last("sc_fds", "gauge-leak_rate_total")
 check("sc_fds: fds leak without memory leak", tot == 0, f"got {tot}")
 
 for group, v in [("sc_threads", "threads"), ("sc_fds", "fds"), ("sc_fds", "sockets")]:
     print(f"{group}: leak_rate_{v} {last(group, f'gauge-leak_rate_{v}')} /s")
 for group in ["sc_stable", "sc_saw", "sc_warm"]:
-    st = [v for _, v in series(group, "percent-steady_heap_private_dirty")]
-    print(f"{group}: steady_heap_private_dirty max {max(st) if st else None:.1f}%" if st else f"{group}: -")
+    st = [v for _, v in series(group, "percent-steady_heap")]
+    print(f"{group}: steady_heap max {max(st) if st else None:.1f}%" if st else f"{group}: -")
 
 # Non-leakers: never a non-zero leak_rate, never an alarm.
 for group in ["sc_stable", "sc_saw", "sc_warm"]:
     files = glob.glob(os.path.join(CSV, f"smaps-{group}{SUFFIX}", "gauge-leak_rate_*"))
-    check(f"{group}: leak_rate values exist", len(files) > 20, f"{len(files)} files")
+    # 8 categories, total, threads, fds, sockets
+    check(f"{group}: leak_rate values exist", len(files) == 12, f"{len(files)} files")
     worst = max((v for f in files for _, v in series(group, os.path.basename(f).rsplit("-", 3)[0])),
                 default=None)
     check(f"{group}: every leak_rate stayed 0", worst == 0, f"max {worst}")

@@ -298,7 +298,8 @@ static void test_special_exact(void **state)
 	sw_collector_free(col);
 }
 
-/* Fragmentation: mappings under 1 MiB are counted per category. */
+/* Fragmentation: anonymous regions per category, and what they reserve
+ * without using (Size - Rss - Swap). */
 static void test_small_regions(void **state)
 {
 	(void)state;
@@ -309,6 +310,7 @@ static void test_small_regions(void **state)
 		"Size:               1012 kB\nRss:                   8 kB\n"
 		"7f0000100000-7f0000200000 rw-p 00000000 00:00 0\n"
 		"Size:               1024 kB\nRss:                   4 kB\n"
+		"Swap:                100 kB\n"
 		"55d000000000-55d000001000 rw-p 00000000 00:00 0   [heap]\n"
 		"Size:                  4 kB\nRss:                   4 kB\n";
 	sw_collector *col = sw_collector_new(NULL);
@@ -316,9 +318,10 @@ static void test_small_regions(void **state)
 	assert_int_equal(sw_collect_buffer(col, text, sizeof(text) - 1, NULL, &m,
 					   NULL, NULL), 0);
 	assert_int_equal(m.vmas[SW_CAT_ANON], 3);
-	assert_int_equal(m.small_vmas[SW_CAT_ANON], 2);
-	assert_int_equal(m.small_vmas[SW_CAT_HEAP], 1);
-	assert_int_equal(m.small_vmas[SW_CAT_LIBS], 0);
+	assert_int_equal(m.vmas[SW_CAT_HEAP], 1);
+	assert_int_equal(m.vmas[SW_CAT_LIBS], 0);
+	assert_int_equal(sw_reserved(&m.cat[SW_CAT_ANON]), (2040 - 16 - 100) << 10);
+	assert_int_equal(sw_reserved(&m.cat[SW_CAT_HEAP]), 0);
 	sw_collector_free(col);
 }
 

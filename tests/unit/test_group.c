@@ -475,6 +475,94 @@ static void test_pid_reuse(void **state)
 	sw_groupset_free(gs);
 }
 
+/* One mapping in the kernel's format (the fields the ledger reads). */
+static int mapping(char *out, size_t len, unsigned long addr, const char *perms,
+		   const char *name, int size, int rss, int pss, int shared,
+		   int priv)
+{
+	return snprintf(out, len,
+		"%012lx-%012lx %s 00000000 %s %s\n"
+		"Size: %d kB\nRss: %d kB\nPss: %d kB\nShared_Clean: 0 kB\n"
+		"Shared_Dirty: %d kB\nPrivate_Clean: 0 kB\nPrivate_Dirty: %d kB\n"
+		"Swap: 0 kB\nSwapPss: 0 kB\nVmFlags: rd wr mr mw me ac\n",
+		addr, addr + (unsigned long)size * 1024, perms,
+		*name == '/' ? "08:01 77" : "00:00 0", name, size, rss, pss,
+		shared, priv);
+}
+
+/* A master (201) whose 400 KiB heap is shared with its child (202), both
+ * mapping a library shared with the whole host (Pss 8 of 64 KiB). */
+static void put_master_child(int heap_shared, int child)
+{
+	char text[4096];
+	int n = 0;
+	n += mapping(text + n, sizeof(text) - n, 0x55d000000000ul, "rw-p",
+		     "[heap]", 400, 400, heap_shared ? 200 : 400,
+		     heap_shared ? 400 : 0, heap_shared ? 0 : 400);
+	n += mapping(text + n, sizeof(text) - n, 0x7f1000000000ul, "rw-p", "",
+		     100, 100, 100, 0, 100);
+	n += mapping(text + n, sizeof(text) - n, 0x7f2000000000ul, "r-xp",
+		     "/usr/lib/libfoo.so.1", 64, 64, 8, 64, 0);
+	put(201, "smaps", text, (size_t)n);
+	if (!child)
+		return;
+	n = mapping(text, sizeof(text), 0x55d000000000ul, "rw-p", "[heap]", 400,
+		    400, 200, 400, 0);
+	n += mapping(text + n, sizeof(text) - n, 0x7f2000000000ul, "r-xp",
+		     "/usr/lib/libfoo.so.1", 64, 64, 8, 64, 0);
+	n += mapping(text + n, sizeof(text) - n, 0x7f3000000000ul, "rw-p", "",
+		     8, 8, 8, 0, 8);
+	n += mapping(text + n, sizeof(text) - n, 0x7ffd00000000ul, "rw-p",
+		     "[stack]", 132, 12, 12, 0, 12);
+	put(202, "smaps", text, (size_t)n);
+}
+
+/* The owned-memory chain (ledger.h) fed by each full read: the child's
+ * exit takes its private pages and its share of the heap (in this static
+ * tree no one takes that share: -200 KiB), and once the kernel counts
+ * the heap to the master alone (Pss 400) the chain is back at 0: an
+ * exiting sharer is no drop and no growth. The library's Pss, which
+ * moves with the host, is not followed. An empty group ends the chain.
+ * The largest member's mappings are the max, not the sum. */
+static void test_owned_chain(void **state)
+{
+	(void)state;
+	proc_spec m = {201, "master", 7000, 1, 'S', NULL, "srv|-m", NULL, 0, 0};
+	proc_spec c = {202, "master", 7100, 1, 'S', NULL, "srv|-c", NULL, 0, 0};
+	make_proc(&m);
+	make_proc(&c);
+	put_master_child(1, 1);
+	sw_groupset *gs = groupset(0, 0);
+	add_ok(gs, "srv", SW_SEL_COMM, "master");
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
+	const sw_group_stats *g = group(gs, "srv");
+	assert_int_equal(g->mem.total_vmas, 7);
+	assert_int_equal(g->largest_vmas, 4);
+	assert_int_equal(g->owned_epoch, 1);
+	assert_true(g->owned[SW_CAT_COUNT] == 0);
+	char path[4096];
+	fx_rmtree(fx_join(path, sizeof(path), fx_root, "202"));
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_true(g->owned[SW_CAT_HEAP] == -200.0 * KB);
+	assert_true(g->owned[SW_CAT_COUNT] == -200.0 * KB);
+	assert_true(g->owned[SW_CAT_LIBS] == 0 && g->owned[SW_CAT_ANON] == 0);
+	assert_int_equal(g->largest_vmas, 3);
+	put_master_child(0, 0);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_true(g->owned[SW_CAT_COUNT] == 0);
+	assert_int_equal(g->owned_epoch, 1);
+	fx_rmtree(fx_join(path, sizeof(path), fx_root, "201"));
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	assert_int_equal(g->owned_epoch, 1);
+	assert_int_equal(g->largest_vmas, 0);
+	make_proc(&m);
+	put_master_child(0, 0);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(g->owned_epoch, 2);
+	assert_true(g->owned[SW_CAT_COUNT] == 0);
+	sw_groupset_free(gs);
+}
+
 /* comm is read each cycle: a process that renames itself moves. */
 static void test_comm_rename(void **state)
 {
@@ -573,6 +661,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_each_selector, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_selectors, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_pid_reuse, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_owned_chain, fx_root_setup,
+						fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_comm_rename, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_failures, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test(test_missing_root),

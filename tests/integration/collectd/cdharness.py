@@ -355,11 +355,12 @@ def classify(path, exe):
 
 def independent(pid):
     """Per category and total: rss uss private_dirty swap size (bytes),
-    the mapping count and the count of mappings under 1 MiB, from
-    /proc/PID/smaps read here; and Rss per library file name."""
+    the mapping count and the address space reserved but neither resident
+    nor swapped (Size - Rss - Swap), from /proc/PID/smaps read here; and
+    Rss per library file name."""
     exe = os.readlink("/proc/%d/exe" % pid)
     sums = {c: dict.fromkeys(["rss", "uss", "private_dirty", "swap", "size",
-                              "vmas", "small_vmas"], 0) for c in CATS}
+                              "vmas", "reserved"], 0) for c in CATS}
     libs = {}
     for path, f in read_smaps(pid):
         c = classify(path, exe)
@@ -369,7 +370,8 @@ def independent(pid):
                 "private_dirty": f.get("Private_Dirty", 0) * 1024,
                 "swap": f.get("Swap", 0) * 1024,
                 "size": f.get("Size", 0) * 1024, "vmas": 1,
-                "small_vmas": int(f.get("Size", 0) < 1024)}
+                "reserved": max(0, f.get("Size", 0) - f.get("Rss", 0) -
+                                f.get("Swap", 0)) * 1024}
         for k, v in vals.items():
             sums[c][k] += v
             sums["total"][k] += v

@@ -33,8 +33,9 @@ CONTEXTS = ["rss", "pss", "uss", "private_dirty", "swap", "size", "vmas",
             "processes", "threads", "fds", "sockets", "status", "tier",
             "libs_rss",
             # the leak signals
-            "leak_rate", "growth_uss", "growth_private_dirty", "growth_pss",
-            "steadiness", "counter_leak_rate", "counter_growth", "small_vmas",
+            "leak_rate", "growth", "steadiness", "counter_leak_rate",
+            "counter_growth", "memory_per_socket", "request_path_leak",
+            "anon_regions", "reserved", "largest_member_vmas",
             "private_dirty_ratio", "swap_ratio", "duplicate_libs"]
 
 passed = failed = 0
@@ -128,7 +129,7 @@ def check_info_and_health(port):
        % (leak.get("status"), leak.get("value")))
     rows = lambda chart: get(port, "/api/v1/data?chart=smaps.heaptest_%s"
                              "&dimensions=heap&after=-3&format=json" % chart)["data"]
-    g, lr = rows("growth_uss"), rows("leak_rate")
+    g, lr = rows("growth"), rows("leak_rate")
     ok(g and all(r[1] is None for r in g), "no growth fit yet: gaps %r" % g)
     ok(lr and all(r[1] == 0 for r in lr), "leak rate 0 before a fit: %r" % lr)
 
