@@ -163,17 +163,7 @@ def alarms(tmp, t0):
 
 
 def run(tmp, procs, swap):
-    groups = [g for g in SHAPES if g != "pageout" or swap]
-    pids = shapes.start_workloads(procs, WORKLOADS,
-                                  [g for g in groups if "service" not in SHAPES[g]])
-    truth_pids = {}
-    if "postgres" in groups:
-        pids["postgres"] = shapes.pg_start(procs, tmp)
-    if "redis" in groups:
-        pids["redis"], truth_pids["redis"] = shapes.redis_start(procs, tmp)
-    groups = [g for g in groups if pids.get(g)]
-    sampler = shapes.Sampler(truth_pids)
-    sampler.start()
+    groups, pids, sampler = shapes.start_all(procs, tmp, WORKLOADS, swap)
     os.makedirs(os.path.join(tmp, "plugins"))
     for p in ("csv", "logfile", "threshold"):
         shutil.copy("/usr/lib/collectd/%s.so" % p, os.path.join(tmp, "plugins"))
@@ -187,7 +177,6 @@ def run(tmp, procs, swap):
     R.info("collectd up; %d groups; reading %d s" % (len(groups), RUN))
     time.sleep(RUN + 2)
     shapes.stop(cd)
-    truth = {"redis": sampler.slope("redis", RUN - shapes.JUDGE_FROM)}
     sampler.stopping = True
     data, t0 = readings(tmp, groups)
     log = open(os.path.join(tmp, "log"), errors="replace").read()
@@ -197,7 +186,7 @@ def run(tmp, procs, swap):
     raised = alarms(tmp, t0)
     R.info("missing-value notices (a read late by 2 s, the host's load): %d, %r"
            % (len(LATE), sorted(set(g for g, _ in LATE))))
-    shapes.judge(data, raised, truth, groups)
+    shapes.judge(data, raised, shapes.Truth(sampler, t0), groups)
 
 
 def main():

@@ -120,17 +120,7 @@ def check_alarm_log(port, groups):
 
 
 def run(tmp, procs, swap):
-    groups = [g for g in SHAPES if g != "pageout" or swap]
-    pids = shapes.start_workloads(procs, WORKLOADS,
-                                  [g for g in groups if "service" not in SHAPES[g]])
-    truth_pids = {}
-    if "postgres" in groups:
-        pids["postgres"] = shapes.pg_start(procs, tmp)
-    if "redis" in groups:
-        pids["redis"], truth_pids["redis"] = shapes.redis_start(procs, tmp)
-    groups = [g for g in groups if pids.get(g)]
-    sampler = shapes.Sampler(truth_pids)
-    sampler.start()
+    groups, pids, sampler = shapes.start_all(procs, tmp, WORKLOADS, swap)
     health, changed = short_health()
     R.ok(changed and all(re.match(r"\s*(every|lookup):", a) for a, _ in changed),
          "only every/lookup lines of the shipped health file shortened: %r" % changed[:3])
@@ -155,10 +145,9 @@ def run(tmp, procs, swap):
     watch.stopping = True
     watch.join()
     R.ok(watch.polls >= RUN * 0.8, "alarms read %d times" % watch.polls)
-    truth = {"redis": sampler.slope("redis", RUN - shapes.JUDGE_FROM)}
     sampler.stopping = True
     data = readings(port, groups, t0)
-    shapes.judge(data, watch.raised, truth, groups)
+    shapes.judge(data, watch.raised, shapes.Truth(sampler, t0), groups)
     check_alarm_log(port, groups)
     bad, started = log_problems(tmp)
     R.ok(not bad and started, "error.log: plugin started, no errors: %r" % bad[:3])
