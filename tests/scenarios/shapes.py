@@ -103,15 +103,18 @@ SHAPES = {
     "reqpath": dict(cmd=["sockets", "--conn-every", "0", "--rate", "256",
                          "--sockets", "4"],
                     leak=("heap", 256 * KIB, 0.15), request_path=256 * KIB),
-    # 6. real programs: Python's gc sawtooth (24 MiB a round) with and
-    #    without a rising floor (300 KiB/s), PostgreSQL under pgbench -C,
-    #    Redis with a key space growing
+    # 6. real programs: Python's gc sawtooth (24 MiB built over 1 s, freed,
+    #    1 s idle) with and without a rising floor (300 KiB/s), PostgreSQL
+    #    under pgbench -C, Redis with a key space growing. (Built over the
+    #    whole round instead, its floor is seen as rarely as sawleak's and
+    #    the interpreter's jitter made leak_rate flicker to 0 at 6 of 47
+    #    readings of one Netdata run of three.)
     "pysaw": dict(cmd=["pysaw.py", "--rate", "0", "--swing", "24576",
-                       "--period", "2"],
-                  quiet=True, swing=("heap", 8 * MIB)),
+                       "--period", "2", "--rise", "1"],
+                  quiet=True, swing=("anon", 8 * MIB)),
     "pyleak": dict(cmd=["pysaw.py", "--rate", "300", "--swing", "24576",
-                        "--period", "2"],
-                   leak=("heap", 300 * KIB, 0.35)),
+                        "--period", "2", "--rise", "1"],
+                   leak=("anon", 300 * KIB, 0.15), swing=("anon", 8 * MIB)),
     "postgres": dict(service="postgres", quiet=True, flat={"shmem": "truth"}),
     "redis": dict(service="redis", leak=("anon", None, 0.15), zero=["heap"]),
 }
@@ -253,16 +256,24 @@ class Sampler(threading.Thread):
                         (time.time(), sum(value(r) for r in rs)))
             time.sleep(1)
 
-    def slope(self, group, end, span):
-        """Least-squares slope (B/s) of a group's samples in [end - span,
-        end] (unix times), or None with fewer than 3."""
+    def fit(self, group, end, span):
+        """(slope B/s, its standard error) of the least-squares line through
+        a group's samples in [end - span, end] (unix times), or (None,
+        None) with fewer than 4."""
         s = [(t, v) for t, v in self.samples.get(group, []) if end - span <= t <= end]
-        if len(s) < 3:
-            return None
-        n, mt = len(s), sum(t for t, _ in s) / len(s)
-        mv = sum(v for _, v in s) / n
+        n = len(s)
+        if n < 4:
+            return None, None
+        mt, mv = sum(t for t, _ in s) / n, sum(v for _, v in s) / n
         den = sum((t - mt) ** 2 for t, _ in s)
-        return sum((t - mt) * (v - mv) for t, v in s) / den if den else None
+        if not den:
+            return None, None
+        b = sum((t - mt) * (v - mv) for t, v in s) / den
+        res = sum((v - mv - b * (t - mt)) ** 2 for t, v in s)
+        return b, (res / (n - 2) / den) ** 0.5
+
+    def slope(self, group, end, span):
+        return self.fit(group, end, span)[0]
 
 
 class Truth:
@@ -276,8 +287,8 @@ class Truth:
         return self.sampler.slope(group, self.t0 + RUN, RUN - JUDGE_FROM)
 
     def slope_at(self, group, t):
-        """The slope over the growth window ending at reading t."""
-        return self.sampler.slope(group, self.t0 + t, WINDOW)
+        """(slope, standard error) over the growth window ending at t."""
+        return self.sampler.fit(group, self.t0 + t, WINDOW)
 
 
 def start_all(procs, tmp, wl_dir, swap):
@@ -488,17 +499,24 @@ def judge_flat(readings, group, truth, spec=None):
     for c, bound in flat.items():
         rows = [(t, v) for t, v in readings.get(group, {}).get("growth." + c, [])
                 if t >= JUDGE_FROM]
-        want = [truth.slope_at(group, t) if bound == "truth" else 0 for t, _ in rows]
-        bad = [(round(t), round(v), w if w is None else round(w))
-               for (t, v), w in zip(rows, want)
-               if w is None or abs(v - w) > (WARN if bound == "truth" else bound)]
+        # against the test's own measure: within the warning rate plus 3
+        # standard errors of the difference of two samplings as noisy as
+        # the test's (a service's transient processes make both noisy)
+        want = [truth.slope_at(group, t) if bound == "truth" else (0, 0)
+                for t, _ in rows]
+        tol = [WARN + 3 * 2 ** 0.5 * se if bound == "truth" and se is not None
+               else bound for _, se in want]
+        bad = [(round(t), round(v), w if w is None else round(w), round(b))
+               for (t, v), (w, _), b in zip(rows, want, tol)
+               if w is None or abs(v - w) > b]
         R.info("%s: growth.%s from %d s %s B/s%s" % (
             group, c, JUDGE_FROM, fmt([v for _, v in rows]),
-            ", measured by the test %s" % fmt(want) if bound == "truth" else ""))
+            ", measured by the test %s, tolerance %s" % (
+                fmt([w for w, _ in want]), fmt(tol)) if bound == "truth" else ""))
         R.ok(len(rows) >= (RUN - JUDGE_FROM) * 0.8 and not bad,
-             "%s: growth.%s within %.0f B/s of %s at every reading from %d s "
-             "(%d readings): (t, got, want) %r"
-             % (group, c, WARN if bound == "truth" else bound,
+             "%s: growth.%s within %s of %s at every reading from %d s "
+             "(%d readings): (t, got, want, tolerance) %r"
+             % (group, c, "the tolerance" if bound == "truth" else "%.0f B/s" % bound,
                 "the true slope" if bound == "truth" else "0", JUDGE_FROM,
                 len(rows), bad[:6]))
 
