@@ -177,7 +177,7 @@ def run(tmp, procs, swap):
     R.info("collectd up; %d groups; reading %d s" % (len(groups), RUN))
     time.sleep(RUN + 2)
     shapes.stop(cd)
-    sampler.stopping = True
+    sampler.stop()
     data, t0 = readings(tmp, groups)
     log = open(os.path.join(tmp, "log"), errors="replace").read()
     R.ok("smaps plugin" not in log or not re.search(r"smaps plugin: .*(error|refus)", log, re.I),

@@ -145,7 +145,7 @@ def run(tmp, procs, swap):
     watch.stopping = True
     watch.join()
     R.ok(watch.polls >= RUN * 0.8, "alarms read %d times" % watch.polls)
-    sampler.stopping = True
+    sampler.stop()
     data = readings(port, groups, t0)
     shapes.judge(data, watch.raised, shapes.Truth(sampler, t0), groups)
     check_alarm_log(port, groups)
