@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -335,6 +336,9 @@ def truth_sampler(pids):
 # ------------------------------------------------------------ swap
 
 
+SWAP = {}   # "path": the swap file this run switched on
+
+
 def swap_on(tmp):
     """Makes and enables a 512 MiB swap file; its path, or None after a
     SKIP line saying why. swap_off() undoes it."""
@@ -350,6 +354,7 @@ def swap_on(tmp):
                 break
         else:
             R.info("swap file %s on" % path)
+            SWAP["path"] = path
             return path
         swap_off(path)
     R.skip("pageout: no swap file could be enabled (swapon needs root and a "
@@ -479,8 +484,10 @@ def judge_leaker(readings, alarms, group, truth, spec=None):
     R.ok(len(lr) >= (RUN - JUDGE_FROM) * 0.8 and
          all(abs(v - rate) <= tol * rate for v in lr),
          "%s: leak_rate.%s within %d%% of %.0f B/s at every reading from %d s "
-         "(%d readings): %s" % (group, cat, tol * 100, rate, JUDGE_FROM,
-                                len(lr), fmt([v for v in lr if abs(v - rate) > tol * rate])))
+         "(%d readings): (t, got) %r" % (
+             group, cat, tol * 100, rate, JUDGE_FROM, len(lr),
+             [(round(t), round(v)) for t, v in every
+              if t >= JUDGE_FROM and abs(v - rate) > tol * rate][:8]))
     others = spec.get("zero") or [c for c in CATS if c != cat]
     for c in others:
         bad = [v for v in values(readings, group, "leak_rate." + c) if v != 0]
@@ -541,6 +548,9 @@ def judge_swing(readings, group, truth):
 
 
 def judge_pageout(readings, group):
+    on = SWAP.get("path") and SWAP["path"] in open("/proc/swaps").read()
+    R.ok(on, "the test's swap file is still on at the end (%s): if not, "
+         "something else switched it off during the run" % SWAP.get("path"))
     rss = values(readings, group, "rss.anon", JUDGE_FROM)
     swap = values(readings, group, "swap.anon", JUDGE_FROM)
     R.info("%s: rss.anon %.1f -> %.1f MiB, swap.anon %.1f -> %.1f MiB while judged"
@@ -612,6 +622,8 @@ def mutate(readings, alarms, truth, groups):
                 judge_leaker(readings, alarms, g, truth, other)
             else:
                 judge_sockets(readings, g, other)
+    if "forkshare" in groups:
+        judge_pageout(readings, "forkshare")   # a leak that stays resident
     print("--- SHAPES_MUTATE: %d mutated checks failed, %d passed (those that "
           "hold for both shapes, e.g. a reading every second)"
           % (R.failed - failed, R.passed - passed))
@@ -632,3 +644,27 @@ def sigterm_exits():
     signal.signal(signal.SIGTERM, handler)
 
 
+def main(name, run, on_failure=None):
+    """A driver's whole run: swap on, run(tmp, procs, swap), and whatever
+    happens, everything stopped, swap off, the temp dir removed (kept with
+    KEEP_TMP=1). Returns the exit status."""
+    t0 = time.monotonic()
+    sigterm_exits()
+    procs = Procs()
+    tmp = tempfile.mkdtemp(prefix="smaps-%s-" % name.replace(" ", "-"))
+    swap = None
+    try:
+        swap = swap_on(tmp)
+        run(tmp, procs, swap)
+    finally:
+        procs.stop_all()
+        swap_off(swap)
+        if R.failed and on_failure:
+            on_failure(tmp)
+        if os.environ.get("KEEP_TMP"):
+            print("kept", tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("%s: %d passed, %d failed (%.0f s)"
+          % (name, R.passed, R.failed, time.monotonic() - t0))
+    return 1 if R.failed else 0

@@ -9,14 +9,12 @@ in the log. Everything runs in a temp dir and on unix sockets and is
 stopped at the end, also on failure; the swap file is switched off and
 removed."""
 
-import calendar
 import glob
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.dont_write_bytecode = True   # no __pycache__ in the tree
@@ -189,26 +187,5 @@ def run(tmp, procs, swap):
     shapes.judge(data, raised, shapes.Truth(sampler, t0), groups)
 
 
-def main():
-    t0 = time.monotonic()
-    shapes.sigterm_exits()
-    procs = shapes.Procs()
-    tmp = tempfile.mkdtemp(prefix="smaps-cd-shapes-")
-    swap = None
-    try:
-        swap = shapes.swap_on(tmp)
-        run(tmp, procs, swap)
-    finally:
-        procs.stop_all()
-        shapes.swap_off(swap)
-        if os.environ.get("KEEP_TMP"):
-            print("kept", tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("collectd shapes: %d passed, %d failed (%.0f s)"
-          % (R.passed, R.failed, time.monotonic() - t0))
-    return 1 if R.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(shapes.main("collectd shapes", run))

@@ -14,9 +14,7 @@ file is switched off and removed."""
 
 import os
 import re
-import shutil
 import sys
-import tempfile
 import threading
 import time
 
@@ -153,28 +151,5 @@ def run(tmp, procs, swap):
     R.ok(not bad and started, "error.log: plugin started, no errors: %r" % bad[:3])
 
 
-def main():
-    t0 = time.monotonic()
-    shapes.sigterm_exits()
-    procs = shapes.Procs()
-    tmp = tempfile.mkdtemp(prefix="smaps-nd-shapes-")
-    swap = None
-    try:
-        swap = shapes.swap_on(tmp)
-        run(tmp, procs, swap)
-    finally:
-        procs.stop_all()
-        shapes.swap_off(swap)
-        if R.failed:
-            dump_log(tmp)
-        if os.environ.get("KEEP_TMP"):
-            print("kept", tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("netdata shapes: %d passed, %d failed (%.0f s)"
-          % (R.passed, R.failed, time.monotonic() - t0))
-    return 1 if R.failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(shapes.main("netdata shapes", run, dump_log))
