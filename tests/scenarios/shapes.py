@@ -488,6 +488,16 @@ def judge_leaker(readings, alarms, group, truth, spec=None):
              group, cat, tol * 100, rate, JUDGE_FROM, len(lr),
              [(round(t), round(v)) for t, v in every
               if t >= JUDGE_FROM and abs(v - rate) > tol * rate][:8]))
+    if any(t >= JUDGE_FROM and abs(v - rate) > tol * rate for t, v in every):
+        # the whole story, for whoever fixes it: t s, leak_rate / growth
+        # kB/s, steadiness %
+        growth = dict(readings[group].get("growth." + cat, []))
+        steady = dict(readings[group].get("steady." + cat, []))
+        R.info("%s: t: leak_rate/growth kB/s, steady %%: %s" % (group, " ".join(
+            "%d:%.0f/%s/%s" % (t, v / 1000,
+                               "%.0f" % (growth[t] / 1000) if t in growth else "-",
+                               "%.0f" % steady[t] if t in steady else "-")
+            for t, v in every)))
     others = spec.get("zero") or [c for c in CATS if c != cat]
     for c in others:
         bad = [v for v in values(readings, group, "leak_rate." + c) if v != 0]

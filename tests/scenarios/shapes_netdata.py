@@ -32,6 +32,7 @@ WORKLOADS = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/netdata
 # signal -> (chart suffix, dimension, factor to bytes); CAT is a category
 # or total. The contract of issue 12 (i12a's charts).
 CAT_SIGNALS = {"leak_rate": ("leak_rate", 1), "growth": ("growth", 1),
+               "steady": ("steadiness", 1),
                "rss": ("rss", MIB), "swap": ("swap", MIB)}
 PLAIN_SIGNALS = {"memory_per_socket": ("memory_per_socket", "per_socket", 1),
                  "request_path_leak": ("request_path_leak", "leak", 1)}
