@@ -17,7 +17,7 @@ bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps \
 	$(BENCH_DIR)/bench $(BENCH_DIR)/manymaps $(BENCH_MAPS)
 	$(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps
 	$(BENCH_DIR)/bench_signals
-	$(BENCH_DIR)/bench_leakdetect
+	$(BENCH_DIR)/bench_leakdetect 100
 
 # The leak signals' cost for a group of 2,000 churning members (a second).
 $(BENCH_DIR)/bench_signals: bench/signals.c $(LIB)

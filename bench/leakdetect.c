@@ -9,7 +9,8 @@
  *
  * A sawtooth of amplitude A is a swing faster than the reads (a collector,
  * a per-request arena): each read sees it at a random phase, uniform in
- * [0, A). Every figure is over RUNS runs with different phases.
+ * [0, A). Every figure is over RUNS runs (default 100) with different
+ * phases.
  *
  * usage: bench_leakdetect [RUNS] */
 #include <math.h>
@@ -173,9 +174,9 @@ static void quiet(int runs)
 
 int main(int argc, char **argv)
 {
-	int runs = argc > 1 ? atoi(argv[1]) : 20;
+	int runs = argc > 1 ? atoi(argv[1]) : 100;
 	if (runs < 1)
-		runs = 20;
+		runs = 100;
 	limits(runs);
 	delays(runs);
 	quiet(runs);

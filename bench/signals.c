@@ -1,7 +1,8 @@
 /* signals.c - `make bench`: what the leak signals cost per group, in CPU
  * per full read and in memory, for a group of 2,000 members of which 20
  * (1%) are replaced by new processes at every read (a pool of workers),
- * 10 of them young. It times the signal code only, on members already
+ * each growing for its first 10 reads (young: its warm-up), then flat, so
+ * the chain must stay at 0. It times the signal code only, on members already
  * read: the ledger's link (begin, 2,000 adds, commit), the growth update
  * and the fits the plugins publish (12 series); the smaps reads
  * themselves are the first parts of `make bench`.

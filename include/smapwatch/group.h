@@ -108,6 +108,7 @@ typedef struct {
 	uint64_t identity;       /* changes whenever the set of processes
 				  * (pid, start time) measured in mem
 				  * changes; 0 for none */
+	/* As of the last full read too: */
 	uint32_t largest_vmas;   /* mappings of the measured member with
 				  * the most (vm.max_map_count is per
 				  * process) */

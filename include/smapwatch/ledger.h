@@ -4,8 +4,8 @@
  * a page shared by k members counts 1/k in each, so pages moving between
  * members (a fork, a sharer exiting, copy-on-write) leave the sum alone,
  * and SwapPss keeps a leak visible once it is swapped out. (File-backed
- * categories hold USS + SwapPss instead: their pages are shared with the
- * whole host, see sw_ledger_member_of.) The sum also
+ * categories count their dirty pages only: their clean pages are page
+ * cache shared with the whole host, see sw_ledger_member_of.) The sum also
  * jumps when a member joins or leaves, which is not growth. So at each
  * full read the ledger links this read to the last one, per category c
  * and for the total:
@@ -43,7 +43,8 @@ typedef struct {
 	pid_t pid;
 	uint64_t start;                     /* start time, clock ticks */
 	uint64_t own[SW_LEDGER_SERIES];     /* USS + SwapPss, bytes */
-	uint64_t held[SW_LEDGER_SERIES];    /* Pss + SwapPss, bytes */
+	uint64_t held[SW_LEDGER_SERIES];    /* Pss + SwapPss, bytes (dirty
+					     * only in file-backed ones) */
 } sw_ledger_member;
 
 typedef struct {
@@ -60,9 +61,9 @@ void sw_ledger_init(sw_ledger *l);
 void sw_ledger_free(sw_ledger *l);
 
 /* sw_ledger_member_of - a member's figures from its categorised memory:
- * own = USS + SwapPss per category; held = Pss + SwapPss in heap, stack,
- * anon and shmem, = own in binary, libs, files and kernel (shared with
- * processes outside the group, whose starts and exits move Pss); the
+ * in heap, stack, anon and shmem own = USS + SwapPss, held = Pss +
+ * SwapPss; in binary, libs, files and kernel (page cache shared with the
+ * host) own = Private_Dirty + SwapPss, held = Pss_Dirty + SwapPss; the
  * total is the sum of the categories. */
 void sw_ledger_member_of(sw_ledger_member *m, pid_t pid, uint64_t start,
 			 const sw_memsum *mem);

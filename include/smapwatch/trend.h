@@ -10,16 +10,17 @@
  * fitted through each bucket's minimum: a flat floor gives a flat line
  * whatever the swing, a rising one a steady line, and a straight series
  * gives its own slope exactly (each bucket's minimum is on the line). A
- * swing slower than a bucket (window / 16: 3.75 minutes at the default
- * hour) is not floored.
+ * swing slower than a bucket (window / 10: 6 minutes at the default hour)
+ * is not floored.
  *
- * Why 16 buckets (measured by bench/leakdetect.c, a read a minute, a
- * 1-hour window, swings at random phase): fewer buckets have more samples
- * each, so a truer minimum, but few points reach r2 0.9 by chance: in 160
- * runs of 48 hours of pure sawtooth (4 to 256 MiB), 46 of 460,800 reads
- * would have warned with 8 buckets, 2 with 12, none with 16; 16 see a
- * leak of 40 MiB/hour under a 16 MiB swing in every run (the raw fit
- * needed 80).
+ * Why 10 buckets (measured by bench/leakdetect.c, a read a minute, a
+ * 1-hour window, swings at random phase, 500 runs of 48 hours of pure
+ * sawtooth at each of 4, 16, 64 and 256 MiB): more buckets have fewer
+ * samples each, so a noisier minimum, and fewer points reach r2 0.9 by
+ * chance. Of those 5,760,000 reads, 8 buckets would have warned at 168, 10
+ * at 6, 12 at 1, 16 at none; the smallest leak seen under a 16 MiB swing
+ * in every run is 27, 30, 33 and 40 MiB/hour (the raw fit needed 80). 10
+ * also keeps a bucket as long as 2 s sawtooth periods in a 20 s window.
  *
  * Memory is fixed: time is cut into slots of window / (SW_TREND_POINTS - 1)
  * seconds and the smallest sample of each slot is kept, so an hour at any
@@ -28,8 +29,8 @@
 #define SMAPWATCH_TREND_H
 
 #define SW_TREND_POINTS 64
-#define SW_TREND_BUCKETS 16
-#define SW_TREND_LAG (SW_TREND_BUCKETS / 8)   /* buckets: an eighth of it */
+#define SW_TREND_BUCKETS 10
+#define SW_TREND_LAG 2   /* buckets: a fifth of the window */
 
 typedef struct {
 	double window;                 /* seconds */
@@ -41,8 +42,8 @@ typedef struct {
 typedef struct {
 	double slope;        /* of the floor, units of y per second */
 	double r2;           /* goodness of the floor's straight-line fit */
-	double grew;         /* fraction of bucket minima above the one an
-			      * eighth of the window (SW_TREND_LAG buckets)
+	double grew;         /* fraction of bucket minima above the one a
+			      * fifth of the window (SW_TREND_LAG buckets)
 			      * before */
 	double span;         /* seconds between the first and last point */
 	unsigned points;
@@ -70,17 +71,17 @@ int sw_trend_fit(const sw_trend *tr, sw_fit *out);
  * whole window": the first slot may be cut, and samples jitter. */
 #define SW_TREND_FULL 0.9
 
-/* The share of bucket minima that must be above the one an eighth of the
- * window before for growth to be steady. A line through 16 points can
+/* The share of bucket minima that must be above the one a fifth of the
+ * window before for growth to be steady. A line through 10 points can
  * have a high r2 from a one-off jump (0.75 at the window's middle, so
  * under a --steady-percent of 80 or less) or from a cache that filled and
- * stopped; a leak's floor rises at (nearly) every step. Compared over an
- * eighth of the window, not bucket to bucket: a leak that grows in steps
- * (pages, chunks) more than a bucket apart rises only at some buckets
- * (measured: 4 KiB every 2 s read every second gave half; 1 MiB every 10
- * minutes at the defaults, 3 of 8). Half costs nothing against a swing
- * (bench/leakdetect.c). A leak in steps more than a quarter of the window
- * apart is a few one-off steps, not steady growth. */
+ * stopped; a leak's floor rises at (nearly) every step. Compared over a
+ * fifth of the window, not bucket to bucket: a leak that grows in steps
+ * (pages, chunks) a bucket or more apart rises only at some buckets
+ * (measured: 4 KiB every 2 s read every second gave half). Half costs
+ * nothing against a swing (bench/leakdetect.c). A leak in steps more than
+ * about a third of the window apart is a few one-off steps, not steady
+ * growth. */
 #define SW_TREND_ROSE 0.5
 
 /* sw_fit_leak_rate - f's slope when it is steady growth over the whole

@@ -6,8 +6,8 @@
  *                                group owns (Pss + SwapPss chained across
  *                                members coming and going, core ledger.h)
  *                                per category and total, when it is steady
- *                                (r2 >= --steady-percent, half the 16
- *                                bucket minima above the one 7.5 min
+ *                                (r2 >= --steady-percent, half the 10
+ *                                bucket minima above the one 12 min
  *                                before) over the whole
  *                                --growth-window, else 0: alarm on this
  *   smaps.growth           B/s   that floor's slope, steady or not

@@ -238,9 +238,11 @@ def test_running(tmp, pids):
     conf = os.path.join(tmp, "groups.conf")
     write_conf(conf, pids[1])
     env = dict(os.environ, NETDATA_UPDATE_EVERY="1")
+    # --warm-up 0: the workloads started a moment ago, and check_growth
+    # wants their growth from the first reading, not after a warm-up
     p = subprocess.Popen([PLUGIN, "1", "--libs", "--named", "--config", conf,
                           "--growth-window", "10", "--steady-percent", "90",
-                          "--full-interval", "0"],
+                          "--full-interval", "0", "--warm-up", "0"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=env)
     calls = [(3.3, b"X" * 20000 + b"\n"),
@@ -491,13 +493,15 @@ def test_disable(tmp):
     ok(rc == 1 and out == b"", "unknown option refused")
     for bad in (["--growth-window", "9"], ["--growth-window", "x"],
                 ["--steady-percent", "0"], ["--steady-percent", "101"],
+                ["--warm-up", "-1"], ["--warm-up", "604801"],
                 ["--growth-window"]):
         rc, out, err = run_disabled(bad)
         ok(rc == 1 and out == b"" and bad[0] in err,
            "%r refused: %d %r" % (bad, rc, err))
     rc, out, _ = run_disabled(["--help"])
     ok(rc == 0 and b"--libs" in out and b"--named" in out
-       and b"--growth-window" in out and b"--steady-percent" in out, "--help")
+       and b"--growth-window" in out and b"--steady-percent" in out
+       and b"--warm-up" in out, "--help")
     rc, out, _ = run_disabled(["--version"])
     ok(rc == 0 and out.startswith(b"smaps.plugin "), "--version")
 

@@ -97,8 +97,9 @@ for group in ["sc_stable", "sc_saw", "sc_warm"]:
     check(f"{group}: no shipped alarm", not alarmed(group), "".join(alarmed(group))[:300])
 # ...though they did move: the sawtooth and warm-up really grew.
 g = series("sc_saw", "memory-heap_private_dirty")
-check("sc_saw: heap rose and fell", g and max(v for _, v in g) > 4 * MIB and g[-1][1] < max(v for _, v in g),
-      f"{g[-3:] if g else g}")
+# (fell: some reading below the one before it; the last one may be a peak)
+check("sc_saw: heap rose and fell", g and max(v for _, v in g) > 4 * MIB and
+      any(b[1] < a[1] for a, b in zip(g, g[1:])), f"{g[-3:] if g else g}")
 g = series("sc_warm", "memory-heap_private_dirty")
 check("sc_warm: heap grew 8 MiB then stayed", g and g[-1][1] > 7 * MIB and abs(g[-1][1] - g[-5][1]) < 65536,
       f"{g[-5:] if g else g}")

@@ -547,6 +547,13 @@ static void test_owned_chain(void **state)
 	assert_true(g->owned[SW_CAT_COUNT] == -200.0 * KB);
 	assert_true(g->owned[SW_CAT_LIBS] == 0 && g->owned[SW_CAT_ANON] == 0);
 	assert_int_equal(g->largest_vmas, 3);
+	/* a read that measures no one (malformed smaps) is no read: the
+	 * chain goes on from the last one */
+	fx_write_str(fx_root, "201/smaps", "garbage\n");
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	assert_int_equal(g->measured, 0);
+	assert_int_equal(g->owned_epoch, 1);
+	assert_true(g->owned[SW_CAT_COUNT] == -200.0 * KB);
 	put_master_child(0, 0);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	assert_true(g->owned[SW_CAT_COUNT] == 0);
@@ -561,6 +568,33 @@ static void test_owned_chain(void **state)
 	assert_int_equal(g->owned_epoch, 2);
 	assert_true(g->owned[SW_CAT_COUNT] == 0);
 	sw_groupset_free(gs);
+}
+
+/* Warm-up: a member started less than warm_up seconds ago (its start
+ * time, in ticks after boot, against CLOCK_BOOTTIME) grows on its own
+ * account. The fixtures started 70 s after boot: young for a warm-up of
+ * years, old for none. */
+static void test_warm_up(void **state)
+{
+	(void)state;
+	for (int warm = 0; warm < 2; warm++) {
+		proc_spec m = {201, "master", 7000, 1, 'S', NULL, "srv", NULL, 0, 0};
+		make_proc(&m);
+		put_master_child(0, 0);
+		sw_groupset_opts o = {.proc_root = fx_root,
+				      .warm_up = warm ? 1e9 : 0};
+		sw_groupset *gs = sw_groupset_new(&o);
+		assert_non_null(gs);
+		add_ok(gs, "srv", SW_SEL_COMM, "master");
+		assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+		put_master_child(1, 0);   /* heap Pss 400 -> 200, USS 400 -> 0 */
+		assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+		const sw_group_stats *g = group(gs, "srv");
+		/* old: the held change counts (-200 KiB); young: minus its own
+		 * change (-400 KiB), +200 KiB */
+		assert_true(g->owned[SW_CAT_HEAP] == (warm ? 200.0 : -200.0) * KB);
+		sw_groupset_free(gs);
+	}
 }
 
 /* comm is read each cycle: a process that renames itself moves. */
@@ -662,6 +696,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_selectors, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_pid_reuse, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_owned_chain, fx_root_setup,
+						fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_warm_up, fx_root_setup,
 						fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_comm_rename, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_failures, fx_root_setup, fx_root_teardown),

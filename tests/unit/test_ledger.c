@@ -2,7 +2,9 @@
  * changes (ledger.h), on synthetic members: what must be growth (a
  * leak, private or shared by fork, resident or swapped out) and what
  * must not (forks, exits, replacements, restarts, warm-ups). */
+#include <math.h>
 #include "fixture.h"
+#include "smapwatch/growth.h"
 #include "smapwatch/ledger.h"
 
 #define HEAP SW_CAT_HEAP
@@ -206,9 +208,10 @@ static void test_swap_out(void **state)
 	sw_ledger_free(&l);
 }
 
-/* A library shared with the host: its Pss halves and doubles as other
- * processes map and unmap it, which is no growth of the group; what the
- * member writes privately in it is (sw_ledger_member_of). */
+/* A library shared with the host: the Pss of its text halves and doubles
+ * as other processes map and unmap it, and its USS jumps when they all
+ * have (k == 2), which is no growth of the group; what the member writes
+ * in it is (sw_ledger_member_of). */
 static void test_host_shared_files(void **state)
 {
 	(void)state;
@@ -220,9 +223,12 @@ static void test_host_shared_files(void **state)
 	for (int k = 0; k < 4; k++) {
 		sw_memsum_clear(&s);
 		sw_counts c = {.present = ~0u};
-		c.v[SW_F_PSS] = pss[k] + (64u << 10) * (k == 3);
-		c.v[SW_F_SHARED_CLEAN] = 8u << 20;
-		c.v[SW_F_PRIVATE_DIRTY] = (64u << 10) * (k == 3);   /* relocations */
+		uint64_t dirty = (64u << 10) * (k == 3);   /* relocations */
+		c.v[SW_F_PSS] = pss[k] + dirty;
+		c.v[SW_F_PSS_DIRTY] = dirty;
+		c.v[SW_F_SHARED_CLEAN] = k == 2 ? 0 : 8u << 20;
+		c.v[SW_F_PRIVATE_CLEAN] = k == 2 ? 8u << 20 : 0;
+		c.v[SW_F_PRIVATE_DIRTY] = dirty;
 		sw_memsum_add_mapping(&s, SW_CAT_LIBS, &c);
 		sw_ledger_member_of(&m, 9, 1, &s);
 		sw_ledger_begin(&l);
@@ -276,6 +282,67 @@ static void test_bounded(void **state)
 	sw_ledger_free(&l);
 }
 
+/* End to end at the defaults (an hour's window, a full read a minute):
+ * the ledger's chain into the growth windows and their leak rate. A
+ * master leaking 10 MiB/hour or not; a big member leaving at the window's
+ * start; 4 workers replaced every 5 reads, each growing 4 MiB while young
+ * (10 minutes); at 2 h every member replaced at once (the master too: a
+ * restart, its successor leaking the same). The leak rate is 0 at every
+ * reading without the leak; with it, within 2% of it once the window holds
+ * only the master's leak (its first 10 minutes are its warm-up, for each
+ * generation), and 0 until the window is spanned. */
+static void test_chain_to_leak_rate(void **state)
+{
+	(void)state;
+	const double rate = 10.0 * 1048576 / 3600;
+	for (int leak = 0; leak < 2; leak++) {
+		static sw_ledger l;
+		static sw_growth g;
+		sw_group_stats s;
+		sw_ledger_member v[6];
+		memset(&s, 0, sizeof(s));
+		sw_ledger_init(&l);
+		sw_growth_init(&g, 3600);
+		for (uint64_t k = 0; k <= 240; k++) {
+			double t = 60.0 * (double)k;
+			uint64_t gen = k >= 120, born = gen ? 120 : 0;
+			size_t n = 0;
+			v[n++] = mk((pid_t)(1 + gen), born,
+				    (64u << 20) + (uint64_t)(leak * rate * (t - 60.0 * (double)born)),
+				    0);
+			if (k == 0)
+				v[n++] = mk(2000, 0, 512u << 20, 0);
+			for (uint64_t w = 0; w < 4; w++) {
+				uint64_t age = (k + w) % 5, wb = k - age;
+				uint64_t grown = age < 10 ? age : 10;
+				v[n++] = mk((pid_t)(100 + wb * 4 + w), wb,
+					    (16u << 20) + grown * (1u << 20), 0);
+			}
+			/* 48 MiB shared by all (fork): Pss split among them */
+			for (size_t i = 0; i < n; i++) {
+				v[i].held[HEAP] += (48u << 20) / n;
+				v[i].held[TOTAL] += (48u << 20) / n;
+			}
+			/* young: started in the last 10 minutes */
+			read_at(&l, v, n, k >= 10 ? k - 10 : 0);
+			s.processes = s.measured = (long)n;
+			memcpy(s.owned, l.chained, sizeof(s.owned));
+			s.owned_epoch = l.epoch;
+			sw_growth_update(&g, &s, t);
+			sw_fit f;
+			double lr = sw_trend_fit(&g.mem[TOTAL], &f) ? 0
+				    : sw_fit_leak_rate(&f, 3600, 0.9);
+			if (!leak)
+				assert_true(lr == 0);
+			else if ((k >= 10 + 60 && k < 120) || k > 130 + 60)
+				assert_true(fabs(lr - rate) < 0.02 * rate);
+			else if (t + 60 < SW_TREND_FULL * 3600)
+				assert_true(lr == 0);   /* not spanned yet */
+		}
+		sw_ledger_free(&l);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_host_shared_files),
 		cmocka_unit_test(test_order_and_epochs),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_chain_to_leak_rate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

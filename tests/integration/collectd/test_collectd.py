@@ -774,6 +774,8 @@ class Suite:
                             "PidFile"),
             self.error_case("growth-window-too-small", 'Process "x"\n'
                             '  GrowthWindow 5', "GrowthWindow"),
+            self.error_case("warm-up-negative", 'Process "x"\n'
+                            '  WarmUp -1', "WarmUp"),
             self.error_case("lowercase-key-wrong-type",
                             'process "x"\n  collectlibraries 3',
                             "CollectLibraries"),
