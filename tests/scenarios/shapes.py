@@ -28,10 +28,11 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 PGBIN = os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")
 REDIS = os.environ.get("REDIS_SERVER", "/usr/bin/redis-server")
 
-# The growth window (s): 40, so that each of the floor fit's 16 buckets
-# (2.5 s) holds 2 or 3 readings of a 2 s sawtooth, one of them near its
-# low point. Measured at 20 s (1.25 s buckets, often one reading): the
-# 160 KiB/s leak under the sawtooth and Python's read 0 throughout.
+# The growth window (s): 40, so that each of the floor fit's buckets
+# (10 of 4 s; 16 of 2.5 s in i12a's first version) holds several readings
+# of a 2 s sawtooth, one of them near its low point. Measured at 20 s with
+# 16 buckets (1.25 s, often one reading): the 160 KiB/s leak under the
+# sawtooth and Python's read 0 throughout.
 WINDOW = int(os.environ.get("SHAPES_WINDOW", 40))
 WARM_UP = 5          # a member younger than this is warming up (s)
 JUDGE_FROM = WINDOW + 8   # leak rates judged from here on (s): a full window
