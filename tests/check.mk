@@ -9,8 +9,8 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 		--show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible
 
-.PHONY: check unit live cli-test console-test report-test scenarios asan valgrind fuzz
-check: unit live cli-test console-test report-test scenarios $(CHECK_EXTRA) asan valgrind fuzz
+.PHONY: check unit live cli-test console-test report-test scenarios shapes asan valgrind fuzz
+check: unit live cli-test console-test report-test scenarios shapes netdata-shapes $(CHECK_EXTRA) asan valgrind fuzz
 	@echo "make check: all passed"
 
 unit: $(UNIT_BIN)
@@ -57,6 +57,13 @@ report-test: $(BUILD)/smapwatch $(BUILD)/bench/manymaps
 scenarios: $(BUILD)/smaps.so $(BUILD)/workloads/grow_heap \
 		$(BUILD)/workloads/grow_mmap $(BUILD)/workloads/scenario
 	BUILD=$(BUILD) bash tests/scenarios/collectd_scenarios.sh
+
+# The leak shapes of issue 12 under one collectd start, with the shipped
+# threshold alarms (tests/scenarios/shapes_collectd.py).
+SHAPE_CD_WL := $(SHAPE_WL:%=$(BUILD)/workloads/%)
+$(SHAPE_CD_WL): tests/workloads/shape.h tests/workloads/grow.h
+shapes: $(BUILD)/smaps.so $(SHAPE_CD_WL)
+	python3 tests/scenarios/shapes_collectd.py $(BUILD)/smaps.so $(BUILD)/workloads
 
 # The same tests, rebuilt by clang with ASan+UBSan into build/asan.
 asan:

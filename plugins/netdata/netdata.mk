@@ -28,7 +28,7 @@ $(NETDATA_WL)/%: tests/workloads/%.c tests/workloads/grow.h
 	cc -std=c11 -D_GNU_SOURCE $(WARN) -O2 -pthread -o $@ $<
 
 .PHONY: netdata-test netdata-protocol-test netdata-integration-test \
-	netdata-scenarios install-netdata
+	netdata-scenarios netdata-shapes install-netdata
 netdata-test: netdata-protocol-test netdata-integration-test
 
 netdata-protocol-test: $(NETDATA_TEST_DEPS)
@@ -41,6 +41,15 @@ netdata-integration-test: $(NETDATA_TEST_DEPS)
 # templates (tests/scenarios/netdata_scenarios.py, about 35 s).
 netdata-scenarios: $(NETDATA_TEST_DEPS)
 	python3 tests/scenarios/netdata_scenarios.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+
+# The leak shapes of issue 12 (a sawtooth over a leak, churning children,
+# memory shared by fork, a leak swapped out, per-socket memory, Python,
+# PostgreSQL and Redis) in one Netdata start (tests/scenarios/shapes_netdata.py).
+SHAPE_WL := sawleak forking sharedexit pageout sockets
+$(SHAPE_WL:%=$(NETDATA_WL)/%): tests/workloads/shape.h
+
+netdata-shapes: $(NETDATA_TEST_DEPS) $(SHAPE_WL:%=$(NETDATA_WL)/%)
+	python3 tests/scenarios/shapes_netdata.py $(BUILD)/smaps.plugin $(NETDATA_WL)
 
 CHECK_EXTRA += netdata-test netdata-scenarios
 

@@ -137,3 +137,17 @@ def dump_log(tmp):
         for line in open(err, errors="replace"):
             if "smaps" in line or "PLUGINSD" in line:
                 print(line.rstrip()[:300])
+
+
+def short_health(every="1s", lookup="-2s"):
+    """(text, changed): the shipped health.d/smaps.conf with every `every:`
+    and the lookups' durations shortened for a test run in seconds, and
+    the (shipped, test) pairs of lines that differ, for the caller to
+    check that nothing else did."""
+    import re
+    shipped = open(os.path.join(PKG, "health.d", "smaps.conf")).read()
+    text = re.sub(r"(?m)^(\s*every:\s*)\S+", r"\g<1>" + every, shipped)
+    text = re.sub(r"(?m)^(\s*lookup:\s*\S+\s+)-\S+", r"\g<1>" + lookup, text)
+    changed = [(a, b) for a, b in zip(shipped.split("\n"), text.split("\n"))
+               if a != b]
+    return text, changed
