@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """shapes_collectd.py SMAPS_SO WORKLOADS_DIR - the leak shapes of issue 12
 (tests/scenarios/shapes.py) under a real collectd (Debian's 5.12) with the
-smaps plugin, a 20 s GrowthWindow, FullInterval 0, Interval 1 and the
-shipped threshold alarms (packaging/collectd/smaps-threshold.conf): every
+smaps plugin, a 40 s GrowthWindow, FullInterval 0, Interval 1, Categories
+"all" and the shipped threshold alarms (packaging/collectd/smaps-threshold.conf): every
 group at once in one collectd start. Every reading of the run is read back
 from the csv plugin, the alarms from the threshold plugin's notifications
 in the log. Everything runs in a temp dir and on unix sockets and is
@@ -105,6 +105,8 @@ LoadPlugin smaps
   GrowthWindow %(w)d
   FullInterval 0
   SteadyPercent 90
+  # every category is judged (the default leaves out binary and kernel)
+  Categories "all"
 </Plugin>
 """ % dict(host=HOST, t=tmp, groups="\n".join(lines), w=WINDOW)
     conf += open(os.path.join(shapes.ROOT, "packaging", "collectd",
