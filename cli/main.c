@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "opts.h"
 #include <linux/capability.h>
 #include "console.h"
 #include "smapwatch/caller.h"
@@ -47,40 +48,6 @@ static void usage(FILE *f)
 	      "Exit status: 0 all read, 1 some process could not be read (or\n"
 	      "does not exist, or the overview met unreadable processes) or\n"
 	      "stdout could not be written, 2 usage error.\n", f);
-}
-
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	if (!isdigit((unsigned char)*s))  /* strtoull takes " -5" */
-		return -1;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	int shift = 0;
-	switch (toupper((unsigned char)*end)) {
-	case 'K': shift = 10; end++; break;
-	case 'M': shift = 20; end++; break;
-	case 'G': shift = 30; end++; break;
-	}
-	if (errno || *end || v > (UINT64_MAX >> shift))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
-static int parse_categories(const char *s, unsigned *mask)
-{
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", s);
-	*mask = 0;
-	for (char *save, *t = strtok_r(buf, ",", &save); t;
-	     t = strtok_r(NULL, ",", &save)) {
-		int c = sw_category_lookup(t);
-		if (c < 0)
-			return -1;
-		*mask |= 1u << c;
-	}
-	return *mask ? 0 : -1;
 }
 
 /* One line for what getopt refused (its own messages are off): a long
@@ -138,13 +105,13 @@ static int parse_args(cli *c, int argc, char **argv)
 			exit(cli_stdout_status());
 		case 'c':
 			filters = 1;
-			if (parse_categories(optarg, &c->o.cat_mask) == 0)
+			if (cli_parse_categories(optarg, &c->o.cat_mask) == 0)
 				break;
 			fprintf(stderr, "smapwatch: bad category list '%s'\n", optarg);
 			return -1;
 		case 's':
 			filters = 1;
-			if (parse_size(optarg, &c->o.min_size) == 0)
+			if (cli_parse_size(optarg, &c->o.min_size) == 0)
 				break;
 			fprintf(stderr, "smapwatch: bad size '%s'\n", optarg);
 			return -1;
