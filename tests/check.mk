@@ -9,9 +9,21 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 		--show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible
 
-.PHONY: check unit live cli-test console-test report-test scenarios shapes asan valgrind fuzz
-check: unit live cli-test console-test report-test scenarios shapes netdata-shapes $(CHECK_EXTRA) asan valgrind fuzz
+.PHONY: check unit live cli-test console-test report-test scenarios shapes asan \
+	valgrind fuzz test-bins valgrind-and-fuzz
+check: unit live cli-test console-test report-test scenarios shapes netdata-shapes $(CHECK_EXTRA) asan valgrind-and-fuzz
 	@echo "make check: all passed"
+
+# Every binary the tests run, so that a build can go -j2 while the tests,
+# many of which time what they watch, run one at a time.
+test-bins: $(UNIT_BIN) $(LIVE_BIN) $(BUILD)/tests/live_million \
+	$(BUILD)/smapwatch $(WORKLOADS) $(PLAIN_BIN) $(BUILD)/bench/manymaps \
+	$(NETDATA_TEST_DEPS)
+
+# memcheck and the fuzzers time nothing and are CPU-bound on one core
+# each: side by side on two cores.
+valgrind-and-fuzz:
+	$(MAKE) --no-print-directory -j2 valgrind fuzz
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -67,6 +79,9 @@ shapes: $(BUILD)/smaps.so $(SHAPE_CD_WL)
 
 # The same tests, rebuilt by clang with ASan+UBSan into build/asan.
 asan:
+	$(MAKE) --no-print-directory -j2 BUILD=build/asan CC=clang \
+		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
+		test-bins
 	$(MAKE) --no-print-directory BUILD=build/asan CC=clang \
 		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
 		unit live cli-test console-test report-test netdata-test
