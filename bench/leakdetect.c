@@ -55,12 +55,12 @@ static void run(double rate, double amp, double before, double after,
 	memset(&s, 0, sizeof(s));
 	memset(r, 0, sizeof(*r));
 	r->warn_at = r->crit_at = -1;
-	s.processes = s.measured = 1;
-	s.owned_epoch = 1;
+	s.live.processes = s.measured.processes = 1;
+	s.measured.owned_epoch = 1;
 	sw_growth_init(&g, WINDOW);
 	for (double t = 0; t <= before + after; t += EVERY) {
 		double leak = t > before ? rate * (t - before) : 0;
-		s.owned[SW_CAT_COUNT] = 512 * MIB + leak + amp * uniform();
+		s.measured.owned[SW_CAT_COUNT] = 512 * MIB + leak + amp * uniform();
 		sw_growth_update(&g, &s, t);
 		sw_fit f;
 		const sw_trend *tr = &g.mem[SW_CAT_COUNT];

@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	sw_ledger_init(&l);
 	sw_growth_init(&g, 3600);
-	s.processes = s.measured = MEMBERS;
+	s.live.processes = s.measured.processes = MEMBERS;
 	size_t cap = 0;
 	for (long k = 0; k < reads + 100; k++) {
 		next_read((uint64_t)k);
@@ -80,8 +80,8 @@ int main(int argc, char **argv)
 			if (sw_ledger_add(&l, &pool[i]))
 				return 1;
 		sw_ledger_commit(&l, (uint64_t)(k > 10 ? k - 10 : 0));
-		memcpy(s.owned, l.chained, sizeof(s.owned));
-		s.owned_epoch = l.epoch;
+		memcpy(s.measured.owned, l.chained, sizeof(s.measured.owned));
+		s.measured.owned_epoch = l.epoch;
 		sw_growth_update(&g, &s, 60.0 * (double)k);
 		sink += fits(&g);
 		if (k >= 100)

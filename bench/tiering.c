@@ -123,8 +123,8 @@ static void one_minute(sw_groupset *gs, minute_cost *m, int churn)
 	double c1 = cpu(&s1);
 	m->cpu += c1 - c0;
 	m->sys += s1 - s0;
-	m->members = sw_groupset_get(gs, 0)->processes +
-		     sw_groupset_get(gs, 1)->processes;
+	m->members = sw_groupset_get(gs, 0)->live.processes +
+		     sw_groupset_get(gs, 1)->live.processes;
 }
 
 #define TIER_READS 31

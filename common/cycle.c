@@ -33,7 +33,7 @@ static uint64_t process_identity(const sw_proc_stat *ps, uint64_t salt)
 
 static int add_member(group *gr, const sw_proc_stat *ps)
 {
-	if (gr->st.npids == gr->pids_cap) {
+	if (gr->st.live.npids == gr->pids_cap) {
 		size_t cap = gr->pids_cap ? 2 * gr->pids_cap : 16;
 		pid_t *p = realloc(gr->pids, cap * sizeof(*p));
 		if (p)
@@ -44,10 +44,10 @@ static int add_member(group *gr, const sw_proc_stat *ps)
 		gr->starts = s;
 		gr->pids_cap = cap;
 	}
-	gr->starts[gr->st.npids] = ps->start_time;
-	gr->pids[gr->st.npids++] = ps->pid;
-	gr->st.pids = gr->pids;
-	gr->st.start_times = gr->starts;
+	gr->starts[gr->st.live.npids] = ps->start_time;
+	gr->pids[gr->st.live.npids++] = ps->pid;
+	gr->st.live.pids = gr->pids;
+	gr->st.live.start_times = gr->starts;
 	return 0;
 }
 
@@ -95,15 +95,15 @@ static void count_member(sw_groupset *gs, const member *m, long fds,
 		group *gr = &gs->groups[g];
 		if (!gs->matched[g] || add_member(gr, &m->ps))
 			continue;
-		gr->st.processes++;
-		gr->st.threads += m->ps.threads;
-		gr->st.fds += fds;
-		gr->st.sockets += sockets;
-		gr->st.status.rss += m->status.rss;
-		gr->st.status.rss_anon += m->status.rss_anon;
-		gr->st.status.rss_file += m->status.rss_file;
-		gr->st.status.rss_shmem += m->status.rss_shmem;
-		gr->st.status.swap += m->status.swap;
+		gr->st.live.processes++;
+		gr->st.live.threads += m->ps.threads;
+		gr->st.live.fds += fds;
+		gr->st.live.sockets += sockets;
+		gr->st.live.status.rss += m->status.rss;
+		gr->st.live.status.rss_anon += m->status.rss_anon;
+		gr->st.live.status.rss_file += m->status.rss_file;
+		gr->st.live.status.rss_shmem += m->status.rss_shmem;
+		gr->st.live.status.swap += m->status.swap;
 	}
 }
 
@@ -145,10 +145,10 @@ static int is_due(const sw_groupset *gs, const group *gr)
 {
 	const sw_groupset_opts *o = &gs->opts;
 	if (!gr->ever_read || (gr->processes_at_full == 0) !=
-	    (gr->st.processes == 0) || o->full_every <= 1 ||
-	    gr->st.age + 1 >= o->full_every)
+	    (gr->st.live.processes == 0) || o->full_every <= 1 ||
+	    gr->st.measured.age + 1 >= o->full_every)
 		return 1;
-	uint64_t now = gr->st.status.rss, then = gr->rss_at_full;
+	uint64_t now = gr->st.live.status.rss, then = gr->rss_at_full;
 	uint64_t moved = now > then ? now - then : then - now;
 	return o->early_change > 0 && moved > o->early_min &&
 	       (double)moved > o->early_change * (double)then;
@@ -157,15 +157,16 @@ static int is_due(const sw_groupset *gs, const group *gr)
 /* A due group starts its memory figures afresh. */
 static void begin_full(group *gr)
 {
-	memset(&gr->st.mem, 0, sizeof(gr->st.mem));
-	gr->st.measured = gr->st.unreadable = gr->st.failed = 0;
-	gr->st.backed_off = gr->st.capped = 0;
-	gr->st.age = 0;
-	gr->st.identity = 0;
-	gr->st.largest_vmas = 0;
+	sw_group_measured *m = &gr->st.measured;
+	memset(&m->mem, 0, sizeof(m->mem));
+	m->processes = m->unreadable = m->failed = 0;
+	m->backed_off = m->capped = 0;
+	m->age = 0;
+	m->identity = 0;
+	m->largest_vmas = 0;
 	sw_ledger_begin(&gr->ledger);
-	gr->processes_at_full = gr->st.processes;
-	gr->rss_at_full = gr->st.status.rss;
+	gr->processes_at_full = gr->st.live.processes;
+	gr->rss_at_full = gr->st.live.status.rss;
 	gr->ever_read = 1;
 	if (gr->libs) {
 		sw_subtotals_clear(gr->libs);
@@ -181,7 +182,7 @@ static void decide(sw_groupset *gs)
 		if (gr->due)
 			begin_full(gr);
 		else
-			gr->st.age++;
+			gr->st.measured.age++;
 	}
 }
 
@@ -221,10 +222,11 @@ static void leave_out(sw_groupset *gs, const member *m, int why)
 			continue;
 		group *gr = &gs->groups[g];
 		if (why == LEFT_CAPPED)
-			gr->st.capped++;
+			gr->st.measured.capped++;
 		else
-			gr->st.backed_off++;
-		gr->st.identity += process_identity(&m->ps, (uint64_t)why);
+			gr->st.measured.backed_off++;
+		gr->st.measured.identity +=
+			process_identity(&m->ps, (uint64_t)why);
 	}
 	if (why == LEFT_CAPPED)
 		gs->cost.capped++;
@@ -240,11 +242,11 @@ static void account(sw_groupset *gs, const member *m, const sw_memsum *mem)
 		if (!gs->matched[g])
 			continue;
 		group *gr = &gs->groups[g];
-		gr->st.measured++;
-		gr->st.identity += process_identity(&m->ps, 0);
-		sw_memsum_merge(&gr->st.mem, mem);
-		if (mem->total_vmas > gr->st.largest_vmas)
-			gr->st.largest_vmas = mem->total_vmas;
+		gr->st.measured.processes++;
+		gr->st.measured.identity += process_identity(&m->ps, 0);
+		sw_memsum_merge(&gr->st.measured.mem, mem);
+		if (mem->total_vmas > gr->st.measured.largest_vmas)
+			gr->st.measured.largest_vmas = mem->total_vmas;
 		/* out of memory: left out of the ledger, i.e. a leaver */
 		(void)sw_ledger_add(&gr->ledger, &lm);
 		if (gr->libs) {
@@ -263,9 +265,9 @@ static void report(sw_groupset *gs, const sw_proc_stat *ps, int code,
 		if (!gs->matched[g])
 			continue;
 		if (code == -EACCES)
-			gs->groups[g].st.unreadable++;
+			gs->groups[g].st.measured.unreadable++;
 		else if (code != -SW_ESLOW)
-			gs->groups[g].st.failed++;
+			gs->groups[g].st.measured.failed++;
 		if (!first)
 			first = gs->groups[g].name;
 	}
@@ -352,11 +354,13 @@ static void commit_ledgers(sw_groupset *gs)
 	uint64_t young = young_since(gs);
 	for (size_t g = 0; g < gs->ngroups; g++) {
 		group *gr = &gs->groups[g];
-		if (!gr->due || (gr->st.measured == 0 && gr->st.processes > 0))
+		if (!gr->due || (gr->st.measured.processes == 0 &&
+				 gr->st.live.processes > 0))
 			continue;
 		sw_ledger_commit(&gr->ledger, young);
-		memcpy(gr->st.owned, gr->ledger.chained, sizeof(gr->st.owned));
-		gr->st.owned_epoch = gr->ledger.epoch;
+		memcpy(gr->st.measured.owned, gr->ledger.chained,
+		       sizeof(gr->st.measured.owned));
+		gr->st.measured.owned_epoch = gr->ledger.epoch;
 	}
 }
 
@@ -397,7 +401,7 @@ static void read_pidfiles(sw_groupset *gs)
 		int r = read_pidfile(gs, s, &s->pid);
 		if (r) {
 			s->pid = 0;
-			gs->groups[s->group].st.pidfile_error = r;
+			gs->groups[s->group].st.live.pidfile_error = r;
 		}
 	}
 }
@@ -405,11 +409,11 @@ static void read_pidfiles(sw_groupset *gs)
 static void begin_cycle(sw_groupset *gs)
 {
 	for (size_t g = 0; g < gs->ngroups; g++) {
-		sw_group_stats *st = &gs->groups[g].st;
-		st->pidfile_error = 0;
-		st->processes = st->threads = st->fds = st->sockets = 0;
-		memset(&st->status, 0, sizeof(st->status));
-		st->npids = 0;
+		sw_group_live *l = &gs->groups[g].st.live;
+		l->pidfile_error = 0;
+		l->processes = l->threads = l->fds = l->sockets = 0;
+		memset(&l->status, 0, sizeof(l->status));
+		l->npids = 0;
 	}
 	gs->nmembers = 0;
 	memset(&gs->cost, 0, sizeof(gs->cost));

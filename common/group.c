@@ -100,8 +100,8 @@ static long add_group(sw_groupset *gs, const char *name)
 	}
 	sw_ledger_init(&g->ledger);
 	g->st.name = g->name;
-	g->st.libs = g->libs;
-	g->st.named = g->named;
+	g->st.measured.libs = g->libs;
+	g->st.measured.named = g->named;
 	return (long)gs->ngroups++;
 }
 

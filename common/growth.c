@@ -22,19 +22,19 @@ void sw_growth_init(sw_growth *g, double window)
 
 int sw_growth_update(sw_growth *g, const sw_group_stats *s, double now)
 {
-	int restarted = s->owned_epoch != g->epoch;
+	int restarted = s->measured.owned_epoch != g->epoch;
 	if (restarted) {
 		for (unsigned i = 0; i < TRENDS; i++)
 			sw_trend_reset(trend_at(g, i));
-		g->epoch = s->owned_epoch;
+		g->epoch = s->measured.owned_epoch;
 	}
-	if (s->processes == 0 || s->measured == 0)
+	if (s->live.processes == 0 || s->measured.processes == 0)
 		return restarted;
 	for (int c = 0; c < SW_LEDGER_SERIES; c++)
-		sw_trend_add(&g->mem[c], now, s->owned[c]);
-	sw_trend_add(&g->threads, now, (double)s->threads);
-	sw_trend_add(&g->fds, now, (double)s->fds);
-	sw_trend_add(&g->sockets, now, (double)s->sockets);
+		sw_trend_add(&g->mem[c], now, s->measured.owned[c]);
+	sw_trend_add(&g->threads, now, (double)s->live.threads);
+	sw_trend_add(&g->fds, now, (double)s->live.fds);
+	sw_trend_add(&g->sockets, now, (double)s->live.sockets);
 	return restarted;
 }
 

@@ -86,29 +86,33 @@ typedef struct {
 				  * proc mounted hidepid=1): in no group */
 } sw_collect_cost;
 
+/* A group's figures come in two parts that must not be mixed: what this
+ * cycle saw of its live members, and what its last full read measured
+ * (which may be several cycles old: see age). A rate or a leak signal
+ * is computed from measured figures only, a "now" chart from live ones. */
 typedef struct {
-	const char *name;
-	long processes, threads, fds, sockets;   /* live members, this cycle */
-	sw_proc_status status;   /* summed status counters, this cycle */
-	/* From here to identity: as of the group's last full read. */
-	long measured;           /* processes whose smaps are in mem */
+	long processes, threads, fds, sockets;   /* live members */
+	sw_proc_status status;   /* summed status counters */
+	int pidfile_error;       /* 0, or why a pidfile selector matched
+				  * nothing (-ENOENT, -SW_EUNSAFE...) */
+	const pid_t *pids;       /* the live members, in /proc order */
+	const uint64_t *start_times;  /* and the start time of each */
+	size_t npids;
+} sw_group_live;
+
+typedef struct {
+	long processes;          /* processes whose smaps are in mem */
 	long unreadable;         /* processes skipped for -EACCES */
 	long failed;             /* processes skipped for another error */
 	long backed_off;         /* skipped: over the read budget */
 	long capped;             /* skipped: Rss over rss_cap */
 	unsigned age;            /* cycles since that read (0: this one) */
-	int pidfile_error;       /* this cycle: 0, or why a pidfile selector
-				  * matched nothing (-ENOENT, -SW_EUNSAFE...) */
 	sw_memsum mem;
 	const sw_subtotals *libs;  /* NULL when max_names is 0 */
 	const sw_subtotals *named;
-	const pid_t *pids;       /* the processes counted, in /proc order */
-	const uint64_t *start_times;  /* and the start time of each */
-	size_t npids;
 	uint64_t identity;       /* changes whenever the set of processes
 				  * (pid, start time) measured in mem
 				  * changes; 0 for none */
-	/* As of the last full read too: */
 	uint32_t largest_vmas;   /* mappings of the measured member with
 				  * the most (vm.max_map_count is per
 				  * process) */
@@ -117,6 +121,12 @@ typedef struct {
 				  * per category then total */
 	uint64_t owned_epoch;    /* changes when that chain restarts (the
 				  * group appears); 0 before its first */
+} sw_group_measured;
+
+typedef struct {
+	const char *name;
+	sw_group_live live;          /* this cycle */
+	sw_group_measured measured;  /* as of the last full read */
 } sw_group_stats;
 
 /* Told about each process that could not be collected (but not about

@@ -48,13 +48,13 @@ void cd_submit_signals(const char *id, const sw_group_stats *g,
 		       int sockets_counted)
 {
 	sw_socket_signals ss;
-	if (g->processes == 0)
+	if (g->live.processes == 0)
 		return;
 	for (int c = 0; c <= SW_CAT_COUNT; c++) {
 		const char *cat = c < SW_CAT_COUNT ? sw_category_name(c) : "total";
 		submit_trend(id, cat, &growth->mem[c], min_r2);
-		submit_ratios(id, cat, c < SW_CAT_COUNT ? &g->mem.cat[c]
-							: &g->mem.total);
+		submit_ratios(id, cat, c < SW_CAT_COUNT ? &g->measured.mem.cat[c]
+							: &g->measured.mem.total);
 	}
 	submit_trend(id, "threads", &growth->threads, min_r2);
 	submit_trend(id, "fds", &growth->fds, min_r2);
@@ -62,6 +62,6 @@ void cd_submit_signals(const char *id, const sw_group_stats *g,
 	sw_growth_sockets(growth, min_r2, sockets_counted, &ss);
 	cd_dispatch(id, CD_PER_SOCKET, "total", NULL, ss.per_socket);
 	cd_dispatch(id, CD_REQUEST_PATH, "total", NULL, ss.request_path);
-	submit_reserved(id, &g->mem);
-	cd_dispatch(id, CD_LARGEST_MEMBER, "total", NULL, (double)g->largest_vmas);
+	submit_reserved(id, &g->measured.mem);
+	cd_dispatch(id, CD_LARGEST_MEMBER, "total", NULL, (double)g->measured.largest_vmas);
 }

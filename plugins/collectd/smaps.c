@@ -99,10 +99,10 @@ static int smaps_init(void)
  * starts or changes, not one per interval. */
 static void check_pidfile(size_t i, const sw_group_stats *g)
 {
-	if (g->pidfile_error && g->pidfile_error != state.pidfile_error[i])
+	if (g->live.pidfile_error && g->live.pidfile_error != state.pidfile_error[i])
 		WARNING("smaps plugin: group \"%s\": PidFile not followed: %s.",
-			g->name, sw_strerror(g->pidfile_error));
-	state.pidfile_error[i] = g->pidfile_error;
+			g->name, sw_strerror(g->live.pidfile_error));
+	state.pidfile_error[i] = g->live.pidfile_error;
 }
 
 static void on_proc_error(void *ctx, const char *group,
@@ -164,7 +164,7 @@ static int smaps_read(void)
 		check_pidfile(i, g);
 		/* only fresh figures feed the trends: between full reads the
 		 * memory figures are the last read's, and would draw stairs */
-		if (g->age == 0)
+		if (g->measured.age == 0)
 			sw_growth_update(&state.growth[i], g, now);
 		cd_submit_group(state.ids[i], g, &o);
 		cd_submit_signals(state.ids[i], g, &state.growth[i],

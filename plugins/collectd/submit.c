@@ -86,33 +86,33 @@ static void submit_status(const char *id, const sw_proc_status *s)
  * and how old they are, in seconds. */
 static void submit_members(const char *id, const sw_group_stats *g)
 {
-	cd_dispatch(id, CD_PROCESSES, "measured", NULL, (double)g->measured);
-	cd_dispatch(id, CD_PROCESSES, "backed_off", NULL, (double)g->backed_off);
-	cd_dispatch(id, CD_PROCESSES, "capped", NULL, (double)g->capped);
-	cd_dispatch(id, CD_AGE, NULL, NULL, (double)g->age *
+	cd_dispatch(id, CD_PROCESSES, "measured", NULL, (double)g->measured.processes);
+	cd_dispatch(id, CD_PROCESSES, "backed_off", NULL, (double)g->measured.backed_off);
+	cd_dispatch(id, CD_PROCESSES, "capped", NULL, (double)g->measured.capped);
+	cd_dispatch(id, CD_AGE, NULL, NULL, (double)g->measured.age *
 		    CDTIME_T_TO_DOUBLE(plugin_get_interval()));
 }
 
 void cd_submit_group(const char *id, const sw_group_stats *g,
 		     const cd_submit_opts *o)
 {
-	double ps[2] = {(double)g->processes, (double)g->threads};
+	double ps[2] = {(double)g->live.processes, (double)g->live.threads};
 	cd_dispatch_values(id, CD_PS_COUNT, NULL, NULL, ps, 2);
 	/* Processes that could not be read are not in the figures; say how
 	 * many, even when no other process was read. */
-	if (g->unreadable || g->processes)
+	if (g->measured.unreadable || g->live.processes)
 		cd_dispatch(id, CD_PROCESSES, "unreadable", NULL,
-			    (double)g->unreadable);
-	if (g->processes == 0)
+			    (double)g->measured.unreadable);
+	if (g->live.processes == 0)
 		return;
-	submit_status(id, &g->status);
+	submit_status(id, &g->live.status);
 	submit_members(id, g);
-	submit_categories(id, &g->mem);
-	cd_dispatch(id, CD_FDS, NULL, NULL, (double)g->fds);
-	cd_dispatch(id, CD_FDS, "sockets", NULL, (double)g->sockets);
-	cd_dispatch(id, CD_DUP_LOADS, "libs", NULL, g->mem.lib_dup_loads);
-	if (o->libraries && g->libs)
-		submit_subtotals(id, CD_LIB, g->libs, o->max_subtotals);
-	if (o->named && g->named)
-		submit_subtotals(id, CD_NAMED, g->named, o->max_subtotals);
+	submit_categories(id, &g->measured.mem);
+	cd_dispatch(id, CD_FDS, NULL, NULL, (double)g->live.fds);
+	cd_dispatch(id, CD_FDS, "sockets", NULL, (double)g->live.sockets);
+	cd_dispatch(id, CD_DUP_LOADS, "libs", NULL, g->measured.mem.lib_dup_loads);
+	if (o->libraries && g->measured.libs)
+		submit_subtotals(id, CD_LIB, g->measured.libs, o->max_subtotals);
+	if (o->named && g->measured.named)
+		submit_subtotals(id, CD_NAMED, g->measured.named, o->max_subtotals);
 }

@@ -58,8 +58,8 @@ static const field_dim status_dims[] = {
 #define NSTATUS (sizeof(status_dims) / sizeof(status_dims[0]))
 static const field_dim tier_dims[] = {
 	{"measured", offsetof(sw_group_stats, measured)},
-	{"capped", offsetof(sw_group_stats, capped)},
-	{"backed_off", offsetof(sw_group_stats, backed_off)},
+	{"capped", offsetof(sw_group_stats, measured.capped)},
+	{"backed_off", offsetof(sw_group_stats, measured.backed_off)},
 };
 #define NTIER (sizeof(tier_dims) / sizeof(tier_dims[0]))
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -243,22 +243,22 @@ void nd_charts_define(nd_charts *c, FILE *out)
 static long scalar(const sw_group_stats *st, kind k)
 {
 	switch (k) {
-	case K_PROCS: return st->processes;
-	case K_THREADS: return st->threads;
-	case K_FDS: return st->fds;
-	default: return st->sockets;
+	case K_PROCS: return st->live.processes;
+	case K_THREADS: return st->live.threads;
+	case K_FDS: return st->live.fds;
+	default: return st->live.sockets;
 	}
 }
 
 static void set_cat(const sw_group_stats *st, const chart_def *def,
 		    int cat, FILE *out)
 {
-	const sw_counts *cn = &st->mem.cat[cat];
+	const sw_counts *cn = &st->measured.mem.cat[cat];
 	const char *name = sw_category_name((sw_category)cat);
 	uint32_t bit = 1u << def->field;
 	if (def->k == K_VMAS)
-		fprintf(out, "SET %s = %u\n", name, (unsigned)st->mem.vmas[cat]);
-	else if (st->processes && !(st->mem.total.present & bit))
+		fprintf(out, "SET %s = %u\n", name, (unsigned)st->measured.mem.vmas[cat]);
+	else if (st->live.processes && !(st->measured.mem.total.present & bit))
 		fprintf(out, "SET %s =\n", name); /* the kernel has no such field */
 	else
 		fprintf(out, "SET %s = %llu\n", name, (unsigned long long)
@@ -268,7 +268,7 @@ static void set_cat(const sw_group_stats *st, const chart_def *def,
 static void set_status(const sw_group_stats *st, FILE *out)
 {
 	for (size_t k = 0; k < NSTATUS; k++) {
-		const char *f = (const char *)&st->status + status_dims[k].off;
+		const char *f = (const char *)&st->live.status + status_dims[k].off;
 		fprintf(out, "SET %s = %llu\n", status_dims[k].name,
 			(unsigned long long)*(const uint64_t *)f);
 	}
@@ -294,7 +294,7 @@ static void update_one(const nd_chart_ref *r, const sw_group_stats *st,
 	else if (def->k >= K_PROCS) {
 		if (def->k == K_PROCS)
 			fprintf(out, "SET unreadable = %ld\nSET failed = %ld\n",
-				st->unreadable, st->failed);
+				st->measured.unreadable, st->measured.failed);
 		fprintf(out, "SET %s = %ld\n", def->suffix, scalar(st, def->k));
 	} else
 		for (int cat = 0; cat < SW_CAT_COUNT; cat++)
@@ -367,15 +367,15 @@ void nd_charts_update(nd_charts *c, const sw_groupset *gs, FILE *out,
 		nd_chart_ref r = ref(c, i);
 		for (size_t d = 0; d < NDEFS; d++)
 			update_one(&r, st, &defs[d], dt_us, out);
-		if (st->age == 0)  /* a stale figure at a new time is no point */
+		if (st->measured.age == 0)  /* a stale figure at a new time is no point */
 			sw_growth_update(&c->g[i].growth, st, now);
 		nd_signals_update(&r, st, &c->g[i].growth, min_r2,
 				  c->o->sockets, dt_us, out);
 		if (c->o->libs)
-			update_names(c, i, &libs_def, &c->g[i].libs, st->libs,
+			update_names(c, i, &libs_def, &c->g[i].libs, st->measured.libs,
 				     dt_us, out);
 		if (c->o->named)
 			update_names(c, i, &named_def, &c->g[i].named,
-				     st->named, dt_us, out);
+				     st->measured.named, dt_us, out);
 	}
 }

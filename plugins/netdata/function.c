@@ -126,8 +126,8 @@ static const char *parse_params(const nd_function_ctx *fc, char **w,
 
 static int has_pid(const sw_group_stats *st, pid_t pid)
 {
-	for (size_t k = 0; k < st->npids; k++)
-		if (st->pids[k] == pid)
+	for (size_t k = 0; k < st->live.npids; k++)
+		if (st->live.pids[k] == pid)
 			return 1;
 	return 0;
 }
@@ -181,13 +181,13 @@ static size_t add_rows(nd_function_ctx *fc, nd_maptable *t,
 		const sw_group_stats *st = sw_groupset_get(fc->gs, g);
 		if (rq->group >= 0 && (size_t)rq->group != g)
 			continue;
-		for (size_t k = 0; k < st->npids; k++) {
-			pid_t pid = st->pids[k];
+		for (size_t k = 0; k < st->live.npids; k++) {
+			pid_t pid = st->live.pids[k];
 			if ((rq->pid && pid != rq->pid) ||
 			    (rq->group < 0 && shown_before(fc->gs, g, pid)))
 				continue;
 			matched++;
-			add_process(fc, t, g, pid, st->start_times[k]);
+			add_process(fc, t, g, pid, st->live.start_times[k]);
 		}
 	}
 	return matched;

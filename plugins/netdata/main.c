@@ -126,11 +126,11 @@ static void check_pidfiles(plugin *p)
 	char g[ND_TEXT_MAX + 1];
 	for (size_t i = 0; i < sw_groupset_size(p->gs); i++) {
 		const sw_group_stats *st = sw_groupset_get(p->gs, i);
-		if (st->pidfile_error && st->pidfile_error != p->pidfile_error[i])
+		if (st->live.pidfile_error && st->live.pidfile_error != p->pidfile_error[i])
 			nd_log(ND_ERROR, "group '%s': pidfile not followed: %s",
 			       nd_text(g, sizeof(g), st->name, strlen(st->name)),
-			       sw_strerror(st->pidfile_error));
-		p->pidfile_error[i] = st->pidfile_error;
+			       sw_strerror(st->live.pidfile_error));
+		p->pidfile_error[i] = st->live.pidfile_error;
 	}
 }
 

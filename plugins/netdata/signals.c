@@ -137,19 +137,19 @@ static double ratio(uint64_t part, uint64_t whole)
 static int memsum_value(const sig_def *s, const sw_group_stats *st, int d,
 			double *v)
 {
-	const sw_counts *c = d < SW_CAT_COUNT ? &st->mem.cat[d] : &st->mem.total;
+	const sw_counts *c = d < SW_CAT_COUNT ? &st->measured.mem.cat[d] : &st->measured.mem.total;
 	uint64_t rss = c->v[SW_F_RSS], swap = c->v[SW_F_SWAP];
 	if (s->k == S_DUPS)
-		*v = st->mem.lib_dup_loads;
+		*v = st->measured.mem.lib_dup_loads;
 	else if (s->k == S_ANON_REGIONS)
-		*v = st->mem.vmas[frag_cats[d]];
+		*v = st->measured.mem.vmas[frag_cats[d]];
 	else if (s->k == S_RESERVED)
-		*v = (double)sw_reserved(&st->mem.cat[frag_cats[d]]);
+		*v = (double)sw_reserved(&st->measured.mem.cat[frag_cats[d]]);
 	else if (s->k == S_LARGEST)
-		*v = st->largest_vmas;
+		*v = st->measured.largest_vmas;
 	else if (s->k == S_PD_RATIO)
 		*v = s->divisor * ratio(c->v[SW_F_PRIVATE_DIRTY], rss);
-	else if (st->processes && !(st->mem.total.present & (1u << SW_F_SWAP)))
+	else if (st->live.processes && !(st->measured.mem.total.present & (1u << SW_F_SWAP)))
 		return -1;  /* a kernel without Swap: unknown, not 0 */
 	else
 		*v = s->divisor * ratio(swap, rss + swap);

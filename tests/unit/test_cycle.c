@@ -49,7 +49,7 @@ static const sw_group_stats *app(sw_groupset *gs)
 
 static uint64_t heap_rss(sw_groupset *gs)
 {
-	return app(gs)->mem.cat[SW_CAT_HEAP].v[SW_F_RSS] >> 10;
+	return app(gs)->measured.mem.cat[SW_CAT_HEAP].v[SW_F_RSS] >> 10;
 }
 
 /* Between full reads the figures are the last full read's, the status
@@ -65,16 +65,16 @@ static void test_cadence(void **state)
 	put_proc(10, "app", 100, 1040, 1040);  /* +4%: not early */
 	for (unsigned age = 1; age <= 2; age++) {
 		assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-		assert_int_equal(app(gs)->age, age);
+		assert_int_equal(app(gs)->measured.age, age);
 		assert_int_equal(heap_rss(gs), 1000);
-		assert_int_equal(app(gs)->status.rss, 1040u << 10);
-		assert_int_equal(app(gs)->processes, 1);
-		assert_int_equal(app(gs)->measured, 1);
+		assert_int_equal(app(gs)->live.status.rss, 1040u << 10);
+		assert_int_equal(app(gs)->live.processes, 1);
+		assert_int_equal(app(gs)->measured.processes, 1);
 		assert_int_equal(sw_groupset_cost(gs)->full_reads, 0);
 		assert_int_equal(sw_groupset_cost(gs)->status_reads, 1);
 	}
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(app(gs)->age, 0);
+	assert_int_equal(app(gs)->measured.age, 0);
 	assert_int_equal(heap_rss(gs), 1040);
 	sw_groupset_free(gs);
 }
@@ -90,22 +90,22 @@ static void test_membership_change(void **state)
 			      .early_min = 64 << 10};
 	sw_groupset *gs = groupset(&o);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-	assert_int_equal(app(gs)->processes, 0);
+	assert_int_equal(app(gs)->live.processes, 0);
 	put_proc(10, "app", 100, 1000, 1000);         /* appears: read */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	assert_int_equal(heap_rss(gs), 1000);
-	uint64_t id1 = app(gs)->identity;
+	uint64_t id1 = app(gs)->measured.identity;
 	put_proc(11, "app", 200, 50, 50);             /* +5%: not read */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-	assert_int_equal(app(gs)->processes, 2);
-	assert_int_equal(app(gs)->measured, 1);
+	assert_int_equal(app(gs)->live.processes, 2);
+	assert_int_equal(app(gs)->measured.processes, 1);
 	assert_int_equal(heap_rss(gs), 1000);
-	assert_int_equal(app(gs)->age, 1);
+	assert_int_equal(app(gs)->measured.age, 1);
 	put_proc(12, "app", 300, 500, 500);           /* +55%, 550 kB: read */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 3);
 	assert_int_equal(heap_rss(gs), 1550);
-	assert_int_equal(app(gs)->measured, 3);
-	assert_true(app(gs)->identity != id1);
+	assert_int_equal(app(gs)->measured.processes, 3);
+	assert_true(app(gs)->measured.identity != id1);
 	char path[4096];
 	fx_rmtree(fx_join(path, sizeof(path), fx_root, "11"));
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);  /* -3% */
@@ -113,11 +113,11 @@ static void test_membership_change(void **state)
 	fx_rmtree(fx_join(path, sizeof(path), fx_root, "12"));
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);  /* -33% */
 	assert_int_equal(heap_rss(gs), 1000);
-	assert_int_equal(app(gs)->identity, id1);
+	assert_int_equal(app(gs)->measured.identity, id1);
 	fx_rmtree(fx_join(path, sizeof(path), fx_root, "10"));
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);  /* empties */
-	assert_int_equal(app(gs)->age, 0);
-	assert_int_equal(app(gs)->measured, 0);
+	assert_int_equal(app(gs)->measured.age, 0);
+	assert_int_equal(app(gs)->measured.processes, 0);
 	assert_int_equal(heap_rss(gs), 0);
 	sw_groupset_free(gs);
 }
@@ -163,11 +163,11 @@ static void test_rss_cap(void **state)
 	sw_groupset_opts o = {.rss_cap = 2000 << 10};
 	sw_groupset *gs = groupset(&o);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(app(gs)->processes, 2);
-	assert_int_equal(app(gs)->measured, 1);
-	assert_int_equal(app(gs)->capped, 1);
+	assert_int_equal(app(gs)->live.processes, 2);
+	assert_int_equal(app(gs)->measured.processes, 1);
+	assert_int_equal(app(gs)->measured.capped, 1);
 	assert_int_equal(heap_rss(gs), 1000);
-	assert_int_equal(app(gs)->status.rss, 4000u << 10);
+	assert_int_equal(app(gs)->live.status.rss, 4000u << 10);
 	assert_int_equal(sw_groupset_cost(gs)->capped, 1);
 	/* the same rule for a read on demand (the drill-down table) */
 	assert_int_equal(sw_groupset_may_read(gs, 0, 11, 200), -SW_ECAPPED);
@@ -180,7 +180,7 @@ static void test_rss_cap(void **state)
 	assert_int_equal(sw_groupset_allow_large(gs, "app"), 0);
 	assert_int_equal(sw_groupset_allow_large(gs, "nope"), -ENOENT);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
-	assert_int_equal(app(gs)->capped, 0);
+	assert_int_equal(app(gs)->measured.capped, 0);
 	assert_int_equal(heap_rss(gs), 1500);
 	assert_int_equal(sw_groupset_may_read(gs, 0, 11, 200), 0);
 	sw_groupset_free(gs);
@@ -224,9 +224,9 @@ static void test_budget_backoff(void **state)
 		int r = sw_groupset_collect(gs, on_error, &log);
 		if (r != want[i])
 			fail_msg("cycle %zu: read %d, want %d", i, r, want[i]);
-		assert_int_equal(app(gs)->backed_off, !want[i]);
-		assert_int_equal(app(gs)->measured, want[i]);
-		assert_int_equal(app(gs)->processes, 1);
+		assert_int_equal(app(gs)->measured.backed_off, !want[i]);
+		assert_int_equal(app(gs)->measured.processes, want[i]);
+		assert_int_equal(app(gs)->live.processes, 1);
 		/* a read on demand is refused while the next cycle skips */
 		int skips = i + 1 < n ? !want[i + 1] : 1;
 		assert_int_equal(sw_groupset_may_read(gs, 0, 10, 100),
@@ -298,33 +298,33 @@ static void test_pidfile_owner(void **state)
 	assert_int_equal(sw_groupset_add(gs, "db", SW_SEL_PIDFILE, path, err,
 					 sizeof(err)), 0);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);  /* fx_root's */
-	assert_int_equal(app(gs)->pidfile_error, 0);
+	assert_int_equal(app(gs)->live.pidfile_error, 0);
 	assert_int_equal(chown(path, 65534, 65534), 0);  /* nobody's now */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-	assert_int_equal(app(gs)->processes, 0);
-	assert_int_equal(app(gs)->pidfile_error, -SW_EUNSAFE);
+	assert_int_equal(app(gs)->live.processes, 0);
+	assert_int_equal(app(gs)->live.pidfile_error, -SW_EUNSAFE);
 	char dir[4096];
 	assert_int_equal(chown(fx_join(dir, sizeof(dir), fx_root, "10"), 65534,
 			       65534), 0);  /* the process runs as nobody */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(app(gs)->pidfile_error, 0);
+	assert_int_equal(app(gs)->live.pidfile_error, 0);
 	/* Not dumpable (it switched to nobody after starting as root):
 	 * /proc/PID is root's, its status names the user. */
 	assert_int_equal(chown(dir, 0, 0), 0);
 	put_status_uid(10, 1000, 1000, 65534);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-	assert_int_equal(app(gs)->pidfile_error, -SW_EUNSAFE);
+	assert_int_equal(app(gs)->live.pidfile_error, -SW_EUNSAFE);
 	put_status_uid(10, 1000, 65534, 65534);   /* effective: nobody */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(app(gs)->pidfile_error, 0);
+	assert_int_equal(app(gs)->live.pidfile_error, 0);
 	/* real uid nobody, effective root: a set-user-ID program nobody
 	 * started (su, passwd) is root's, not nobody's */
 	put_status_uid(10, 65534, 0, 0);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-	assert_int_equal(app(gs)->pidfile_error, -SW_EUNSAFE);
+	assert_int_equal(app(gs)->live.pidfile_error, -SW_EUNSAFE);
 	unlink(path);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-	assert_int_equal(app(gs)->pidfile_error, -ENOENT);
+	assert_int_equal(app(gs)->live.pidfile_error, -ENOENT);
 	sw_groupset_free(gs);
 }
 

@@ -143,32 +143,32 @@ static void assert_group_is_sum(const sw_group_stats *g, const proc_spec *const 
 		fds += members[i]->fds;
 		sockets += members[i]->sockets;
 	}
-	assert_int_equal(g->measured, (long)n);
-	assert_int_equal(g->age, 0);
+	assert_int_equal(g->measured.processes, (long)n);
+	assert_int_equal(g->measured.age, 0);
 	for (size_t i = 0; i < n; i++) {
 		size_t j = 0;
-		while (j < g->npids && g->pids[j] != members[i]->pid)
+		while (j < g->live.npids && g->live.pids[j] != members[i]->pid)
 			j++;
-		if (j == g->npids)
+		if (j == g->live.npids)
 			fail_msg("pid %d missing from the group's pids", members[i]->pid);
-		assert_int_equal(g->start_times[j], members[i]->start);
+		assert_int_equal(g->live.start_times[j], members[i]->start);
 	}
-	if (g->processes == g->measured) {  /* else: the caller checks these */
-		assert_int_equal(g->npids, n);
-		assert_int_equal(g->threads, threads);
-		assert_int_equal(g->fds, fds);
-		assert_int_equal(g->sockets, sockets);
+	if (g->live.processes == g->measured.processes) {  /* else: the caller checks these */
+		assert_int_equal(g->live.npids, n);
+		assert_int_equal(g->live.threads, threads);
+		assert_int_equal(g->live.fds, fds);
+		assert_int_equal(g->live.sockets, sockets);
 	}
-	assert_int_equal(g->mem.total.v[SW_F_RSS], rss);
-	assert_int_equal(g->mem.total.v[SW_F_PSS], pss);
+	assert_int_equal(g->measured.mem.total.v[SW_F_RSS], rss);
+	assert_int_equal(g->measured.mem.total.v[SW_F_PSS], pss);
 	for (int c = 0; c < SW_CAT_COUNT; c++) {
-		assert_memory_equal(g->mem.cat[c].v, want.cat[c].v,
+		assert_memory_equal(g->measured.mem.cat[c].v, want.cat[c].v,
 				    sizeof(want.cat[c].v));
-		assert_int_equal(g->mem.vmas[c], want.vmas[c]);
+		assert_int_equal(g->measured.mem.vmas[c], want.vmas[c]);
 	}
-	assert_memory_equal(g->mem.total.v, want.total.v, sizeof(want.total.v));
-	assert_int_equal(g->mem.total_vmas, want.total_vmas);
-	assert_int_equal(g->mem.lib_dup_loads, want.lib_dup_loads);
+	assert_memory_equal(g->measured.mem.total.v, want.total.v, sizeof(want.total.v));
+	assert_int_equal(g->measured.mem.total_vmas, want.total_vmas);
+	assert_int_equal(g->measured.mem.lib_dup_loads, want.lib_dup_loads);
 }
 
 /* A value from the capture sidecar NAME.expect. */
@@ -256,20 +256,20 @@ static void test_group_is_sum_of_processes(void **state)
 	assert_group_is_sum(group(gs, "python"), py, 1);
 	assert_group_is_sum(group(gs, "mixed"), mixed, 2);
 	assert_group_is_sum(group(gs, "nobody"), NULL, 0);
-	assert_int_equal(group(gs, "workloads")->threads, 7);
-	assert_int_equal(group(gs, "workloads")->sockets, 3);
-	assert_int_equal(group(gs, "mixed")->mem.vmas[SW_CAT_SHMEM], 4);
+	assert_int_equal(group(gs, "workloads")->live.threads, 7);
+	assert_int_equal(group(gs, "workloads")->live.sockets, 3);
+	assert_int_equal(group(gs, "mixed")->measured.mem.vmas[SW_CAT_SHMEM], 4);
 	/* the groups' library sub-totals add up to their libs category */
 	const sw_group_stats *g = group(gs, "workloads");
-	assert_non_null(g->libs);
+	assert_non_null(g->measured.libs);
 	uint64_t rss = 0;
-	for (size_t i = 0; i < sw_subtotals_count(g->libs); i++)
-		rss += sw_subtotals_get(g->libs, i)->counts.v[SW_F_RSS];
-	assert_int_equal(rss, g->mem.cat[SW_CAT_LIBS].v[SW_F_RSS]);
-	assert_int_equal(sw_subtotals_count(g->libs), 2); /* libc, ld.so */
+	for (size_t i = 0; i < sw_subtotals_count(g->measured.libs); i++)
+		rss += sw_subtotals_get(g->measured.libs, i)->counts.v[SW_F_RSS];
+	assert_int_equal(rss, g->measured.mem.cat[SW_CAT_LIBS].v[SW_F_RSS]);
+	assert_int_equal(sw_subtotals_count(g->measured.libs), 2); /* libc, ld.so */
 	uint32_t lib_vmas = 0;
-	for (size_t i = 0; i < sw_subtotals_count(g->libs); i++)
-		lib_vmas += sw_subtotals_get(g->libs, i)->vmas;
+	for (size_t i = 0; i < sw_subtotals_count(g->measured.libs); i++)
+		lib_vmas += sw_subtotals_get(g->measured.libs, i)->vmas;
 	assert_int_equal(lib_vmas, expected_u64("plain", "so_vmas") +
 					   expected_u64("threads", "so_vmas") +
 					   expected_u64("shmem", "so_vmas"));
@@ -278,8 +278,8 @@ static void test_group_is_sum_of_processes(void **state)
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 4);
 	assert_group_is_sum(group(gs, "workloads"), w, 3);
 	assert_group_is_sum(group(gs, "mixed"), mixed, 2);
-	assert_int_equal(sw_subtotals_get(g->libs, 0)->vmas +
-				 sw_subtotals_get(g->libs, 1)->vmas, lib_vmas);
+	assert_int_equal(sw_subtotals_get(g->measured.libs, 0)->vmas +
+				 sw_subtotals_get(g->measured.libs, 1)->vmas, lib_vmas);
 	sw_groupset_free(gs);
 }
 
@@ -291,11 +291,11 @@ static void test_sockets_off_and_no_subtotals(void **state)
 	add_ok(gs, "w", SW_SEL_COMM, "threads");
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 	const sw_group_stats *g = group(gs, "w");
-	assert_int_equal(g->fds, 4);
-	assert_int_equal(g->sockets, 0);
-	assert_null(g->libs);
-	assert_null(g->named);
-	assert_int_equal(g->mem.total_vmas, expected_u64("threads", "mappings"));
+	assert_int_equal(g->live.fds, 4);
+	assert_int_equal(g->live.sockets, 0);
+	assert_null(g->measured.libs);
+	assert_null(g->measured.named);
+	assert_int_equal(g->measured.mem.total_vmas, expected_u64("threads", "mappings"));
 	sw_groupset_free(gs);
 }
 
@@ -341,10 +341,10 @@ static void test_each_selector(void **state)
 	assert_group_is_sum(group(gs, "by-pid"), pl, 1);
 	/* special.smaps holds one [anon:NAME] region and a double load */
 	const sw_group_stats *g = group(gs, "by-comm");
-	assert_int_equal(sw_subtotals_count(g->named), 1);
-	assert_string_equal(sw_subtotals_get(g->named, 0)->name, "demo \"pool\" | 1");
-	assert_int_equal(g->mem.lib_dup_loads, 1);
-	assert_int_equal(g->mem.vmas[SW_CAT_BINARY], 2);
+	assert_int_equal(sw_subtotals_count(g->measured.named), 1);
+	assert_string_equal(sw_subtotals_get(g->measured.named, 0)->name, "demo \"pool\" | 1");
+	assert_int_equal(g->measured.mem.lib_dup_loads, 1);
+	assert_int_equal(g->measured.mem.vmas[SW_CAT_BINARY], 2);
 
 	/* the pidfile is read again each cycle */
 	fx_write_str(fx_root, "app.pid", "104\n");
@@ -425,30 +425,30 @@ static void test_pid_reuse(void **state)
 	add_ok(gs, "queue-a", SW_SEL_CMDLINE, "--queue=a");
 	add_ok(gs, "unit-a", SW_SEL_UNIT, "a.service");
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(group(gs, "queue-a")->processes, 1);
-	assert_int_equal(group(gs, "unit-a")->processes, 1);
-	uint64_t first_identity = group(gs, "queue-a")->identity;
+	assert_int_equal(group(gs, "queue-a")->live.processes, 1);
+	assert_int_equal(group(gs, "unit-a")->live.processes, 1);
+	uint64_t first_identity = group(gs, "queue-a")->measured.identity;
 	assert_true(first_identity != 0);
-	assert_int_equal(group(gs, "unit-a")->identity, first_identity);
+	assert_int_equal(group(gs, "unit-a")->measured.identity, first_identity);
 
 	/* same start time: the cached answers stand (examined once a life) */
 	w.cmdline = "worker|--queue=b";
 	w.cgroup = "0::/system.slice/b.service\n";
 	make_proc(&w);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(group(gs, "queue-a")->processes, 1);
-	assert_int_equal(group(gs, "unit-a")->processes, 1);
-	assert_int_equal(group(gs, "queue-a")->identity, first_identity);
+	assert_int_equal(group(gs, "queue-a")->live.processes, 1);
+	assert_int_equal(group(gs, "unit-a")->live.processes, 1);
+	assert_int_equal(group(gs, "queue-a")->measured.identity, first_identity);
 
 	/* the pid reused by another process: asked afresh */
 	w.start = 9000;
 	w.comm = "other";
 	make_proc(&w);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-	assert_int_equal(group(gs, "queue-a")->processes, 0);
-	assert_int_equal(group(gs, "unit-a")->processes, 0);
-	assert_int_equal(group(gs, "queue-a")->mem.total.v[SW_F_RSS], 0);
-	assert_int_equal(group(gs, "queue-a")->identity, 0);
+	assert_int_equal(group(gs, "queue-a")->live.processes, 0);
+	assert_int_equal(group(gs, "unit-a")->live.processes, 0);
+	assert_int_equal(group(gs, "queue-a")->measured.mem.total.v[SW_F_RSS], 0);
+	assert_int_equal(group(gs, "queue-a")->measured.identity, 0);
 
 	/* and reused again, by one that matches */
 	w.start = 9500;
@@ -456,11 +456,11 @@ static void test_pid_reuse(void **state)
 	w.cgroup = "0::/system.slice/a.service\n";
 	make_proc(&w);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(group(gs, "queue-a")->processes, 1);
-	assert_int_equal(group(gs, "unit-a")->processes, 1);
+	assert_int_equal(group(gs, "queue-a")->live.processes, 1);
+	assert_int_equal(group(gs, "unit-a")->live.processes, 1);
 	/* same pid, another process: another identity (growth restarts) */
-	assert_true(group(gs, "queue-a")->identity != 0);
-	assert_true(group(gs, "queue-a")->identity != first_identity);
+	assert_true(group(gs, "queue-a")->measured.identity != 0);
+	assert_true(group(gs, "queue-a")->measured.identity != first_identity);
 
 	/* a cycle where the pid is absent forgets it entirely */
 	char path[4096];
@@ -470,8 +470,8 @@ static void test_pid_reuse(void **state)
 	w.cgroup = "0::/system.slice/z.service\n";
 	make_proc(&w);  /* same start 9500 as before it vanished */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-	assert_int_equal(group(gs, "queue-a")->processes, 0);
-	assert_int_equal(group(gs, "unit-a")->processes, 0);
+	assert_int_equal(group(gs, "queue-a")->live.processes, 0);
+	assert_int_equal(group(gs, "unit-a")->live.processes, 0);
 	sw_groupset_free(gs);
 }
 
@@ -536,37 +536,37 @@ static void test_owned_chain(void **state)
 	add_ok(gs, "srv", SW_SEL_COMM, "master");
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
 	const sw_group_stats *g = group(gs, "srv");
-	assert_int_equal(g->mem.total_vmas, 7);
-	assert_int_equal(g->largest_vmas, 4);
-	assert_int_equal(g->owned_epoch, 1);
-	assert_true(g->owned[SW_CAT_COUNT] == 0);
+	assert_int_equal(g->measured.mem.total_vmas, 7);
+	assert_int_equal(g->measured.largest_vmas, 4);
+	assert_int_equal(g->measured.owned_epoch, 1);
+	assert_true(g->measured.owned[SW_CAT_COUNT] == 0);
 	char path[4096];
 	fx_rmtree(fx_join(path, sizeof(path), fx_root, "202"));
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_true(g->owned[SW_CAT_HEAP] == -200.0 * KB);
-	assert_true(g->owned[SW_CAT_COUNT] == -200.0 * KB);
-	assert_true(g->owned[SW_CAT_LIBS] == 0 && g->owned[SW_CAT_ANON] == 0);
-	assert_int_equal(g->largest_vmas, 3);
+	assert_true(g->measured.owned[SW_CAT_HEAP] == -200.0 * KB);
+	assert_true(g->measured.owned[SW_CAT_COUNT] == -200.0 * KB);
+	assert_true(g->measured.owned[SW_CAT_LIBS] == 0 && g->measured.owned[SW_CAT_ANON] == 0);
+	assert_int_equal(g->measured.largest_vmas, 3);
 	/* a read that measures no one (malformed smaps) is no read: the
 	 * chain goes on from the last one */
 	fx_write_str(fx_root, "201/smaps", "garbage\n");
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-	assert_int_equal(g->measured, 0);
-	assert_int_equal(g->owned_epoch, 1);
-	assert_true(g->owned[SW_CAT_COUNT] == -200.0 * KB);
+	assert_int_equal(g->measured.processes, 0);
+	assert_int_equal(g->measured.owned_epoch, 1);
+	assert_true(g->measured.owned[SW_CAT_COUNT] == -200.0 * KB);
 	put_master_child(0, 0);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_true(g->owned[SW_CAT_COUNT] == 0);
-	assert_int_equal(g->owned_epoch, 1);
+	assert_true(g->measured.owned[SW_CAT_COUNT] == 0);
+	assert_int_equal(g->measured.owned_epoch, 1);
 	fx_rmtree(fx_join(path, sizeof(path), fx_root, "201"));
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
-	assert_int_equal(g->owned_epoch, 1);
-	assert_int_equal(g->largest_vmas, 0);
+	assert_int_equal(g->measured.owned_epoch, 1);
+	assert_int_equal(g->measured.largest_vmas, 0);
 	make_proc(&m);
 	put_master_child(0, 0);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(g->owned_epoch, 2);
-	assert_true(g->owned[SW_CAT_COUNT] == 0);
+	assert_int_equal(g->measured.owned_epoch, 2);
+	assert_true(g->measured.owned[SW_CAT_COUNT] == 0);
 	sw_groupset_free(gs);
 }
 
@@ -592,7 +592,7 @@ static void test_warm_up(void **state)
 		const sw_group_stats *g = group(gs, "srv");
 		/* old: the held change counts (-200 KiB); young: minus its own
 		 * change (-400 KiB), +200 KiB */
-		assert_true(g->owned[SW_CAT_HEAP] == (warm ? 200.0 : -200.0) * KB);
+		assert_true(g->measured.owned[SW_CAT_HEAP] == (warm ? 200.0 : -200.0) * KB);
 		sw_groupset_free(gs);
 	}
 }
@@ -607,13 +607,13 @@ static void test_comm_rename(void **state)
 	add_ok(gs, "b", SW_SEL_COMM, "before");
 	add_ok(gs, "a", SW_SEL_COMM, "after");
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(group(gs, "b")->processes, 1);
-	assert_int_equal(group(gs, "a")->processes, 0);
+	assert_int_equal(group(gs, "b")->live.processes, 1);
+	assert_int_equal(group(gs, "a")->live.processes, 0);
 	p.comm = "after";
 	make_proc(&p);
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
-	assert_int_equal(group(gs, "b")->processes, 0);
-	assert_int_equal(group(gs, "a")->processes, 1);
+	assert_int_equal(group(gs, "b")->live.processes, 0);
+	assert_int_equal(group(gs, "a")->live.processes, 1);
 	sw_groupset_free(gs);
 }
 
@@ -661,18 +661,18 @@ static void test_failures(void **state)
 	assert_int_equal(log.code, -SW_EDUPFIELD);
 	assert_string_equal(log.detail, "line 47: field repeated within a mapping");
 	const sw_group_stats *g = group(gs, "plains");
-	assert_int_equal(g->failed, 1);
-	assert_int_equal(g->unreadable, 0);
+	assert_int_equal(g->measured.failed, 1);
+	assert_int_equal(g->measured.unreadable, 0);
 	const proc_spec *pl[] = {&p_plain};
 	assert_group_is_sum(g, pl, 1);
 	/* live members: the malformed and the exited one too, not the zombie */
-	assert_int_equal(g->processes, 3);
-	assert_int_equal(g->npids, 3);
-	assert_int_equal(g->threads, 3);
-	assert_int_equal(group(gs, "first")->failed, 0);
+	assert_int_equal(g->live.processes, 3);
+	assert_int_equal(g->live.npids, 3);
+	assert_int_equal(g->live.threads, 3);
+	assert_int_equal(group(gs, "first")->measured.failed, 0);
 	/* without a callback the counts are kept all the same */
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
-	assert_int_equal(group(gs, "plains")->failed, 1);
+	assert_int_equal(group(gs, "plains")->measured.failed, 1);
 	sw_groupset_free(gs);
 }
 

@@ -325,9 +325,9 @@ static void test_chain_to_leak_rate(void **state)
 			}
 			/* young: started in the last 10 minutes */
 			read_at(&l, v, n, k >= 10 ? k - 10 : 0);
-			s.processes = s.measured = (long)n;
-			memcpy(s.owned, l.chained, sizeof(s.owned));
-			s.owned_epoch = l.epoch;
+			s.live.processes = s.measured.processes = (long)n;
+			memcpy(s.measured.owned, l.chained, sizeof(s.measured.owned));
+			s.measured.owned_epoch = l.epoch;
 			sw_growth_update(&g, &s, t);
 			sw_fit f;
 			double lr = sw_trend_fit(&g.mem[TOTAL], &f) ? 0

@@ -234,11 +234,11 @@ static sw_group_stats stats(uint64_t epoch, double heap_owned, long fds)
 {
 	sw_group_stats s;
 	memset(&s, 0, sizeof(s));
-	s.processes = s.measured = epoch ? 1 : 0;
-	s.owned_epoch = epoch;
-	s.owned[SW_CAT_HEAP] = heap_owned;
-	s.owned[SW_CAT_COUNT] = heap_owned;
-	s.fds = fds;
+	s.live.processes = s.measured.processes = epoch ? 1 : 0;
+	s.measured.owned_epoch = epoch;
+	s.measured.owned[SW_CAT_HEAP] = heap_owned;
+	s.measured.owned[SW_CAT_COUNT] = heap_owned;
+	s.live.fds = fds;
 	return s;
 }
 
@@ -267,7 +267,7 @@ static void test_growth_restarts_with_chain(void **state)
 	assert_int_equal(f.points, 1);
 	/* a group with no process adds nothing */
 	s = stats(8, 0, 0);
-	s.processes = s.measured = 0;
+	s.live.processes = s.measured.processes = 0;
 	assert_int_equal(sw_growth_update(&g, &s, 31), 0);
 	assert_int_equal(sw_trend_fit(&g.fds, &f), -1);
 	assert_int_equal(f.points, 1);
@@ -286,7 +286,7 @@ static void test_socket_signals(void **state)
 			sw_group_stats s = stats(1, 1e8 + 1000.0 * t, 10);
 			/* +1 socket a minute; flat with a pool's swing of 5;
 			 * a step of 40 half-way */
-			s.sockets = shape == 0 ? 20 + t / 60
+			s.live.sockets = shape == 0 ? 20 + t / 60
 				  : shape == 1 ? 20 + (t / 60) % 5
 					       : 20 + (t >= 1800) * 40;
 			sw_growth_update(&g, &s, t);
