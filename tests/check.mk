@@ -34,8 +34,11 @@ live: $(LIVE_BIN) $(BUILD)/tests/live_million
 	$(LIVE_BIN)
 	$(BUILD)/tests/live_million
 
-cli-test: $(BUILD)/smapwatch $(WORKLOADS)
+# Then hostile bytes of a saved proc tree through every output (< 1 s).
+cli-test: $(BUILD)/smapwatch $(BUILD)/smaps.plugin $(WORKLOADS)
 	BUILD=$(BUILD) sh tests/cli/test_cli.sh
+	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider \
+		tests/cli/test_hostile_perms.py
 
 # The leak hunt's subcommands (snapshot, diff, top, findings) on the
 # hand-made proc trees of tests/fixtures/diff and on live workloads, the
