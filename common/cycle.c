@@ -97,7 +97,8 @@ static void count_member(sw_groupset *gs, const member *m, long fds,
 			continue;
 		gr->st.live.processes++;
 		gr->st.live.threads += m->ps.threads;
-		gr->st.live.fds += fds;
+		gr->st.live.fds_uncounted += fds < 0;
+		gr->st.live.fds += fds < 0 ? 0 : fds;
 		gr->st.live.sockets += sockets;
 		gr->st.live.status.rss += m->status.rss;
 		gr->st.live.status.rss_anon += m->status.rss_anon;
@@ -122,8 +123,10 @@ static void visit(sw_groupset *gs, pid_t pid)
 	 * no cheap counters, not no process. */
 	if (sw_proc_read_status(gs->root, pid, &status))
 		memset(&status, 0, sizeof(status));
-	sw_proc_count_fds(gs->root, pid, &fds,
-			  gs->opts.count_sockets ? &sockets : NULL);
+	int fr = sw_proc_count_fds(gs->root, pid, &fds,
+				   gs->opts.count_sockets ? &sockets : NULL);
+	if (fr && !sw_error_is_gone(fr))
+		fds = -1;  /* not counted (EACCES...): not a real 0 */
 	gs->cost.status_reads++;
 	member *m = new_member(gs);
 	if (!m)
@@ -412,6 +415,7 @@ static void begin_cycle(sw_groupset *gs)
 		sw_group_live *l = &gs->groups[g].st.live;
 		l->pidfile_error = 0;
 		l->processes = l->threads = l->fds = l->sockets = 0;
+		l->fds_uncounted = 0;
 		memset(&l->status, 0, sizeof(l->status));
 		l->npids = 0;
 	}

@@ -92,6 +92,9 @@ typedef struct {
  * is computed from measured figures only, a "now" chart from live ones. */
 typedef struct {
 	long processes, threads, fds, sockets;   /* live members */
+	long fds_uncounted;      /* members whose fds could not be counted
+				  * (EACCES without CAP_DAC_READ_SEARCH...):
+				  * not in fds nor sockets */
 	sw_proc_status status;   /* summed status counters */
 	int pidfile_error;       /* 0, or why a pidfile selector matched
 				  * nothing (-ENOENT, -SW_EUNSAFE...) */

@@ -113,7 +113,8 @@ def documented(fields=DEFAULT_FIELDS, cats=DEFAULT_CATS,
     v |= {"ps_count", "ps_rss", "ps_rss-anon", "ps_rss-file", "ps_rss-shmem",
           "swap", "file_handles", "file_handles-sockets",
           "ps_state-measured", "ps_state-backed_off", "ps_state-capped",
-          "ps_state-unreadable", "duration-figures_age",
+          "ps_state-unreadable", "ps_state-fds_uncounted",
+          "duration-figures_age",
           "objects-libs_duplicate_loads"}
     if not with_signals:
         return v
@@ -468,7 +469,8 @@ class Workload:
 
 
 class Collectd:
-    def __init__(self, t, name, body, host=HOST, user=None, sock=True):
+    def __init__(self, t, name, body, host=HOST, user=None, sock=True,
+                 caps=()):
         self.t = t
         self.name = name
         self.host = host
@@ -504,7 +506,9 @@ class Collectd:
                 for fn in files:
                     shutil.chown(os.path.join(sub, fn), user)
             argv = ["setpriv", "--reuid=" + user, "--regid=nogroup",
-                    "--clear-groups"] + argv
+                    "--clear-groups"] + [
+                        "--%s-caps=%s" % (k, ",".join("+" + c for c in caps))
+                        for k in ("inh", "ambient") if caps] + argv
         self.out = open(os.path.join(self.dir, "stdout"), "wb")
         self.p = t.procs.spawn(argv, stdout=self.out, stderr=subprocess.STDOUT)
         self.started = time.time()
