@@ -34,11 +34,12 @@ live: $(LIVE_BIN) $(BUILD)/tests/live_million
 	$(LIVE_BIN)
 	$(BUILD)/tests/live_million
 
-# Then hostile bytes of a saved proc tree through every output (< 1 s).
+# Then hostile bytes of a saved proc tree through every output, and the
+# suites' shared tally (< 1 s).
 cli-test: $(BUILD)/smapwatch $(BUILD)/smaps.plugin $(WORKLOADS)
 	BUILD=$(BUILD) sh tests/cli/test_cli.sh
 	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider \
-		tests/cli/test_hostile_perms.py
+		tests/cli/test_hostile_perms.py tests/lib/test_tally.py
 
 # The leak hunt's subcommands (snapshot, diff, top, findings) on the
 # hand-made proc trees of tests/fixtures/diff and on live workloads, the

@@ -33,7 +33,8 @@ installed, run and purged (issue 7). Run as root from the source root by
 
 Every daemon and process started is stopped, also on failure, on timeout
 (SIGTERM from make's `timeout`) or Ctrl-C; the packages are purged in any
-case. Prints "ok"/"FAIL"/"info" lines, then "N passed, N failed" last.
+case. Prints "ok"/"FAIL"/"info" lines (tests/lib/tally.py), then
+"N passed, N failed" last.
 Set PACKAGING_KEEP=1 to keep the temp dir, PACKAGING_NOCHECK=1 to build
 without the unit tests (DEB_BUILD_OPTIONS=nocheck, rpmbuild --nocheck).
 """
@@ -51,6 +52,9 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tally import Tally  # noqa: E402
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PACKAGES = ["smapwatch", "collectd-plugin-smaps", "netdata-plugin-smaps"]
 PLUGIN = "/usr/lib/netdata/plugins.d/smaps.plugin"
@@ -64,7 +68,8 @@ WATCHED = ["/usr/bin", "/usr/lib/collectd", "/usr/lib/netdata",
            "/var/cache/netdata", "/var/log/netdata"]
 DEADLINE = time.monotonic() + float(os.environ.get("PACKAGING_SECONDS", 230))
 
-passed = failed = 0
+T = Tally()
+ok, info = T.ok, T.info
 started = []          # Popen objects to stop at the end
 
 
@@ -74,23 +79,6 @@ class Timeout(Exception):
 
 def on_term(signum, frame):
     raise Timeout("signal %d" % signum)
-
-
-def ok(cond, what, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok:", what)
-    else:
-        failed += 1
-        print("FAIL:", what, ("- " + detail) if detail else "")
-    sys.stdout.flush()
-    return cond
-
-
-def info(msg):
-    print("info:", msg)
-    sys.stdout.flush()
 
 
 def left():
@@ -848,9 +836,9 @@ def main():
         else:
             shutil.rmtree(tmp, ignore_errors=True)
         info("packaging test: %.0f s" % (time.monotonic() - t0))
-        print("%d passed, %d failed" % (passed, failed))
+        T.summary()
 
 
 if __name__ == "__main__":
     main()
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if T.failed else 0)

@@ -15,6 +15,8 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tally import Tally  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pluginsd  # noqa: E402
 
@@ -52,17 +54,8 @@ SIGNAL_DIMS = {
 }
 SIGNALS = tuple(SIGNAL_DIMS)
 
-passed = failed = 0
-
-
-def ok(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return cond
+T = Tally(verbose=False)
+ok = T.ok
 
 
 def start_workloads(procs):
@@ -1006,8 +999,7 @@ def main():
             for p in procs:
                 p.kill()
                 p.wait()
-    print("protocol: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return T.summary("protocol")
 
 
 if __name__ == "__main__":

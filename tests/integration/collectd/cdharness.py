@@ -15,6 +15,9 @@ import threading
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from tally import Tally  # noqa: E402
+
 COLLECTD = "/usr/sbin/collectd"
 COLLECTDCTL = shutil.which("collectdctl") or "/usr/bin/collectdctl"
 STOCK = "/usr/lib/collectd"
@@ -43,35 +46,7 @@ ALLOWED_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # ---------------------------------------------------------------- results
 
 
-class Results:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-        self.lock = threading.Lock()
-
-    def check(self, name, cond, detail=""):
-        with self.lock:
-            if cond:
-                self.passed += 1
-                print("ok   - %s%s" % (name, " (%s)" % detail if detail else ""))
-            else:
-                self.failed += 1
-                print("FAIL - %s%s" % (name, ": %s" % detail if detail else ""))
-            sys.stdout.flush()
-        return cond
-
-    def skip(self, name, why):
-        with self.lock:
-            print("SKIP - %s: %s" % (name, why))
-            sys.stdout.flush()
-
-    def info(self, msg):
-        with self.lock:
-            print("     # %s" % msg)
-            sys.stdout.flush()
-
-
-R = Results()
+R = Tally()   # tests/lib/tally.py
 
 # ---------------------------------------------------------------- naming
 
