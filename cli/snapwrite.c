@@ -30,9 +30,10 @@ static void opt_str(FILE *f, const char *key, const snap_str *s)
 
 void snap_write_begin(FILE *f, const snap *h)
 {
-	fprintf(f, "{\"format\":\"%s\",\"version\":%d,\n\"time\":\"%s\","
-		   "\"time_unix\":%.6f",
-		SNAP_FORMAT, SNAP_VERSION, h->time, h->time_unix);
+	fprintf(f, "{\"format\":\"%s\",\"version\":%d,\n\"time\":",
+		SNAP_FORMAT, SNAP_VERSION);
+	sw_json_string(f, h->time, strlen(h->time));  /* read back: any bytes */
+	fprintf(f, ",\"time_unix\":%.6f", h->time_unix);
 	opt_str(f, "kernel", &h->kernel);
 	opt_str(f, "hostname", &h->hostname);
 	opt_str(f, "proc_root", &h->proc_root);

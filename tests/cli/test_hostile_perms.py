@@ -159,3 +159,36 @@ def test_snapshot_file_parses_and_reads_back(tmp_path):
                        timeout=30)
     assert r.returncode == 0, r.stderr
     assert_printable(r.stdout, "smapwatch diff")
+
+
+HOSTILE_TIME = '\x1b[2J"t\\'   # 6 bytes: fits the 31 a time may have
+
+
+def test_snapshot_time_from_the_file_is_escaped(tmp_path):
+    """A snapshot's "time" is read back as any bytes: diff's text and JSON
+    and a rewritten (upgraded) snapshot escape it too."""
+    snap = tmp_path / "hp.json"
+    subprocess.run([SMAPWATCH, "snapshot", "-r", TREE, "-o", str(snap),
+                    str(hp.PID)], check=True, timeout=30)
+    doc = json.loads(snap.read_bytes())
+    doc["time"] = HOSTILE_TIME
+    bad = tmp_path / "bad-time.json"
+    bad.write_text(json.dumps(doc))
+    r = subprocess.run([SMAPWATCH, "diff", str(bad), str(bad)],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert_printable(r.stdout, "smapwatch diff of a hostile time")
+    assert ("  %s\n" % escaped(HOSTILE_TIME)) in latin1(r.stdout)
+    r = subprocess.run([SMAPWATCH, "diff", "-j", str(bad), str(bad)],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert_printable(r.stdout, "smapwatch diff -j of a hostile time")
+    out = json.loads(r.stdout)
+    assert out["a"]["time"] == HOSTILE_TIME == out["b"]["time"]
+    up = tmp_path / "upgraded.json"
+    subprocess.run([SMAPWATCH, "snapshot", "-o", str(up), str(bad)],
+                   check=True, timeout=30)
+    assert_printable(up.read_bytes(), "a rewritten snapshot")
+    assert json.loads(up.read_bytes())["time"] == HOSTILE_TIME
