@@ -52,6 +52,7 @@ struct sw_groupset {
 	unsigned char *member_groups;
 	pidfile_ctx pidfiles;
 	sw_collect_cost cost;
+	sw_read_watch watch;      /* told about full reads */
 	sw_proc_error_fn on_error;  /* this cycle's */
 	void *ctx;
 };
@@ -153,6 +154,13 @@ int sw_groupset_allow_large(sw_groupset *gs, const char *name)
 		return -ENOENT;
 	gs->groups[g].allow_large = 1;
 	return 0;
+}
+
+void sw_groupset_watch_reads(sw_groupset *gs, const sw_read_watch *w)
+{
+	memset(&gs->watch, 0, sizeof(gs->watch));
+	if (w)
+		gs->watch = *w;
 }
 
 const sw_collect_cost *sw_groupset_cost(const sw_groupset *gs)
@@ -414,10 +422,15 @@ static void read_failed(sw_groupset *gs, const sw_proc_stat *ps, int code)
 static int read_smaps(sw_groupset *gs, const member *m, pc_entry *e,
 		      sw_memsum *mem)
 {
+	const sw_read_watch *w = &gs->watch;
+	if (w->begin)
+		w->begin(w->ctx, &m->ps);
 	double t0 = sw_clock_monotonic(), cpu0 = sw_clock_thread_cpu();
 	int r = sw_collect_process(gs->collector, gs->root_path, m->ps.pid,
-				   m->ps.start_time, mem, NULL, NULL);
+				   m->ps.start_time, mem, w->mapping, w->ctx);
 	double cpu = sw_clock_thread_cpu() - cpu0;
+	if (w->end)
+		w->end(w->ctx, &m->ps, r, r == 0 ? mem : NULL);
 	gs->cost.full_reads++;
 	gs->cost.read_seconds += sw_clock_monotonic() - t0;
 	gs->cost.bytes_read += sw_collector_bytes(gs->collector);
