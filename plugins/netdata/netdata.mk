@@ -57,7 +57,14 @@ $(SHAPE_WL:%=$(NETDATA_WL)/%): tests/workloads/shape.h
 netdata-shapes: $(NETDATA_TEST_DEPS) $(SHAPE_WL:%=$(NETDATA_WL)/%)
 	python3 tests/scenarios/shapes_netdata.py $(BUILD)/smaps.plugin $(NETDATA_WL)
 
-CHECK_EXTRA += netdata-test netdata-scenarios
+# A child Netdata running smaps.plugin streams to a parent; the parent
+# shows the charts and its health engine raises the child's leak alarm
+# (tests/streaming/test_streaming.py, two daemons, about 20 s).
+.PHONY: netdata-streaming-test
+netdata-streaming-test: $(NETDATA_TEST_DEPS)
+	python3 tests/streaming/test_streaming.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+
+CHECK_EXTRA += netdata-test netdata-scenarios netdata-streaming-test
 
 install-netdata: $(BUILD)/smaps.plugin
 	install -d $(DESTDIR)$(NETDATA_PLUGINS_DIR) \
