@@ -757,11 +757,11 @@ def test_netdata2_as_written(tmp):
         except subprocess.TimeoutExpired:
             rc = None
         took = time.monotonic() - t0
-        out += p.stdout.read()
     finally:
         if p.poll() is None:
             p.kill()
             p.wait()
+    out += p.stdout.read()
     err = p.stderr.read().decode("utf-8", "replace")
     c = pluginsd.check(out)
     res = results(c)
