@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Priority offsets within a group (nd_chart_line's offset): its section opens on its real memory (Pss by
- * category), then the leak rates, the counters, the rest of the signals;
- * --all-charts' detail after them, the per-name charts last. */
+/* Priority offsets within a group (nd_chart_line's offset): its section
+ * opens on its real memory (Pss by category) and its leak rates, then the
+ * counters; --all-charts' detail after them, the per-name charts last. */
 #define ND_PRIO_SUMMARY 0
 #define ND_PRIO_COUNTERS 10
 #define ND_PRIO_DETAIL 40
