@@ -21,8 +21,10 @@ def available():
 class Cluster:
     def __init__(self, tmp, name, shared_buffers="128MB"):
         self.name, self.procs, self.sessions = name, [], []
-        self.data = os.path.join(tmp, "pg-" + name)
-        self.sock = os.path.join(tmp, "pgsock-" + name)
+        # the name only in cluster_name: a psql's command line (its
+        # socket path) must not make it a member
+        self.data = os.path.join(tmp, "pgdata")
+        self.sock = os.path.join(tmp, "pgsock")
         self.shared_buffers = shared_buffers
         for d in (self.data, self.sock):
             os.makedirs(d)
