@@ -25,7 +25,10 @@ import uuid
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration", "netdata"))
 from ndharness import (MAJOR, dump_log, free_port, get, log_problems,  # noqa: E402
-                       setup_dirs, short_health, start, start_netdata, stop)
+                       setup_dirs, short_health, start, start_netdata, stop,
+                       texts_differ)
+sys.path.insert(0, os.path.join(HERE, "..", "protocol"))
+import pluginsd  # noqa: E402
 
 PLUGIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/smaps.plugin")
 WORKLOADS = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/netdata-wl")
@@ -35,6 +38,7 @@ LEAK_COMM, STABLE_COMM = "stl" + TAG, "sts" + TAG
 RATE_KIB = 1024
 WINDOW, WARM_UP = 10, 5
 SYSTEM_INFO = "/usr/lib/netdata/plugins.d/system-info.sh"
+CHART_OPTIONS = "--all-charts --libs"   # every chart crosses, every text checked
 DEADLINE = 40          # seconds for the parent's alarm after the child starts
 
 passed = failed = 0
@@ -75,8 +79,8 @@ PARENT_STREAM = """[{key}]
 def setup(tmp, name, port, groups, health, child_of=None, key=None):
     os.makedirs(tmp)
     conf = setup_dirs(tmp, port, PLUGIN, groups, health=health,
-                      options="--growth-window %d --warm-up %d --full-interval 0"
-                      % (WINDOW, WARM_UP))
+                      options="%s --growth-window %d --warm-up %d --full-interval 0"
+                      % (CHART_OPTIONS, WINDOW, WARM_UP))
     text = open(conf).read().replace("hostname = smapwatch-test",
                                      "hostname = " + name)
     if child_of is None:            # the parent: no collector at all
@@ -139,7 +143,7 @@ def run(top, procs):
     procs.append(start_netdata(os.path.join(top, "child"), cconf))
 
     want = ["smaps.%s_%s" % (g, c) for g in ("leak", "stable")
-            for c in ("pss", "leak_rate")]
+            for c in ("pss", "leak_rate", "rss", "duplicate_libs", "libs_rss")]
     charts = wait(lambda: (lambda ch: ch if all(w in ch for w in want) else None)(
         child_get(pport, "/api/v1/charts")["charts"]), 30)
     if not ok(charts, "the parent shows the child's smaps charts (%.1f s)"
@@ -154,6 +158,17 @@ def run(top, procs):
                 "kernel"]),
            "on the parent, smaps.%s_pss has label group=%s, its family and "
            "dimensions: %r %r" % (g, g, labels, sorted(c.get("dimensions", {}))))
+    # every text of every chart (the detail ones too) as the plugin sends
+    # it, against what the parent stores
+    r = subprocess.run(["timeout", "2.5", PLUGIN, "1"] + CHART_OPTIONS.split()
+                       + ["--config", os.path.join(top, "child", "etc",
+                                                   "smaps_groups.conf")],
+                       stdin=subprocess.PIPE, capture_output=True, timeout=20)
+    sent = pluginsd.check(r.stdout).charts
+    n, differ = texts_differ(sent, child_get(pport, "/api/v1/charts")["charts"])
+    ok(len([c for c in sent if c.startswith("smaps.")]) == 2 * 27
+       and not differ, "on the parent, %d texts of the child's %d charts as "
+       "sent: %r" % (n, len(sent), differ[:3]))
     local = get(pport, "/api/v1/charts")["charts"]
     ok(not any(k.startswith("smaps.") for k in local),
        "the parent itself collects no smaps chart (they are the child's)")

@@ -20,7 +20,8 @@ import tempfile
 import time
 
 from ndharness import (HERE, PKG, dump_log, get, free_port, log_problems,
-                       setup_dirs, start, start_netdata, stop, wait_charts)
+                       setup_dirs, start, start_netdata, stop, texts_differ,
+                       wait_charts)
 import pgcluster
 import test_health_keywords
 sys.path.insert(0, os.path.join(HERE, "..", "..", "protocol"))
@@ -189,10 +190,10 @@ def check_postgres(port, charts):
        "the 128 MB of shared buffers" % (rss / MIB, pss / MIB))
 
 
-def plugin_texts(tmp):
+def plugin_texts(tmp, options=("--libs",)):
     """The texts smaps.plugin sends (CHART and DIMENSION lines) for this
     run's groups, from the plugin run alone for a moment."""
-    r = subprocess.run(["timeout", "2.5", PLUGIN, "1", "--libs", "--config",
+    r = subprocess.run(["timeout", "2.5", PLUGIN, "1"] + list(options) + ["--config",
                         os.path.join(tmp, "etc", "smaps_groups.conf")],
                        stdin=subprocess.PIPE, capture_output=True, timeout=20)
     return pluginsd.check(r.stdout)
@@ -216,25 +217,7 @@ def check_texts(tmp, port, charts):
     against /api/v1/charts, and each alarm's info as health.d/smaps.conf
     says it against /api/v1/alarms (1.37 and 2.x drop a quote from a
     config value: "the group's" became "the group s")."""
-    sent, differ, n = plugin_texts(tmp), [], 0
-    for cid, ch in sent.charts.items():
-        if not cid.startswith("smaps."):
-            continue
-        w, got = ch["words"], charts.get(cid, {})
-        want = {"title": w[3], "units": w[4], "family": w[5], "context": w[6]}
-        # 1.37's /api/v1/charts shows a title with " (ID)" after it
-        if got.get("title") == "%s (%s)" % (w[3].decode(), cid):
-            got = dict(got, title=w[3].decode())
-        for k, v in want.items():
-            n += 1
-            if got.get(k) != v.decode():
-                differ.append((cid, k, v.decode(), got.get(k)))
-        stored = {i: d.get("name") for i, d in got.get("dimensions", {}).items()}
-        for dim, dw in ch["dims"].items():
-            n += 1
-            name = (dw[2] or dw[1]).decode()
-            if stored.get(dim) != name:
-                differ.append((cid, dim, name, stored.get(dim)))
+    n, differ = texts_differ(plugin_texts(tmp).charts, charts)
     ok(n > 100 and not differ, "%d chart texts stored as sent: %r" % (n, differ[:4]))
     infos = health_infos()
     alarms = get(port, "/api/v1/alarms?all")["alarms"].values()
