@@ -21,7 +21,11 @@ PLUGINS += $(BUILD)/smaps.plugin
 # would not grow [heap].
 NETDATA_WL := $(BUILD)/netdata-wl
 NETDATA_TEST_DEPS := $(BUILD)/smaps.plugin $(NETDATA_WL)/grow_heap \
-	$(NETDATA_WL)/grow_mmap $(NETDATA_WL)/scenario
+	$(NETDATA_WL)/grow_mmap $(NETDATA_WL)/scenario $(NETDATA_WL)/manymaps
+
+$(NETDATA_WL)/manymaps: bench/manymaps.c
+	@mkdir -p $(dir $@)
+	cc -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
 
 $(NETDATA_WL)/%: tests/workloads/%.c tests/workloads/grow.h
 	@mkdir -p $(dir $@)
@@ -31,8 +35,12 @@ $(NETDATA_WL)/%: tests/workloads/%.c tests/workloads/grow.h
 	netdata-scenarios netdata-shapes install-netdata
 netdata-test: netdata-protocol-test netdata-integration-test
 
+# The function under a burst of calls (tests/protocol/test_load.py, about
+# 25 s): every call answered, updates flowing, one read per process.
 netdata-protocol-test: $(NETDATA_TEST_DEPS)
 	python3 tests/protocol/test_protocol.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+	PLUGIN=$(BUILD)/smaps.plugin MANYMAPS=$(NETDATA_WL)/manymaps \
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/protocol/test_load.py
 
 netdata-integration-test: $(NETDATA_TEST_DEPS)
 	python3 tests/integration/netdata/test_netdata.py $(BUILD)/smaps.plugin $(NETDATA_WL)
