@@ -21,7 +21,13 @@ PLUGINS += $(BUILD)/smaps.plugin
 # would not grow [heap].
 NETDATA_WL := $(BUILD)/netdata-wl
 NETDATA_TEST_DEPS := $(BUILD)/smaps.plugin $(NETDATA_WL)/grow_heap \
-	$(NETDATA_WL)/grow_mmap $(NETDATA_WL)/scenario $(NETDATA_WL)/manymaps
+	$(NETDATA_WL)/grow_mmap $(NETDATA_WL)/scenario $(NETDATA_WL)/manymaps \
+	$(NETDATA_WL)/clockshift.so
+
+# A wall clock shifted by a file's seconds, for tests (LD_PRELOAD).
+$(NETDATA_WL)/clockshift.so: tests/protocol/clockshift.c
+	@mkdir -p $(dir $@)
+	cc -std=c11 $(WARN) -O2 -shared -fPIC -o $@ $< -ldl
 
 $(NETDATA_WL)/manymaps: bench/manymaps.c
 	@mkdir -p $(dir $@)
@@ -36,11 +42,15 @@ $(NETDATA_WL)/%: tests/workloads/%.c tests/workloads/grow.h
 netdata-test: netdata-protocol-test netdata-integration-test
 
 # The function under a burst of calls (tests/protocol/test_load.py, about
-# 25 s): every call answered, updates flowing, one read per process.
+# 25 s): every call answered, updates flowing, one read per process; the
+# wall clock stepped (test_clock.py, 25 s).
 netdata-protocol-test: $(NETDATA_TEST_DEPS)
 	python3 tests/protocol/test_protocol.py $(BUILD)/smaps.plugin $(NETDATA_WL)
 	PLUGIN=$(BUILD)/smaps.plugin MANYMAPS=$(NETDATA_WL)/manymaps \
-		/usr/bin/python3 -m pytest -q -p no:cacheprovider tests/protocol/test_load.py
+		CLOCKSHIFT=$(NETDATA_WL)/clockshift.so \
+		/usr/bin/python3 -m pytest -q -p no:cacheprovider \
+		tests/protocol/test_load.py tests/protocol/test_clock.py \
+		tests/protocol/test_input.py
 
 netdata-integration-test: $(NETDATA_TEST_DEPS)
 	python3 tests/integration/netdata/test_netdata.py $(BUILD)/smaps.plugin $(NETDATA_WL)
@@ -86,3 +96,10 @@ $(BUILD)/tests/test_nd_output: tests/unit/test_nd_output.c $(ND_OUTPUT_SRC) $(wi
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/netdata -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
 		-o $@ $< $(ND_OUTPUT_SRC) $(LIB) -lcmocka $(LDFLAGS)
+
+# heartbeat.c takes its clocks' readings as arguments: unit-tested on
+# clocks the test sets (a wall clock stepped back, forward).
+$(BUILD)/tests/test_nd_heartbeat: tests/unit/test_nd_heartbeat.c plugins/netdata/heartbeat.c plugins/netdata/heartbeat.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/netdata -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
+		-o $@ $< plugins/netdata/heartbeat.c $(LIB) -lcmocka $(LDFLAGS)
