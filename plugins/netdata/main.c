@@ -228,17 +228,19 @@ static int setup(plugin *p)
 /* SIGHUP, SIGINT and SIGQUIT (a terminal closed, ^C, ^\ on a plugin run
  * by hand, or a service manager) end the plugin as a closed stdout does:
  * exit 0, which Netdata restarts; killed by a signal other than SIGTERM,
- * Netdata 1.37.1 disables the plugin (plugins_d.c). They are blocked but
- * while waiting in ppoll, so one arriving mid-cycle ends it at the next
- * wait, and none is lost between a check and the wait. */
+ * Netdata 1.37.1 disables the plugin (plugins_d.c). They are blocked from
+ * the start but while waiting in ppoll, so one arriving during setup or
+ * mid-cycle ends it at the next wait (after the first update: Netdata
+ * restarts at once a plugin that collected), none lost in between. */
 static volatile sig_atomic_t stop_signal;
+static sigset_t wait_mask;      /* what ppoll lets through */
 
 static void on_stop_signal(int sig)
 {
 	stop_signal = sig;
 }
 
-static int stop_signals(sigset_t *wait_mask)
+static int stop_signals(void)
 {
 	static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT};
 	struct sigaction sa = {.sa_handler = on_stop_signal};
@@ -250,7 +252,7 @@ static int stop_signals(sigset_t *wait_mask)
 		if (sigaction(sigs[i], &sa, NULL))
 			return -1;
 	}
-	return sigprocmask(SIG_BLOCK, &block, wait_mask);
+	return sigprocmask(SIG_BLOCK, &block, &wait_mask);
 }
 
 typedef struct {
@@ -258,7 +260,6 @@ typedef struct {
 	nd_input in;
 	nd_output out;
 	nd_function_ctx fc;
-	sigset_t wait_mask;      /* what ppoll lets through */
 } loop;
 
 static int stopping(const loop *l)
@@ -284,7 +285,7 @@ static uint64_t wait_tick(loop *l)
 			{.fd = nd_output_busy(&l->out) ? l->out.fd : -1,
 			 .events = POLLOUT},
 		};
-		if (ppoll(pf, 2, &ts, &l->wait_mask) > 0) {
+		if (ppoll(pf, 2, &ts, &wait_mask) > 0) {
 			if (pf[0].revents)
 				nd_input_read(&l->in, nd_function_line, &l->fc);
 			if (pf[1].revents)
@@ -323,10 +324,6 @@ static int run(plugin *p)
 	loop l = {.fc = {.gs = p->gs, .charts = p->charts, .coll = p->coll,
 			 .proc_root = p->proc_root,
 			 .update_every = p->o.update_every, .output = &l.out}};
-	if (stop_signals(&l.wait_mask)) {
-		nd_log(ND_FATAL, "signals: %s", strerror(errno));
-		return 1;
-	}
 	nd_output_init(&l.out, STDOUT_FILENO);
 	/* a process's table is read again no sooner than the collection
 	 * reads its smaps */
@@ -376,6 +373,10 @@ int main(int argc, char **argv)
 {
 	plugin p = {0};
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes EPIPE, handled */
+	if (stop_signals()) {     /* before setup: none may kill us there */
+		nd_log(ND_FATAL, "signals: %s", strerror(errno));
+		return 1;
+	}
 	int r = nd_options_parse(&p.o, argc, argv);
 	if (r != ND_OPT_RUN)
 		return r == ND_OPT_EXIT_OK ? 0 : 1;

@@ -54,6 +54,7 @@ netdata-protocol-test: $(NETDATA_TEST_DEPS)
 
 netdata-integration-test: $(NETDATA_TEST_DEPS)
 	python3 tests/integration/netdata/test_netdata.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+	python3 tests/integration/netdata/test_netdata_restart.py $(BUILD)/smaps.plugin
 
 # The leak signals through netdata's health engine with the shipped
 # templates (tests/scenarios/netdata_scenarios.py, about 35 s).
