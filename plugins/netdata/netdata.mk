@@ -104,3 +104,11 @@ $(BUILD)/tests/test_nd_heartbeat: tests/unit/test_nd_heartbeat.c plugins/netdata
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/netdata -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
 		-o $@ $< plugins/netdata/heartbeat.c $(LIB) -lcmocka $(LDFLAGS)
+
+# `make bench` adds the cost of collection on a host with 2,000 more
+# processes, none and all of them in a group, beside Netdata's apps.plugin
+# (bench/hostcost.py, about a minute; issue 18).
+.PHONY: bench-hostcost
+bench: bench-hostcost
+bench-hostcost: $(BUILD)/smaps.plugin
+	python3 bench/hostcost.py $(BUILD)/smaps.plugin
