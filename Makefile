@@ -20,7 +20,7 @@ LIB       := $(BUILD)/libsmapwatch.a
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-LIVE_BIN  := $(BUILD)/tests/live_rollup
+LIVE_BIN  := $(BUILD)/tests/live_rollup $(BUILD)/tests/live_cycle
 WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(wildcard tests/workloads/*.c))
 
 # Each plugin's .mk adds its outputs to PLUGINS, its tests to CHECK_EXTRA
@@ -51,6 +51,10 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(LIB)
 $(BUILD)/tests/live_rollup: tests/live/live_rollup.c tests/live/live_child.h $(LIB) $(BUILD)/tests/live_child
 	$(CC) $(SW_CFLAGS) -DLIVE_CHILD=\"$(CURDIR)/$(BUILD)/tests/live_child\" \
 		-o $@ $< $(LIB) -lcmocka -lm $(LDFLAGS)
+
+$(BUILD)/tests/live_cycle: tests/live/live_cycle.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -o $@ $< $(LIB) -lcmocka $(LDFLAGS)
 
 $(BUILD)/tests/live_million: tests/live/live_million.c $(LIB)
 	@mkdir -p $(dir $@)

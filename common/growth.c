@@ -22,6 +22,8 @@ void sw_growth_init(sw_growth *g, double window)
 
 int sw_growth_update(sw_growth *g, const sw_group_stats *s, double now)
 {
+	if (s->measured.age != 0)
+		return 0;  /* an older read's figures: no new point */
 	int restarted = s->measured.owned_epoch != g->epoch;
 	if (restarted) {
 		for (unsigned i = 0; i < TRENDS; i++)

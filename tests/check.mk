@@ -31,7 +31,7 @@ unit: $(UNIT_BIN)
 # live_million is not run under valgrind (700 MB of smaps at valgrind's
 # speed would take minutes); ASan runs it.
 live: $(LIVE_BIN) $(BUILD)/tests/live_million
-	$(LIVE_BIN)
+	@set -e; for t in $(LIVE_BIN); do echo "== $$t"; $$t; done
 	$(BUILD)/tests/live_million
 
 cli-test: $(BUILD)/smapwatch $(WORKLOADS)

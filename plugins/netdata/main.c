@@ -11,10 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/magic.h>
 #include "charts.h"
 #include "cost.h"
 #include "function.h"
@@ -28,6 +26,7 @@
 #include "smapwatch/caller.h"
 #include "smapwatch/error.h"
 #include "smapwatch/growth.h"
+#include "smapwatch/procroot.h"
 #include "smapwatch/version.h"
 
 #define NAMES_PER_GROUP 64  /* libraries / regions the core keeps */
@@ -82,8 +81,6 @@ static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
 			"CAP_DAC_READ_SEARCH: see smaps.plugin(1))" : "");
 }
 
-#define PROC_ROOT_INO 1     /* the kernel's, for the root of every proc */
-
 /* check_privilege - the package gives the plugin capabilities (setcap),
  * or makes it setuid root where it cannot: then it has more rights than
  * Netdata, which starts it, and than anyone else who may start it (the
@@ -91,15 +88,15 @@ static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
  * netdata user with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH). What the
  * caller names must not make it read what the caller could not: the
  * groups file and pidfiles are opened with the caller's rights, and the
- * proc root must be the root of a proc file system, taken once with every
- * link resolved (a directory of links named stat and smaps, or a proc
- * directory other than its root, would be read with the privilege).
- * 0, or DISABLE's exit status. */
+ * proc root must be the root of a proc file system, opened with the
+ * caller's rights (so that the answer tells nothing of what the caller may
+ * not see) and taken once with every link resolved (a directory of links
+ * named stat and smaps, or a proc directory other than its root, would be
+ * read with the privilege). 0, or DISABLE's exit status. */
 static int check_privilege(plugin *p)
 {
 	char real[PATH_MAX];
-	struct statfs fs;
-	struct stat st;
+	sw_procroot root;
 	p->privileged = sw_caller_privileged();
 	if (!p->privileged)
 		return 0;
@@ -107,12 +104,17 @@ static int check_privilege(plugin *p)
 	if (r)
 		return disable(strerror(-r), ": cannot drop setuid root to "
 			       "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH");
-	if (!realpath(p->proc_root, real))
-		return disable(strerror(errno), ": the proc root");
-	if (statfs(real, &fs) || fs.f_type != PROC_SUPER_MAGIC ||
-	    stat(real, &st) || st.st_ino != PROC_ROOT_INO)
+	r = sw_procroot_open(&root, p->proc_root, 1);
+	if (r)
+		return disable(strerror(-r), ": the proc root");
+	int proc = root.is_procfs;
+	r = proc ? sw_procroot_path(&root, real, sizeof(real)) : 0;
+	sw_procroot_close(&root);
+	if (!proc)
 		return disable(p->proc_root, ": not the root of a proc file "
 			       "system, refused with raised privileges");
+	if (r)
+		return disable(strerror(-r), ": the proc root");
 	snprintf(p->proc_root, sizeof(p->proc_root), "%s", real);
 	nd_log(ND_INFO, "raised privileges (capabilities or setuid): the groups "
 	       "file and pidfiles are read with the rights of uid %d",

@@ -431,12 +431,28 @@ def test_privileged(pids, how):
                "(%s): %r %r" % (how, os.path.basename(bad), rc, err))
         fake = os.path.join(nb.tmp, "fakeproc")
         os.makedirs(fake)
-        for root in (fake, "/proc/1/fd"):
+        rc, out, err, _ = nb.run(["--config", conf, "--proc-root", fake], 2)
+        ok(rc == 1 and out == b"DISABLE\n" and any(
+            "not the root of a proc file system" in l for l in err),
+           "%s: proc root %s (not proc's root) refused: %r %r"
+           % (how, fake, rc, err))
+        # Opened with nobody's rights: a directory nobody may not enter
+        # answers the same whether what is asked for exists or not (the
+        # raised rights are no oracle), and so does root's /proc/1/fd.
+        os.makedirs(os.path.join(nb.tmp, "closed", "proc"))
+        said = []
+        for root in (os.path.join(nb.tmp, "closed", "proc"),
+                     os.path.join(nb.tmp, "closed", "none"), "/proc/1/fd"):
             rc, out, err, _ = nb.run(["--config", conf, "--proc-root", root], 2)
+            said.append([l.split("]")[-1].split(": ", 1)[-1] for l in err
+                         if "disabling" in l])
             ok(rc == 1 and out == b"DISABLE\n" and any(
-                "not the root of a proc file system" in l for l in err),
-               "%s: proc root %s (not proc's root) refused: %r %r"
+                "Permission denied: the proc root" in l for l in err),
+               "%s: proc root %s, closed to nobody, refused as such: %r %r"
                % (how, root, rc, err))
+        ok(said[0] == said[1],
+           "%s: the same words for what exists and what does not in a "
+           "closed directory: %r" % (how, said))
         rc, out, err, _ = nb.run(["--config", conf, "--proc-root",
                                   "/proc/self/.."], 2)
         ok(rc != 1 and b"BEGIN smaps.hostile_rss" in out
