@@ -292,6 +292,7 @@ static void enqueue(nd_function_ctx *fc, const char *tx, const request *rq,
 	c->pid = rq->pid;
 	c->arrived = nd_mono_s();
 	c->timeout = timeout;
+	fc->last_call = c->arrived;
 }
 
 /* answer - the reply to a call of function string fn (split in place):
@@ -375,6 +376,48 @@ void nd_function_step(nd_function_ctx *fc)
 	nd_output_send(fc->output);
 	fc->out = NULL;
 	call_done(fc);
+}
+
+static void watch_begin(void *ctx, const sw_proc_stat *ps)
+{
+	nd_function_ctx *fc = ctx;
+	nd_rowbuild_begin(&fc->build, ps, ND_FUNCTION_ROWS_MAX);
+}
+
+static void watch_mapping(void *ctx, const sw_mapping *m, sw_category c)
+{
+	nd_function_ctx *fc = ctx;
+	nd_rowbuild_mapping(&fc->build, m, c);
+}
+
+/* A read that failed leaves the cache as it was: the function reads the
+ * process itself if it must (and says why it could not). */
+static void watch_end(void *ctx, const sw_proc_stat *ps, int result,
+		      const sw_memsum *mem)
+{
+	nd_function_ctx *fc = ctx;
+	nd_procrows r;
+	(void)ps;
+	(void)mem;
+	if (nd_rowbuild_end(&fc->build, result, &r) == 0)
+		nd_rowcache_put(&fc->cache, &r, nd_mono_s());
+}
+
+/* How long after a call the cycle's reads are kept: a dashboard open on
+ * the function calls it again every few seconds. */
+#define WATCH_SECONDS 300.0
+
+void nd_function_watch(nd_function_ctx *fc, sw_groupset *gs)
+{
+	double keep = 2 * fc->cache.max_age > WATCH_SECONDS ?
+		      2 * fc->cache.max_age : WATCH_SECONDS;
+	int want = fc->last_call > 0 && nd_mono_s() - fc->last_call < keep;
+	if (want == fc->watching)
+		return;
+	sw_read_watch w = {.begin = watch_begin, .mapping = watch_mapping,
+			   .end = watch_end, .ctx = fc};
+	sw_groupset_watch_reads(gs, want ? &w : NULL);
+	fc->watching = want;
 }
 
 void nd_function_init(nd_function_ctx *fc, double max_age)

@@ -20,6 +20,7 @@
 #include "input.h"
 #include "log.h"
 #include "output.h"
+#include "maptable.h"
 #include "rowcache.h"
 #include "smapwatch/collector.h"
 #include "smapwatch/group.h"
@@ -64,6 +65,9 @@ typedef struct {
 	size_t qhead, qlen;
 	unsigned long refused;    /* 503s since the queue was last empty */
 	nd_function_cost cost;
+	double last_call;         /* monotonic: the last table call queued */
+	int watching;             /* the cycle's reads fill the cache */
+	nd_rowbuild build;        /* the cycle's read under way */
 } nd_function_ctx;
 
 /* nd_function_init - the fields above gs..output are set by the caller;
@@ -71,6 +75,13 @@ typedef struct {
  * interval: no more often than the collection reads it). */
 void nd_function_init(nd_function_ctx *fc, double max_age);
 void nd_function_free(nd_function_ctx *fc);
+
+/* nd_function_watch - before a collection: while table calls come (one
+ * in the last 5 minutes, or two max_age), the cycle's own full reads fill
+ * the cache, so a call is answered from what the collection read rather
+ * than reading smaps again; with no call for that long, the cycle no
+ * longer pays for building rows. gs is fc->gs. */
+void nd_function_watch(nd_function_ctx *fc, sw_groupset *gs);
 
 /* nd_function_register - the FUNCTION GLOBAL line. */
 void nd_function_register(FILE *out);

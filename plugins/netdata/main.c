@@ -304,6 +304,7 @@ static uint64_t wait_tick(loop *l)
  * update sent). */
 static void update(plugin *p, loop *l, uint64_t dt_us)
 {
+	nd_function_watch(&l->fc, p->gs);
 	int r = sw_groupset_collect(p->gs, on_proc_error, p);
 	if (r < 0) {
 		nd_log_reported(sw_report_line(&p->proc_errors, time(NULL)),

@@ -10,14 +10,7 @@
 #include "smapwatch/error.h"
 #include "smapwatch/procfs.h"
 
-/* One process's rows while they are being built. */
-typedef struct {
-	FILE *mem;
-	nd_procrows *r;
-	const sw_proc_stat *ps;
-	size_t max_rows, cap;
-	int nomem;
-} proc_rows;
+typedef nd_rowbuild proc_rows;
 
 static const sw_field figure_fields[ND_MT_FIGURES] = {
 	SW_F_RSS, SW_F_PSS, SW_F_PRIVATE_CLEAN /* USS */, SW_F_PRIVATE_DIRTY,
@@ -44,7 +37,7 @@ static uint64_t figure_kib(const sw_counts *c, int f)
 /* grow_split - room for one more row's two offsets. */
 static void grow_split(proc_rows *pr)
 {
-	nd_procrows *r = pr->r;
+	nd_procrows *r = &pr->r;
 	if (2 * r->rows + 2 <= pr->cap)
 		return;
 	size_t cap = pr->cap ? 2 * pr->cap : 256;
@@ -62,15 +55,15 @@ static void grow_split(proc_rows *pr)
 static void write_row(proc_rows *pr, const sw_mapping *m, sw_category c)
 {
 	FILE *f = pr->mem;
-	nd_procrows *r = pr->r;
+	nd_procrows *r = &pr->r;
 	size_t nlen = m->name_len;
 	grow_split(pr);
 	if (pr->nomem)
 		return;
 	r->split[2 * r->rows] = (size_t)ftello(f);
-	fprintf(f, "    [\"%d:%llx\", %d, ", (int)pr->ps->pid,
-		(unsigned long long)m->start, (int)pr->ps->pid);
-	sw_json_string(f, pr->ps->comm, pr->ps->comm_len);
+	fprintf(f, "    [\"%d:%llx\", %d, ", (int)pr->ps.pid,
+		(unsigned long long)m->start, (int)pr->ps.pid);
+	sw_json_string(f, pr->ps.comm, pr->ps.comm_len);
 	fputs(", ", f);
 	r->split[2 * r->rows + 1] = (size_t)ftello(f);
 	fprintf(f, ", \"%llx\", \"%llx\", \"%s\", \"%s\", ",
@@ -90,11 +83,41 @@ static void write_row(proc_rows *pr, const sw_mapping *m, sw_category c)
 	r->rows++;
 }
 
+int nd_rowbuild_begin(nd_rowbuild *b, const sw_proc_stat *ps,
+		      size_t max_rows)
+{
+	*b = (nd_rowbuild){.ps = *ps, .max_rows = max_rows,
+			   .r = {.pid = ps->pid, .start_time = ps->start_time}};
+	b->mem = open_memstream(&b->r.text, &b->r.len);
+	return b->mem ? 0 : -ENOMEM;
+}
+
+void nd_rowbuild_mapping(nd_rowbuild *b, const sw_mapping *m, sw_category c)
+{
+	if (b->mem && b->r.rows < b->max_rows)
+		write_row(b, m, c);
+}
+
+int nd_rowbuild_end(nd_rowbuild *b, int result, nd_procrows *out)
+{
+	if (b->mem && (fclose(b->mem) || b->nomem) && result >= 0)
+		result = -ENOMEM;
+	if (!b->mem && result >= 0)
+		result = -ENOMEM;
+	b->mem = NULL;
+	if (result < 0) {
+		nd_procrows_free(&b->r);
+		b->r = (nd_procrows){.pid = b->ps.pid,
+				     .start_time = b->ps.start_time,
+				     .error = result};
+	}
+	*out = b->r;
+	return result < 0 ? result : 0;
+}
+
 static void each_mapping(void *ctx, const sw_mapping *m, sw_category c)
 {
-	proc_rows *pr = ctx;
-	if (pr->r->rows < pr->max_rows)
-		write_row(pr, m, c);
+	nd_rowbuild_mapping(ctx, m, c);
 }
 
 int nd_maptable_read(sw_collector *coll, const char *proc_root, pid_t pid,
@@ -102,28 +125,24 @@ int nd_maptable_read(sw_collector *coll, const char *proc_root, pid_t pid,
 		     size_t *bytes)
 {
 	sw_proc_stat ps;
-	*r = (nd_procrows){.pid = pid, .start_time = start_time};
+	nd_rowbuild b;
 	*bytes = 0;
 	int e = sw_proc_read_stat(proc_root, pid, &ps);
 	if (e >= 0 && ps.start_time != start_time)
 		e = -SW_ECHANGED;  /* the pid is another process's now */
-	proc_rows pr = {.r = r, .ps = &ps, .max_rows = max_rows};
-	if (e >= 0 && !(pr.mem = open_memstream(&r->text, &r->len)))
-		e = -ENOMEM;
+	if (e < 0) {
+		*r = (nd_procrows){.pid = pid, .start_time = start_time,
+				   .error = e};
+		return e;
+	}
+	e = nd_rowbuild_begin(&b, &ps, max_rows);
 	if (e >= 0) {
 		sw_memsum sum;
 		e = sw_collect_process(coll, proc_root, pid, ps.start_time,
-				       &sum, each_mapping, &pr);
+				       &sum, each_mapping, &b);
 		*bytes = sw_collector_bytes(coll);
-		if (fclose(pr.mem) || (e >= 0 && pr.nomem))
-			e = -ENOMEM;
 	}
-	if (e < 0) {
-		nd_procrows_free(r);
-		*r = (nd_procrows){.pid = pid, .start_time = start_time,
-				   .error = e};
-	}
-	return e < 0 ? e : 0;
+	return nd_rowbuild_end(&b, e, r);
 }
 
 int nd_maptable_rows(nd_maptable *t, const nd_procrows *r, const char *group)

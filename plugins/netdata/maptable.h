@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include "rowcache.h"
 #include "smapwatch/collector.h"
+#include "smapwatch/procfs.h"
 
 typedef struct {
 	FILE *out;
@@ -29,6 +30,26 @@ typedef struct {
 int nd_maptable_read(sw_collector *coll, const char *proc_root, pid_t pid,
 		     uint64_t start_time, size_t max_rows, nd_procrows *r,
 		     size_t *bytes);
+
+/* One process's rows while they are built, mapping by mapping (from the
+ * function's own read, or from the cycle's: sw_groupset_watch_reads). */
+typedef struct {
+	FILE *mem;
+	nd_procrows r;
+	sw_proc_stat ps;
+	size_t max_rows, cap;
+	int nomem;
+} nd_rowbuild;
+
+/* nd_rowbuild_begin - rows of process ps to come, at most max_rows; 0 or
+ * -ENOMEM (nd_rowbuild_end is due either way). */
+int nd_rowbuild_begin(nd_rowbuild *b, const sw_proc_stat *ps,
+		      size_t max_rows);
+void nd_rowbuild_mapping(nd_rowbuild *b, const sw_mapping *m, sw_category c);
+
+/* nd_rowbuild_end - the read's result: *out takes the rows (result 0) or
+ * only the error. Returns 0 or the error. */
+int nd_rowbuild_end(nd_rowbuild *b, int result, nd_procrows *out);
 
 /* nd_maptable_begin - the payload up to the first row. */
 void nd_maptable_begin(nd_maptable *t, int update_every);
