@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include "charts.h"
 #include "cost.h"
 #include "function.h"
@@ -93,6 +94,11 @@ static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
  * not see) and taken once with every link resolved (a directory of links
  * named stat and smaps, or a proc directory other than its root, would be
  * read with the privilege). 0, or DISABLE's exit status. */
+/* What the Netdata package's setcap gives (packaging/netdata): reading
+ * other users' smaps (ptrace access) and listing their fds. A setuid root
+ * plugin keeps these and nothing else. */
+static const int kept_caps[] = {CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH};
+
 static int check_privilege(plugin *p)
 {
 	char real[PATH_MAX];
@@ -100,7 +106,8 @@ static int check_privilege(plugin *p)
 	p->privileged = sw_caller_privileged();
 	if (!p->privileged)
 		return 0;
-	int r = sw_caller_drop_root();
+	int r = sw_caller_drop_root(kept_caps,
+				    sizeof(kept_caps) / sizeof(kept_caps[0]));
 	if (r)
 		return disable(strerror(-r), ": cannot drop setuid root to "
 			       "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH");
