@@ -10,11 +10,11 @@
 
 #include "smapwatch/error.h"
 #include "smapwatch/escape.h"
-#include "smapwatch/report.h"
+#include "smapwatch/ratelimit.h"
 #include "conf.h"
 #include "ident.h"
 #include "names.h"
-#include "signals.h"
+#include "leakvalues.h"
 #include "submit.h"
 
 typedef struct {
