@@ -108,8 +108,8 @@ static const char *parse_params(const nd_function_ctx *fc, char **w,
 		if (!strcmp(w[i], "help")) {
 			rq->help = 1;
 		} else if (!strncmp(w[i], "group:", 6)) {
-			rq->group = nd_charts_group_index(fc->charts, fc->gs,
-							  w[i] + 6);
+			rq->group = fc->charts ? nd_charts_group_index(
+					fc->charts, fc->gs, w[i] + 6) : -1;
 			if (rq->group < 0)
 				return "No group with that name.";
 		} else if (!strncmp(w[i], "pid:", 4)) {
@@ -146,7 +146,7 @@ static int shown_before(const sw_groupset *gs, size_t g, pid_t pid)
 /* pid_allowed - rq->pid is a member of the requested group(s). */
 static int pid_allowed(const nd_function_ctx *fc, const request *rq)
 {
-	for (size_t g = 0; g < sw_groupset_size(fc->gs); g++)
+	for (size_t g = 0; fc->gs && g < sw_groupset_size(fc->gs); g++)
 		if ((rq->group < 0 || (size_t)rq->group == g) &&
 		    has_pid(sw_groupset_get(fc->gs, g), rq->pid))
 			return 1;
@@ -162,7 +162,7 @@ typedef int (*member_fn)(nd_function_ctx *fc, size_t g, pid_t pid,
 static int each_member(nd_function_ctx *fc, const nd_call *c, member_fn fn,
 		       void *ctx)
 {
-	for (size_t g = 0; g < sw_groupset_size(fc->gs); g++) {
+	for (size_t g = 0; fc->gs && g < sw_groupset_size(fc->gs); g++) {
 		const sw_group_stats *st = sw_groupset_get(fc->gs, g);
 		if (c->group >= 0 && (size_t)c->group != g)
 			continue;

@@ -91,7 +91,9 @@ void nd_function_register(FILE *out);
  * answered at once; a table call waits in the queue (at most
  * ND_CALLS_MAX, then 503 at once). FUNCTION_CANCEL and FUNCTION_PROGRESS
  * are ignored, QUIT sets ctx->quit, other keywords are logged (rate-
- * limited) and ignored. Does no smaps read: callable from a fuzzer. */
+ * limited) and ignored. Does no smaps read: callable from a fuzzer, with
+ * gs and charts NULL (no group: every table call is 400 or an empty
+ * table) and output on any fd (see tests/unit/test_nd_input.c). */
 void nd_function_line(void *ctx, char *line);
 
 /* nd_function_pending - calls wait in the queue. */

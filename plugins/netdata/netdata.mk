@@ -112,3 +112,11 @@ $(BUILD)/tests/test_nd_heartbeat: tests/unit/test_nd_heartbeat.c plugins/netdata
 bench: bench-hostcost
 bench-hostcost: $(BUILD)/smaps.plugin
 	python3 bench/hostcost.py $(BUILD)/smaps.plugin
+
+# The stdin parser and the request handler alone, fed bytes as a fuzzer
+# feeds them (no groups, answers to a file).
+ND_INPUT_SRC := $(filter-out plugins/netdata/main.c,$(NETDATA_SRC))
+$(BUILD)/tests/test_nd_input: tests/unit/test_nd_input.c $(ND_INPUT_SRC) $(wildcard plugins/netdata/*.h) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/netdata -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
+		-o $@ $< $(ND_INPUT_SRC) $(LIB) -lcmocka -lm $(LDFLAGS)
