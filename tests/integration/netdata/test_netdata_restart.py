@@ -69,9 +69,12 @@ def run(tmp):
             again = wait_for(lambda: [p for p in plugin_pids(tmp)
                                       if p != pids[0]], 15)
             ok(again, "%s: Netdata started the plugin again" % sig.name)
+        time.sleep(1)
+        # the log while it ran (Netdata's own stop kills the plugin)
+        log = open(os.path.join(tmp, "log", "error.log"),
+                   errors="replace").read()
     finally:
         stop(nd)
-    log = open(os.path.join(tmp, "log", "error.log"), errors="replace").read()
     lines = [l for l in log.splitlines() if "smaps" in l]
     ok(not any("isabling" in l for l in lines),
        "no 'Disabling it' in error.log: %r"
