@@ -322,7 +322,10 @@ static void join(sw_groupset *gs, int *pidfd, const sw_proc_stat *listed,
 	}
 	if (r)
 		memset(&status, 0, sizeof(status));
-	sw_proc_count_fds_at(pfd, &fds, gs->opts.count_sockets ? &sockets : NULL);
+	int fr = sw_proc_count_fds_at(pfd, &fds,
+				      gs->opts.count_sockets ? &sockets : NULL);
+	if (fr && !sw_error_is_gone(fr))
+		fds = -1;  /* not counted (EACCES...): not a real 0 */
 	gs->cost.status_reads++;
 	member *m = new_member(gs);
 	if (!m) {

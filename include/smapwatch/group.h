@@ -123,6 +123,9 @@ typedef struct {
 				  * processes; while a group has such
 				  * members it is not taken as empty: its
 				  * measured figures and its chain stay */
+	long fds_uncounted;      /* members whose fds could not be counted
+				  * (EACCES without CAP_DAC_READ_SEARCH...):
+				  * not in fds nor sockets */
 	sw_proc_status status;   /* summed status counters */
 	int pidfile_error;       /* 0, or why a pidfile selector matched
 				  * nothing (-ENOENT, -SW_EUNSAFE...) */

@@ -42,6 +42,7 @@ typedef struct {
 	sw_report proc_errors;      /* processes already logged, lines */
 	int privileged;             /* more rights than who started it */
 	int *pidfile_error;         /* per group: the last one logged */
+	char *fds_said;             /* per group: uncounted fds logged */
 	int hidden_logged;          /* the hidepid line was written */
 } plugin;
 
@@ -144,6 +145,24 @@ static void check_pidfiles(plugin *p)
 	}
 }
 
+/* Members whose open fds could not be counted (EACCES on /proc/PID/fd):
+ * one line per group when that starts, again only after it stopped. */
+static void check_fds(plugin *p)
+{
+	char g[ND_TEXT_MAX + 1];
+	for (size_t i = 0; i < sw_groupset_size(p->gs); i++) {
+		const sw_group_stats *st = sw_groupset_get(p->gs, i);
+		if (st->live.fds_uncounted && !p->fds_said[i])
+			nd_log(ND_ERROR, "group '%s': the open fds of %ld of its %ld "
+			       "processes cannot be counted, left out of fds and "
+			       "sockets (needs root, or CAP_DAC_READ_SEARCH and "
+			       "CAP_SYS_PTRACE: see smaps.plugin(1))",
+			       nd_text(g, sizeof(g), st->name, strlen(st->name)),
+			       st->live.fds_uncounted, st->live.processes);
+		p->fds_said[i] = st->live.fds_uncounted > 0;
+	}
+}
+
 /* Processes listed but closed to us (a proc mounted hidepid=1): in no
  * group, so one line says so, once. */
 static void check_hidden(plugin *p)
@@ -161,6 +180,7 @@ static void check_hidden(plugin *p)
 static void after_collect(plugin *p)
 {
 	check_pidfiles(p);
+	check_fds(p);
 	check_hidden(p);
 }
 
@@ -218,7 +238,8 @@ static int setup(plugin *p)
 			       p->o.allow_large[i]);
 	p->pidfile_error = calloc(sw_groupset_size(p->gs),
 				  sizeof(*p->pidfile_error));
-	if (!p->pidfile_error) {
+	p->fds_said = calloc(sw_groupset_size(p->gs) + 1, 1);
+	if (!p->pidfile_error || !p->fds_said) {
 		nd_log(ND_FATAL, "out of memory");
 		return 1;
 	}
@@ -400,6 +421,7 @@ int main(int argc, char **argv)
 		r = run(&p);
 	}
 	free(p.pidfile_error);
+	free(p.fds_said);
 	nd_charts_free(p.charts);
 	sw_collector_free(p.coll);
 	sw_groupset_free(p.gs);
