@@ -10,7 +10,12 @@
  * FUNCTION_PAYLOAD_END), and the answer is `FUNCTION_RESULT_BEGIN TRANSACTION STATUS TYPE EXPIRES`, the
  * payload, `FUNCTION_RESULT_END`. PARAMS: `group:NAME` (chart id or name),
  * `pid:N` (a process of a configured group), `help`, or none (every
- * group). Only processes of the configured groups are ever shown. */
+ * group). Only processes of the configured groups are ever shown.
+ *
+ * Under load (issue 18, defect 12): a table call waits in a bounded queue
+ * and is served a process read at a time between the main loop's polls;
+ * each process's rows are kept (rowcache.h) and read again only after the
+ * full interval, or refreshed by the collection's own reads. */
 #ifndef ND_FUNCTION_H
 #define ND_FUNCTION_H
 

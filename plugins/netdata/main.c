@@ -2,7 +2,8 @@
  * the groups, checks there is something to collect (DISABLE otherwise),
  * defines the charts and the function, then collects on a wall-clock
  * heartbeat, answering function calls while it waits. Exits 0 when
- * Netdata closes its stdout (EPIPE), so Netdata may start it again. */
+ * Netdata closes its stdout (EPIPE), writes QUIT, or on SIGHUP, SIGINT or
+ * SIGQUIT, so Netdata may start it again. */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>

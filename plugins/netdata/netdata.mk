@@ -48,7 +48,7 @@ netdata-protocol-test: $(NETDATA_TEST_DEPS)
 	python3 tests/protocol/test_protocol.py $(BUILD)/smaps.plugin $(NETDATA_WL)
 	PLUGIN=$(BUILD)/smaps.plugin MANYMAPS=$(NETDATA_WL)/manymaps \
 		CLOCKSHIFT=$(NETDATA_WL)/clockshift.so \
-		/usr/bin/python3 -m pytest -q -p no:cacheprovider \
+		$(PYTHON) -m pytest -q -p no:cacheprovider \
 		tests/protocol/test_load.py tests/protocol/test_clock.py \
 		tests/protocol/test_input.py
 
