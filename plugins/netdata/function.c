@@ -292,6 +292,7 @@ static void enqueue(nd_function_ctx *fc, const char *tx, const request *rq,
 	c->pid = rq->pid;
 	c->arrived = nd_mono_s();
 	c->timeout = timeout;
+	c->cancelled = 0;
 	fc->last_call = c->arrived;
 }
 
@@ -365,10 +366,12 @@ void nd_function_step(nd_function_ctx *fc)
 	const nd_call *c = &fc->queue[fc->qhead];
 	size_t rows = 0;
 	int late = nd_mono_s() - c->arrived > c->timeout;
-	if (!late && each_member(fc, c, warm, &rows) > 0)
+	if (!late && !c->cancelled && each_member(fc, c, warm, &rows) > 0)
 		return;  /* one process read: the next step goes on */
 	fc->out = nd_output_batch(fc->output);
-	if (fc->out && late)
+	if (fc->out && c->cancelled)
+		fail(fc->out, c->tx, 499, "The call was cancelled.");
+	else if (fc->out && late)
 		fail(fc->out, c->tx, 504, "The call waited longer than its "
 		     "timeout behind other calls of the function.");
 	else if (fc->out)
@@ -457,6 +460,17 @@ static void end_payload(nd_function_ctx *fc)
 		     fc->payload_timeout);
 }
 
+/* cancel - a queued call of transaction tx is answered 499 at its turn;
+ * one answered already, or unknown, is nothing to do. */
+static void cancel(nd_function_ctx *fc, const char *tx)
+{
+	for (size_t i = 0; i < fc->qlen; i++) {
+		nd_call *c = &fc->queue[(fc->qhead + i) % ND_CALLS_MAX];
+		if (!strcmp(c->tx, tx))
+			c->cancelled = 1;
+	}
+}
+
 void nd_function_line(void *ctx, char *line)
 {
 	nd_function_ctx *fc = ctx;
@@ -473,9 +487,10 @@ void nd_function_line(void *ctx, char *line)
 		begin_payload(fc, w, n);
 	else if (!strcmp(w[0], "QUIT"))
 		fc->quit = 1;
-	else if (!strcmp(w[0], "FUNCTION_CANCEL") ||
-		 !strcmp(w[0], "FUNCTION_PROGRESS"))
-		;  /* a queued call is answered anyway (504 once too late) */
+	else if (!strcmp(w[0], "FUNCTION_CANCEL"))
+		cancel(fc, n > 1 ? w[1] : "");
+	else if (!strcmp(w[0], "FUNCTION_PROGRESS"))
+		;  /* a call is answered whole or not at all */
 	else if (strcmp(w[0], "FUNCTION") || n < 4)
 		nd_log_reported(sw_report_line(&fc->errors, time(NULL)),
 				"ignoring a request on stdin that is not "

@@ -48,6 +48,7 @@ typedef struct {
 	long group;              /* -1: every group */
 	pid_t pid;               /* 0: every process of the group(s) */
 	double arrived, timeout; /* monotonic seconds */
+	int cancelled;           /* FUNCTION_CANCEL came for it */
 } nd_call;
 
 typedef struct {
@@ -94,8 +95,9 @@ void nd_function_register(FILE *out);
 /* nd_function_line - handle one line read from stdin (an nd_line_fn);
  * ctx is an nd_function_ctx. What needs no smaps (help, errors, 403) is
  * answered at once; a table call waits in the queue (at most
- * ND_CALLS_MAX, then 503 at once). FUNCTION_CANCEL and FUNCTION_PROGRESS
- * are ignored, QUIT sets ctx->quit, other keywords are logged (rate-
+ * ND_CALLS_MAX, then 503 at once). FUNCTION_CANCEL of a queued call has
+ * it answered 499 at its turn, with nothing read (Netdata 2.x cancels a
+ * call it timed out); FUNCTION_PROGRESS is ignored, QUIT sets ctx->quit, other keywords are logged (rate-
  * limited) and ignored. Does no smaps read: callable from a fuzzer, with
  * gs and charts NULL (no group: every table call is 400 or an empty
  * table) and output on any fd (see tests/unit/test_nd_input.c). */
@@ -107,7 +109,8 @@ int nd_function_pending(const nd_function_ctx *fc);
 /* nd_function_step - one bounded piece of work for the first call in
  * the queue: one process's smaps read into the cache, or, when every
  * process it shows is cached, its answer written (stdout must not be
- * busy); a call older than its timeout is answered 504. The main loop
+ * busy); a call older than its timeout is answered 504, a cancelled
+ * one 499. The main loop
  * calls it between polls, so chart updates go on between the reads. */
 void nd_function_step(nd_function_ctx *fc);
 

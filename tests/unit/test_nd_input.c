@@ -3,7 +3,8 @@
  * with nd_input_feed, no groups, answers written to a file. Lines split
  * anywhere are whole lines; a line past ND_LINE_MAX is dropped to its
  * newline and the next is served; each call gets one answer with the
- * right status; a full queue answers 503 at once; QUIT is obeyed. */
+ * right status; a full queue answers 503 at once; a cancelled call 499;
+ * QUIT is obeyed. */
 #include "fixture.h"
 #include "function.h"
 #include "input.h"
@@ -128,6 +129,21 @@ static void test_payload_and_quit(void **state)
 	assert_true(r->fc.quit);
 }
 
+/* A cancelled call is answered 499 at its turn; a cancel of an unknown
+ * or answered transaction changes nothing. */
+static void test_cancel(void **state)
+{
+	rig *r = *state;
+	const char *s = "FUNCTION c1 10 \"smaps\"\nFUNCTION c2 10 \"smaps\"\n"
+			"FUNCTION_CANCEL c2\nFUNCTION_CANCEL nosuch\n";
+	feed(r, s, strlen(s));
+	assert_int_equal(r->fc.qlen, 2);
+	while (nd_function_pending(&r->fc))
+		nd_function_step(&r->fc);
+	feed(r, "FUNCTION_CANCEL c1\n", 19);
+	assert_string_equal(statuses(r), "200 499");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +151,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_long_line_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_payload_and_quit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
