@@ -35,7 +35,7 @@ int sw_caller_has_cap(int cap)
 	return (c.d[cap >> 5].effective & CAP_TO_MASK(cap)) != 0;
 }
 
-int sw_caller_drop_root(void)
+int sw_caller_drop_root(const int *keep, size_t n)
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
@@ -47,8 +47,13 @@ int sw_caller_drop_root(void)
 		return -errno;
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
 	caps c = {0};
-	c.d[0].permitted = c.d[0].effective =
-		CAP_TO_MASK(CAP_SYS_PTRACE) | CAP_TO_MASK(CAP_DAC_READ_SEARCH);
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 0 || keep[i] > 63)
+			return -EINVAL;
+		c.d[keep[i] >> 5].permitted |= CAP_TO_MASK(keep[i]);
+	}
+	c.d[0].effective = c.d[0].permitted;
+	c.d[1].effective = c.d[1].permitted;
 	return caps_io(SYS_capset, &c);
 }
 

@@ -7,15 +7,17 @@
 #ifndef SMAPWATCH_CALLER_H
 #define SMAPWATCH_CALLER_H
 
+#include <stddef.h>
+
 /* sw_caller_privileged - 1 when the kernel started this program with more
  * rights than its caller (AT_SECURE: setuid, setgid, file capabilities). */
 int sw_caller_privileged(void);
 
 /* sw_caller_drop_root - when setuid root: become the real user again,
- * keeping only CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (what reading other
- * users' smaps and fds needs), as setcap would have given. Does nothing
- * otherwise. 0, or -errno. */
-int sw_caller_drop_root(void);
+ * keeping only the n capabilities of keep (CAP_SYS_PTRACE...: which ones
+ * is the frontend's, as its package's setcap line is), permitted and
+ * effective. Does nothing otherwise. 0, or -errno. */
+int sw_caller_drop_root(const int *keep, size_t n);
 
 /* sw_caller_open - open(path, flags | O_CLOEXEC); with as_caller, with
  * the effective capabilities lowered for the call: the caller's rights,

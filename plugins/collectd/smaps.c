@@ -10,11 +10,11 @@
 
 #include "smapwatch/error.h"
 #include "smapwatch/escape.h"
-#include "smapwatch/report.h"
+#include "smapwatch/ratelimit.h"
 #include "conf.h"
 #include "ident.h"
 #include "names.h"
-#include "signals.h"
+#include "leakvalues.h"
 #include "submit.h"
 
 typedef struct {
@@ -27,12 +27,26 @@ typedef struct {
 	sw_report complaints;         /* processes already logged, lines */
 	int root_failed;
 	int hidden_logged;            /* the hidepid warning was written */
+	int blocks;                   /* <Plugin smaps> blocks read */
 } cd_state;
 
 static cd_state state;
 
+/* One <Plugin smaps> block only: collectd hands each block to this
+ * callback in turn, and options such as CollectLibraries or GrowthWindow
+ * are the plugin's, not a block's, so a second block would silently set
+ * them for the first block's groups too. Refused with one line; the
+ * plugin is then unloaded at init, the rest of collectd runs. */
 static int smaps_config(oconfig_item_t *ci)
 {
+	if (++state.blocks == 2)
+		ERROR("smaps plugin: a second <Plugin smaps> block: put every "
+		      "Process and option in one block (options apply to all "
+		      "groups, so they cannot be a block's own).");
+	if (state.blocks > 1) {
+		state.conf.failed = 1;   /* 0: a -1 would stop collectd */
+		return 0;
+	}
 	return cd_conf_read(&state.conf, ci);
 }
 

@@ -10,10 +10,12 @@ void nd_input_init(nd_input *in, int fd)
 {
 	in->fd = fd;
 	in->skipping = 0;
+	in->discarded = 0;
 	in->len = 0;
 }
 
-/* serve_lines - hand every complete line in buf to fn, keep the rest. */
+/* serve_lines - hand every complete line in buf to fn, keep the rest; a
+ * full buffer without a newline is discarded up to the next one. */
 static void serve_lines(nd_input *in, nd_line_fn fn, void *ctx)
 {
 	char *start = in->buf, *nl;
@@ -21,6 +23,8 @@ static void serve_lines(nd_input *in, nd_line_fn fn, void *ctx)
 		*nl = '\0';
 		if (!in->skipping)
 			fn(ctx, start);
+		else
+			in->discarded += (size_t)(nl - start);
 		in->skipping = 0;
 		start = nl + 1;
 	}
@@ -28,9 +32,10 @@ static void serve_lines(nd_input *in, nd_line_fn fn, void *ctx)
 	memmove(in->buf, start, in->len);
 	if (in->len == ND_LINE_MAX) {
 		if (!in->skipping)
-			nd_log(ND_ERROR, "request longer than %d bytes on stdin, "
-			       "ignored", ND_LINE_MAX);
+			nd_log(ND_ERROR, "request longer than %d bytes on stdin: "
+			       "discarded up to its newline", ND_LINE_MAX);
 		in->skipping = 1;
+		in->discarded += in->len;
 		in->len = 0;
 	}
 }
@@ -57,4 +62,28 @@ void nd_input_read(nd_input *in, nd_line_fn fn, void *ctx)
 	}
 	in->len += (size_t)n;
 	serve_lines(in, fn, ctx);
+}
+
+void nd_input_feed(nd_input *in, const char *data, size_t len, nd_line_fn fn,
+		   void *ctx)
+{
+	while (len) {
+		size_t n = ND_LINE_MAX - in->len;
+		n = n < len ? n : len;
+		memcpy(in->buf + in->len, data, n);
+		in->len += n;
+		data += n;
+		len -= n;
+		serve_lines(in, fn, ctx);
+	}
+}
+
+int nd_input_wanted(const nd_input *in)
+{
+	return in->skipping && in->discarded >= ND_DISCARD_PER_TICK ? -1 : in->fd;
+}
+
+void nd_input_tick(nd_input *in)
+{
+	in->discarded = 0;
 }

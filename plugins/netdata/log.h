@@ -4,7 +4,7 @@
 #ifndef ND_LOG_H
 #define ND_LOG_H
 
-#include "smapwatch/report.h"
+#include "smapwatch/ratelimit.h"
 
 typedef enum { ND_INFO, ND_ERROR, ND_FATAL } nd_level;
 

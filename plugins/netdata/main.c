@@ -2,7 +2,8 @@
  * the groups, checks there is something to collect (DISABLE otherwise),
  * defines the charts and the function, then collects on a wall-clock
  * heartbeat, answering function calls while it waits. Exits 0 when
- * Netdata closes its stdout (EPIPE), so Netdata may start it again. */
+ * Netdata closes its stdout (EPIPE), writes QUIT, or on SIGHUP, SIGINT or
+ * SIGQUIT, so Netdata may start it again. */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -11,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include "charts.h"
 #include "cost.h"
 #include "function.h"
@@ -93,6 +96,11 @@ static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
  * not see) and taken once with every link resolved (a directory of links
  * named stat and smaps, or a proc directory other than its root, would be
  * read with the privilege). 0, or DISABLE's exit status. */
+/* What the Netdata package's setcap gives (packaging/netdata): reading
+ * other users' smaps (ptrace access) and listing their fds. A setuid root
+ * plugin keeps these and nothing else. */
+static const int kept_caps[] = {CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH};
+
 static int check_privilege(plugin *p)
 {
 	char real[PATH_MAX];
@@ -100,7 +108,8 @@ static int check_privilege(plugin *p)
 	p->privileged = sw_caller_privileged();
 	if (!p->privileged)
 		return 0;
-	int r = sw_caller_drop_root();
+	int r = sw_caller_drop_root(kept_caps,
+				    sizeof(kept_caps) / sizeof(kept_caps[0]));
 	if (r)
 		return disable(strerror(-r), ": cannot drop setuid root to "
 			       "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH");
@@ -247,33 +256,84 @@ static int setup(plugin *p)
 	return 0;
 }
 
-/* wait_tick - until the next tick, serve function calls and write what
- * Netdata has not taken yet; returns the tick's time. */
-static uint64_t wait_tick(const nd_heartbeat *hb, nd_input *in,
-			  nd_function_ctx *fc, nd_output *out)
+/* SIGHUP, SIGINT and SIGQUIT (a terminal closed, ^C, ^\ on a plugin run
+ * by hand, or a service manager) end the plugin as a closed stdout does:
+ * exit 0, which Netdata restarts; killed by a signal other than SIGTERM,
+ * Netdata 1.37.1 disables the plugin (plugins_d.c). They are blocked from
+ * the start but while waiting in ppoll, so one arriving during setup or
+ * mid-cycle ends it at the next wait (after the first update: Netdata
+ * restarts at once a plugin that collected), none lost in between. */
+static volatile sig_atomic_t stop_signal;
+static sigset_t wait_mask;      /* what ppoll lets through */
+
+static void on_stop_signal(int sig)
 {
-	uint64_t now = nd_now_us(), target = nd_heartbeat_target(hb, now);
-	while (now < target && !out->closed && !fc->quit) {
+	stop_signal = sig;
+}
+
+static int stop_signals(void)
+{
+	static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT};
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+	sigset_t block;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaddset(&block, sigs[i]);
+		if (sigaction(sigs[i], &sa, NULL))
+			return -1;
+	}
+	return sigprocmask(SIG_BLOCK, &block, &wait_mask);
+}
+
+typedef struct {
+	nd_heartbeat hb;
+	nd_input in;
+	nd_output out;
+	nd_function_ctx fc;
+} loop;
+
+static int stopping(const loop *l)
+{
+	return l->out.closed || l->fc.quit || stop_signal;
+}
+
+/* wait_tick - until the next tick, serve function calls a step at a time
+ * and write what Netdata has not taken yet; returns the tick's monotonic
+ * time. */
+static uint64_t wait_tick(loop *l)
+{
+	uint64_t now = nd_mono_us();
+	uint64_t deadline = nd_heartbeat_deadline(&l->hb, nd_realtime_us(), now);
+	nd_input_tick(&l->in);
+	while (now < deadline && !stopping(l)) {
+		int work = nd_function_pending(&l->fc) && !nd_output_busy(&l->out);
+		uint64_t wait_us = work ? 0 : deadline - now;
+		struct timespec ts = {.tv_sec = (time_t)(wait_us / 1000000u),
+				      .tv_nsec = (long)(wait_us % 1000000u) * 1000};
 		struct pollfd pf[2] = {
-			{.fd = in->fd, .events = POLLIN},
-			{.fd = nd_output_busy(out) ? out->fd : -1,
+			{.fd = nd_input_wanted(&l->in), .events = POLLIN},
+			{.fd = nd_output_busy(&l->out) ? l->out.fd : -1,
 			 .events = POLLOUT},
 		};
-		if (poll(pf, 2, (int)((target - now + 999) / 1000)) > 0) {
+		if (ppoll(pf, 2, &ts, &wait_mask) > 0) {
 			if (pf[0].revents)
-				nd_input_read(in, nd_function_line, fc);
+				nd_input_read(&l->in, nd_function_line, &l->fc);
 			if (pf[1].revents)
-				nd_output_flush(out);
+				nd_output_flush(&l->out);
 		}
-		now = nd_now_us();
+		if (work && !stopping(l))
+			nd_function_step(&l->fc);
+		now = nd_mono_us();
 	}
 	return now;
 }
 
 /* update - collect and send one cycle's values (dt_us since the last
  * update sent). */
-static void update(plugin *p, nd_output *out, uint64_t dt_us)
+static void update(plugin *p, loop *l, uint64_t dt_us)
 {
+	nd_function_watch(&l->fc, p->gs);
 	int r = sw_groupset_collect(p->gs, on_proc_error, p);
 	if (r < 0) {
 		nd_log_reported(sw_report_line(&p->proc_errors, time(NULL)),
@@ -282,59 +342,73 @@ static void update(plugin *p, nd_output *out, uint64_t dt_us)
 		return;
 	}
 	after_collect(p);
-	FILE *f = nd_output_batch(out);
+	FILE *f = nd_output_batch(&l->out);
 	if (!f)
 		return;
 	nd_charts_update(p->charts, p->gs, f, dt_us, nd_mono_s());
-	nd_cost_update(f, sw_groupset_cost(p->gs), dt_us);
-	nd_output_send(out);
+	nd_cost_update(f, sw_groupset_cost(p->gs), &l->fc.cost, dt_us);
+	l->fc.cost = (nd_function_cost){0};
+	nd_output_send(&l->out);
 }
 
 static int run(plugin *p)
 {
-	nd_heartbeat hb;
-	nd_input in;
-	nd_output out;
-	nd_output_init(&out, STDOUT_FILENO);
-	nd_function_ctx fc = {.gs = p->gs, .charts = p->charts,
-			      .coll = p->coll, .proc_root = p->proc_root,
-			      .update_every = p->o.update_every, .output = &out};
-	nd_heartbeat_init(&hb, p->o.update_every);
-	nd_input_init(&in, STDIN_FILENO);
-	FILE *f = nd_output_batch(&out);
+	loop l = {.fc = {.gs = p->gs, .charts = p->charts, .coll = p->coll,
+			 .proc_root = p->proc_root,
+			 .update_every = p->o.update_every, .output = &l.out}};
+	nd_output_init(&l.out, STDOUT_FILENO);
+	/* a process's table is read again no sooner than the collection
+	 * reads its smaps */
+	nd_function_init(&l.fc, p->o.full_interval > p->o.update_every ?
+			 p->o.full_interval : p->o.update_every);
+	nd_heartbeat_init(&l.hb, p->o.update_every);
+	nd_input_init(&l.in, STDIN_FILENO);
+	FILE *f = nd_output_batch(&l.out);
+	int rc = 0;
 	if (!f) {
-		nd_output_free(&out);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	nd_charts_define(p->charts, f);
 	nd_cost_define(f, p->o.update_every);
 	nd_function_register(f);
-	uint64_t dt = nd_heartbeat_tick(&hb, nd_now_us());
+	uint64_t dt = nd_heartbeat_tick(&l.hb, nd_mono_us());
 	nd_charts_update(p->charts, p->gs, f, dt, nd_mono_s());
-	nd_cost_update(f, sw_groupset_cost(p->gs), dt);  /* setup's read */
-	nd_output_send(&out);
-	while (!out.closed && !fc.quit) {
-		uint64_t now = wait_tick(&hb, &in, &fc, &out);
-		if (out.closed || fc.quit)
+	nd_cost_update(f, sw_groupset_cost(p->gs), &l.fc.cost, dt);  /* setup's read */
+	nd_output_send(&l.out);
+	nd_output_moving(&l.out);   /* what Netdata reads from here on */
+	while (!stopping(&l)) {
+		uint64_t now = wait_tick(&l);
+		if (stopping(&l))
 			break;
-		if (nd_output_busy(&out)) {
-			/* Netdata has not taken the last update: no new one
-			 * (and no smaps read) until it has. */
-			nd_output_skip(&out);
+		int moving = nd_output_moving(&l.out);
+		if (nd_output_busy(&l.out) && !moving) {
+			/* Netdata has not read since the last update: no new
+			 * one (and no smaps read) until it does. */
+			nd_output_skip(&l.out);
 			continue;
 		}
-		update(p, &out, nd_heartbeat_tick(&hb, now));
+		update(p, &l, nd_heartbeat_tick(&l.hb, now));
 	}
-	if (fc.quit)
+	if (l.fc.quit)
 		nd_log(ND_INFO, "Netdata asked the plugin to quit");
-	nd_output_free(&out);
-	return 0;
+	if (stop_signal)
+		nd_log(ND_INFO, "%s: exiting (Netdata starts the plugin again)",
+		       strsignal(stop_signal));
+out:
+	nd_function_free(&l.fc);
+	nd_output_free(&l.out);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	plugin p = {0};
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes EPIPE, handled */
+	if (stop_signals()) {     /* before setup: none may kill us there */
+		nd_log(ND_FATAL, "signals: %s", strerror(errno));
+		return 1;
+	}
 	int r = nd_options_parse(&p.o, argc, argv);
 	if (r != ND_OPT_RUN)
 		return r == ND_OPT_EXIT_OK ? 0 : 1;

@@ -10,15 +10,7 @@
 #include "smapwatch/error.h"
 #include "smapwatch/procfs.h"
 
-/* One process's rows while they are being built. */
-typedef struct {
-	FILE *mem;
-	const nd_maptable *t;
-	const sw_proc_stat *ps;
-	const char *group;
-	size_t rows;
-	uint64_t max[ND_MT_FIGURES];
-} proc_rows;
+typedef nd_rowbuild proc_rows;
 
 static const sw_field figure_fields[ND_MT_FIGURES] = {
 	SW_F_RSS, SW_F_PSS, SW_F_PRIVATE_CLEAN /* USS */, SW_F_PRIVATE_DIRTY,
@@ -42,19 +34,38 @@ static uint64_t figure_kib(const sw_counts *c, int f)
 	return b / 1024;
 }
 
-static void write_row(proc_rows *r, const sw_mapping *m, sw_category c)
+/* grow_split - room for one more row's two offsets. */
+static void grow_split(proc_rows *pr)
 {
-	FILE *f = r->mem;
+	nd_procrows *r = &pr->r;
+	if (2 * r->rows + 2 <= pr->cap)
+		return;
+	size_t cap = pr->cap ? 2 * pr->cap : 256;
+	size_t *s = realloc(r->split, cap * sizeof(*s));
+	if (!s) {
+		pr->nomem = 1;
+		return;
+	}
+	r->split = s;
+	pr->cap = cap;
+}
+
+/* write_row - head: "[id, pid, comm, "; tail: ", start, end, ...]". The
+ * group's name goes between them when the row is written out. */
+static void write_row(proc_rows *pr, const sw_mapping *m, sw_category c)
+{
+	FILE *f = pr->mem;
+	nd_procrows *r = &pr->r;
 	size_t nlen = m->name_len;
-	char id[64];
-	if (r->t->rows + r->rows)
-		fputs(",\n", f);
-	snprintf(id, sizeof(id), "%d:%llx", (int)r->ps->pid,
-		 (unsigned long long)m->start);
-	fprintf(f, "    [\"%s\", %d, ", id, (int)r->ps->pid);
-	sw_json_string(f, r->ps->comm, r->ps->comm_len);
+	grow_split(pr);
+	if (pr->nomem)
+		return;
+	r->split[2 * r->rows] = (size_t)ftello(f);
+	fprintf(f, "    [\"%d:%llx\", %d, ", (int)pr->ps.pid,
+		(unsigned long long)m->start, (int)pr->ps.pid);
+	sw_json_string(f, pr->ps.comm, pr->ps.comm_len);
 	fputs(", ", f);
-	sw_json_string(f, r->group, strlen(r->group));
+	r->split[2 * r->rows + 1] = (size_t)ftello(f);
 	fprintf(f, ", \"%llx\", \"%llx\", ", (unsigned long long)m->start,
 		(unsigned long long)m->end);
 	sw_json_string(f, m->perms, strlen(m->perms));  /* any 4 bytes */
@@ -73,46 +84,84 @@ static void write_row(proc_rows *r, const sw_mapping *m, sw_category c)
 	r->rows++;
 }
 
+int nd_rowbuild_begin(nd_rowbuild *b, const sw_proc_stat *ps,
+		      size_t max_rows)
+{
+	*b = (nd_rowbuild){.ps = *ps, .max_rows = max_rows,
+			   .r = {.pid = ps->pid, .start_time = ps->start_time}};
+	b->mem = open_memstream(&b->r.text, &b->r.len);
+	return b->mem ? 0 : -ENOMEM;
+}
+
+void nd_rowbuild_mapping(nd_rowbuild *b, const sw_mapping *m, sw_category c)
+{
+	if (b->mem && b->r.rows < b->max_rows)
+		write_row(b, m, c);
+}
+
+int nd_rowbuild_end(nd_rowbuild *b, int result, nd_procrows *out)
+{
+	if (b->mem && (fclose(b->mem) || b->nomem) && result >= 0)
+		result = -ENOMEM;
+	if (!b->mem && result >= 0)
+		result = -ENOMEM;
+	b->mem = NULL;
+	if (result < 0) {
+		nd_procrows_free(&b->r);
+		b->r = (nd_procrows){.pid = b->ps.pid,
+				     .start_time = b->ps.start_time,
+				     .error = result};
+	}
+	*out = b->r;
+	return result < 0 ? result : 0;
+}
+
 static void each_mapping(void *ctx, const sw_mapping *m, sw_category c)
 {
-	proc_rows *r = ctx;
-	if (r->t->rows + r->rows < r->t->max_rows)
-		write_row(r, m, c);
+	nd_rowbuild_mapping(ctx, m, c);
 }
 
-/* commit - append a process's finished rows to the payload. */
-static void commit(nd_maptable *t, proc_rows *r, const char *buf, size_t len)
+int nd_maptable_read(sw_collector *coll, const char *proc_root, pid_t pid,
+		     uint64_t start_time, size_t max_rows, nd_procrows *r,
+		     size_t *bytes)
 {
-	fwrite(buf, 1, len, t->out);
-	t->rows += r->rows;
+	sw_proc_stat ps;
+	nd_rowbuild b;
+	*bytes = 0;
+	int e = sw_proc_read_stat(proc_root, pid, &ps);
+	if (e >= 0 && ps.start_time != start_time)
+		e = -SW_ECHANGED;  /* the pid is another process's now */
+	if (e < 0) {
+		*r = (nd_procrows){.pid = pid, .start_time = start_time,
+				   .error = e};
+		return e;
+	}
+	e = nd_rowbuild_begin(&b, &ps, max_rows);
+	if (e >= 0) {
+		sw_memsum sum;
+		e = sw_collect_process(coll, proc_root, pid, ps.start_time,
+				       &sum, each_mapping, &b);
+		*bytes = sw_collector_bytes(coll);
+	}
+	return nd_rowbuild_end(&b, e, r);
+}
+
+int nd_maptable_rows(nd_maptable *t, const nd_procrows *r, const char *group)
+{
+	for (size_t i = 0; i < r->rows; i++) {
+		if (t->rows >= t->max_rows)
+			return -SW_ELIMIT;
+		size_t head = r->split[2 * i], tail = r->split[2 * i + 1];
+		size_t end = i + 1 < r->rows ? r->split[2 * i + 2] : r->len;
+		if (t->rows++)
+			fputs(",\n", t->out);
+		fwrite(r->text + head, 1, tail - head, t->out);
+		sw_json_string(t->out, group, strlen(group));
+		fwrite(r->text + tail, 1, end - tail, t->out);
+	}
 	for (int k = 0; k < ND_MT_FIGURES; k++)
 		t->max[k] = r->max[k] > t->max[k] ? r->max[k] : t->max[k];
-}
-
-int nd_maptable_process(nd_maptable *t, pid_t pid, uint64_t start_time,
-			const char *group)
-{
-	if (t->rows >= t->max_rows)
-		return -SW_ELIMIT;
-	sw_proc_stat ps;
-	int r = sw_proc_read_stat(t->proc_root, pid, &ps);
-	if (r < 0)
-		return r;
-	if (ps.start_time != start_time)
-		return -SW_ECHANGED;  /* the pid is another process's now */
-	char *buf = NULL;
-	size_t len = 0;
-	proc_rows pr = {.t = t, .ps = &ps, .group = group};
-	if (!(pr.mem = open_memstream(&buf, &len)))
-		return -ENOMEM;
-	sw_memsum sum;
-	r = sw_collect_process(t->coll, t->proc_root, pid, ps.start_time,
-			       &sum, each_mapping, &pr);
-	fclose(pr.mem);
-	if (r >= 0)
-		commit(t, &pr, buf, len);
-	free(buf);
-	return r < 0 ? r : 0;
+	return 0;
 }
 
 static void column(FILE *f, int index, const char *key, const char *name,

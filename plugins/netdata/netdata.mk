@@ -21,7 +21,17 @@ PLUGINS += $(BUILD)/smaps.plugin
 # would not grow [heap].
 NETDATA_WL := $(BUILD)/netdata-wl
 NETDATA_TEST_DEPS := $(BUILD)/smaps.plugin $(NETDATA_WL)/grow_heap \
-	$(NETDATA_WL)/grow_mmap $(NETDATA_WL)/scenario
+	$(NETDATA_WL)/grow_mmap $(NETDATA_WL)/scenario $(NETDATA_WL)/manymaps \
+	$(NETDATA_WL)/clockshift.so
+
+# A wall clock shifted by a file's seconds, for tests (LD_PRELOAD).
+$(NETDATA_WL)/clockshift.so: tests/protocol/clockshift.c
+	@mkdir -p $(dir $@)
+	cc -std=c11 $(WARN) -O2 -shared -fPIC -o $@ $< -ldl
+
+$(NETDATA_WL)/manymaps: bench/manymaps.c
+	@mkdir -p $(dir $@)
+	cc -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ $<
 
 $(NETDATA_WL)/%: tests/workloads/%.c tests/workloads/grow.h
 	@mkdir -p $(dir $@)
@@ -37,11 +47,20 @@ netdata-test: netdata-health-keywords netdata-protocol-test netdata-integration-
 netdata-health-keywords:
 	python3 tests/integration/netdata/test_health_keywords.py
 
+# The function under a burst of calls (tests/protocol/test_load.py, about
+# 25 s): every call answered, updates flowing, one read per process; the
+# wall clock stepped (test_clock.py, 25 s).
 netdata-protocol-test: $(NETDATA_TEST_DEPS)
 	python3 tests/protocol/test_protocol.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+	PLUGIN=$(BUILD)/smaps.plugin MANYMAPS=$(NETDATA_WL)/manymaps \
+		CLOCKSHIFT=$(NETDATA_WL)/clockshift.so \
+		$(PYTHON) -m pytest -q -p no:cacheprovider \
+		tests/protocol/test_load.py tests/protocol/test_clock.py \
+		tests/protocol/test_input.py
 
 netdata-integration-test: $(NETDATA_TEST_DEPS)
 	python3 tests/integration/netdata/test_netdata.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+	python3 tests/integration/netdata/test_netdata_restart.py $(BUILD)/smaps.plugin
 
 # The leak signals through netdata's health engine with the shipped
 # templates (tests/scenarios/netdata_scenarios.py, about 35 s).
@@ -99,3 +118,26 @@ $(BUILD)/tests/test_nd_output: tests/unit/test_nd_output.c $(ND_OUTPUT_SRC) $(wi
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/netdata -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
 		-o $@ $< $(ND_OUTPUT_SRC) $(LIB) -lcmocka $(LDFLAGS)
+
+# heartbeat.c takes its clocks' readings as arguments: unit-tested on
+# clocks the test sets (a wall clock stepped back, forward).
+$(BUILD)/tests/test_nd_heartbeat: tests/unit/test_nd_heartbeat.c plugins/netdata/heartbeat.c plugins/netdata/heartbeat.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/netdata -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
+		-o $@ $< plugins/netdata/heartbeat.c $(LIB) -lcmocka $(LDFLAGS)
+
+# `make bench` adds the cost of collection on a host with 2,000 more
+# processes, none and all of them in a group, beside Netdata's apps.plugin
+# (bench/hostcost.py, about a minute; issue 18).
+.PHONY: bench-hostcost
+bench: bench-hostcost
+bench-hostcost: $(BUILD)/smaps.plugin
+	python3 bench/hostcost.py $(BUILD)/smaps.plugin
+
+# The stdin parser and the request handler alone, fed bytes as a fuzzer
+# feeds them (no groups, answers to a file).
+ND_INPUT_SRC := $(filter-out plugins/netdata/main.c,$(NETDATA_SRC))
+$(BUILD)/tests/test_nd_input: tests/unit/test_nd_input.c $(ND_INPUT_SRC) $(wildcard plugins/netdata/*.h) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -Itests/unit -Iplugins/netdata -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
+		-o $@ $< $(ND_INPUT_SRC) $(LIB) -lcmocka -lm $(LDFLAGS)

@@ -172,6 +172,15 @@ static int info_option(const char *a)
 	return 0;
 }
 
+/* looks_like_option - a value that is an option's name: `--config
+ * --libs` forgot the file, it does not name one (a file called so is
+ * ./--libs). */
+static int looks_like_option(const char *v)
+{
+	return v && (!strncmp(v, "--", 2) || !strcmp(v, "-h") ||
+		     !strcmp(v, "-v") || !strcmp(v, "-V"));
+}
+
 int nd_options_parse(nd_options *o, int argc, char **argv)
 {
 	defaults(o);
@@ -184,6 +193,11 @@ int nd_options_parse(nd_options *o, int argc, char **argv)
 		if (flag(o, a))
 			continue;
 		if (takes_value(o, a, val, &bad)) {
+			if (looks_like_option(val)) {
+				nd_log(ND_ERROR, "%s needs a value, not the "
+				       "option '%s' (see --help)", a, val);
+				return ND_OPT_USAGE;
+			}
 			if (bad) {
 				nd_log(ND_ERROR, "bad or missing value for %s "
 				       "(see --help)", a);

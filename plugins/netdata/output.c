@@ -58,6 +58,10 @@ static void drained(nd_output *o)
 		nd_log(ND_INFO, "stdout: Netdata reads again after %.1f s: "
 		       "%lu updates skipped", nd_mono_s() - o->full_since,
 		       o->skipped);
+	if (o->dropped)
+		nd_log(ND_INFO, "stdout: %lu batches were dropped while Netdata "
+		       "did not read", o->dropped);
+	o->dropped = 0;
 	o->full_since = 0;
 	o->skipped = 0;
 	o->full_logged = 0;
@@ -69,8 +73,10 @@ static size_t write_direct(nd_output *o, const char *buf, size_t len)
 	size_t done = 0;
 	while (done < len && !o->closed) {
 		ssize_t n = write(o->fd, buf + done, len - done);
-		if (n > 0)
+		if (n > 0) {
 			done += (size_t)n;
+			o->written += (uint64_t)n;
+		}
 		else if (n < 0 && errno == EINTR)
 			continue;
 		else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -130,9 +136,11 @@ int nd_output_send(nd_output *o)
 			       "update were lost", o->batch_len - done);
 	} else if (o->queue_len - o->queue_off + o->batch_len >
 		   ND_OUTPUT_QUEUE_MAX) {
-		nd_log(ND_ERROR, "stdout: %zu bytes wait for Netdata: an "
-		       "answer of %zu bytes was dropped",
-		       o->queue_len - o->queue_off, o->batch_len);
+		if (!o->dropped++)
+			nd_log(ND_ERROR, "stdout: %zu bytes wait for Netdata: "
+			       "a batch of %zu bytes was dropped (and others "
+			       "after it, counted until it reads)",
+			       o->queue_len - o->queue_off, o->batch_len);
 	} else if (enqueue(o, o->batch_buf, o->batch_len) < 0) {
 		nd_log(ND_ERROR, "stdout: out of memory: a batch of %zu bytes "
 		       "was lost", o->batch_len);
@@ -143,6 +151,13 @@ int nd_output_send(nd_output *o)
 	else if (!nd_output_busy(o))
 		drained(o);
 	return o->closed ? -1 : 0;
+}
+
+int nd_output_moving(nd_output *o)
+{
+	int moved = o->written != o->written_seen;
+	o->written_seen = o->written;
+	return moved;
 }
 
 void nd_output_skip(nd_output *o)

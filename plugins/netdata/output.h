@@ -6,13 +6,16 @@
  *
  * Batches are never cut: what write(2) did not take stays queued and is
  * written whole before anything else, so Netdata never sees half a line.
- * The caller skips a cycle's updates while bytes are queued (see
- * nd_output_busy) rather than queueing them: old values are worthless and
- * the queue stays bounded by one cycle plus function answers. */
+ * The caller skips a cycle's updates while bytes are queued and Netdata
+ * has not read any since the last cycle (see nd_output_moving) rather
+ * than queueing them: old values are worthless and the queue stays
+ * bounded by one cycle plus function answers. While Netdata reads (a
+ * long answer), updates are queued behind and flow. */
 #ifndef ND_OUTPUT_H
 #define ND_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Queued bytes beyond which a function answer is dropped (logged). */
@@ -30,6 +33,9 @@ typedef struct {
 	double full_since;   /* monotonic time bytes were first left queued */
 	unsigned long skipped;   /* updates skipped since then */
 	int full_logged;     /* the episode was logged: log its end too */
+	unsigned long dropped;   /* batches dropped in the episode */
+	uint64_t written, written_seen;  /* bytes written; at the last
+				  * nd_output_moving */
 } nd_output;
 
 /* nd_output_init - take fd over; O_NONBLOCK is set only on a pipe or a
@@ -50,6 +56,10 @@ void nd_output_flush(nd_output *o);
 
 /* nd_output_busy - bytes are still queued from an earlier batch. */
 int nd_output_busy(const nd_output *o);
+
+/* nd_output_moving - bytes were written since the last call: Netdata is
+ * reading (a long answer, say), not stuck. */
+int nd_output_moving(nd_output *o);
 
 /* nd_output_skip - count an update skipped because bytes are still
  * queued. An episode of two skips or more is logged once when it starts

@@ -1095,6 +1095,13 @@ class Suite:
             self.error_case("wrong-type-categories", 'Process "x"\n'
                             '  categories 3', "categories",
                             "expects one or more strings"),
+            # issue 18, defect 20: two blocks merged silently, the
+            # second's options applying to the first's groups
+            self.error_case("two-blocks", 'Process "x"\n</Plugin>\n'
+                            '<Plugin smaps>\n  Process "y"\n'
+                            '  CollectLibraries true\n</Plugin>\n'
+                            '<Plugin smaps>\n  GrowthWindow 60',
+                            "second <Plugin smaps> block"),
         ]
         case = Collectd(self, "case", "LoadPlugin smaps\n<Plugin smaps>\n"
                         '  process "swidle"\n  PROCESSMATCH "swm" "swmm.p"\n'

@@ -1,8 +1,10 @@
+/* leakvalues.c - see leakvalues.h: each group's leak signals dispatched as
+ * collectd values. */
 #include "collectd/core/daemon/collectd.h"
 #include "collectd/core/daemon/plugin.h"
 
 #include "names.h"
-#include "signals.h"
+#include "leakvalues.h"
 
 /* SUBJECT_leak_rate always (0 until the window is spanned: alarms stay
  * quiet, not unknown); SUBJECT_growth and SUBJECT_steady once there is a

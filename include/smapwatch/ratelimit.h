@@ -1,12 +1,12 @@
-/* report.h - how the plugins keep a process that cannot be read from
+/* ratelimit.h - how the plugins keep a process that cannot be read from
  * flooding the log: each process (pid and start time) is reported once,
  * and at most SW_REPORT_BURST lines an hour are written, then one saying
  * the rest of the hour is silent. A process held back by the hourly limit
  * is not remembered, so it is reported in a later hour. Bounded: past
  * SW_REPORT_SEEN processes the oldest is forgotten (it may be reported
  * again, within the hourly limit). No allocation, no I/O. */
-#ifndef SMAPWATCH_REPORT_H
-#define SMAPWATCH_REPORT_H
+#ifndef SMAPWATCH_RATELIMIT_H
+#define SMAPWATCH_RATELIMIT_H
 
 #include <stddef.h>
 #include <stdint.h>

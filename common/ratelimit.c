@@ -1,5 +1,5 @@
-/* report.c - see report.h. */
-#include "smapwatch/report.h"
+/* ratelimit.c - see ratelimit.h. */
+#include "smapwatch/ratelimit.h"
 
 static int seen(const sw_report *r, pid_t pid, uint64_t start_time)
 {

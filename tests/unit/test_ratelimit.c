@@ -1,7 +1,7 @@
-/* test_report.c - a process that cannot be read is reported once, at most
+/* test_ratelimit.c - a process that cannot be read is reported once, at most
  * SW_REPORT_BURST lines an hour, then one "silent" line. */
 #include "fixture.h"
-#include "smapwatch/report.h"
+#include "smapwatch/ratelimit.h"
 
 static const time_t hour0 = 1764000000 / 3600 * 3600;
 

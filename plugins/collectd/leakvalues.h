@@ -1,4 +1,4 @@
-/* signals.h - the leak signals of one group as collectd values (named in
+/* leakvalues.h - the leak signals of one group as collectd values (named in
  * names.h; each kind chosen by the Signals option):
  *   gauge-CATEGORY_leak_rate    bytes/s: the growth of the floor of the
  *                               memory the group owns (Pss + SwapPss,

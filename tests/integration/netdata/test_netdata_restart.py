@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""test_netdata_restart.py PLUGIN - smaps.plugin under the real Netdata
+(ndharness.py): SIGHUP, SIGINT and SIGQUIT sent to the running plugin end
+it with exit 0, and Netdata starts it again (issue 18, defect 19): a new
+plugin process, the charts updated again, and no "Disabling it" in
+error.log (killed by a signal but SIGTERM, Netdata 1.37.1 disables a
+plugin). About 25 s."""
+
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ndharness import (free_port, setup_dirs, start_netdata, stop,  # noqa: E402
+                       wait_charts, dump_log)
+
+PLUGIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/smaps.plugin")
+passed = failed = 0
+
+
+def ok(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+    return cond
+
+
+def plugin_pids(tmp):
+    exe, pids = os.path.join(tmp, "plugins", "smaps.plugin"), []
+    for d in os.listdir("/proc"):
+        try:
+            if d.isdigit() and os.readlink("/proc/%s/exe" % d) == exe:
+                pids.append(int(d))
+        except OSError:
+            pass
+    return pids
+
+
+def wait_for(cond, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.2)
+    return None
+
+
+def run(tmp):
+    port = free_port()
+    conf = setup_dirs(tmp, port, PLUGIN, "self: smaps.plugin\n",
+                      options="--full-interval 60")
+    nd = start_netdata(tmp, conf)
+    try:
+        ok(wait_charts(port, ["smaps.self_processes"], 30),
+           "netdata serves our charts")
+        for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT):
+            pids = wait_for(lambda: plugin_pids(tmp), 20) or []
+            if not ok(len(pids) == 1, "%s: one plugin running: %r"
+                      % (sig.name, pids)):
+                return
+            os.kill(pids[0], sig)
+            again = wait_for(lambda: [p for p in plugin_pids(tmp)
+                                      if p != pids[0]], 15)
+            ok(again, "%s: Netdata started the plugin again" % sig.name)
+        time.sleep(1)
+        # the log while it ran (Netdata's own stop kills the plugin)
+        log = open(os.path.join(tmp, "log", "error.log"),
+                   errors="replace").read()
+    finally:
+        stop(nd)
+    lines = [l for l in log.splitlines() if "smaps" in l]
+    ok(not any("isabling" in l for l in lines),
+       "no 'Disabling it' in error.log: %r"
+       % [l for l in lines if "isabling" in l][:2])
+    n = sum("exiting (Netdata starts the plugin again)" in l for l in lines)
+    ok(n == 3, "the plugin's exit line reached error.log 3 times (%d)" % n)
+    n = sum("successful data collections" in l for l in lines)
+    ok(n == 3, "each run collected before the signal (%d)" % n)
+    n = sum("smaps.plugin INFO  : MAIN : smaps.plugin " in l for l in lines)
+    ok(n == 4, "the plugin started 4 times (%d)" % n)
+
+
+def main():
+    t0 = time.monotonic()
+    tmp = tempfile.mkdtemp(prefix="smaps-netdata-restart-")
+    try:
+        run(tmp)
+    finally:
+        if failed:
+            dump_log(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("netdata restart: %d passed, %d failed (%.0f s)"
+          % (passed, failed, time.monotonic() - t0))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
