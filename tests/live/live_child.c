@@ -1,7 +1,7 @@
 /* live_child.c - a process with memory in known places, for live tests:
  * the heap grown by sbrk (what malloc does for small blocks, independent
  * of the allocator), a private anonymous map, a shared anonymous map, a
- * mapped file and two threads. Then it stops itself with SIGSTOP, so its
+ * mapped file, /dev/zero mapped private and shared, and two threads. Then it stops itself with SIGSTOP, so its
  * smaps cannot change while a test reads it twice. It dies with its parent. */
 #include <fcntl.h>
 #include <pthread.h>
@@ -31,9 +31,16 @@ int main(void)
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	int fd = open("/etc/passwd", O_RDONLY);
 	volatile char *file = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	int zfd = open("/dev/zero", O_RDWR);
+	char *zp = mmap(NULL, LIVE_ZERO_PRIVATE_BYTES, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE, zfd, 0);
+	char *zs = mmap(NULL, LIVE_ZERO_SHARED_BYTES, PROT_READ | PROT_WRITE,
+			MAP_SHARED, zfd, 0);
 	if (heap == (void *)-1 || anon == MAP_FAILED || shm == MAP_FAILED ||
-	    file == MAP_FAILED)
+	    file == MAP_FAILED || zp == MAP_FAILED || zs == MAP_FAILED)
 		return 3;
+	memset(zp, 4, LIVE_ZERO_PRIVATE_BYTES);
+	memset(zs, 5, LIVE_ZERO_SHARED_BYTES);
 	memset(heap, 1, LIVE_HEAP_BYTES);
 	memset(anon, 2, LIVE_ANON_BYTES);
 	memset(shm, 3, LIVE_SHM_BYTES);

@@ -138,6 +138,41 @@ static void test_stopped_child_categories(void **state)
 	sw_collector_free(c);
 }
 
+typedef struct {
+	int zero_private, zero_shared;   /* category seen, or -1 */
+} zero_seen;
+
+static void note_zero(void *ctx, const sw_mapping *m, sw_category c)
+{
+	zero_seen *z = ctx;
+	uint64_t size = m->end - m->start;
+	if (m->name_len < 9 || memcmp(m->name, "/dev/zero", 9) != 0)
+		return;
+	if (size == LIVE_ZERO_PRIVATE_BYTES && m->perms[3] == 'p')
+		z->zero_private = (int)c;
+	if (size == LIVE_ZERO_SHARED_BYTES && m->perms[3] == 's')
+		z->zero_shared = (int)c;
+}
+
+/* /dev/zero mapped MAP_PRIVATE is private anonymous memory (the kernel
+ * makes it anonymous); MAP_SHARED is shmem (issue 18, defect 9). */
+static void test_dev_zero_categories(void **state)
+{
+	(void)state;
+	sw_collector *c = sw_collector_new(NULL);
+	sw_memsum s;
+	zero_seen z = {-1, -1};
+	assert_int_equal(sw_collect_process(c, "/proc", the_child, 0, &s,
+					    note_zero, &z), 0);
+	assert_int_equal(z.zero_private, SW_CAT_ANON);
+	assert_int_equal(z.zero_shared, SW_CAT_SHMEM);
+	assert_true(s.cat[SW_CAT_ANON].v[SW_F_PRIVATE_DIRTY] >=
+		    LIVE_ANON_BYTES + LIVE_ZERO_PRIVATE_BYTES);
+	assert_true(s.cat[SW_CAT_SHMEM].v[SW_F_RSS] >=
+		    LIVE_SHM_BYTES + LIVE_ZERO_SHARED_BYTES);
+	sw_collector_free(c);
+}
+
 /* A process that has exited: a clear "gone" code, nothing reported. */
 static void test_exited_process(void **state)
 {
@@ -178,6 +213,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stopped_child_matches_rollup,
 						setup_child, teardown_child),
 		cmocka_unit_test_setup_teardown(test_stopped_child_categories,
+						setup_child, teardown_child),
+		cmocka_unit_test_setup_teardown(test_dev_zero_categories,
 						setup_child, teardown_child),
 		cmocka_unit_test_setup_teardown(test_exited_process,
 						setup_child, teardown_child),
