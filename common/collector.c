@@ -83,7 +83,10 @@ static int on_mapping(void *ctx, const sw_mapping *m)
 	sw_category cat = sw_classify(m, c->exe);
 	const char *sub;
 	size_t sub_len;
-	sw_memsum_add_mapping(&c->sum, cat, &m->counts);
+	/* total is summed from the categories once, in end() */
+	sw_counts_add(&c->sum.cat[cat], &m->counts);
+	c->sum.vmas[cat]++;
+	c->sum.total_vmas++;
 	if (cat == SW_CAT_LIBS)
 		sw_subtotals_add_file(c->libs, m->name,
 				 sw_name_strip_deleted(m->name, m->name_len),
@@ -113,6 +116,8 @@ static int end(sw_collector *c, long mappings, sw_memsum *out)
 		return (int)mappings;
 	if (mappings == 0)
 		return -SW_ENOMM;
+	for (int k = 0; k < SW_CAT_COUNT; k++)
+		sw_counts_add(&c->sum.total, &c->sum.cat[k]);
 	c->sum.lib_dup_loads = sw_subtotals_dup_loads(c->libs);
 	*out = c->sum;
 	return 0;
