@@ -16,18 +16,26 @@
 
 #define INCOMPLETE 0
 
+/* The keys of the column fast path (column_run): the kept fields, then two
+ * printed with "kB" and two without (COL_FIRST_NUM on), all skipped. */
+#define COL_FIRST_NUM (SW_F_COUNT + 2)
+#define COL_KEYS (SW_F_COUNT + 4)
+
 struct sw_smaps_parser {
 	sw_mapping cur;
 	int in_mapping;
 	int cur_has_vmflags;
 	int vmflags_mode;        /* -1 unknown, else whether mappings have it */
+	int general_only;        /* no fast path (differential tests) */
 	unsigned long line;      /* lines consumed so far */
 	unsigned long cur_line;  /* line number of the current header */
 	long mappings;
 	int err;
 	char detail[160];
 	char vmflags[SW_VMFLAGS_MAX];
-	signed char col_slot[32]; /* column_line(): col_hash -> key_col index */
+	signed char col_slot[32]; /* column_run(): col_hash -> key_col index */
+	signed char col_next[COL_KEYS + 1]; /* the key that followed each key
+				   * (the header: COL_KEYS) last time */
 	signed char hex[256];     /* digit value of a hex character, or -1 */
 	char name[SW_LINE_MAX];
 };
@@ -79,11 +87,17 @@ sw_smaps_parser *sw_smaps_parser_new(void)
 {
 	sw_smaps_parser *p = malloc(sizeof(*p));
 	if (p) {
+		p->general_only = 0;
 		sw_smaps_parser_reset(p);
 		build_col_slots(p);
 		build_hex(p);
 	}
 	return p;
+}
+
+void sw_smaps_parser_general_only(sw_smaps_parser *p, int on)
+{
+	p->general_only = on;
 }
 
 void sw_smaps_parser_free(sw_smaps_parser *p)
@@ -138,20 +152,53 @@ static int emit_mapping(sw_smaps_parser *p, sw_mapping_fn fn, void *ctx)
 	return p->err;
 }
 
-/* Parses up to n hex digits at *s (n <= 16 fits 64 bits). */
+static inline uint64_t load64(const char *s)
+{
+	uint64_t v;
+	memcpy(&v, s, 8);
+	return v;
+}
+
+#define BYTES(x) (0x0101010101010101ull * (x))
+
+/* The value of 8 hex digits loaded as one little-endian word (the first,
+ * most significant, in the lowest byte); NUL bytes count as 0 digits. */
+static inline uint64_t hex8(uint64_t w)
+{
+	uint64_t d = (w & BYTES(0x0f)) + 9 * ((w >> 6) & BYTES(0x01));
+	d = (d * 16 + (d >> 8)) & 0x00ff00ff00ff00ffull;
+	d = (d * 256 + (d >> 16)) & 0x0000ffff0000ffffull;
+	return (d * 65536 + (d >> 32)) & 0xffffffffull;
+}
+
+/* Parses up to 16 hex digits at s (64 bits); NULL when there are none or
+ * more. s <= e, and *e ends the header line ('\r' or '\n'): no bound
+ * check is needed to find where the digits end. They are converted 8 at a
+ * time where the line has room for the loads. */
 static const char *parse_hex(const sw_smaps_parser *p, const char *s,
 			     const char *e, uint64_t *out)
 {
-	uint64_t v = 0;
-	int n = 0, d;
-	while (s < e && (d = hexval(p, (unsigned char)*s)) >= 0) {
-		if (++n > 16)
-			return NULL;
-		v = v << 4 | (uint64_t)d;
-		s++;
+	size_t n = 0;
+	while (p->hex[(unsigned char)s[n]] >= 0)
+		n++;
+	if (n == 0 || n > 16)
+		return NULL;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (e - s >= 16 && !p->general_only) {
+		/* shifting left brings in NUL bytes, that is leading 0s */
+		if (n <= 8)
+			*out = hex8(load64(s) << (8 * (8 - n)));
+		else
+			*out = hex8(load64(s) << (8 * (16 - n))) << 32 |
+			       hex8(load64(s + n - 8));
+		return s + n;
 	}
+#endif
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v << 4 | (uint64_t)p->hex[(unsigned char)s[i]];
 	*out = v;
-	return n ? s : NULL;
+	return s + n;
 }
 
 static const char *parse_dec(const char *s, const char *e, uint64_t *out)
@@ -291,6 +338,10 @@ static ssize_t value_line(sw_smaps_parser *p, int f, const char *s,
 static ssize_t field_line(sw_smaps_parser *p, const char *s, const char *end)
 {
 	const char *q = s;
+	/* the line after every mapping's fields: straight to it */
+	if (end - s >= 8 && p->in_mapping && !p->general_only &&
+	    memcmp(s, "VmFlags:", 8) == 0)
+		return vmflags_line(p, s, s + 8, end);
 	while (q < end && is_key_char((unsigned char)*q))
 		q++;
 	if (q == end)
@@ -321,10 +372,7 @@ static ssize_t field_line(sw_smaps_parser *p, const char *s, const char *end)
 #define COL_LINE 28
 #define COL_NUM_LINE 25
 
-/* The 16 columns of each key: the kept fields, then two that the kernel
- * prints with "kB" and two without (COL_FIRST_NUM on), all skipped. */
-#define COL_FIRST_NUM (SW_F_COUNT + 2)
-#define COL_KEYS (SW_F_COUNT + 4)
+/* The 16 columns of each key (COL_KEYS, at the top). */
 static const char key_col[COL_KEYS][17] = {
 	"Size:           ", "Rss:            ", "Pss:            ",
 	"Pss_Dirty:      ", "Pss_Anon:       ", "Pss_File:       ",
@@ -338,13 +386,6 @@ static const char key_col[COL_KEYS][17] = {
 	"THPeligible:    ", "ProtectionKey:  ",
 };
 
-static inline uint64_t load64(const char *s)
-{
-	uint64_t v;
-	memcpy(&v, s, 8);
-	return v;
-}
-
 /* Collision-free over key_col on little-endian machines (the multiplier
  * was found by search); a collision elsewhere, or after a key is added,
  * only sends that key to the general path. */
@@ -355,6 +396,7 @@ static inline unsigned col_hash(uint64_t w0, uint64_t w1)
 
 static void build_col_slots(sw_smaps_parser *p)
 {
+	memset(p->col_next, 0, sizeof(p->col_next));
 	memset(p->col_slot, -1, sizeof(p->col_slot));
 	for (int f = 0; f < COL_KEYS; f++) {
 		unsigned h = col_hash(load64(key_col[f]), load64(key_col[f] + 8));
@@ -363,8 +405,6 @@ static void build_col_slots(sw_smaps_parser *p)
 	}
 }
 
-#define BYTES(x) (0x0101010101010101ull * (x))
-
 /* The value column: blanks, then 1 to 8 digits; its value, or -1. On a
  * little-endian machine the 8 bytes are checked and converted as one word
  * (the first byte is the lowest): no branch per character. */
@@ -372,6 +412,10 @@ static inline int64_t value8(const char *s)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	uint64_t w = load64(s), t = w ^ BYTES(' ');
+	unsigned last = (unsigned)(w >> 56) - '0';
+	/* most values are one digit (0 kB above all): seven blanks first */
+	if ((t & 0x00ffffffffffffffull) == 0)
+		return last <= 9 ? (int64_t)last : -1;
 	/* 0xff in each blank byte, exactly (no carry between bytes) */
 	uint64_t nonblank = (((t & BYTES(0x7f)) + BYTES(0x7f)) | t) & BYTES(0x80);
 	uint64_t blank = ((nonblank ^ BYTES(0x80)) >> 7) * 0xff;
@@ -411,14 +455,22 @@ static size_t column_run(sw_smaps_parser *p, const char *s, const char *end)
 	const char *b = s;
 	uint32_t present = p->cur.counts.present;
 	unsigned long lines = 0;
-	if (!p->in_mapping)
+	if (!p->in_mapping || p->general_only)
 		return 0;
+	int prev = COL_KEYS;  /* the header */
 	while (end - s >= COL_NUM_LINE) {
 		uint64_t w0 = load64(s), w1 = load64(s + 8);
-		int f = p->col_slot[col_hash(w0, w1)];
-		if (f < 0 || load64(key_col[f]) != w0 ||
-		    load64(key_col[f] + 8) != w1)
-			break;
+		/* The kernel prints the keys in one order: try the key that
+		 * came next last time before hashing. */
+		int f = p->col_next[prev];
+		if (load64(key_col[f]) != w0 || load64(key_col[f] + 8) != w1) {
+			f = p->col_slot[col_hash(w0, w1)];
+			if (f < 0 || load64(key_col[f]) != w0 ||
+			    load64(key_col[f] + 8) != w1)
+				break;
+			p->col_next[prev] = (signed char)f;
+		}
+		prev = f;
 		int64_t v = value8(s + 16);
 		if (v < 0)
 			break;
