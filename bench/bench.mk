@@ -14,13 +14,23 @@ $(BENCH_DIR)/manymaps: bench/manymaps.c
 	$(CC) $(SW_CFLAGS) -o $@ $< $(LDFLAGS)
 
 bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps \
-		$(BENCH_DIR)/bench_leakdetect $(BENCH_DIR)/bench_signals $(BUILD)/smapwatch
+		$(BENCH_DIR)/bench_leakdetect $(BENCH_DIR)/bench_signals $(BUILD)/smapwatch \
+		$(BENCH_DIR)/bench_stall
 	$(BENCH_DIR)/bench $(BENCH_DIR)/manymaps $(BENCH_MAPS)
 	$(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps
 	$(BENCH_DIR)/bench_signals
 	$(BENCH_DIR)/bench_leakdetect 100
 	$(PYTHON) bench/console.py $(BUILD)/smapwatch
 	$(PYTHON) bench/report_bench.py $(BUILD)/smapwatch $(BENCH_DIR)/manymaps 20000
+	$(BENCH_DIR)/bench_stall $(BUILD)/smapwatch $(STALL_SECONDS)
+	$(PYTHON) bench/peers.py $(BUILD)/smapwatch $(BENCH_DIR)/manymaps
+
+# The stall the reads cause in a 20,000-mapping target (14 windows of
+# STALL_SECONDS, about 80 s; needs pmap from procps).
+STALL_SECONDS ?= 5
+$(BENCH_DIR)/bench_stall: bench/stall.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -pthread -o $@ bench/stall.c $(LIB) -lm $(LDFLAGS)
 
 # The leak signals' cost for a group of 2,000 churning members (a second).
 $(BENCH_DIR)/bench_signals: bench/signals.c $(LIB)
