@@ -3,7 +3,7 @@
  * interval, on a host running a 20,000-mapping process and 200 small ones,
  * then the same while one of the small ones is replaced by a new one every
  * cycle (a pool of workers); and what one read of each tier (status,
- * smaps_rollup, smaps) of the large process costs.
+ * smaps_rollup, smaps) and of maps of the large process costs.
  *
  * usage: bench_tiering MANYMAPS_HELPER
  *
@@ -162,20 +162,22 @@ static int cmp_double(const void *a, const void *b)
  * interleaved: the kernel's cost of each, whoever reads it. */
 static void tiers(pid_t pid)
 {
-	static const char *const name[3] = {"status", "smaps_rollup", "smaps"};
-	double t[3][TIER_READS], med[3];
+	static const char *const name[4] = {"status", "smaps_rollup", "smaps",
+					    "maps"};
+	double t[4][TIER_READS], med[4];
 	for (int i = 0; i < TIER_READS; i++)
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < 4; k++)
 			t[k][i] = read_file(pid, name[k]);
 	printf("\none read of each tier of the 20000-mapping process "
 	       "(median of %d, interleaved):\n", TIER_READS);
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		qsort(t[k], TIER_READS, sizeof(double), cmp_double);
 		med[k] = t[k][TIER_READS / 2];
 		printf("  %-14s %9.3f ms\n", name[k], 1000 * med[k]);
 	}
 	printf("ratio smaps/smaps_rollup          %8.1fx\n", med[2] / med[1]);
 	printf("ratio smaps/status                %8.0fx\n", med[2] / med[0]);
+	printf("ratio smaps/maps                  %8.1fx\n", med[2] / med[3]);
 }
 
 int main(int argc, char **argv)
