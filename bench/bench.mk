@@ -23,7 +23,7 @@ bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps \
 	$(PYTHON) bench/console.py $(BUILD)/smapwatch
 	$(PYTHON) bench/report_bench.py $(BUILD)/smapwatch $(BENCH_DIR)/manymaps 20000
 	$(BENCH_DIR)/bench_stall $(BUILD)/smapwatch $(STALL_SECONDS)
-	/usr/bin/python3 bench/peers.py $(BUILD)/smapwatch $(BENCH_DIR)/manymaps
+	$(PYTHON) bench/peers.py $(BUILD)/smapwatch $(BENCH_DIR)/manymaps
 
 # The stall the reads cause in a 20,000-mapping target (14 windows of
 # STALL_SECONDS, about 80 s; needs pmap from procps).
