@@ -29,9 +29,9 @@
 #define BASELINE_BUDGET 4.0
 #define E2E_BUDGET 20.0
 
-#define TARGET_MBS 2000.0
+#define TARGET_MBS 4000.0
 #define TARGET_RATIO 7.0
-#define TARGET_E2E 1.15
+#define TARGET_E2E 1.05
 
 __attribute__((format(printf, 1, 2)))
 static _Noreturn void die(const char *fmt, ...)
