@@ -12,6 +12,7 @@
 #include "console.h"
 #include "smapwatch/caller.h"
 #include "smapwatch/error.h"
+#include "smapwatch/pid.h"
 #include "smapwatch/version.h"
 
 #define OVERVIEW_MAX 65536
@@ -253,10 +254,9 @@ static void show_target(cli *c, const char *arg)
 		show_name(c, arg);
 		return;
 	}
-	errno = 0;
-	long pid = strtol(arg, NULL, 10);
-	if (*arg && !errno && pid > 0 && pid <= 4194304) {
-		show_process(c, (pid_t)pid);
+	pid_t pid = sw_parse_pid(arg, strlen(arg), 0);
+	if (pid) {
+		show_process(c, pid);
 		return;
 	}
 	cli_complain(c, arg, -ESRCH);

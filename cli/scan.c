@@ -5,13 +5,11 @@
 #include <string.h>
 #include "cli.h"
 #include "smapwatch/error.h"
+#include "smapwatch/pid.h"
 
 static pid_t entry_pid(const char *name)
 {
-	char *end;
-	long v = strtol(name, &end, 10);
-	return (*name >= '1' && *name <= '9' && *end == '\0' && v <= 4194304)
-		       ? (pid_t)v : 0;
+	return sw_parse_pid(name, strlen(name), 0);
 }
 
 int cli_each_named(cli *c, const char *name, void (*fn)(cli *, pid_t))

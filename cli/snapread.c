@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "jread.h"
+#include "smapwatch/pid.h"
 #include "snap.h"
 
 #define KEY_MAX 64
@@ -157,7 +158,7 @@ static int proc_key(jr *j, const char *key, snap_proc *p)
 	uint64_t v;
 	int first = 1, r;
 	if (!strcmp(key, "pid")) {
-		if (jr_u64(j, &v) || v == 0 || v > 4194304)
+		if (jr_u64(j, &v) || v == 0 || v > SW_PID_MAX_LIMIT)
 			return jr_fail(j, "bad pid");
 		p->pid = (pid_t)v;
 		return 0;

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include "cli.h"
 
-#define PID_LIMIT 4194304  /* the kernel's PID_MAX_LIMIT */
+#include "smapwatch/pid.h"
+
+#define PID_LIMIT SW_PID_MAX_LIMIT
 
 int cli_seen(cli *c, pid_t pid)
 {

@@ -8,8 +8,7 @@
 #include "target.h"
 #include "smapwatch/error.h"
 #include "smapwatch/escape.h"
-
-#define PID_MAX_LINUX 4194304
+#include "smapwatch/pid.h"
 
 static int all_digits(const char *s)
 {
@@ -25,8 +24,8 @@ cli_target_kind cli_target_classify(const char *arg, pid_t *pid)
 {
 	struct stat st;
 	if (all_digits(arg) && strlen(arg) <= 10) {
-		unsigned long v = strtoul(arg, NULL, 10);
-		*pid = v > PID_MAX_LINUX ? (pid_t)-1 : (pid_t)v;
+		pid_t v = sw_parse_pid(arg, strlen(arg), 0);
+		*pid = v ? v : (pid_t)-1;
 		return CLI_TARGET_PID;
 	}
 	if (strchr(arg, '/') || (stat(arg, &st) == 0 && S_ISREG(st.st_mode)))

@@ -13,6 +13,7 @@
 #include "opts.h"
 #include "target.h"
 #include "term.h"
+#include "smapwatch/clock.h"
 #include "smapwatch/escape.h"
 
 static const sw_field sorts[] = {SW_F_RSS, SW_F_PSS, SW_F_PRIVATE_DIRTY,
@@ -261,16 +262,9 @@ static int relook(top *t, FILE *err)
 	return 0;
 }
 
-static double now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int run_batch(top *t)
 {
-	double start = now_mono();
+	double start = sw_clock_monotonic();
 	for (unsigned long i = 0;; i++) {
 		char *text = NULL;
 		size_t len = 0;
@@ -285,7 +279,7 @@ static int run_batch(top *t)
 		}
 		if (t->iters && i + 1 >= t->iters)
 			return 0;
-		double wait = start + (double)(i + 1) * t->interval - now_mono();
+		double wait = start + (double)(i + 1) * t->interval - sw_clock_monotonic();
 		if (wait > 0) {
 			struct timespec ts = {(time_t)wait,
 					      (long)((wait - (double)(time_t)wait) * 1e9)};
@@ -331,7 +325,7 @@ static void screen(top *t)
 static int wait_keys(top *t, cli_term *term, double until)
 {
 	for (;;) {
-		double left = until - now_mono();
+		double left = until - sw_clock_monotonic();
 		if (term_stop)
 			return -1;
 		if (left <= 0)
@@ -352,7 +346,7 @@ static int run_screen(top *t)
 	char *msgs = NULL;
 	size_t mlen = 0;
 	int st = 0;
-	double start = now_mono();
+	double start = sw_clock_monotonic();
 	term_open(&term);
 	for (unsigned long i = 0;; i++) {
 		screen(t);

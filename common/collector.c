@@ -235,7 +235,9 @@ int sw_collect_process(sw_collector *c, const char *root, pid_t pid,
 	int r = sw_proc_path(path, sizeof(path), root, pid, "smaps");
 	if (r)
 		return r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted in a saved tree cannot hang the open
+	 * (procfs ignores the flag) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	read_exe(c, root, pid, &exe);

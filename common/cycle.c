@@ -1,64 +1,247 @@
-/* cycle.c - one collection cycle, tiered (see group.h), in two passes.
+/* cycle.c - the groupset, and one collection cycle, tiered (group.h), in
+ * two passes. It orchestrates: selector.h matches, proccache.h remembers
+ * each process, tiering.h decides, grp.h adds up, pidfile.h follows
+ * pidfiles.
  *
- * Pass 1 walks the proc root: each process's stat, the groups it is in,
- * and for members their status and fds (cheap: no page-table walk). Then
- * each group decides whether its smaps are due. Pass 2 reads smaps of the
- * members of due groups only, once per process however many groups it is
- * in, within the read budget and the Rss cap. */
+ * Pass 1 walks the proc root: each process's stat (through a directory fd
+ * of its /proc/PID, procroot.h), the groups it is in, and for members
+ * their status and fds (cheap: no page-table walk). Then each group
+ * decides whether its smaps are due. Pass 2 reads smaps of the members of
+ * due groups only, once per process however many groups it is in, as the
+ * cap and the back-off allow. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "smapwatch/clock.h"
+#include "smapwatch/collector.h"
 #include "smapwatch/error.h"
+#include "smapwatch/pid.h"
+#include "smapwatch/procroot.h"
 #include "dirents.h"
-#include "group_impl.h"
+#include "grp.h"
+#include "pidfile.h"
+#include "proccache.h"
+#include "selector.h"
 
-#define MAX_BACKOFF 6   /* skip at most 2^6 - 1 = 63 full reads */
+/* A process in at least one group, this cycle. */
+typedef struct {
+	sw_proc_stat ps;
+	sw_proc_status status;
+	size_t entry;          /* its entry in the cache's cur, or SIZE_MAX */
+	size_t groups;         /* offset of its ngroups flags in member_groups */
+	int allow_large;       /* a group it is in allows large processes */
+} member;
 
-/* A sum of well-mixed hashes: the same set of processes gives the same
- * value in any order, a different set almost surely another. `salt`
- * tells a measured process from one left out (capped, backed off). */
-static uint64_t process_identity(const sw_proc_stat *ps, uint64_t salt)
+struct sw_groupset {
+	char *root_path;
+	sw_procroot root;         /* opened at the first collect */
+	sw_groupset_opts opts;
+	sw_tier_opts tier;
+	grp *groups;
+	size_t ngroups;
+	sel_set sels;
+	proc_cache cache;
+	int frozen;
+	unsigned char *matched;   /* per group, this process */
+	sw_collector *collector;
+	member *members;          /* this cycle's, capacity only grows */
+	size_t nmembers, members_cap;
+	unsigned char *member_groups;
+	pidfile_ctx pidfiles;
+	sw_collect_cost cost;
+	sw_proc_error_fn on_error;  /* this cycle's */
+	void *ctx;
+};
+
+/* ---- the groupset ------------------------------------------------------ */
+
+sw_groupset *sw_groupset_new(const sw_groupset_opts *o)
 {
-	uint64_t x = (uint64_t)ps->pid * 0x9e3779b97f4a7c15ull ^ ps->start_time;
-	x ^= salt;
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return (x ^ (x >> 31)) | 1;
+	sw_groupset *gs = calloc(1, sizeof(*gs));
+	if (!gs)
+		return NULL;
+	gs->opts = *o;
+	gs->tier = (sw_tier_opts){o->full_every, o->early_change, o->early_min,
+				  o->read_budget, o->rss_cap};
+	gs->root.fd = -1;
+	gs->pidfiles.root = &gs->root;
+	gs->pidfiles.as_caller = o->as_caller;
+	gs->pidfiles.ticks_per_second = sysconf(_SC_CLK_TCK);
+	if (gs->pidfiles.ticks_per_second <= 0)
+		gs->pidfiles.ticks_per_second = 100;
+	gs->root_path = strdup(o->proc_root ? o->proc_root : "/proc");
+	sw_collector_opts co = {.max_names = o->max_names};
+	gs->collector = sw_collector_new(&co);
+	if (!gs->root_path || !gs->collector) {
+		sw_groupset_free(gs);
+		return NULL;
+	}
+	return gs;
 }
 
-static int add_member(group *gr, const sw_proc_stat *ps)
+void sw_groupset_free(sw_groupset *gs)
 {
-	if (gr->st.live.npids == gr->pids_cap) {
-		size_t cap = gr->pids_cap ? 2 * gr->pids_cap : 16;
-		pid_t *p = realloc(gr->pids, cap * sizeof(*p));
-		if (p)
-			gr->pids = p;
-		uint64_t *s = p ? realloc(gr->starts, cap * sizeof(*s)) : NULL;
-		if (!s)
-			return -ENOMEM;
-		gr->starts = s;
-		gr->pids_cap = cap;
+	if (!gs)
+		return;
+	sel_free(&gs->sels);
+	for (size_t i = 0; i < gs->ngroups; i++)
+		grp_free(&gs->groups[i]);
+	free(gs->groups);
+	pc_free(&gs->cache);
+	free(gs->matched);
+	free(gs->members);
+	free(gs->member_groups);
+	sw_collector_free(gs->collector);
+	sw_procroot_close(&gs->root);
+	free(gs->root_path);
+	free(gs);
+}
+
+static long find_group(const sw_groupset *gs, const char *name)
+{
+	for (size_t i = 0; i < gs->ngroups; i++)
+		if (strcmp(gs->groups[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static long add_group(sw_groupset *gs, const char *name)
+{
+	long i = find_group(gs, name);
+	if (i >= 0)
+		return i;
+	grp *g = realloc(gs->groups, (gs->ngroups + 1) * sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	gs->groups = g;
+	if (grp_init(&g[gs->ngroups], name, gs->opts.max_names))
+		return -ENOMEM;
+	return (long)gs->ngroups++;
+}
+
+int sw_groupset_add(sw_groupset *gs, const char *name, sw_selector_kind k,
+		    const char *arg, char *err, size_t errlen)
+{
+	if (gs->frozen) {
+		snprintf(err, errlen, "groups cannot change after collection");
+		return -EBUSY;
 	}
-	gr->starts[gr->st.live.npids] = ps->start_time;
-	gr->pids[gr->st.live.npids++] = ps->pid;
-	gr->st.live.pids = gr->pids;
-	gr->st.live.start_times = gr->starts;
+	if (!*name || !*arg || (unsigned)k >= SW_SEL_KIND_COUNT) {
+		snprintf(err, errlen, "empty group name or selector");
+		return -EINVAL;
+	}
+	/* the group only once its selector is good: a bad one adds nothing */
+	sel_set trial = {0};
+	int r = sel_add(&trial, 0, k, arg, err, errlen);
+	sel_free(&trial);
+	if (r)
+		return r;
+	long g = add_group(gs, name);
+	r = g < 0 ? (int)g : sel_add(&gs->sels, (size_t)g, k, arg, err, errlen);
+	if (r && g < 0)
+		snprintf(err, errlen, "out of memory");
+	return r;
+}
+
+int sw_groupset_allow_large(sw_groupset *gs, const char *name)
+{
+	long g = find_group(gs, name);
+	if (g < 0)
+		return -ENOENT;
+	gs->groups[g].allow_large = 1;
 	return 0;
 }
 
-static double now_seconds(void)
+const sw_collect_cost *sw_groupset_cost(const sw_groupset *gs)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return &gs->cost;
+}
+
+size_t sw_groupset_size(const sw_groupset *gs)
+{
+	return gs->ngroups;
+}
+
+const sw_group_stats *sw_groupset_get(const sw_groupset *gs, size_t i)
+{
+	return i < gs->ngroups ? &gs->groups[i].st : NULL;
+}
+
+/* No more selectors; what collection needs, and the proc root (tried
+ * again at the next cycle when it cannot be opened). */
+static int freeze(sw_groupset *gs)
+{
+	if (!gs->frozen) {
+		gs->matched = calloc(gs->ngroups ? gs->ngroups : 1, 1);
+		if (!gs->matched)
+			return -ENOMEM;
+		pc_init(&gs->cache, gs->sels.n);
+		gs->frozen = 1;
+	}
+	if (gs->root.fd >= 0)
+		return 0;
+	int r = sw_procroot_open(&gs->root, gs->root_path, gs->opts.as_caller);
+	if (r)
+		return r;
+	if (gs->opts.as_caller && !gs->root.is_procfs) {
+		sw_procroot_close(&gs->root);
+		return -SW_ENOTPROC;
+	}
+	gs->pidfiles.boot_time = pidfile_boot_time(&gs->root);
+	return 0;
 }
 
 /* ---- pass 1: members and their cheap counters ------------------------ */
+
+/* Told to the frontend, under the first of gs->matched's groups. */
+static void tell(sw_groupset *gs, const sw_proc_stat *ps, int code,
+		 const char *detail)
+{
+	for (size_t g = 0; g < gs->ngroups; g++)
+		if (gs->matched[g]) {
+			if (gs->on_error)
+				gs->on_error(gs->ctx, gs->groups[g].name, ps,
+					     code, detail);
+			return;
+		}
+}
+
+/* ps, in gs->matched's groups, could not be read this cycle though it
+ * had not exited: a failure, not a leaver. */
+static void member_failed(sw_groupset *gs, const sw_proc_stat *ps, int code)
+{
+	for (size_t g = 0; g < gs->ngroups; g++)
+		gs->groups[g].st.live.failed += gs->matched[g];
+	gs->cost.failed++;
+	tell(gs, ps, code, "");
+}
+
+/* stat of pid could not be read (code). Gone is gone; a process closed
+ * to us is hidden; anything else (EMFILE, ENFILE, ENOMEM...) fails the
+ * groups it was in last cycle, as they knew it. */
+static void not_read(sw_groupset *gs, pid_t pid, int code)
+{
+	unsigned char *row;
+	if (sw_error_is_gone(code))
+		return;
+	if (code == -EPERM || code == -EACCES) {
+		gs->cost.hidden++;  /* listed but closed to us: hidepid=1 */
+		return;
+	}
+	const pc_entry *old = pc_last(&gs->cache, pid);
+	pc_entry *e = old ? pc_carry(&gs->cache, old, &row) : NULL;
+	if (!e) {
+		gs->cost.failed++;  /* never seen: in no group we know of */
+		return;
+	}
+	if (sel_match(&gs->sels, &e->ps, -1, row, gs->matched, gs->ngroups))
+		member_failed(gs, &e->ps, code);
+	else
+		gs->cost.failed++;
+}
 
 static member *new_member(sw_groupset *gs)
 {
@@ -77,110 +260,100 @@ static member *new_member(sw_groupset *gs)
 	member *m = &gs->members[gs->nmembers];
 	m->groups = gs->nmembers++ * gs->ngroups;
 	memcpy(gs->member_groups + m->groups, gs->matched, gs->ngroups);
+	m->allow_large = 0;
+	for (size_t g = 0; g < gs->ngroups; g++)
+		m->allow_large |= gs->matched[g] && gs->groups[g].allow_large;
 	return m;
-}
-
-/* The cache entry grp_match() made for ps: the last one, unless it could
- * not make one (out of memory): then none, and no back-off is kept. */
-static known *entry_of(sw_groupset *gs, const sw_proc_stat *ps)
-{
-	known *k = gs->cur.n ? &gs->cur.v[gs->cur.n - 1] : NULL;
-	return k && k->pid == ps->pid && k->start == ps->start_time ? k : NULL;
 }
 
 static void count_member(sw_groupset *gs, const member *m, long fds,
 			 long sockets)
 {
 	for (size_t g = 0; g < gs->ngroups; g++) {
-		group *gr = &gs->groups[g];
-		if (!gs->matched[g] || add_member(gr, &m->ps))
-			continue;
-		gr->st.live.processes++;
-		gr->st.live.threads += m->ps.threads;
-		gr->st.live.fds += fds;
-		gr->st.live.sockets += sockets;
-		gr->st.live.status.rss += m->status.rss;
-		gr->st.live.status.rss_anon += m->status.rss_anon;
-		gr->st.live.status.rss_file += m->status.rss_file;
-		gr->st.live.status.rss_shmem += m->status.rss_shmem;
-		gr->st.live.status.swap += m->status.swap;
+		grp *gr = &gs->groups[g];
+		if (gs->matched[g] &&
+		    grp_add_live(gr, &m->ps, &m->status, fds, sockets)) {
+			gr->st.live.failed++;
+			gs->cost.failed++;
+			if (gs->on_error)
+				gs->on_error(gs->ctx, gr->name, &m->ps, -ENOMEM, "");
+		}
 	}
+}
+
+/* ps (whose /proc/PID is pidfd) is in gs->matched's groups. No status
+ * (a saved tree, or it just exited: smaps will tell) is no cheap
+ * counters, not no process; a status that fails otherwise is a failure. */
+static void join(sw_groupset *gs, int pidfd, const sw_proc_stat *ps,
+		 const pc_entry *e)
+{
+	sw_proc_status status;
+	long fds = 0, sockets = 0;
+	int r = sw_proc_read_status_at(pidfd, &status);
+	if (r && !sw_error_is_gone(r)) {
+		member_failed(gs, ps, r);
+		return;
+	}
+	if (r)
+		memset(&status, 0, sizeof(status));
+	sw_proc_count_fds_at(pidfd, &fds, gs->opts.count_sockets ? &sockets : NULL);
+	gs->cost.status_reads++;
+	member *m = new_member(gs);
+	if (!m) {
+		member_failed(gs, ps, -ENOMEM);
+		return;
+	}
+	m->ps = *ps;
+	m->status = status;
+	m->entry = e ? (size_t)(e - gs->cache.cur.v) : SIZE_MAX;
+	count_member(gs, m, fds, sockets);
 }
 
 static void visit(sw_groupset *gs, pid_t pid)
 {
 	sw_proc_stat ps;
-	sw_proc_status status;
-	long fds = 0, sockets = 0;
-	int r = sw_proc_read_stat(gs->root, pid, &ps);
-	if (r == -EPERM || r == -EACCES)
-		gs->cost.hidden++;  /* listed but closed to us: hidepid=1 */
-	/* A zombie has no memory left and will be gone: not a member. */
-	if (r || ps.state == 'Z' || ps.state == 'X' || !grp_match(gs, &ps))
-		return;
-	/* No status (a saved tree, or it just exited: smaps will tell) is
-	 * no cheap counters, not no process. */
-	if (sw_proc_read_status(gs->root, pid, &status))
-		memset(&status, 0, sizeof(status));
-	sw_proc_count_fds(gs->root, pid, &fds,
-			  gs->opts.count_sockets ? &sockets : NULL);
-	gs->cost.status_reads++;
-	member *m = new_member(gs);
-	if (!m)
-		return;  /* out of memory: this process is left out whole */
-	m->ps = ps;
-	m->status = status;
-	known *k = entry_of(gs, &ps);
-	m->known = k ? (size_t)(k - gs->cur.v) : SIZE_MAX;
-	count_member(gs, m, fds, sockets);
+	unsigned char *row = NULL;
+	int pidfd = sw_procroot_pid(&gs->root, pid);
+	int r = pidfd < 0 ? pidfd : sw_proc_read_stat_at(pidfd, &ps);
+	if (r) {
+		not_read(gs, pid, r);
+	} else if (ps.state != 'Z' && ps.state != 'X') {
+		/* a zombie has no memory left and will be gone: no member */
+		pc_entry *e = pc_enter(&gs->cache, &ps, &row);
+		if (sel_match(&gs->sels, &ps, pidfd, e ? row : NULL, gs->matched,
+			      gs->ngroups))
+			join(gs, pidfd, &ps, e);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+}
+
+static int visit_entry(void *ctx, int dirfd, const char *name)
+{
+	sw_groupset *gs = ctx;
+	(void)dirfd;
+	pid_t pid = sw_parse_pid(name, strlen(name), gs->root.pid_max);
+	if (pid > 0)
+		visit(gs, pid);
+	return 0;
 }
 
 /* ---- between the passes: which groups read smaps --------------------- */
 
-/* A group that appears or empties is read at once (an empty one costs no
- * read). Other changes of its members are not a reason by themselves: a
- * pool whose workers come and go would be read whole every cycle. What
- * they change in memory is seen by the early rule. */
-static int is_due(const sw_groupset *gs, const group *gr)
-{
-	const sw_groupset_opts *o = &gs->opts;
-	if (!gr->ever_read || (gr->processes_at_full == 0) !=
-	    (gr->st.live.processes == 0) || o->full_every <= 1 ||
-	    gr->st.measured.age + 1 >= o->full_every)
-		return 1;
-	uint64_t now = gr->st.live.status.rss, then = gr->rss_at_full;
-	uint64_t moved = now > then ? now - then : then - now;
-	return o->early_change > 0 && moved > o->early_min &&
-	       (double)moved > o->early_change * (double)then;
-}
-
-/* A due group starts its memory figures afresh. */
-static void begin_full(group *gr)
-{
-	sw_group_measured *m = &gr->st.measured;
-	memset(&m->mem, 0, sizeof(m->mem));
-	m->processes = m->unreadable = m->failed = 0;
-	m->backed_off = m->capped = 0;
-	m->age = 0;
-	m->identity = 0;
-	m->largest_vmas = 0;
-	sw_ledger_begin(&gr->ledger);
-	gr->processes_at_full = gr->st.live.processes;
-	gr->rss_at_full = gr->st.live.status.rss;
-	gr->ever_read = 1;
-	if (gr->libs) {
-		sw_subtotals_clear(gr->libs);
-		sw_subtotals_clear(gr->named);
-	}
-}
-
 static void decide(sw_groupset *gs)
 {
 	for (size_t g = 0; g < gs->ngroups; g++) {
-		group *gr = &gs->groups[g];
-		gr->due = is_due(gs, gr);
+		grp *gr = &gs->groups[g];
+		gr->tier.age = gr->st.measured.age;
+		gr->tier.processes_now = gr->st.live.processes;
+		gr->tier.failed_now = gr->st.live.failed;
+		gr->tier.rss_now = gr->st.live.status.rss;
+		/* Another reason to read in full goes here (tiering.h's
+		 * other_reason: a cheap probe of the members' maps). */
+		gr->tier.other_reason = 0;
+		gr->due = sw_tier_due(&gs->tier, &gr->tier);
 		if (gr->due)
-			begin_full(gr);
+			grp_begin_full(gr);
 		else
 			gr->st.measured.age++;
 	}
@@ -189,78 +362,39 @@ static void decide(sw_groupset *gs)
 /* ---- pass 2: smaps of the members of due groups ---------------------- */
 
 /* gs->matched := the due groups m is in; how many. */
-static size_t due_groups(sw_groupset *gs, const member *m, int *allow_large)
+static size_t due_groups(sw_groupset *gs, const member *m)
 {
 	size_t n = 0;
-	*allow_large = 0;
 	for (size_t g = 0; g < gs->ngroups; g++) {
 		gs->matched[g] = gs->member_groups[m->groups + g] &&
 				 gs->groups[g].due;
 		n += gs->matched[g];
-		*allow_large |= gs->matched[g] && gs->groups[g].allow_large;
 	}
 	return n;
 }
 
-enum { LEFT_CAPPED = 1, LEFT_BACKED_OFF = 2 };
-
-/* The Rss cap: m's status Rss over it, and none of the groups it is read
- * for allows large processes. */
-static int over_cap(const sw_groupset *gs, const member *m, int allow_large)
+static void left_out(sw_groupset *gs, const member *m, int why)
 {
-	return gs->opts.rss_cap && m->status.rss > gs->opts.rss_cap &&
-	       !allow_large;
-}
-
-/* m is not measured this time: counted as such, and in the identity (the
- * set of processes in mem). The ledger sees it as a leaver, then a joiner
- * when it is measured again. */
-static void leave_out(sw_groupset *gs, const member *m, int why)
-{
-	for (size_t g = 0; g < gs->ngroups; g++) {
-		if (!gs->matched[g])
-			continue;
-		group *gr = &gs->groups[g];
-		if (why == LEFT_CAPPED)
-			gr->st.measured.capped++;
-		else
-			gr->st.measured.backed_off++;
-		gr->st.measured.identity +=
-			process_identity(&m->ps, (uint64_t)why);
-	}
-	if (why == LEFT_CAPPED)
+	for (size_t g = 0; g < gs->ngroups; g++)
+		if (gs->matched[g])
+			grp_left_out(&gs->groups[g], &m->ps, why);
+	if (why == GRP_CAPPED)
 		gs->cost.capped++;
 	else
 		gs->cost.backed_off++;
 }
 
-static void account(sw_groupset *gs, const member *m, const sw_memsum *mem)
+static void measured(sw_groupset *gs, const member *m, const sw_memsum *mem)
 {
-	sw_ledger_member lm;
-	sw_ledger_member_of(&lm, m->ps.pid, m->ps.start_time, mem);
-	for (size_t g = 0; g < gs->ngroups; g++) {
-		if (!gs->matched[g])
-			continue;
-		group *gr = &gs->groups[g];
-		gr->st.measured.processes++;
-		gr->st.measured.identity += process_identity(&m->ps, 0);
-		sw_memsum_merge(&gr->st.measured.mem, mem);
-		if (mem->total_vmas > gr->st.measured.largest_vmas)
-			gr->st.measured.largest_vmas = mem->total_vmas;
-		/* out of memory: left out of the ledger, i.e. a leaver */
-		(void)sw_ledger_add(&gr->ledger, &lm);
-		if (gr->libs) {
-			sw_subtotals_merge(gr->libs, sw_collector_libs(gs->collector));
-			sw_subtotals_merge(gr->named,
-					   sw_collector_named(gs->collector));
-		}
-	}
+	const sw_subtotals *libs = sw_collector_libs(gs->collector);
+	const sw_subtotals *named = sw_collector_named(gs->collector);
+	for (size_t g = 0; g < gs->ngroups; g++)
+		if (gs->matched[g])
+			grp_measured(&gs->groups[g], &m->ps, mem, libs, named);
 }
 
-static void report(sw_groupset *gs, const sw_proc_stat *ps, int code,
-		   sw_proc_error_fn on_error, void *ctx)
+static void read_failed(sw_groupset *gs, const sw_proc_stat *ps, int code)
 {
-	const char *first = NULL;
 	for (size_t g = 0; g < gs->ngroups; g++) {
 		if (!gs->matched[g])
 			continue;
@@ -268,65 +402,57 @@ static void report(sw_groupset *gs, const sw_proc_stat *ps, int code,
 			gs->groups[g].st.measured.unreadable++;
 		else if (code != -SW_ESLOW)
 			gs->groups[g].st.measured.failed++;
-		if (!first)
-			first = gs->groups[g].name;
 	}
-	if (on_error)
-		on_error(ctx, first, ps, code,
-			 code == -EACCES || code == -SW_ESLOW
-				 ? "" : sw_collector_detail(gs->collector));
+	tell(gs, ps, code, code == -EACCES || code == -SW_ESLOW
+				   ? "" : sw_collector_detail(gs->collector));
 }
 
-/* A read over the budget skips the next 1, 3, 7... full reads of the
- * process; one within it ends the back-off. */
-static void apply_budget(sw_groupset *gs, known *k, const member *m,
-			 double took, sw_proc_error_fn on_error, void *ctx)
+/* The read's cost to the target is the page walk our thread does under
+ * its mmap_lock: our thread's CPU time. Wall time would also count the
+ * time we sat stopped (SIGSTOP, a debugger) or preempted on a busy host,
+ * when the target was not stalled at all, and back it off for nothing. */
+static int read_smaps(sw_groupset *gs, const member *m, pc_entry *e,
+		      sw_memsum *mem)
 {
-	if (gs->opts.read_budget <= 0 || took <= gs->opts.read_budget) {
-		k->backoff = 0;
-		return;
+	double t0 = sw_clock_monotonic(), cpu0 = sw_clock_thread_cpu();
+	int r = sw_collect_process(gs->collector, gs->root_path, m->ps.pid,
+				   m->ps.start_time, mem, NULL, NULL);
+	double cpu = sw_clock_thread_cpu() - cpu0;
+	gs->cost.full_reads++;
+	gs->cost.read_seconds += sw_clock_monotonic() - t0;
+	gs->cost.bytes_read += sw_collector_bytes(gs->collector);
+	if (r == 0 && e) {
+		e->skip = sw_tier_after_read(&gs->tier, cpu, &e->backoff);
+		if (e->skip)
+			read_failed(gs, &m->ps, -SW_ESLOW);
 	}
-	if (k->backoff < MAX_BACKOFF)
-		k->backoff++;
-	k->skip = (1u << k->backoff) - 1;
-	report(gs, &m->ps, -SW_ESLOW, on_error, ctx);
+	return r;
 }
 
 /* Returns 1 when m's smaps were read. */
-static int read_member(sw_groupset *gs, const member *m,
-		       sw_proc_error_fn on_error, void *ctx)
+static int read_member(sw_groupset *gs, const member *m)
 {
-	int allow_large;
-	known none = {0}, *k = m->known == SIZE_MAX ? &none : &gs->cur.v[m->known];
+	pc_entry *e = m->entry == SIZE_MAX ? NULL : &gs->cache.cur.v[m->entry];
 	sw_memsum mem;
-	if (!due_groups(gs, m, &allow_large))
+	if (!due_groups(gs, m))
 		return 0;
-	if (over_cap(gs, m, allow_large)) {
-		leave_out(gs, m, LEFT_CAPPED);
+	int may = sw_tier_may_read(&gs->tier, m->status.rss, m->allow_large,
+				   e ? e->skip : 0);
+	if (may == -SW_ESLOW)
+		e->skip--;
+	if (may) {
+		left_out(gs, m, may == -SW_ECAPPED ? GRP_CAPPED : GRP_BACKED_OFF);
 		return 0;
 	}
-	if (k->skip) {
-		k->skip--;
-		leave_out(gs, m, LEFT_BACKED_OFF);
-		return 0;
-	}
-	double t0 = now_seconds();
-	int r = sw_collect_process(gs->collector, gs->root, m->ps.pid,
-				   m->ps.start_time, &mem, NULL, NULL);
-	double took = now_seconds() - t0;
-	gs->cost.full_reads++;
-	gs->cost.read_seconds += took;
-	gs->cost.bytes_read += sw_collector_bytes(gs->collector);
+	int r = read_smaps(gs, m, e, &mem);
 	/* Gone since the listing: a leaver now. (Carrying it one more read
 	 * as last read, for the others read while it still shared, was
 	 * measured worse: a forking master whose children exit every second
 	 * read 17% low and then 0 in i12b's collectd shapes, exact without.) */
 	if (r == 0)
-		account(gs, m, &mem);
+		measured(gs, m, &mem);
 	else if (!sw_error_is_gone(r))
-		report(gs, &m->ps, r, on_error, ctx);
-	if (r == 0)
-		apply_budget(gs, k, m, took, on_error, ctx);
+		read_failed(gs, &m->ps, r);
 	return r == 0;
 }
 
@@ -337,68 +463,22 @@ static int read_member(sw_groupset *gs, const member *m,
 static uint64_t young_since(const sw_groupset *gs)
 {
 	struct timespec ts;
-	double hz = (double)gs->ticks_per_second, warm = gs->opts.warm_up;
-	if (warm <= 0 || clock_gettime(CLOCK_BOOTTIME, &ts))
+	double hz = (double)gs->pidfiles.ticks_per_second, warm = gs->opts.warm_up;
+	if (warm <= 0 || hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &ts))
 		return UINT64_MAX;
 	double now = ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9) * hz;
 	return now > warm * hz ? (uint64_t)(now - warm * hz) : 0;
 }
 
-/* A read that measured none of a group's live processes (all backed off,
- * capped or failing this time) is no read for the ledger: its members
- * stay as last read, so the chain goes on at the next read instead of
- * starting again (a single slow process would otherwise never span a
- * window). Only an empty group ends the chain. */
-static void commit_ledgers(sw_groupset *gs)
-{
-	uint64_t young = young_since(gs);
-	for (size_t g = 0; g < gs->ngroups; g++) {
-		group *gr = &gs->groups[g];
-		if (!gr->due || (gr->st.measured.processes == 0 &&
-				 gr->st.live.processes > 0))
-			continue;
-		sw_ledger_commit(&gr->ledger, young);
-		memcpy(gr->st.measured.owned, gr->ledger.chained,
-		       sizeof(gr->st.measured.owned));
-		gr->st.measured.owned_epoch = gr->ledger.epoch;
-	}
-}
-
 /* ---- the cycle -------------------------------------------------------- */
-
-/* A pidfile is followed only when it is a regular file owned by root or
- * by the user the process it names runs as: the owner of /proc/PID, or
- * the effective uid in its status (a process that is not dumpable, one
- * that changed user after starting as root, has a root-owned /proc/PID).
- * Not the real uid: a set-user-ID program started by the pidfile's owner
- * (su, passwd) runs as root. */
-static int read_pidfile(const sw_groupset *gs, const selector *s, pid_t *pid)
-{
-	char path[SW_PATH_MAX];
-	struct stat st;
-	sw_proc_status ps;
-	uid_t owner;
-	int r = sw_read_pidfile(s->arg, gs->opts.as_caller, pid, &owner);
-	if (r || owner == 0)
-		return r;
-	if (sw_proc_path(path, sizeof(path), gs->root, *pid, "") ||
-	    stat(path, &st))
-		return 0;  /* no such process: it matches nothing anyway */
-	if (st.st_uid == owner)
-		return 0;
-	if (sw_proc_read_status(gs->root, *pid, &ps) == 0 && ps.has_uid &&
-	    ps.euid == owner)
-		return 0;
-	return -SW_EUNSAFE;
-}
 
 static void read_pidfiles(sw_groupset *gs)
 {
-	for (size_t i = 0; i < gs->nsels; i++) {
-		selector *s = &gs->sels[i];
+	for (size_t i = 0; i < gs->sels.n; i++) {
+		sel *s = &gs->sels.v[i];
 		if (s->kind != SW_SEL_PIDFILE)
 			continue;
-		int r = read_pidfile(gs, s, &s->pid);
+		int r = pidfile_follow(&gs->pidfiles, s->arg, &s->pid);
 		if (r) {
 			s->pid = 0;
 			gs->groups[s->group].st.live.pidfile_error = r;
@@ -406,39 +486,16 @@ static void read_pidfiles(sw_groupset *gs)
 	}
 }
 
-static void begin_cycle(sw_groupset *gs)
+static void begin_cycle(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 {
-	for (size_t g = 0; g < gs->ngroups; g++) {
-		sw_group_live *l = &gs->groups[g].st.live;
-		l->pidfile_error = 0;
-		l->processes = l->threads = l->fds = l->sockets = 0;
-		memset(&l->status, 0, sizeof(l->status));
-		l->npids = 0;
-	}
+	for (size_t g = 0; g < gs->ngroups; g++)
+		grp_begin_cycle(&gs->groups[g]);
 	gs->nmembers = 0;
 	memset(&gs->cost, 0, sizeof(gs->cost));
-	gs->cycle++;
+	gs->sels.fact_reads = 0;
+	gs->on_error = on_error;
+	gs->ctx = ctx;
 	read_pidfiles(gs);
-}
-
-static pid_t dirent_pid(const char *name)
-{
-	long v = 0;
-	for (const char *p = name; *p; p++) {
-		if (*p < '0' || *p > '9' || v > 4194304)
-			return 0;
-		v = v * 10 + (*p - '0');
-	}
-	return (pid_t)v;
-}
-
-static int visit_entry(void *ctx, int dirfd, const char *name)
-{
-	(void)dirfd;
-	pid_t pid = dirent_pid(name);
-	if (pid > 0)
-		visit(ctx, pid);
-	return 0;
 }
 
 int sw_groupset_may_read(const sw_groupset *gs, size_t g, pid_t pid,
@@ -449,15 +506,10 @@ int sw_groupset_may_read(const sw_groupset *gs, size_t g, pid_t pid,
 		if (m->ps.pid != pid || m->ps.start_time != start_time ||
 		    !gs->member_groups[m->groups + g])
 			continue;
-		/* as the cycle: read when any group it is in allows it */
-		int allow_large = 0;
-		for (size_t h = 0; h < gs->ngroups; h++)
-			allow_large |= gs->member_groups[m->groups + h] &&
-				       gs->groups[h].allow_large;
-		if (over_cap(gs, m, allow_large))
-			return -SW_ECAPPED;
-		const known *k = grp_known_last(gs, pid);
-		return k && k->start == start_time && k->skip ? -SW_ESLOW : 0;
+		const pc_entry *e = pc_last(&gs->cache, pid);
+		unsigned skip = e && e->ps.start_time == start_time ? e->skip : 0;
+		return sw_tier_may_read(&gs->tier, m->status.rss, m->allow_large,
+					skip);
 	}
 	return -ESRCH;
 }
@@ -465,21 +517,23 @@ int sw_groupset_may_read(const sw_groupset *gs, size_t g, pid_t pid,
 int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 {
 	_Alignas(8) char buf[SW_DIRENTS_BUF];
-	int r = grp_freeze(gs);
+	int r = freeze(gs);
 	if (r)
 		return r;
-	int fd = sw_dir_open(gs->root);
-	if (fd < 0)
-		return fd;
-	begin_cycle(gs);
+	/* the root's fd kept open and rewound: listed afresh each cycle */
+	if (lseek(gs->root.fd, 0, SEEK_SET) < 0)
+		return -errno;
+	begin_cycle(gs, on_error, ctx);
 	/* An error mid-listing (rare) leaves the processes seen so far. */
-	sw_dirents(fd, buf, sizeof(buf), visit_entry, gs);
-	close(fd);
+	sw_dirents(gs->root.fd, buf, sizeof(buf), visit_entry, gs);
+	gs->cost.fact_reads = gs->sels.fact_reads;
 	decide(gs);
 	int read = 0;
 	for (size_t i = 0; i < gs->nmembers; i++)
-		read += read_member(gs, &gs->members[i], on_error, ctx);
-	commit_ledgers(gs);
-	grp_known_swap(gs);
+		read += read_member(gs, &gs->members[i]);
+	uint64_t young = young_since(gs);
+	for (size_t g = 0; g < gs->ngroups; g++)
+		grp_commit(&gs->groups[g], young);
+	pc_swap(&gs->cache);
 	return read;
 }

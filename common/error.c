@@ -16,6 +16,10 @@ static const char *const sw_messages[SW_EMAX - SW_EBASE] = {
 	[SW_EUNSAFE - SW_EBASE] = "pidfile is not a regular file owned by root "
 				  "or by its process's user",
 	[SW_ECAPPED - SW_EBASE] = "Rss over the cap: smaps not read",
+	[SW_ESTALE - SW_EBASE] = "pidfile older than the process it names "
+				 "(its pid reused since?)",
+	[SW_ENOTPROC - SW_EBASE] = "not the root of a proc file system, "
+				   "refused with raised privileges",
 };
 
 const char *sw_strerror(int code)

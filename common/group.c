@@ -1,98 +1,18 @@
-/* group.c - groups and their selectors, and which groups a process is in.
- *
- * What is costly to learn about a process (its command line, its cgroup)
- * is cached per (pid, start time) in a pid-sorted array rebuilt every
- * cycle, so a process is examined once in its life and a reused pid starts
- * afresh. The cycle itself is in cycle.c. */
-#include <dirent.h>
+/* group.c - see grp.h: one group's figures. */
 #include <errno.h>
-#include <regex.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include "smapwatch/collector.h"
-#include "smapwatch/error.h"
-#include "smapwatch/group.h"
-#include "group_impl.h"
+#include "grp.h"
 
-sw_groupset *sw_groupset_new(const sw_groupset_opts *o)
+int grp_init(grp *g, const char *name, size_t max_names)
 {
-	sw_groupset *gs = calloc(1, sizeof(*gs));
-	if (!gs)
-		return NULL;
-	gs->opts = *o;
-	gs->ticks_per_second = sysconf(_SC_CLK_TCK);
-	if (gs->ticks_per_second <= 0)
-		gs->ticks_per_second = 100;
-	gs->root = strdup(o->proc_root ? o->proc_root : "/proc");
-	sw_collector_opts co = {.max_names = o->max_names};
-	gs->collector = sw_collector_new(&co);
-	if (!gs->root || !gs->collector) {
-		sw_groupset_free(gs);
-		return NULL;
-	}
-	return gs;
-}
-
-void sw_groupset_free(sw_groupset *gs)
-{
-	if (!gs)
-		return;
-	for (size_t i = 0; i < gs->nsels; i++) {
-		if (gs->sels[i].kind == SW_SEL_CMDLINE)
-			regfree(&gs->sels[i].re);
-		free(gs->sels[i].arg);
-	}
-	for (size_t i = 0; i < gs->ngroups; i++) {
-		free(gs->groups[i].name);
-		free(gs->groups[i].pids);
-		free(gs->groups[i].starts);
-		sw_subtotals_free(gs->groups[i].libs);
-		sw_subtotals_free(gs->groups[i].named);
-		sw_ledger_free(&gs->groups[i].ledger);
-	}
-	free(gs->sels);
-	free(gs->groups);
-	free(gs->cur.v);
-	free(gs->cur.res);
-	free(gs->prev.v);
-	free(gs->prev.res);
-	free(gs->matched);
-	free(gs->members);
-	free(gs->member_groups);
-	sw_collector_free(gs->collector);
-	free(gs->root);
-	free(gs);
-}
-
-static long find_group(const sw_groupset *gs, const char *name)
-{
-	for (size_t i = 0; i < gs->ngroups; i++)
-		if (strcmp(gs->groups[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
-static long add_group(sw_groupset *gs, const char *name)
-{
-	long i = find_group(gs, name);
-	if (i >= 0)
-		return i;
-	group *g = realloc(gs->groups, (gs->ngroups + 1) * sizeof(*g));
-	if (!g)
-		return -ENOMEM;
-	gs->groups = g;
-	g = &gs->groups[gs->ngroups];
 	memset(g, 0, sizeof(*g));
 	g->name = strdup(name);
-	if (gs->opts.max_names) {
-		g->libs = sw_subtotals_new(gs->opts.max_names,
-					   gs->opts.max_names * 128);
-		g->named = sw_subtotals_new(gs->opts.max_names,
-					    gs->opts.max_names * 64);
+	if (max_names) {
+		g->libs = sw_subtotals_new(max_names, max_names * 128);
+		g->named = sw_subtotals_new(max_names, max_names * 64);
 	}
-	if (!g->name || (gs->opts.max_names && (!g->libs || !g->named))) {
+	if (!g->name || (max_names && (!g->libs || !g->named))) {
 		free(g->name);
 		sw_subtotals_free(g->libs);
 		sw_subtotals_free(g->named);
@@ -102,244 +22,145 @@ static long add_group(sw_groupset *gs, const char *name)
 	g->st.name = g->name;
 	g->st.measured.libs = g->libs;
 	g->st.measured.named = g->named;
-	return (long)gs->ngroups++;
+	return 0;
 }
 
-static int parse_selector_arg(selector *s, const char *arg, char *err,
-			      size_t errlen)
+void grp_free(grp *g)
 {
-	char *end;
-	long v;
-	int r;
-	switch (s->kind) {
-	case SW_SEL_CMDLINE:
-		r = regcomp(&s->re, arg, REG_EXTENDED | REG_NOSUB);
-		if (r) {
-			char msg[128];
-			regerror(r, &s->re, msg, sizeof(msg));
-			snprintf(err, errlen, "bad regular expression \"%s\": %s",
-				 arg, msg);
-			return -EINVAL;
-		}
-		return 0;
-	case SW_SEL_PID:
-		errno = 0;
-		v = strtol(arg, &end, 10);
-		if (errno || *end || end == arg || v <= 0 || v > 4194304) {
-			snprintf(err, errlen, "bad pid \"%s\"", arg);
-			return -EINVAL;
-		}
-		s->pid = (pid_t)v;
-		return 0;
-	default:
-		return 0;
-	}
+	free(g->name);
+	free(g->pids);
+	free(g->starts);
+	sw_subtotals_free(g->libs);
+	sw_subtotals_free(g->named);
+	sw_ledger_free(&g->ledger);
 }
 
-int sw_groupset_add(sw_groupset *gs, const char *name, sw_selector_kind k,
-		    const char *arg, char *err, size_t errlen)
+void grp_begin_cycle(grp *g)
 {
-	if (gs->frozen) {
-		snprintf(err, errlen, "groups cannot change after collection");
-		return -EBUSY;
+	sw_group_live *l = &g->st.live;
+	l->pidfile_error = 0;
+	l->processes = l->threads = l->fds = l->sockets = l->failed = 0;
+	memset(&l->status, 0, sizeof(l->status));
+	l->npids = 0;
+}
+
+static int add_pid(grp *g, const sw_proc_stat *ps)
+{
+	sw_group_live *l = &g->st.live;
+	if (l->npids == g->pids_cap) {
+		size_t cap = g->pids_cap ? 2 * g->pids_cap : 16;
+		pid_t *p = realloc(g->pids, cap * sizeof(*p));
+		if (p)
+			g->pids = p;
+		uint64_t *s = p ? realloc(g->starts, cap * sizeof(*s)) : NULL;
+		if (!s)
+			return -ENOMEM;
+		g->starts = s;
+		g->pids_cap = cap;
 	}
-	if (!*name || !*arg || (unsigned)k >= SW_SEL_KIND_COUNT) {
-		snprintf(err, errlen, "empty group name or selector");
-		return -EINVAL;
-	}
-	selector s = {.kind = k};
-	int r = parse_selector_arg(&s, arg, err, errlen);
-	if (r)
-		return r;
-	selector *v = realloc(gs->sels, (gs->nsels + 1) * sizeof(*v));
-	long g = v ? add_group(gs, name) : -ENOMEM;
-	if (v)
-		gs->sels = v;
-	s.arg = g >= 0 ? strdup(arg) : NULL;
-	if (!s.arg) {
-		if (k == SW_SEL_CMDLINE)
-			regfree(&s.re);
-		snprintf(err, errlen, "out of memory");
+	g->starts[l->npids] = ps->start_time;
+	g->pids[l->npids++] = ps->pid;
+	l->pids = g->pids;
+	l->start_times = g->starts;
+	return 0;
+}
+
+int grp_add_live(grp *g, const sw_proc_stat *ps, const sw_proc_status *st,
+		 long fds, long sockets)
+{
+	sw_group_live *l = &g->st.live;
+	if (add_pid(g, ps))
 		return -ENOMEM;
+	l->processes++;
+	l->threads += ps->threads;
+	l->fds += fds;
+	l->sockets += sockets;
+	l->status.rss += st->rss;
+	l->status.rss_anon += st->rss_anon;
+	l->status.rss_file += st->rss_file;
+	l->status.rss_shmem += st->rss_shmem;
+	l->status.swap += st->swap;
+	return 0;
+}
+
+void grp_begin_full(grp *g)
+{
+	sw_group_measured *m = &g->st.measured;
+	memset(&m->mem, 0, sizeof(m->mem));
+	m->processes = m->unreadable = m->failed = 0;
+	m->backed_off = m->capped = 0;
+	m->age = 0;
+	m->identity = 0;
+	m->largest_vmas = 0;
+	sw_ledger_begin(&g->ledger);
+	g->tier.processes_then = g->st.live.processes;
+	g->tier.rss_then = g->st.live.status.rss;
+	g->tier.ever_read = 1;
+	if (g->libs) {
+		sw_subtotals_clear(g->libs);
+		sw_subtotals_clear(g->named);
 	}
-	s.group = (size_t)g;
-	s.arg_len = strlen(arg);
-	gs->sels[gs->nsels++] = s;
-	return 0;
 }
 
-int sw_groupset_allow_large(sw_groupset *gs, const char *name)
+/* A sum of well-mixed hashes: the same set of processes gives the same
+ * value in any order, a different set almost surely another. `salt`
+ * tells a measured process from one left out (capped, backed off). */
+static uint64_t process_identity(const sw_proc_stat *ps, uint64_t salt)
 {
-	long g = find_group(gs, name);
-	if (g < 0)
-		return -ENOENT;
-	gs->groups[g].allow_large = 1;
-	return 0;
+	uint64_t x = (uint64_t)ps->pid * 0x9e3779b97f4a7c15ull ^ ps->start_time;
+	x ^= salt;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return (x ^ (x >> 31)) | 1;
 }
 
-const sw_collect_cost *sw_groupset_cost(const sw_groupset *gs)
+void grp_measured(grp *g, const sw_proc_stat *ps, const sw_memsum *mem,
+		  const sw_subtotals *libs, const sw_subtotals *named)
 {
-	return &gs->cost;
-}
-
-size_t sw_groupset_size(const sw_groupset *gs)
-{
-	return gs->ngroups;
-}
-
-const sw_group_stats *sw_groupset_get(const sw_groupset *gs, size_t i)
-{
-	return i < gs->ngroups ? &gs->groups[i].st : NULL;
-}
-
-/* ---- the per-cycle pass ------------------------------------------------ */
-
-static int known_reserve(known_set *k, size_t n, size_t nsel)
-{
-	if (n <= k->cap)
-		return 0;
-	size_t cap = k->cap ? k->cap * 2 : 256;
-	while (cap < n)
-		cap *= 2;
-	known *v = realloc(k->v, cap * sizeof(*v));
-	if (v)
-		k->v = v;
-	unsigned char *res = v ? realloc(k->res, cap * (nsel ? nsel : 1)) : NULL;
-	if (!res)
-		return -ENOMEM;
-	k->res = res;
-	k->cap = cap;
-	return 0;
-}
-
-static int known_cmp(const void *a, const void *b)
-{
-	pid_t x = ((const known *)a)->pid, y = ((const known *)b)->pid;
-	return (x > y) - (x < y);
-}
-
-/* This cycle's results row for the process: carried over from the last
- * cycle when the pid has the same start time, fresh (UNKNOWN) otherwise. */
-static unsigned char *known_row(sw_groupset *gs, const sw_proc_stat *ps)
-{
-	known_set *c = &gs->cur, *p = &gs->prev;
-	if (known_reserve(c, c->n + 1, gs->nsels))
-		return NULL;
-	known *k = &c->v[c->n];
-	k->pid = ps->pid;
-	k->start = ps->start_time;
-	k->res = c->n++;
-	unsigned char *row = c->res + k->res * gs->nsels;
-	const known *old = grp_known_last(gs, ps->pid);
-	k->backoff = k->skip = 0;
-	if (old && old->start == ps->start_time) {
-		memcpy(row, p->res + old->res * gs->nsels, gs->nsels);
-		k->backoff = old->backoff;
-		k->skip = old->skip;
-	} else {
-		memset(row, UNKNOWN, gs->nsels);
+	sw_group_measured *m = &g->st.measured;
+	sw_ledger_member lm;
+	sw_ledger_member_of(&lm, ps->pid, ps->start_time, mem);
+	m->processes++;
+	m->identity += process_identity(ps, 0);
+	sw_memsum_merge(&m->mem, mem);
+	if (mem->total_vmas > m->largest_vmas)
+		m->largest_vmas = mem->total_vmas;
+	/* out of memory: left out of the ledger, i.e. a leaver */
+	(void)sw_ledger_add(&g->ledger, &lm);
+	if (g->libs && libs) {
+		sw_subtotals_merge(g->libs, libs);
+		sw_subtotals_merge(g->named, named);
 	}
-	return row;
 }
 
-void grp_known_swap(sw_groupset *gs)
+/* The ledger sees a member left out as a leaver, then a joiner when it is
+ * measured again; the identity (the set of processes in mem) tells it. */
+void grp_left_out(grp *g, const sw_proc_stat *ps, int why)
 {
-	known_set t = gs->prev;
-	gs->prev = gs->cur;
-	gs->cur = t;
-	gs->cur.n = 0;
-	/* /proc lists pids in ascending order, so the sort is rarely needed
-	 * (and glibc's qsort allocates a copy of the array). */
-	for (size_t i = 1; i < gs->prev.n; i++)
-		if (gs->prev.v[i - 1].pid > gs->prev.v[i].pid) {
-			qsort(gs->prev.v, gs->prev.n, sizeof(*gs->prev.v),
-			      known_cmp);
-			break;
-		}
+	sw_group_measured *m = &g->st.measured;
+	if (why == GRP_CAPPED)
+		m->capped++;
+	else
+		m->backed_off++;
+	m->identity += process_identity(ps, (uint64_t)why);
 }
 
-const known *grp_known_last(const sw_groupset *gs, pid_t pid)
+/* A read that measured none of a group's live processes (all backed off,
+ * capped or failing this time) is no read for the ledger: its members
+ * stay as last read, so the chain goes on at the next read instead of
+ * starting again (a single slow process would otherwise never span a
+ * window). Only an empty group ends the chain: not one whose members
+ * could not be read this cycle (out of fds, of memory). */
+void grp_commit(grp *g, uint64_t young_since)
 {
-	known key = {.pid = pid};
-	return gs->prev.n ? bsearch(&key, gs->prev.v, gs->prev.n,
-				    sizeof(*gs->prev.v), known_cmp)
-			  : NULL;
+	const sw_group_stats *s = &g->st;
+	if (!g->due || (s->measured.processes == 0 &&
+			(s->live.processes > 0 || s->live.failed > 0)))
+		return;
+	sw_ledger_commit(&g->ledger, young_since);
+	memcpy(g->st.measured.owned, g->ledger.chained,
+	       sizeof(g->st.measured.owned));
+	g->st.measured.owned_epoch = g->ledger.epoch;
 }
-
-/* Selectors whose answer depends only on (pid, start time) are cached in
- * row; comm is re-read each cycle since a process may rename itself. */
-static int sel_matches(sw_groupset *gs, const selector *s,
-		       const sw_proc_stat *ps, unsigned char *cached)
-{
-	switch (s->kind) {
-	case SW_SEL_COMM:
-		return ps->comm_len == s->arg_len &&
-		       memcmp(ps->comm, s->arg, s->arg_len) == 0;
-	case SW_SEL_COMM_PREFIX:
-		return ps->comm_len >= s->arg_len &&
-		       memcmp(ps->comm, s->arg, s->arg_len) == 0;
-	case SW_SEL_COMM_SUFFIX:
-		return ps->comm_len >= s->arg_len &&
-		       memcmp(ps->comm + ps->comm_len - s->arg_len, s->arg,
-			      s->arg_len) == 0;
-	case SW_SEL_PID:
-	case SW_SEL_PIDFILE:
-		return s->pid == ps->pid;
-	case SW_SEL_CMDLINE:
-	case SW_SEL_CMDLINE_SUBSTR:
-		if (*cached == UNKNOWN) {
-			ssize_t n = sw_proc_read_cmdline(gs->root, ps->pid,
-							 gs->cmdline,
-							 sizeof(gs->cmdline));
-			if (n < 0)
-				return 0;  /* gone: nothing to cache */
-			int hit = s->kind == SW_SEL_CMDLINE
-					  ? regexec(&s->re, gs->cmdline, 0, NULL, 0) == 0
-					  : memmem(gs->cmdline, (size_t)n, s->arg,
-						   s->arg_len) != NULL;
-			*cached = hit ? YES : NO;
-		}
-		return *cached == YES;
-	case SW_SEL_UNIT:
-		if (*cached == UNKNOWN) {
-			int r = sw_proc_in_unit(gs->root, ps->pid, s->arg);
-			if (r < 0)
-				return 0;
-			*cached = r ? YES : NO;
-		}
-		return *cached == YES;
-	case SW_SEL_KIND_COUNT:
-		break;
-	}
-	return 0;
-}
-
-size_t grp_match(sw_groupset *gs, const sw_proc_stat *ps)
-{
-	unsigned char *row = known_row(gs, ps);
-	size_t n = 0;
-	memset(gs->matched, 0, gs->ngroups);
-	for (size_t i = 0; i < gs->nsels; i++) {
-		const selector *s = &gs->sels[i];
-		unsigned char scratch = UNKNOWN;
-		if (gs->matched[s->group])
-			continue;
-		if (sel_matches(gs, s, ps, row ? &row[i] : &scratch)) {
-			gs->matched[s->group] = 1;
-			n++;
-		}
-	}
-	return n;
-}
-
-int grp_freeze(sw_groupset *gs)
-{
-	if (gs->frozen)
-		return 0;
-	gs->matched = calloc(gs->ngroups ? gs->ngroups : 1, 1);
-	if (!gs->matched)
-		return -ENOMEM;
-	gs->frozen = 1;
-	return 0;
-}
-

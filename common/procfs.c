@@ -3,11 +3,14 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "smapwatch/caller.h"
 #include "smapwatch/error.h"
+#include "smapwatch/hash.h"
+#include "smapwatch/pid.h"
 #include "smapwatch/procfs.h"
 #include "dirents.h"
 
@@ -19,13 +22,26 @@ int sw_proc_path(char *out, size_t size, const char *root, pid_t pid,
 	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
 }
 
+/* Opened O_NONBLOCK: a FIFO in a saved proc tree gives EOF or EAGAIN at
+ * once instead of waiting for a writer; procfs ignores the flag. */
+static int open_file_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	return fd < 0 ? -errno : fd;
+}
+
 ssize_t sw_read_small(const char *path, char *buf, size_t size)
+{
+	return sw_read_small_at(AT_FDCWD, path, buf, size);
+}
+
+ssize_t sw_read_small_at(int dirfd, const char *name, char *buf, size_t size)
 {
 	if (size == 0)
 		return -EINVAL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open_file_at(dirfd, name);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	size_t len = 0;
 	while (len + 1 < size) {
 		ssize_t n = read(fd, buf + len, size - 1 - len);
@@ -90,6 +106,23 @@ static const char *skip_fields(const char *s, const char *e, int n)
 	return s;
 }
 
+/* What exec changes, from the fields after starttime(22): startcode(26),
+ * endcode(27), startstack(28) and, after 19 more, arg_start(48) and
+ * arg_end(49). An old kernel (or a short saved line) stops early: the
+ * mark is then comm and what there was. */
+static uint64_t exec_mark(const sw_proc_stat *ps, const char *s, const char *e)
+{
+	uint64_t h = sw_fnv1a64(ps->comm, ps->comm_len), v;
+	static const int skip[] = {3, 0, 0, 19, 0};
+	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++) {
+		s = skip_fields(s, e, skip[i]);
+		if (next_u64(&s, e, &v))
+			break;
+		h = sw_fnv1a64_more(h, &v, sizeof(v));
+	}
+	return h;
+}
+
 /* "pid (comm) state ppid ... starttime(22) ...": comm may hold any byte,
  * ')' and newlines included, so it ends at the LAST ')'. */
 int sw_parse_stat(const char *text, size_t len, sw_proc_stat *out)
@@ -122,18 +155,31 @@ int sw_parse_stat(const char *text, size_t len, sw_proc_stat *out)
 	out->pid = (pid_t)pid;
 	out->threads = (long)threads;
 	out->start_time = start;
+	out->exec_mark = exec_mark(out, s, e);
 	return 0;
+}
+
+static int stat_of(ssize_t n, const char *buf, sw_proc_stat *out)
+{
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return -ESRCH;
+	return sw_parse_stat(buf, (size_t)n, out);
 }
 
 int sw_proc_read_stat(const char *root, pid_t pid, sw_proc_stat *out)
 {
 	char buf[1024];
 	ssize_t n = read_proc_file(root, pid, "stat", buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	if (n == 0)
-		return -ESRCH;
-	return sw_parse_stat(buf, (size_t)n, out);
+	return stat_of(n, buf, out);
+}
+
+int sw_proc_read_stat_at(int pidfd, sw_proc_stat *out)
+{
+	char buf[1024];
+	ssize_t n = sw_read_small_at(pidfd, "stat", buf, sizeof(buf));
+	return stat_of(n, buf, out);
 }
 
 /* One tab-separated uid of a "Uid:\treal\teffective\tsaved\tfs" line. */
@@ -188,21 +234,30 @@ int sw_parse_status(const char *text, size_t len, sw_proc_status *out)
 	return 0;
 }
 
-int sw_proc_read_status(const char *root, pid_t pid, sw_proc_status *out)
+static int status_of(ssize_t n, const char *buf, sw_proc_status *out)
 {
-	char buf[4096];
-	ssize_t n = read_proc_file(root, pid, "status", buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
 	return n == 0 ? -ESRCH : sw_parse_status(buf, (size_t)n, out);
 }
 
-ssize_t sw_proc_read_cmdline(const char *root, pid_t pid, char *buf,
-			     size_t size)
+int sw_proc_read_status(const char *root, pid_t pid, sw_proc_status *out)
 {
-	ssize_t n = read_proc_file(root, pid, "cmdline", buf, size);
-	if (n <= 0)
-		return n;
+	char buf[4096];
+	ssize_t n = read_proc_file(root, pid, "status", buf, sizeof(buf));
+	return status_of(n, buf, out);
+}
+
+int sw_proc_read_status_at(int pidfd, sw_proc_status *out)
+{
+	char buf[4096];
+	ssize_t n = sw_read_small_at(pidfd, "status", buf, sizeof(buf));
+	return status_of(n, buf, out);
+}
+
+/* NULs to spaces, trailing NULs dropped, NUL-terminated: the length. */
+static ssize_t cmdline_text(char *buf, ssize_t n)
+{
 	while (n > 0 && buf[n - 1] == '\0')
 		n--;
 	for (ssize_t i = 0; i < n; i++)
@@ -212,8 +267,56 @@ ssize_t sw_proc_read_cmdline(const char *root, pid_t pid, char *buf,
 	return n;
 }
 
-/* Lines are "ID:CONTROLLERS:PATH"; a unit is one component of PATH. */
-static int path_has_component(const char *p, const char *e, const char *unit)
+ssize_t sw_proc_read_cmdline(const char *root, pid_t pid, char *buf,
+			     size_t size)
+{
+	ssize_t n = read_proc_file(root, pid, "cmdline", buf, size);
+	return n <= 0 ? n : cmdline_text(buf, n);
+}
+
+static int grow(char **buf, size_t *cap)
+{
+	size_t want = *cap ? *cap * 2 : 4096;
+	if (want > SW_CMDLINE_MAX + 1)
+		want = SW_CMDLINE_MAX + 1;
+	char *b = realloc(*buf, want);
+	if (!b)
+		return -ENOMEM;
+	*buf = b;
+	*cap = want;
+	return 0;
+}
+
+/* One read() of /proc/PID/cmdline gives at most a page: read to EOF. */
+ssize_t sw_proc_read_cmdline_at(int pidfd, char **buf, size_t *cap)
+{
+	int fd = open_file_at(pidfd, "cmdline");
+	if (fd < 0)
+		return fd;
+	size_t len = 0;
+	ssize_t n = 0;
+	for (;;) {
+		if (len + 1 >= *cap && *cap < SW_CMDLINE_MAX + 1 &&
+		    (n = grow(buf, cap)) < 0)
+			break;
+		if (len + 1 >= *cap)
+			break;  /* at the cap: the rest is not matched */
+		n = read(fd, *buf + len, *cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			n = n < 0 ? -errno : 0;
+			break;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	return n < 0 ? n : cmdline_text(*buf, (ssize_t)len);
+}
+
+/* PATH's unit: components that are slices are passed (and may be the
+ * unit asked for), the first that is not one is the unit. */
+static int path_in_unit(const char *p, const char *e, const char *unit)
 {
 	size_t ul = strlen(unit);
 	while (p < e) {
@@ -222,30 +325,68 @@ static int path_has_component(const char *p, const char *e, const char *unit)
 		const char *c = p;
 		while (p < e && *p != '/')
 			p++;
-		if ((size_t)(p - c) == ul && memcmp(c, unit, ul) == 0)
+		size_t cl = (size_t)(p - c);
+		if (cl == 0)
+			return 0;
+		if (cl == ul && memcmp(c, unit, ul) == 0)
 			return 1;
+		if (cl < 6 || memcmp(p - 6, ".slice", 6) != 0)
+			return 0;
 	}
 	return 0;
+}
+
+/* The systemd hierarchy's line: "N:name=systemd:PATH" when there is one
+ * (cgroup v1, or hybrid, where "0::" is the empty unified tree), else
+ * "0::PATH" (cgroup v2). Its PATH into *path..*end, or 0 for none. */
+static int systemd_path(const char *t, const char *e, const char **path,
+			const char **end)
+{
+	int found = 0;
+	for (const char *line = t; line < e;) {
+		const char *nl = memchr(line, '\n', (size_t)(e - line));
+		const char *le = nl ? nl : e;
+		const char *c1 = memchr(line, ':', (size_t)(le - line));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1)) : NULL;
+		size_t ctl = c2 ? (size_t)(c2 - c1 - 1) : 0;
+		if (c2 && ctl == 12 && memcmp(c1 + 1, "name=systemd", 12) == 0) {
+			*path = c2 + 1, *end = le;
+			return 1;
+		}
+		if (c2 && ctl == 0 && c1 - line == 1 && *line == '0') {
+			*path = c2 + 1, *end = le;
+			found = 1;
+		}
+		line = le + 1;
+	}
+	return found;
+}
+
+int sw_cgroup_in_unit(const char *text, size_t len, const char *unit)
+{
+	const char *p, *e;
+	if (!*unit || !systemd_path(text, text + len, &p, &e))
+		return 0;
+	return path_in_unit(p, e, unit);
+}
+
+static int unit_of(ssize_t n, const char *buf, const char *unit)
+{
+	return n < 0 ? (int)n : sw_cgroup_in_unit(buf, (size_t)n, unit);
 }
 
 int sw_proc_in_unit(const char *root, pid_t pid, const char *unit)
 {
 	char buf[8192];
 	ssize_t n = read_proc_file(root, pid, "cgroup", buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	for (char *line = buf, *nl; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		if (!nl)
-			nl = line + strlen(line);
-		char *c1 = memchr(line, ':', (size_t)(nl - line));
-		char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(nl - c1 - 1)) : NULL;
-		if (c2 && path_has_component(c2 + 1, nl, unit))
-			return 1;
-		if (!*nl)
-			break;
-	}
-	return 0;
+	return unit_of(n, buf, unit);
+}
+
+int sw_proc_in_unit_at(int pidfd, const char *unit)
+{
+	char buf[8192];
+	ssize_t n = sw_read_small_at(pidfd, "cgroup", buf, sizeof(buf));
+	return unit_of(n, buf, unit);
 }
 
 static int is_socket_fd(int dirfd, const char *name)
@@ -271,16 +412,29 @@ static int count_fd(void *ctx, int dirfd, const char *name)
 	return 0;
 }
 
+static int count_fds_in(int fd, long *fds, long *sockets);
+
 int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets)
 {
 	char path[SW_PATH_MAX];
-	_Alignas(8) char buf[SW_DIRENTS_BUF];
 	int r = sw_proc_path(path, sizeof(path), root, pid, "fd");
 	if (r)
 		return r;
 	int fd = sw_dir_open(path);
-	if (fd < 0)
-		return fd;
+	return fd < 0 ? fd : count_fds_in(fd, fds, sockets);
+}
+
+int sw_proc_count_fds_at(int pidfd, long *fds, long *sockets)
+{
+	int fd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : count_fds_in(fd, fds, sockets);
+}
+
+/* Counts the entries of the fd directory fd, and closes it. */
+static int count_fds_in(int fd, long *fds, long *sockets)
+{
+	_Alignas(8) char buf[SW_DIRENTS_BUF];
+	int r;
 	fd_count c = {.count_sockets = sockets != NULL};
 	r = sw_dirents(fd, buf, sizeof(buf), count_fd, &c);
 	close(fd);
@@ -295,10 +449,20 @@ int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets)
 int sw_read_pidfile(const char *path, int as_caller, pid_t *pid,
 		    uid_t *owner)
 {
+	struct stat st;
+	int r = sw_read_pidfile_stat(path, as_caller, pid, &st);
+	if (r == 0)
+		*owner = st.st_uid;
+	return r;
+}
+
+int sw_read_pidfile_stat(const char *path, int as_caller, pid_t *pid,
+			 struct stat *out)
+{
 	char buf[64];
 	struct stat st;
-	int fd = sw_caller_open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK,
-				as_caller);
+	int fd = sw_caller_open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+				O_NOCTTY, as_caller);
 	if (fd < 0)
 		return fd == -ELOOP ? -SW_EUNSAFE : fd;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
@@ -313,18 +477,20 @@ int sw_read_pidfile(const char *path, int as_caller, pid_t *pid,
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
-	const char *s = buf;
-	uint64_t v;
+	const char *s = buf, *e;
 	while (*s == ' ' || *s == '\t')
 		s++;
-	const char *b = s;
-	if (next_u64(&s, buf + n, &v) || *b == '-' || v == 0 || v > 4194304)
-		return -EINVAL;
-	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+	/* written with leading zeros (printf "%05d"): still that pid */
+	while (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
 		s++;
-	if (*s)
-		return -EINVAL;
-	*pid = (pid_t)v;
-	*owner = st.st_uid;
+	for (e = s; *e >= '0' && *e <= '9'; e++)
+		;
+	pid_t v = sw_parse_pid(s, (size_t)(e - s), 0);
+	while (*e == ' ' || *e == '\n' || *e == '\t' || *e == '\r')
+		e++;
+	if (!v || e != buf + n)
+		return -EINVAL;  /* a NUL, or anything after the pid */
+	*pid = v;
+	*out = st;
 	return 0;
 }

@@ -2,6 +2,7 @@
  * All memory is allocated in sw_subtotals_new(); adding never allocates. */
 #include <stdlib.h>
 #include <string.h>
+#include "smapwatch/hash.h"
 #include "smapwatch/subtotal.h"
 
 typedef struct {
@@ -61,14 +62,6 @@ void sw_subtotals_clear(sw_subtotals *s)
 	s->arena_used = 0;
 }
 
-static uint64_t fnv1a(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-	return h;
-}
-
 static entry *insert(sw_subtotals *s, const char *name, size_t len,
 		     uint64_t h, size_t at)
 {
@@ -94,7 +87,7 @@ static int is_other(const char *name, size_t len)
 /* The entry for name, created if there is room; otherwise "(other)". */
 static entry *find(sw_subtotals *s, const char *name, size_t len)
 {
-	uint64_t h = fnv1a(name, len);
+	uint64_t h = sw_fnv1a64(name, len);
 	size_t mask = s->nslots - 1, i = h & mask;
 	for (; s->slot[i]; i = (i + 1) & mask) {
 		entry *e = &s->ent[s->slot[i] - 1];

@@ -20,6 +20,9 @@ enum {
 	SW_ESLOW,      /* a smaps read took longer than its budget */
 	SW_EUNSAFE,    /* a pidfile not to be trusted (type or owner) */
 	SW_ECAPPED,    /* Rss over the cap: only its status is read */
+	SW_ESTALE,     /* a pidfile older than the process it names */
+	SW_ENOTPROC,   /* a proc root that is not the root of a proc file
+			* system, refused with raised privileges */
 	SW_EMAX
 };
 

@@ -16,10 +16,19 @@
  * coming or going is a reason only through that: a pool of workers that
  * come and go would otherwise be read whole every cycle). Between
  * full reads a group's memory figures are those of the last one. A
- * process whose smaps read takes longer than read_budget is skipped for
- * 1, 3, 7... of its group's next full reads (doubling, at most 63) and
- * reported once (SW_ESLOW); one whose Rss is over rss_cap is never read
- * in full unless its group allows it (sw_groupset_allow_large). */
+ * process whose smaps read costs more than read_budget of CPU is skipped
+ * for 1, 3, 7... of its group's next full reads (doubling, at most 63)
+ * and reported once (SW_ESLOW); one whose Rss is over rss_cap is never
+ * read in full unless a group it is in allows it (sw_groupset_allow_large).
+ * The rules are tiering.h's, one definition for the cycle and for reads
+ * on demand (sw_groupset_may_read).
+ *
+ * Selectors see a process's comm and pid every cycle; its command line
+ * (all of it, up to SW_CMDLINE_MAX) and its unit are read once per
+ * process, however many selectors ask, and again when it execs or
+ * renames itself (its comm or stat's exec mark changes, procfs.h). A
+ * pidfile is followed only when trusted (owner, type) and not older than
+ * the process it names (a pid reused since the service died). */
 #ifndef SMAPWATCH_GROUP_H
 #define SMAPWATCH_GROUP_H
 
@@ -50,11 +59,17 @@ typedef struct {
 	double early_change;     /* read early when status Rss moved by more
 				  * than this fraction... (0: never) */
 	uint64_t early_min;      /* ...and more than this many bytes */
-	double read_budget;      /* seconds per smaps read; 0: no limit */
+	double read_budget;      /* seconds of CPU per smaps read (the
+				  * reading thread's: a reader stopped
+				  * mid-read did not stall the target all
+				  * that while); 0: no limit */
 	uint64_t rss_cap;        /* bytes of Rss; 0: no cap */
-	int as_caller;           /* pidfiles are opened with the caller's
-				  * rights (sw_caller_open): set when
-				  * running with raised privileges */
+	int as_caller;           /* the proc root and pidfiles are opened
+				  * with the caller's rights
+				  * (sw_caller_open), and the root must be
+				  * the root of a proc file system
+				  * (-SW_ENOTPROC): set when running with
+				  * raised privileges */
 	double warm_up;          /* seconds: a member younger than this is
 				  * warming up, its own growth is not the
 				  * group's (ledger.h); 0: none is */
@@ -79,11 +94,18 @@ typedef struct {
 	long status_reads;       /* cheap reads (stat, status, fds) */
 	long full_reads;         /* smaps reads */
 	uint64_t bytes_read;     /* of smaps */
-	double read_seconds;     /* spent reading smaps */
+	double read_seconds;     /* spent reading smaps (wall clock) */
 	long backed_off;         /* processes skipped for the read budget */
 	long capped;             /* processes skipped for rss_cap */
 	long hidden;             /* processes whose stat we may not read (a
 				  * proc mounted hidepid=1): in no group */
+	long failed;             /* processes that could not be read for
+				  * another reason than exiting (members
+				  * among them are in their group's
+				  * live.failed) */
+	long fact_reads;         /* cmdline and cgroup files read to match
+				  * selectors: once per new process (or one
+				  * that exec'd), however many selectors */
 } sw_collect_cost;
 
 /* A group's figures come in two parts that must not be mixed: what this
@@ -92,6 +114,14 @@ typedef struct {
  * is computed from measured figures only, a "now" chart from live ones. */
 typedef struct {
 	long processes, threads, fds, sockets;   /* live members */
+	long failed;             /* members that could not be read this
+				  * cycle though they had not exited (out of
+				  * fds or memory: EMFILE, ENFILE, ENOMEM
+				  * on stat or status; each reported
+				  * through sw_proc_error_fn). Not in
+				  * processes; while a group has such
+				  * members it is not taken as empty: its
+				  * measured figures and its chain stay */
 	sw_proc_status status;   /* summed status counters */
 	int pidfile_error;       /* 0, or why a pidfile selector matched
 				  * nothing (-ENOENT, -SW_EUNSAFE...) */
@@ -146,8 +176,9 @@ void sw_groupset_free(sw_groupset *gs);
 int sw_groupset_add(sw_groupset *gs, const char *name, sw_selector_kind k,
 		    const char *arg, char *err, size_t errlen);
 
-/* sw_groupset_collect - one pass over the proc root. Returns the number of
- * processes read, or < 0 when the proc root itself cannot be read. */
+/* sw_groupset_collect - one pass over the proc root (opened at the first
+ * call and kept). Returns the number of processes read, or < 0 when the
+ * proc root itself cannot be read. */
 int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error,
 			void *ctx);
 
@@ -155,12 +186,12 @@ int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error,
  * processes' Rss (rss_cap does not apply). 0, or -ENOENT. */
 int sw_groupset_allow_large(sw_groupset *gs, const char *name);
 
-/* sw_groupset_may_read - whether an extra full read of process (pid,
- * start_time), as a member of group g at the last sw_groupset_collect(),
- * keeps to the same rules (the plugins' drill-down tables read on demand):
- * 0; -SW_ECAPPED when its status Rss was over rss_cap and no group it is
- * in allows large ones; -SW_ESLOW while it is backed off; -ESRCH when it
- * was not a member of g. */
+/* sw_groupset_may_read - whether process (pid, start_time), a member of
+ * group g at the last sw_groupset_collect(), may be read in full now:
+ * the cycle's own rule (sw_tier_may_read), for the plugins' reads on
+ * demand (drill-down tables, the Netdata function). 0; -SW_ECAPPED when
+ * its status Rss was over rss_cap and no group it is in allows large ones;
+ * -SW_ESLOW while it is backed off; -ESRCH when it was not a member of g. */
 int sw_groupset_may_read(const sw_groupset *gs, size_t g, pid_t pid,
 			 uint64_t start_time);
 

@@ -1,8 +1,11 @@
 /* procfs.h - small readers for the /proc files of one process.
  *
  * Each reader takes the proc root ("/proc", "/host/proc", or a fixture
- * tree) and a pid, and returns 0 or a negative code; none logs, none
- * allocates except where it says so. */
+ * tree) and a pid, or (the _at forms) a directory fd of one process's
+ * /proc/PID (sw_procroot_pid), and returns 0 or a negative code; none
+ * logs, none allocates except where it says so. Every file is opened
+ * O_NONBLOCK: a FIFO planted in a saved proc tree cannot hang a read
+ * (procfs itself ignores the flag). */
 #ifndef SMAPWATCH_PROCFS_H
 #define SMAPWATCH_PROCFS_H
 
@@ -23,7 +26,18 @@ typedef struct {
 	uint64_t start_time;       /* clock ticks after boot: pid + this is
 				    * the process's identity */
 	long threads;
+	uint64_t exec_mark;        /* changes when the process execs: a hash
+				    * of comm and of where its code, stack
+				    * and arguments are (stat's startcode,
+				    * endcode, startstack, arg_start,
+				    * arg_end; 0 there without ptrace
+				    * rights, then comm alone) */
 } sw_proc_stat;
+
+/* The longest command line read (the kernel allows a quarter of the
+ * stack limit for argv and environment: 2 MiB by default). Matching sees
+ * all of it up to there. */
+#define SW_CMDLINE_MAX (4u << 20)
 
 /* The cheap counters of /proc/PID/status, in bytes: the kernel keeps them
  * as it goes, so reading them costs no page-table walk (unlike smaps); and
@@ -42,11 +56,15 @@ int sw_proc_path(char *out, size_t size, const char *root, pid_t pid,
 /* sw_read_small - read a whole small file (at most size-1 bytes) into buf,
  * NUL-terminated; returns its length or -errno. EINTR is retried. */
 ssize_t sw_read_small(const char *path, char *buf, size_t size);
+/* sw_read_small_at - the same for name relative to the directory fd
+ * dirfd (or AT_FDCWD). */
+ssize_t sw_read_small_at(int dirfd, const char *name, char *buf, size_t size);
 
 /* sw_parse_stat - parse the text of /proc/PID/stat; 0 or -SW_ESYNTAX. */
 int sw_parse_stat(const char *text, size_t len, sw_proc_stat *out);
 /* sw_proc_read_stat - read and parse /proc/PID/stat. */
 int sw_proc_read_stat(const char *root, pid_t pid, sw_proc_stat *out);
+int sw_proc_read_stat_at(int pidfd, sw_proc_stat *out);
 
 /* sw_parse_status - VmRSS, RssAnon, RssFile, RssShmem and VmSwap from the
  * text of /proc/PID/status, by key; absent keys stay 0 (a kernel thread has
@@ -54,19 +72,34 @@ int sw_proc_read_stat(const char *root, pid_t pid, sw_proc_stat *out);
 int sw_parse_status(const char *text, size_t len, sw_proc_status *out);
 /* sw_proc_read_status - read and parse /proc/PID/status. */
 int sw_proc_read_status(const char *root, pid_t pid, sw_proc_status *out);
+int sw_proc_read_status_at(int pidfd, sw_proc_status *out);
 
 /* sw_proc_read_cmdline - /proc/PID/cmdline with NULs turned to spaces,
  * trailing NUL dropped, NUL-terminated in buf (truncated to size-1). */
 ssize_t sw_proc_read_cmdline(const char *root, pid_t pid, char *buf,
 			     size_t size);
+/* sw_proc_read_cmdline_at - the whole command line the same way, into
+ * *buf (malloc'd, *cap bytes; grown as needed up to SW_CMDLINE_MAX + 1,
+ * the caller frees it): its length, or < 0. */
+ssize_t sw_proc_read_cmdline_at(int pidfd, char **buf, size_t *cap);
 
-/* sw_proc_in_unit - 1 when a path component of any line of
- * /proc/PID/cgroup equals unit ("redis-server.service"), 0 when not. */
+/* sw_cgroup_in_unit - 1 when the text of a /proc/PID/cgroup file puts
+ * the process in unit ("redis-server.service") or in a slice above it,
+ * 0 when not. The process's cgroup is the systemd hierarchy's
+ * ("N:name=systemd:PATH" under cgroup v1 or hybrid, "0::PATH" otherwise);
+ * its unit is PATH's first component that is not a slice, as systemd
+ * reads it: slices are the unit's containers (system.slice), and what is
+ * below the unit is its own (a user's services are below
+ * user@UID.service, so a user's api.service is never the system's). */
+int sw_cgroup_in_unit(const char *text, size_t len, const char *unit);
+/* sw_proc_in_unit - the same for /proc/PID/cgroup; < 0 when unreadable. */
 int sw_proc_in_unit(const char *root, pid_t pid, const char *unit);
+int sw_proc_in_unit_at(int pidfd, const char *unit);
 
 /* sw_proc_count_fds - number of open fds, and of those that are sockets
  * (sockets may be NULL to skip the per-fd readlink). */
 int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets);
+int sw_proc_count_fds_at(int pidfd, long *fds, long *sockets);
 
 /* sw_read_pidfile - the pid written in path, and the file's owner. Only a
  * regular file is read, and not through a symlink at its last component
@@ -76,5 +109,10 @@ int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets);
  * plausible pid. */
 int sw_read_pidfile(const char *path, int as_caller, pid_t *pid,
 		    uid_t *owner);
+/* sw_read_pidfile_stat - the same, with the file's whole stat (its
+ * owner, its mtime). */
+struct stat;
+int sw_read_pidfile_stat(const char *path, int as_caller, pid_t *pid,
+			 struct stat *st);
 
 #endif

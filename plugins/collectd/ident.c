@@ -1,20 +1,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "ident.h"
+#include "smapwatch/hash.h"
 
 static int safe(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '+' ||
 	       c == ':' || c == '@' || c == '=' || c == ',' || c == '-';
-}
-
-static uint32_t fnv1a32(const char *p, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
-	return h;
 }
 
 char *cd_ident(char *out, size_t max, const char *raw, size_t len)
@@ -30,6 +23,6 @@ char *cd_ident(char *out, size_t max, const char *raw, size_t len)
 	out[keep] = '\0';
 	if (changed)
 		snprintf(out + keep, CD_IDENT_SIZE - keep, "_%08x",
-			 fnv1a32(raw, len));
+			 sw_fnv1a32(raw, len));
 	return out;
 }

@@ -2,6 +2,8 @@
  * when due (cadence, a group appearing or emptying, early change), the read budget's
  * back-off, the Rss cap, and what a cycle cost. */
 #include "fixture.h"
+#include <sys/resource.h>
+#include <time.h>
 #include "smapwatch/error.h"
 #include "smapwatch/group.h"
 
@@ -328,6 +330,136 @@ static void test_pidfile_owner(void **state)
 	sw_groupset_free(gs);
 }
 
+
+/* One definition of "may be read in full": a large process in a normal
+ * group and in one allowing large ones is read whenever either is due,
+ * for both. Here the normal group is due early (its small member grew)
+ * while the other is not: its figures must not drop the large member
+ * (they went 6000 then 1000 kB of heap, and its identity changed). */
+static void test_overlap_cap(void **state)
+{
+	(void)state;
+	char err[128];
+	put_proc(10, "app", 100, 1000, 1000);
+	put_proc(11, "app", 200, 5000, 5000);   /* status over the cap */
+	sw_groupset_opts o = {.rss_cap = 4000 << 10, .full_every = 10,
+			      .early_change = 0.1};
+	sw_groupset *gs = groupset(&o);
+	assert_int_equal(sw_groupset_add(gs, "big", SW_SEL_PID, "11", err,
+					 sizeof(err)), 0);
+	assert_int_equal(sw_groupset_allow_large(gs, "big"), 0);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
+	assert_int_equal(heap_rss(gs), 6000);
+	uint64_t identity = app(gs)->measured.identity;
+	put_proc(10, "app", 100, 1000, 3000);   /* app: early; big: not */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
+	assert_int_equal(app(gs)->measured.age, 0);
+	assert_int_equal(sw_groupset_get(gs, 1)->measured.age, 1);
+	assert_int_equal(app(gs)->measured.capped, 0);
+	assert_int_equal(heap_rss(gs), 6000);
+	assert_int_equal(app(gs)->measured.identity, identity);
+	/* and the same answer on demand, for either group */
+	assert_int_equal(sw_groupset_may_read(gs, 0, 11, 200), 0);
+	assert_int_equal(sw_groupset_may_read(gs, 1, 11, 200), 0);
+	sw_groupset_free(gs);
+}
+
+/* A pidfile last written before the process it names started names a
+ * pid reused since: refused, with the reason. The boot time is the proc
+ * root's (its stat's btime), start times ticks after it. */
+static void test_pidfile_stale(void **state)
+{
+	(void)state;
+	char path[4096], err[128], text[128];
+	long long boot = (long long)time(NULL) - 100000;
+	long hz = sysconf(_SC_CLK_TCK);
+	snprintf(text, sizeof(text), "cpu  1 2 3 4\nbtime %lld\nprocesses 9\n", boot);
+	fx_write_str(fx_root, "stat", text);
+	put_proc(10, "app", 5000ull * (unsigned long long)hz, 1000, 1000);
+	fx_write_str(fx_root, "app.pid", "10\n");
+	fx_join(path, sizeof(path), fx_root, "app.pid");
+	sw_groupset_opts o = {.proc_root = fx_root};
+	sw_groupset *gs = sw_groupset_new(&o);
+	assert_int_equal(sw_groupset_add(gs, "db", SW_SEL_PIDFILE, path, err,
+					 sizeof(err)), 0);
+	/* the process started at boot + 5000 s */
+	struct timespec t[2] = {{.tv_sec = boot + 4000}, {.tv_sec = boot + 4000}};
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	assert_int_equal(app(gs)->live.processes, 0);
+	assert_int_equal(app(gs)->live.pidfile_error, -SW_ESTALE);
+	assert_non_null(strstr(sw_strerror(-SW_ESTALE), "older than the process"));
+	t[0].tv_sec = t[1].tv_sec = boot + 5001;  /* written after it started */
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(app(gs)->live.pidfile_error, 0);
+	t[0].tv_sec = t[1].tv_sec = boot + 4999;  /* within the slack */
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	sw_groupset_free(gs);
+}
+
+typedef struct {
+	int calls, code;
+	char group[32];
+} fail_log;
+
+static void on_fail(void *ctx, const char *group, const sw_proc_stat *ps,
+		    int code, const char *detail)
+{
+	fail_log *l = ctx;
+	(void)ps, (void)detail;
+	l->calls++;
+	l->code = code;
+	snprintf(l->group, sizeof(l->group), "%s", group);
+}
+
+/* Out of file descriptors (EMFILE on every /proc/PID), the members are
+ * not gone: each is counted in live.failed and reported, and the group
+ * keeps its measured figures and its chain (it used to read 0 processes,
+ * silently, and start its windows again). */
+static void test_out_of_fds(void **state)
+{
+	(void)state;
+	for (int pid = 10; pid < 13; pid++)
+		put_proc(pid, "app", 100 + (unsigned)pid, 1000, 1000);
+	sw_groupset_opts o = {.full_every = 1};
+	sw_groupset *gs = groupset(&o);
+	fail_log log = {0};
+	assert_int_equal(sw_groupset_collect(gs, on_fail, &log), 3);
+	uint64_t epoch = app(gs)->measured.owned_epoch;
+	assert_true(epoch != 0);
+	struct rlimit was, low;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &was), 0);
+	low = was;
+	low.rlim_cur = 64;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	int fds[64], n = 0;
+	while (n < 64 && (fds[n] = dup(0)) >= 0)
+		n++;
+	assert_int_equal(errno, EMFILE);
+	int r = sw_groupset_collect(gs, on_fail, &log);
+	while (n > 0)
+		close(fds[--n]);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &was), 0);
+	assert_int_equal(r, 0);
+	assert_int_equal(app(gs)->live.processes, 0);
+	assert_int_equal(app(gs)->live.failed, 3);
+	assert_int_equal(sw_groupset_cost(gs)->failed, 3);
+	assert_int_equal(log.calls, 3);
+	assert_int_equal(log.code, -EMFILE);
+	assert_string_equal(log.group, "app");
+	assert_int_equal(app(gs)->measured.processes, 3);
+	assert_int_equal(heap_rss(gs), 3000);
+	assert_int_equal(app(gs)->measured.age, 1);
+	assert_int_equal(app(gs)->measured.owned_epoch, epoch);
+	/* fds again: read as before, the same chain */
+	assert_int_equal(sw_groupset_collect(gs, on_fail, &log), 3);
+	assert_int_equal(app(gs)->live.failed, 0);
+	assert_int_equal(app(gs)->measured.owned_epoch, epoch);
+	sw_groupset_free(gs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +470,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_budget_backoff, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_cost, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_pidfile_owner, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_overlap_cap, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_pidfile_stale, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_fds, fx_root_setup, fx_root_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -303,6 +303,9 @@ static void test_cmdline(void **state)
 	free(raw);
 }
 
+/* unit:NAME is the unit's own cgroup, as systemd reads it: the first
+ * component of the systemd hierarchy's path that is not a slice (slices
+ * above it match too: they contain it). Lines in the kernel's format. */
 static void test_in_unit(void **state)
 {
 	(void)state;
@@ -316,16 +319,32 @@ static void test_in_unit(void **state)
 	assert_int_equal(sw_proc_in_unit(fx_root, 30, "service"), 0);
 	assert_int_equal(sw_proc_in_unit(fx_root, 30, "0"), 0);
 
-	/* cgroup v1: several hierarchies; the controller field is not a path */
+	/* a user's service (systemd-run --user --unit=api.service) is below
+	 * its user manager's unit: not the system's api.service */
+	fx_write_str(fx_root, "30/cgroup", "0::/user.slice/user-1000.slice/"
+		     "user@1000.service/app.slice/api.service\n");
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "api.service"), 0);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "app.slice"), 0);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "user@1000.service"), 1);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "user-1000.slice"), 1);
+	/* a delegated service's own sub-cgroups are still the service */
+	fx_write_str(fx_root, "30/cgroup", "0::/system.slice/api.service/payload\n");
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "api.service"), 1);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "payload"), 0);
+
+	/* cgroup v1 and hybrid: the name=systemd hierarchy's path, whatever
+	 * the controllers' paths say (the unified "0::/" is empty there) */
 	fx_write_str(fx_root, "30/cgroup",
 		     "12:pids:/user.slice/user-0.slice\n"
 		     "11:cron.service:/\n"
 		     "4:memory:/system.slice/cron.service\n"
-		     "1:name=systemd:/system.slice/docker-ab12.scope/sub");
-	assert_int_equal(sw_proc_in_unit(fx_root, 30, "cron.service"), 1);
+		     "1:name=systemd:/system.slice/docker-ab12.scope/sub\n"
+		     "0::/\n");
 	assert_int_equal(sw_proc_in_unit(fx_root, 30, "docker-ab12.scope"), 1);
-	assert_int_equal(sw_proc_in_unit(fx_root, 30, "sub"), 1);
-	assert_int_equal(sw_proc_in_unit(fx_root, 30, "user-0.slice"), 1);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "system.slice"), 1);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "cron.service"), 0);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "sub"), 0);
+	assert_int_equal(sw_proc_in_unit(fx_root, 30, "user-0.slice"), 0);
 	assert_int_equal(sw_proc_in_unit(fx_root, 30, "pids"), 0);
 	assert_int_equal(sw_proc_in_unit(fx_root, 30, "name=systemd"), 0);
 	fx_write_str(fx_root, "30/cgroup", "11:cron.service:/\n");

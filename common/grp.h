@@ -1,0 +1,54 @@
+/* grp.h - one group's figures through a cycle: its live members (pass 1),
+ * then, when due, what its full read measured (pass 2) and its ledger.
+ * Internal to the core; cycle.c decides, this adds up. */
+#ifndef SW_GRP_H
+#define SW_GRP_H
+
+#include <stddef.h>
+#include "smapwatch/group.h"
+#include "smapwatch/ledger.h"
+#include "smapwatch/tiering.h"
+
+typedef struct {
+	char *name;
+	sw_group_stats st;
+	sw_subtotals *libs, *named;
+	pid_t *pids;             /* members this cycle; capacity only grows */
+	uint64_t *starts;        /* their start times */
+	size_t pids_cap;
+	int allow_large;         /* rss_cap does not apply */
+	int due;                 /* this cycle reads smaps */
+	sw_tier_group tier;      /* what tiering decides from */
+	sw_ledger ledger;        /* owned memory across membership changes */
+} grp;
+
+/* Why a member is not measured this time. */
+enum { GRP_CAPPED = 1, GRP_BACKED_OFF = 2 };
+
+/* grp_init - group `name`, keeping max_names libraries and regions (0:
+ * none). 0 or -ENOMEM (then nothing to free). */
+int grp_init(grp *g, const char *name, size_t max_names);
+void grp_free(grp *g);
+
+/* grp_begin_cycle - no live member yet. */
+void grp_begin_cycle(grp *g);
+
+/* grp_add_live - a live member and its cheap counters. 0 or -ENOMEM. */
+int grp_add_live(grp *g, const sw_proc_stat *ps, const sw_proc_status *st,
+		 long fds, long sockets);
+
+/* grp_begin_full - a due group starts its measured figures afresh. */
+void grp_begin_full(grp *g);
+
+/* grp_measured - member ps was read in full: mem, with its libraries and
+ * regions (NULL when not kept). */
+void grp_measured(grp *g, const sw_proc_stat *ps, const sw_memsum *mem,
+		  const sw_subtotals *libs, const sw_subtotals *named);
+
+/* grp_left_out - member ps is not measured this time (GRP_CAPPED...). */
+void grp_left_out(grp *g, const sw_proc_stat *ps, int why);
+
+/* grp_commit - after pass 2: the ledger's chain (young_since: ledger.h). */
+void grp_commit(grp *g, uint64_t young_since);
+
+#endif

@@ -1,0 +1,112 @@
+/* proccache.c - see proccache.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "proccache.h"
+#include "selector.h"
+
+void pc_init(proc_cache *c, size_t nsel)
+{
+	memset(c, 0, sizeof(*c));
+	c->nsel = nsel;
+}
+
+void pc_free(proc_cache *c)
+{
+	free(c->cur.v);
+	free(c->cur.res);
+	free(c->prev.v);
+	free(c->prev.res);
+	memset(c, 0, sizeof(*c));
+}
+
+static int reserve(pc_gen *g, size_t n, size_t nsel)
+{
+	if (n <= g->cap)
+		return 0;
+	size_t cap = g->cap ? g->cap * 2 : 256;
+	pc_entry *v = realloc(g->v, cap * sizeof(*v));
+	if (v)
+		g->v = v;
+	unsigned char *res = v ? realloc(g->res, cap * (nsel ? nsel : 1)) : NULL;
+	if (!res)
+		return -ENOMEM;
+	g->res = res;
+	g->cap = cap;
+	return 0;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	pid_t x = ((const pc_entry *)a)->ps.pid, y = ((const pc_entry *)b)->ps.pid;
+	return (x > y) - (x < y);
+}
+
+const pc_entry *pc_last(const proc_cache *c, pid_t pid)
+{
+	pc_entry key = {.ps.pid = pid};
+	return c->prev.n ? bsearch(&key, c->prev.v, c->prev.n,
+				   sizeof(*c->prev.v), by_pid)
+			 : NULL;
+}
+
+unsigned char *pc_row(proc_cache *c, const pc_entry *e)
+{
+	return c->cur.res + e->res * c->nsel;
+}
+
+static pc_entry *append(proc_cache *c, unsigned char **row)
+{
+	if (reserve(&c->cur, c->cur.n + 1, c->nsel))
+		return NULL;
+	pc_entry *e = &c->cur.v[c->cur.n];
+	e->res = c->cur.n++;
+	*row = pc_row(c, e);
+	return e;
+}
+
+pc_entry *pc_carry(proc_cache *c, const pc_entry *old, unsigned char **row)
+{
+	pc_entry *e = append(c, row);
+	if (!e)
+		return NULL;
+	size_t res = e->res;
+	memcpy(*row, c->prev.res + old->res * c->nsel, c->nsel);
+	*e = *old;
+	e->res = res;
+	return e;
+}
+
+pc_entry *pc_enter(proc_cache *c, const sw_proc_stat *ps, unsigned char **row)
+{
+	const pc_entry *old = pc_last(c, ps->pid);
+	if (old && old->ps.start_time == ps->start_time &&
+	    old->ps.exec_mark == ps->exec_mark) {
+		pc_entry *e = pc_carry(c, old, row);
+		if (e)
+			e->ps = *ps;
+		return e;
+	}
+	pc_entry *e = append(c, row);
+	if (!e)
+		return NULL;
+	e->ps = *ps;
+	e->backoff = e->skip = 0;
+	memset(*row, SEL_UNKNOWN, c->nsel);
+	return e;
+}
+
+void pc_swap(proc_cache *c)
+{
+	pc_gen t = c->prev;
+	c->prev = c->cur;
+	c->cur = t;
+	c->cur.n = 0;
+	/* /proc lists pids in ascending order, so the sort is rarely needed
+	 * (and glibc's qsort allocates a copy of the array). */
+	for (size_t i = 1; i < c->prev.n; i++)
+		if (c->prev.v[i - 1].ps.pid > c->prev.v[i].ps.pid) {
+			qsort(c->prev.v, c->prev.n, sizeof(*c->prev.v), by_pid);
+			break;
+		}
+}
