@@ -26,6 +26,10 @@
 #include "proccache.h"
 #include "selector.h"
 
+/* The maps probe's read buffer: more than any line (a path of PATH_MAX
+ * with every byte escaped is 16 KiB). */
+#define MAPS_BUF (64 * 1024)
+
 /* A process in at least one group, this cycle. */
 typedef struct {
 	sw_proc_stat ps;
@@ -52,6 +56,9 @@ struct sw_groupset {
 	unsigned char *member_groups;
 	pidfile_ctx pidfiles;
 	sw_collect_cost cost;
+	unsigned long cycle;
+	int probe_maps;           /* this cycle reads the members' maps */
+	char *maps_buf;
 	sw_proc_error_fn on_error;  /* this cycle's */
 	void *ctx;
 };
@@ -75,7 +82,8 @@ sw_groupset *sw_groupset_new(const sw_groupset_opts *o)
 	gs->root_path = strdup(o->proc_root ? o->proc_root : "/proc");
 	sw_collector_opts co = {.max_names = o->max_names};
 	gs->collector = sw_collector_new(&co);
-	if (!gs->root_path || !gs->collector) {
+	gs->maps_buf = malloc(MAPS_BUF);
+	if (!gs->root_path || !gs->collector || !gs->maps_buf) {
 		sw_groupset_free(gs);
 		return NULL;
 	}
@@ -95,6 +103,7 @@ void sw_groupset_free(sw_groupset *gs)
 	free(gs->members);
 	free(gs->member_groups);
 	sw_collector_free(gs->collector);
+	free(gs->maps_buf);
 	sw_procroot_close(&gs->root);
 	free(gs->root_path);
 	free(gs);
@@ -281,6 +290,25 @@ static void count_member(sw_groupset *gs, const member *m, long fds,
 	}
 }
 
+/* The member's maps into its groups' sums (mapsprobe.h). One that cannot
+ * be read (gone, or a saved tree without maps) leaves its groups without
+ * a probe this cycle: no reason either way. */
+static void probe_maps(sw_groupset *gs, int pidfd)
+{
+	sw_maps_probe p;
+	int r = sw_maps_probe_read_at(pidfd, gs->maps_buf, MAPS_BUF, &p);
+	gs->cost.maps_reads += r == 0;
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		grp *gr = &gs->groups[g];
+		if (!gs->matched[g])
+			continue;
+		if (r)
+			gr->maps_failed = 1;
+		else
+			sw_maps_probe_add(&gr->maps_now, &p);
+	}
+}
+
 /* ps (whose /proc/PID is pidfd) is in gs->matched's groups. No status
  * (a saved tree, or it just exited: smaps will tell) is no cheap
  * counters, not no process; a status that fails otherwise is a failure. */
@@ -307,6 +335,8 @@ static void join(sw_groupset *gs, int pidfd, const sw_proc_stat *ps,
 	m->status = status;
 	m->entry = e ? (size_t)(e - gs->cache.cur.v) : SIZE_MAX;
 	count_member(gs, m, fds, sockets);
+	if (gs->probe_maps)
+		probe_maps(gs, pidfd);
 }
 
 static void visit(sw_groupset *gs, pid_t pid)
@@ -340,6 +370,30 @@ static int visit_entry(void *ctx, int dirfd, const char *name)
 
 /* ---- between the passes: which groups read smaps --------------------- */
 
+/* The probe's reference: taken at a full read, or at the first probe
+ * after one that had none (then up to maps_every cycles late). */
+static void maps_baseline(grp *gr, int probed)
+{
+	if (probed && (gr->due || !gr->maps_then_ok)) {
+		gr->maps_then = gr->maps_now;
+		gr->maps_then_ok = 1;
+	} else if (gr->due) {
+		gr->maps_then_ok = 0;
+	}
+}
+
+/* Whether this cycle probes maps: every maps_every cycles (tiered only:
+ * when every cycle reads smaps, a probe tells nothing). */
+static int maps_cycle(const sw_groupset *gs)
+{
+	unsigned every = gs->opts.maps_every, full = gs->opts.full_every;
+	if (every == SW_MAPS_NEVER || (every == 0 && full <= 1))
+		return 0;
+	if (every == 0)
+		every = full / 6 > 1 ? full / 6 : 1;
+	return gs->cycle % every == 0;
+}
+
 static void decide(sw_groupset *gs)
 {
 	for (size_t g = 0; g < gs->ngroups; g++) {
@@ -348,10 +402,11 @@ static void decide(sw_groupset *gs)
 		gr->tier.processes_now = gr->st.live.processes;
 		gr->tier.failed_now = gr->st.live.failed;
 		gr->tier.rss_now = gr->st.live.status.rss;
-		/* Another reason to read in full goes here (tiering.h's
-		 * other_reason: a cheap probe of the members' maps). */
-		gr->tier.other_reason = 0;
+		int probed = gs->probe_maps && !gr->maps_failed;
+		gr->tier.other_reason = probed && gr->maps_then_ok &&
+			sw_maps_warrants_full(&gr->maps_then, &gr->maps_now);
 		gr->due = sw_tier_due(&gs->tier, &gr->tier);
+		maps_baseline(gr, probed);
 		if (gr->due)
 			grp_begin_full(gr);
 		else
@@ -493,6 +548,8 @@ static void begin_cycle(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 	gs->nmembers = 0;
 	memset(&gs->cost, 0, sizeof(gs->cost));
 	gs->sels.fact_reads = 0;
+	gs->cycle++;
+	gs->probe_maps = maps_cycle(gs);
 	gs->on_error = on_error;
 	gs->ctx = ctx;
 	read_pidfiles(gs);

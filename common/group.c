@@ -42,6 +42,8 @@ void grp_begin_cycle(grp *g)
 	l->processes = l->threads = l->fds = l->sockets = l->failed = 0;
 	memset(&l->status, 0, sizeof(l->status));
 	l->npids = 0;
+	sw_maps_probe_begin(&g->maps_now);
+	g->maps_failed = 0;
 }
 
 static int add_pid(grp *g, const sw_proc_stat *ps)

@@ -1,5 +1,8 @@
 /* mapsprobe.c - /proc/PID/maps summed for the cheap tier (mapsprobe.h). */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include "smapwatch/error.h"
 #include "smapwatch/mapsprobe.h"
 
@@ -75,6 +78,47 @@ ssize_t sw_maps_probe_feed(sw_maps_probe *p, const char *buf, size_t len)
 			return r;
 		pos = (size_t)(nl + 1 - buf);
 	}
+}
+
+void sw_maps_probe_add(sw_maps_probe *dst, const sw_maps_probe *src)
+{
+	dst->mappings += src->mappings;
+	dst->anon_bytes += src->anon_bytes;
+	dst->layout += src->layout;
+}
+
+static int read_all(int fd, char *buf, size_t cap, sw_maps_probe *out)
+{
+	size_t have = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, cap - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return have ? -SW_ETRUNC : 0;
+		have += (size_t)n;
+		ssize_t used = sw_maps_probe_feed(out, buf, have);
+		if (used < 0)
+			return (int)used;
+		have -= (size_t)used;
+		if (have == cap)
+			return -SW_ETOOLONG;
+		memmove(buf, buf + used, have);
+	}
+}
+
+int sw_maps_probe_read_at(int dirfd, char *buf, size_t cap, sw_maps_probe *out)
+{
+	/* O_NONBLOCK: a FIFO in a saved tree cannot hang the open */
+	int fd = openat(dirfd, "maps", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	sw_maps_probe_begin(out);
+	int r = read_all(fd, buf, cap, out);
+	close(fd);
+	return r;
 }
 
 static int moved(uint64_t then, uint64_t now, uint64_t floor)

@@ -33,6 +33,15 @@ void sw_maps_probe_begin(sw_maps_probe *p);
  * that is not a maps line. */
 ssize_t sw_maps_probe_feed(sw_maps_probe *p, const char *buf, size_t len);
 
+/* sw_maps_probe_add - dst += src: a group's members summed (layout hashes
+ * added, so the members' order does not matter). */
+void sw_maps_probe_add(sw_maps_probe *dst, const sw_maps_probe *src);
+
+/* sw_maps_probe_read_at - reads "maps" under dirfd (a /proc/PID directory)
+ * through buf, cap bytes (a line longer than that is -SW_ETOOLONG), into
+ * *out. 0, -errno or -SW_E*. */
+int sw_maps_probe_read_at(int dirfd, char *buf, size_t cap, sw_maps_probe *out);
+
 /* Thresholds of sw_maps_warrants_full(). */
 #define SW_MAPS_MIN_MAPPINGS 64          /* and 10% of them */
 #define SW_MAPS_MIN_ANON (64ull << 20)   /* and 10% of it, bytes */

@@ -2,7 +2,13 @@
  * Linux 6.18) and on changes made to it the way processes change. */
 #include "fixture.h"
 #include "smapwatch/error.h"
+#include "smapwatch/group.h"
 #include "smapwatch/mapsprobe.h"
+
+static const sw_group_stats *app(sw_groupset *gs)
+{
+	return sw_groupset_get(gs, 0);
+}
 
 static sw_maps_probe probe_of(const char *text, size_t len)
 {
@@ -118,12 +124,104 @@ static void test_bad_lines(void **state)
 	assert_int_equal(p.mappings, 0);
 }
 
+/* ---- the probe in the cycle: a saved proc tree in the kernel's formats -- */
+
+/* Process 10 "app": one heap mapping of 1 MiB resident (status the same),
+ * and its maps: the captured bash maps plus `stacks` thread stacks of
+ * 8 MiB untouched (a thread leak: status Rss does not move). */
+static void put_app(int stacks)
+{
+	size_t len;
+	char *maps = fx_load("maps/bash.maps", &len), line[128];
+	fx_mkdirs(fx_root, "10/fd");
+	fx_write_str(fx_root, "10/stat", "10 (app) S 1 10 10 0 -1 4194560 0 0 0 "
+		     "0 0 0 0 0 20 0 1 0 5000 0 0\n");
+	fx_write_str(fx_root, "10/status", "Name:\tapp\nVmRSS:\t    1024 kB\n"
+		     "RssAnon:\t    1024 kB\nRssFile:\t       0 kB\n"
+		     "RssShmem:\t       0 kB\nVmSwap:\t       0 kB\n");
+	fx_write_str(fx_root, "10/smaps",
+		     "55d000000000-55d000100000 rw-p 00000000 00:00 0   [heap]\n"
+		     "Size:               1024 kB\nRss:                1024 kB\n");
+	char *text = malloc(len + (size_t)stacks * 2 * sizeof(line) + 1);
+	memcpy(text, maps, len);
+	text[len] = '\0';
+	for (int i = 0; i < stacks; i++) {
+		unsigned long a = 0x7f0000000000ul + (unsigned long)i * 0x1000000;
+		snprintf(line, sizeof(line), "%lx-%lx ---p 00000000 00:00 0 \n"
+			 "%lx-%lx rw-p 00000000 00:00 0 \n", a, a + 0x1000,
+			 a + 0x1000, a + 0x801000);
+		strcat(text, line);
+	}
+	fx_write_str(fx_root, "10/maps", text);
+	free(text);
+	free(maps);
+}
+
+static sw_groupset *app_set(unsigned maps_every)
+{
+	char err[128];
+	sw_groupset_opts o = {.proc_root = fx_root, .full_every = 60,
+			      .early_change = SW_DEFAULT_EARLY_CHANGE,
+			      .early_min = SW_DEFAULT_EARLY_MIN,
+			      .maps_every = maps_every};
+	sw_groupset *gs = sw_groupset_new(&o);
+	assert_non_null(gs);
+	assert_int_equal(sw_groupset_add(gs, "app", SW_SEL_COMM, "app", err,
+					 sizeof(err)), 0);
+	return gs;
+}
+
+/* Cycles until the next full read, at most `max`: how many ran. */
+static int cycles_to_full(sw_groupset *gs, int max, long *maps_reads)
+{
+	for (int i = 1; i <= max; i++) {
+		assert_true(sw_groupset_collect(gs, NULL, NULL) >= 0);
+		*maps_reads += sw_groupset_cost(gs)->maps_reads;
+		if (sw_groupset_cost(gs)->full_reads)
+			return i;
+	}
+	return max + 1;
+}
+
+/* A thread leak that status Rss does not show (100 stacks of 8 MiB, none
+ * touched): at the defaults (a full read every 60 cycles, maps every 10)
+ * the group is read within 10 cycles of it, not at the 60th; unchanged
+ * maps make no read; and with the probe off, only the cadence reads. */
+static void test_cycle_reads_on_maps_change(void **state)
+{
+	(void)state;
+	long maps_reads = 0;
+	put_app(0);
+	sw_groupset *gs = app_set(0);
+	assert_int_equal(cycles_to_full(gs, 1, &maps_reads), 1);  /* first */
+	assert_int_equal(cycles_to_full(gs, 25, &maps_reads), 26); /* none */
+	assert_true(maps_reads >= 2 && maps_reads <= 4);  /* every 10th */
+	put_app(100);
+	int n = cycles_to_full(gs, 59, &maps_reads);
+	assert_true(n >= 1 && n <= 10);
+	assert_int_equal(app(gs)->measured.age, 0);
+	/* the new layout is the reference now: no read again for it */
+	assert_int_equal(cycles_to_full(gs, 30, &maps_reads), 31);
+	sw_groupset_free(gs);
+
+	put_app(0);
+	gs = app_set(SW_MAPS_NEVER);
+	maps_reads = 0;
+	assert_int_equal(cycles_to_full(gs, 1, &maps_reads), 1);
+	put_app(100);
+	assert_int_equal(cycles_to_full(gs, 60, &maps_reads), 60);  /* cadence */
+	assert_int_equal(maps_reads, 0);
+	sw_groupset_free(gs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_captured),
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test_setup_teardown(test_cycle_reads_on_maps_change,
+						fx_root_setup, fx_root_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
