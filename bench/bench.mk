@@ -44,4 +44,4 @@ $(BENCH_DIR)/bench_leakdetect: bench/leakdetect.c $(LIB)
 
 $(BENCH_DIR)/bench_tiering: bench/tiering.c bench/helper.c bench/helper.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(SW_CFLAGS) -o $@ bench/tiering.c bench/helper.c $(LIB) -lm $(LDFLAGS)
+	$(CC) $(SW_CFLAGS) -pthread -o $@ bench/tiering.c bench/helper.c $(LIB) -lm $(LDFLAGS)
