@@ -131,20 +131,42 @@ int sw_collect_buffer(sw_collector *c, const char *buf, size_t len,
 	return end(c, sw_smaps_parse(c->parser, buf, len, on_mapping, c), out);
 }
 
-/* Streams fd through the parser; returns mappings parsed or < 0. */
-static long parse_fd(sw_collector *c, int fd)
+/* smaps comes a page per read() (seq_file fills one page of records),
+ * and the kernel's work between two reads evicts the parser's caches and
+ * branch history: so pages are gathered into the buffer until it is
+ * nearly full, then parsed in one go. BATCH_ROOM is what must stay free
+ * to ask for another read. */
+#define BATCH_ROOM (16 * 1024)
+
+/* Fills c->buf from *have on until it is nearly full or the file ends
+ * (*eof). 0 or -errno. */
+static int fill(sw_collector *c, int fd, size_t *have, int *eof)
 {
-	size_t have = 0;
-	for (;;) {
-		ssize_t n = read(fd, c->buf + have, SW_CHUNK - have);
+	do {
+		ssize_t n = read(fd, c->buf + *have, SW_CHUNK - *have);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -errno;
-		if (n == 0)
+		if (n == 0) {
+			*eof = 1;
 			break;
-		have += (size_t)n;
+		}
+		*have += (size_t)n;
 		c->bytes += (size_t)n;
+	} while (SW_CHUNK - *have >= BATCH_ROOM);
+	return 0;
+}
+
+/* Streams fd through the parser; returns mappings parsed or < 0. */
+static long parse_fd(sw_collector *c, int fd)
+{
+	size_t have = 0;
+	int eof = 0;
+	while (!eof) {
+		int r = fill(c, fd, &have, &eof);
+		if (r)
+			return r;
 		ssize_t used = sw_smaps_parser_feed(c->parser, c->buf, have,
 						    on_mapping, c);
 		if (used < 0)
