@@ -1,5 +1,9 @@
 # smapwatch - see README.md. `make`, `make check`, `make bench`,
-# `make install` (PREFIX, DESTDIR), `make clean`.
+# `make install` and `make uninstall` (PREFIX, DESTDIR), `make clean`.
+# CPPFLAGS, CFLAGS and LDFLAGS are honoured; WERROR=1 makes warnings
+# errors, the default in a git checkout (developers, CI) and not in a
+# release tarball or a package build (a distribution's newer compiler may
+# warn about what ours does not: that is no reason to fail its build).
 
 VERSION   := $(shell sed -n 's/.*SW_VERSION "\(.*\)"/\1/p' include/smapwatch/version.h)
 CC        ?= cc
@@ -8,9 +12,14 @@ BUILD     ?= build
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
-WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+WERROR    ?= $(if $(wildcard .git),1,0)
+WARN      := -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wshadow \
+	     -Wstrict-prototypes -Wformat=2
 # -fPIC: the core is linked into smaps.so as well as into executables.
-SW_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -Iinclude $(CFLAGS)
+SW_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -Iinclude $(CPPFLAGS) $(CFLAGS)
+# Each object's header dependencies, written beside it as it is compiled
+# (an object without its .d file is rebuilt, so none is ever missed).
+DEPFLAGS   = -MMD -MP -MF $(@:.o=.d)
 
 CORE_SRC  := $(wildcard common/*.c)
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
@@ -20,21 +29,25 @@ LIB       := $(BUILD)/libsmapwatch.a
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-LIVE_BIN  := $(BUILD)/tests/live_rollup
+LIVE_BIN  := $(BUILD)/tests/live_rollup $(BUILD)/tests/live_cycle
 WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/workloads/%,$(wildcard tests/workloads/*.c))
 
 # Each plugin's .mk adds its outputs to PLUGINS, its tests to CHECK_EXTRA
-# and its install steps to INSTALL_EXTRA.
-PLUGINS       :=
-CHECK_EXTRA   :=
-INSTALL_EXTRA :=
+# and its install and uninstall steps to INSTALL_EXTRA, UNINSTALL_EXTRA.
+PLUGINS         :=
+CHECK_EXTRA     :=
+INSTALL_EXTRA   :=
+UNINSTALL_EXTRA :=
 
-.PHONY: all check unit live fuzz asan valgrind bench install clean
+.PHONY: all check unit live fuzz asan valgrind bench install uninstall clean
 all: $(BUILD)/smapwatch plugins
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/smapwatch/*.h common/*.h cli/*.h)
+$(BUILD)/obj/%.o: %.c $(BUILD)/obj/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(SW_CFLAGS) -c -o $@ $<
+	$(CC) $(DEPFLAGS) $(SW_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.d: ;
+.PRECIOUS: $(BUILD)/obj/%.d
 
 $(LIB): $(CORE_OBJ)
 	@rm -f $@
@@ -51,6 +64,10 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(LIB)
 $(BUILD)/tests/live_rollup: tests/live/live_rollup.c tests/live/live_child.h $(LIB) $(BUILD)/tests/live_child
 	$(CC) $(SW_CFLAGS) -DLIVE_CHILD=\"$(CURDIR)/$(BUILD)/tests/live_child\" \
 		-o $@ $< $(LIB) -lcmocka -lm $(LDFLAGS)
+
+$(BUILD)/tests/live_cycle: tests/live/live_cycle.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) -o $@ $< $(LIB) -lcmocka $(LDFLAGS)
 
 $(BUILD)/tests/live_million: tests/live/live_million.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -84,5 +101,12 @@ install: $(BUILD)/smapwatch $(INSTALL_EXTRA)
 	install -m 0755 $(BUILD)/smapwatch $(DESTDIR)$(BINDIR)/smapwatch
 	install -m 0644 cli/smapwatch.1 $(DESTDIR)$(MANDIR)/man1/smapwatch.1
 
+# Removes what install put there, with the same PREFIX, DESTDIR and
+# directories; directories shared with other software stay.
+uninstall: $(UNINSTALL_EXTRA)
+	rm -f $(DESTDIR)$(BINDIR)/smapwatch $(DESTDIR)$(MANDIR)/man1/smapwatch.1
+
 clean:
 	rm -rf $(BUILD) build
+
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(CD_OBJ:.o=.d) $(NETDATA_OBJ:.o=.d)

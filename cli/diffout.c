@@ -3,6 +3,7 @@
 #include <string.h>
 #include "diff.h"
 #include "findings.h"
+#include "output.h"
 #include "snap.h"
 #include "smapwatch/escape.h"
 
@@ -29,8 +30,15 @@ static void text_escaped(FILE *f, const snap_str *s)
 static void text_head(FILE *f, const diff *d)
 {
 	char dur[32];
-	fprintf(f, "A: %s  %s\nB: %s  %s", d->a->label.s, d->a->time,
-		d->b->label.s, d->b->time);
+	/* labels are paths, times come from the files: escaped */
+	fputs("A: ", f);
+	out_escape(f, d->a->label.s, d->a->label.len);
+	fputs("  ", f);
+	out_escape(f, d->a->time, strlen(d->a->time));
+	fputs("\nB: ", f);
+	out_escape(f, d->b->label.s, d->b->label.len);
+	fputs("  ", f);
+	out_escape(f, d->b->time, strlen(d->b->time));
 	if (d->seconds > 0)
 		fprintf(f, "  (%s later)", fmt_duration(dur, sizeof(dur), d->seconds));
 	fputs("\n\n", f);
@@ -164,8 +172,9 @@ static void json_rate(FILE *f, const diff *d, const diff_delta *x)
 
 static void json_side(FILE *f, const char *key, const snap *s)
 {
-	fprintf(f, "\"%s\":{\"time\":\"%s\",\"time_unix\":%.6f,\"label\":", key,
-		s->time, s->time_unix);
+	fprintf(f, "\"%s\":{\"time\":", key);
+	sw_json_string(f, s->time, strlen(s->time));
+	fprintf(f, ",\"time_unix\":%.6f,\"label\":", s->time_unix);
 	sw_json_string(f, s->label.s, s->label.len);
 	fputc('}', f);
 }

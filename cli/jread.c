@@ -210,7 +210,13 @@ int jr_string_buf(jr *j, char *buf, size_t size, size_t *len)
 {
 	if (jr_peek(j) != '"')
 		return jr_fail(j, "expected a string");
-	if (raw_span(j) + 1 > size)
+	/* The decoded length decides: "\u00ff" is one byte, and a field of
+	 * 4 bytes (perms) may be written as 24 when it holds hostile ones. */
+	const char *start = j->p;
+	if (decode(j, NULL, len))
+		return -1;
+	j->p = start;
+	if (*len + 1 > size)
 		return jr_fail(j, "string too long");
 	if (decode(j, buf, len))
 		return -1;

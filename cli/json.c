@@ -61,9 +61,9 @@ void json_process_begin(FILE *f, const sw_proc_stat *st, const char *cmdline,
 void json_mapping(FILE *f, const sw_mapping *m, sw_category c, int first)
 {
 	fprintf(f, "%s\n {\"start\":\"%" PRIx64 "\",\"end\":\"%" PRIx64
-		   "\",\"perms\":\"%s\",\"category\":\"%s\",\"name\":",
-		first ? "" : ",", m->start, m->end, m->perms,
-		sw_category_name(c));
+		   "\",\"perms\":", first ? "" : ",", m->start, m->end);
+	sw_json_string(f, m->perms, strlen(m->perms));
+	fprintf(f, ",\"category\":\"%s\",\"name\":", sw_category_name(c));
 	sw_json_string(f, m->name, m->name_len);
 	fputs(",\"vmflags\":", f);
 	sw_json_string(f, m->vmflags, strlen(m->vmflags));

@@ -27,10 +27,11 @@ static void units(FILE *f, uint64_t v)
 
 static void map_row(FILE *f, const snap_map *m)
 {
-	fprintf(f, "[\"%" PRIx64 "\",\"%" PRIx64 "\",\"%s\",\"%08" PRIx64
-		   "\",\"%02" PRIx32 ":%02" PRIx32 "\",%" PRIu64 ",\"%s\",",
-		m->start, m->end, m->perms, m->offset, m->dev_major,
-		m->dev_minor, m->inode, sw_category_name(m->cat));
+	fprintf(f, "[\"%" PRIx64 "\",\"%" PRIx64 "\",", m->start, m->end);
+	sw_json_string(f, m->perms, strlen(m->perms));
+	fprintf(f, ",\"%08" PRIx64 "\",\"%02" PRIx32 ":%02" PRIx32 "\",%" PRIu64
+		   ",\"%s\",", m->offset, m->dev_major, m->dev_minor,
+		m->inode, sw_category_name(m->cat));
 	sw_json_string(f, m->name.s ? m->name.s : "", m->name.len);
 	fputc(',', f);
 	sw_json_string(f, m->vmflags.s ? m->vmflags.s : "", m->vmflags.len);

@@ -2,6 +2,7 @@
  * Keys are lower snake_case (sw_field_key for the smaps fields); names
  * and paths go through sw_json_string, so every byte round-trips. */
 #include <inttypes.h>
+#include <string.h>
 #include "output.h"
 #include "snap.h"
 #include "smapwatch/escape.h"
@@ -29,9 +30,10 @@ static void opt_str(FILE *f, const char *key, const snap_str *s)
 
 void snap_write_begin(FILE *f, const snap *h)
 {
-	fprintf(f, "{\"format\":\"%s\",\"version\":%d,\n\"time\":\"%s\","
-		   "\"time_unix\":%.6f",
-		SNAP_FORMAT, SNAP_VERSION, h->time, h->time_unix);
+	fprintf(f, "{\"format\":\"%s\",\"version\":%d,\n\"time\":",
+		SNAP_FORMAT, SNAP_VERSION);
+	sw_json_string(f, h->time, strlen(h->time));  /* read back: any bytes */
+	fprintf(f, ",\"time_unix\":%.6f", h->time_unix);
 	opt_str(f, "kernel", &h->kernel);
 	opt_str(f, "hostname", &h->hostname);
 	opt_str(f, "proc_root", &h->proc_root);
@@ -64,11 +66,13 @@ void snap_write_proc_begin(FILE *f, const snap_proc *p, int first)
 void snap_write_map(FILE *f, const snap_map *m, int first)
 {
 	fprintf(f, "%s\n {\"start\":\"%" PRIx64 "\",\"end\":\"%" PRIx64
-		   "\",\"perms\":\"%s\",\"offset\":\"%08" PRIx64
+		   "\",\"perms\":", first ? "" : ",", m->start, m->end);
+	sw_json_string(f, m->perms, strlen(m->perms));
+	fprintf(f, ",\"offset\":\"%08" PRIx64
 		   "\",\"dev\":\"%02" PRIx32 ":%02" PRIx32 "\",\"inode\":%" PRIu64
 		   ",\"category\":\"%s\",",
-		first ? "" : ",", m->start, m->end, m->perms, m->offset,
-		m->dev_major, m->dev_minor, m->inode, sw_category_name(m->cat));
+		m->offset, m->dev_major, m->dev_minor, m->inode,
+		sw_category_name(m->cat));
 	str(f, "name", &m->name);
 	fputc(',', f);
 	str(f, "vmflags", &m->vmflags);

@@ -130,14 +130,24 @@ void text_sum(FILE *f, const cli_sum *s)
 	      "every process that maps it)\n\n", f);
 }
 
+/* The permissions column: 4 bytes from the smaps line, which a saved
+ * proc tree may fill with anything (ESC, quotes): escaped, then padded. */
+static void perms_column(FILE *f, const char *perms)
+{
+	char buf[4 * sizeof(((sw_mapping *)0)->perms) + 1];
+	size_t n = sw_escape(buf, sizeof(buf), perms, strlen(perms));
+	fprintf(f, " %s%*s", buf, n < 4 ? (int)(4 - n) : 0, "");
+}
+
 void text_mapping(FILE *f, const sw_mapping *m, sw_category c)
 {
 	const sw_counts *k = &m->counts;
-	fprintf(f, "%012" PRIx64 "-%012" PRIx64 " %-4s %-6s %10" PRIu64
+	fprintf(f, "%012" PRIx64 "-%012" PRIx64, m->start, m->end);
+	perms_column(f, m->perms);
+	fprintf(f, " %-6s %10" PRIu64
 		   " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
 		   " %10" PRIu64 "  ",
-		m->start, m->end, m->perms, sw_category_name(c),
-		KB(k->v[SW_F_RSS]), KB(k->v[SW_F_PSS]), KB(sw_counts_uss(k)),
+		sw_category_name(c), KB(k->v[SW_F_RSS]), KB(k->v[SW_F_PSS]), KB(sw_counts_uss(k)),
 		KB(k->v[SW_F_PRIVATE_DIRTY]), KB(k->v[SW_F_SWAP]),
 		KB(k->v[SW_F_SIZE]));
 	out_escape(f, m->name, m->name_len);

@@ -254,6 +254,9 @@ int sw_collect_process(sw_collector *c, const char *root, pid_t pid,
 {
 	char path[SW_PATH_MAX];
 	sw_exe_id exe;
+	/* Whatever fails below, the detail is this read's, not the last's. */
+	sw_smaps_parser_reset(c->parser);
+	c->bytes = 0;
 	int r = sw_proc_path(path, sizeof(path), root, pid, "smaps");
 	if (r)
 		return r;
@@ -264,7 +267,6 @@ int sw_collect_process(sw_collector *c, const char *root, pid_t pid,
 		return -errno;
 	read_exe(c, root, pid, &exe);
 	begin(c, &exe, each, ctx);
-	c->bytes = 0;
 	long mappings = parse_fd(c, fd);
 	close(fd);
 	if (!same_process(root, pid, start_time))
@@ -282,6 +284,7 @@ int sw_collect_rollup(sw_collector *c, const char *root, pid_t pid,
 		      sw_counts *out)
 {
 	char path[SW_PATH_MAX];
+	sw_smaps_parser_reset(c->parser);  /* no earlier read's detail */
 	int r = sw_proc_path(path, sizeof(path), root, pid, "smaps_rollup");
 	if (r)
 		return r;
@@ -289,7 +292,6 @@ int sw_collect_rollup(sw_collector *c, const char *root, pid_t pid,
 	if (n < 0)
 		return (int)n;
 	sw_counts counts;
-	sw_smaps_parser_reset(c->parser);
 	long m = sw_smaps_parse(c->parser, c->buf, (size_t)n, rollup_cb, &counts);
 	if (m < 0)
 		return (int)m;

@@ -3,9 +3,10 @@
  * each process, tiering.h decides, grp.h adds up, pidfile.h follows
  * pidfiles.
  *
- * Pass 1 walks the proc root: each process's stat (through a directory fd
- * of its /proc/PID, procroot.h), the groups it is in, and for members
- * their status and fds (cheap: no page-table walk). Then each group
+ * Pass 1 walks the proc root (its fd kept, procroot.h): each process's
+ * stat (one open from the root: most processes are in no group), the
+ * groups it is in, and for members, through a directory fd of their
+ * /proc/PID, stat again, status and fds (cheap: no page-table walk). Then each group
  * decides whether its smaps are due. Pass 2 reads smaps of the members of
  * due groups only, once per process however many groups it is in, as the
  * cap and the back-off allow. */
@@ -56,6 +57,7 @@ struct sw_groupset {
 	unsigned char *member_groups;
 	pidfile_ctx pidfiles;
 	sw_collect_cost cost;
+	sw_read_watch watch;      /* told about full reads */
 	unsigned long cycle;
 	int probe_maps;           /* this cycle reads the members' maps */
 	char *maps_buf;
@@ -164,6 +166,13 @@ int sw_groupset_allow_large(sw_groupset *gs, const char *name)
 	return 0;
 }
 
+void sw_groupset_watch_reads(sw_groupset *gs, const sw_read_watch *w)
+{
+	memset(&gs->watch, 0, sizeof(gs->watch));
+	if (w)
+		gs->watch = *w;
+}
+
 const sw_collect_cost *sw_groupset_cost(const sw_groupset *gs)
 {
 	return &gs->cost;
@@ -246,7 +255,9 @@ static void not_read(sw_groupset *gs, pid_t pid, int code)
 		gs->cost.failed++;  /* never seen: in no group we know of */
 		return;
 	}
-	if (sel_match(&gs->sels, &e->ps, -1, row, gs->matched, gs->ngroups))
+	int none = -1;
+	if (sel_match(&gs->sels, &e->ps, NULL, &none, row, gs->matched,
+		      gs->ngroups))
 		member_failed(gs, &e->ps, code);
 	else
 		gs->cost.failed++;
@@ -309,22 +320,40 @@ static void probe_maps(sw_groupset *gs, int pidfd)
 	}
 }
 
-/* ps (whose /proc/PID is pidfd) is in gs->matched's groups. No status
- * (a saved tree, or it just exited: smaps will tell) is no cheap
- * counters, not no process; a status that fails otherwise is a failure. */
-static void join(sw_groupset *gs, int pidfd, const sw_proc_stat *ps,
+/* ps is in gs->matched's groups: from here on its files are read through
+ * its /proc/PID (*pidfd, opened now if matching did not), and stat again
+ * through it first, so that all are one process's (a pid reused since the
+ * listing is gone). No status (a saved tree, or it just exited: smaps
+ * will tell) is no cheap counters, not no process; a status that fails
+ * otherwise is a failure. */
+static void join(sw_groupset *gs, int *pidfd, const sw_proc_stat *listed,
 		 const pc_entry *e)
 {
 	sw_proc_status status;
+	sw_proc_stat now, *ps = &now;
 	long fds = 0, sockets = 0;
-	int r = sw_proc_read_status_at(pidfd, &status);
+	if (*pidfd < 0)
+		*pidfd = sw_procroot_pid(&gs->root, listed->pid);
+	int r = *pidfd < 0 ? *pidfd : sw_proc_read_stat_at(*pidfd, &now);
+	if (r == 0 && now.start_time != listed->start_time)
+		return;  /* the pid is another process's now */
+	if (r) {
+		if (!sw_error_is_gone(r))
+			member_failed(gs, listed, r);
+		return;
+	}
+	int pfd = *pidfd;
+	r = sw_proc_read_status_at(pfd, &status);
 	if (r && !sw_error_is_gone(r)) {
 		member_failed(gs, ps, r);
 		return;
 	}
 	if (r)
 		memset(&status, 0, sizeof(status));
-	sw_proc_count_fds_at(pidfd, &fds, gs->opts.count_sockets ? &sockets : NULL);
+	int fr = sw_proc_count_fds_at(pfd, &fds,
+				      gs->opts.count_sockets ? &sockets : NULL);
+	if (fr && !sw_error_is_gone(fr))
+		fds = -1;  /* not counted (EACCES...): not a real 0 */
 	gs->cost.status_reads++;
 	member *m = new_member(gs);
 	if (!m) {
@@ -336,23 +365,23 @@ static void join(sw_groupset *gs, int pidfd, const sw_proc_stat *ps,
 	m->entry = e ? (size_t)(e - gs->cache.cur.v) : SIZE_MAX;
 	count_member(gs, m, fds, sockets);
 	if (gs->probe_maps)
-		probe_maps(gs, pidfd);
+		probe_maps(gs, pfd);
 }
 
 static void visit(sw_groupset *gs, pid_t pid)
 {
 	sw_proc_stat ps;
 	unsigned char *row = NULL;
-	int pidfd = sw_procroot_pid(&gs->root, pid);
-	int r = pidfd < 0 ? pidfd : sw_proc_read_stat_at(pidfd, &ps);
+	int pidfd = -1;
+	int r = sw_procroot_read_stat(&gs->root, pid, &ps);
 	if (r) {
 		not_read(gs, pid, r);
 	} else if (ps.state != 'Z' && ps.state != 'X') {
 		/* a zombie has no memory left and will be gone: no member */
 		pc_entry *e = pc_enter(&gs->cache, &ps, &row);
-		if (sel_match(&gs->sels, &ps, pidfd, e ? row : NULL, gs->matched,
-			      gs->ngroups))
-			join(gs, pidfd, &ps, e);
+		if (sel_match(&gs->sels, &ps, &gs->root, &pidfd, e ? row : NULL,
+			      gs->matched, gs->ngroups))
+			join(gs, &pidfd, &ps, e);
 	}
 	if (pidfd >= 0)
 		close(pidfd);
@@ -469,10 +498,15 @@ static void read_failed(sw_groupset *gs, const sw_proc_stat *ps, int code)
 static int read_smaps(sw_groupset *gs, const member *m, pc_entry *e,
 		      sw_memsum *mem)
 {
+	const sw_read_watch *w = &gs->watch;
+	if (w->begin)
+		w->begin(w->ctx, &m->ps);
 	double t0 = sw_clock_monotonic(), cpu0 = sw_clock_thread_cpu();
 	int r = sw_collect_process(gs->collector, gs->root_path, m->ps.pid,
-				   m->ps.start_time, mem, NULL, NULL);
+				   m->ps.start_time, mem, w->mapping, w->ctx);
 	double cpu = sw_clock_thread_cpu() - cpu0;
+	if (w->end)
+		w->end(w->ctx, &m->ps, r, r == 0 ? mem : NULL);
 	gs->cost.full_reads++;
 	gs->cost.read_seconds += sw_clock_monotonic() - t0;
 	gs->cost.bytes_read += sw_collector_bytes(gs->collector);

@@ -40,6 +40,7 @@ void grp_begin_cycle(grp *g)
 	sw_group_live *l = &g->st.live;
 	l->pidfile_error = 0;
 	l->processes = l->threads = l->fds = l->sockets = l->failed = 0;
+	l->fds_uncounted = 0;
 	memset(&l->status, 0, sizeof(l->status));
 	l->npids = 0;
 	sw_maps_probe_begin(&g->maps_now);
@@ -75,7 +76,8 @@ int grp_add_live(grp *g, const sw_proc_stat *ps, const sw_proc_status *st,
 		return -ENOMEM;
 	l->processes++;
 	l->threads += ps->threads;
-	l->fds += fds;
+	l->fds_uncounted += fds < 0;
+	l->fds += fds < 0 ? 0 : fds;
 	l->sockets += sockets;
 	l->status.rss += st->rss;
 	l->status.rss_anon += st->rss_anon;

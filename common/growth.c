@@ -22,6 +22,8 @@ void sw_growth_init(sw_growth *g, double window)
 
 int sw_growth_update(sw_growth *g, const sw_group_stats *s, double now)
 {
+	if (s->measured.age != 0)
+		return 0;  /* an older read's figures: no new point */
 	int restarted = s->measured.owned_epoch != g->epoch;
 	if (restarted) {
 		for (unsigned i = 0; i < TRENDS; i++)
@@ -33,6 +35,13 @@ int sw_growth_update(sw_growth *g, const sw_group_stats *s, double now)
 	for (int c = 0; c < SW_LEDGER_SERIES; c++)
 		sw_trend_add(&g->mem[c], now, s->measured.owned[c]);
 	sw_trend_add(&g->threads, now, (double)s->live.threads);
+	if (s->live.fds_uncounted == s->live.processes) {
+		/* no member's fds counted: no figure, and none older may
+		 * pass for flat sockets beside a growing memory */
+		sw_trend_reset(&g->fds);
+		sw_trend_reset(&g->sockets);
+		return restarted;
+	}
 	sw_trend_add(&g->fds, now, (double)s->live.fds);
 	sw_trend_add(&g->sockets, now, (double)s->live.sockets);
 	return restarted;

@@ -39,7 +39,8 @@ void grp_free(grp *g);
 /* grp_begin_cycle - no live member yet. */
 void grp_begin_cycle(grp *g);
 
-/* grp_add_live - a live member and its cheap counters. 0 or -ENOMEM. */
+/* grp_add_live - a live member and its cheap counters (fds < 0: its fds
+ * could not be counted). 0 or -ENOMEM. */
 int grp_add_live(grp *g, const sw_proc_stat *ps, const sw_proc_status *st,
 		 long fds, long sockets);
 

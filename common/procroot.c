@@ -56,6 +56,16 @@ int sw_procroot_path(const sw_procroot *r, char *out, size_t size)
 	return 0;
 }
 
+int sw_procroot_read_stat(const sw_procroot *r, pid_t pid, sw_proc_stat *out)
+{
+	char name[24], buf[1024];
+	snprintf(name, sizeof(name), "%d/stat", (int)pid);
+	ssize_t n = sw_read_small_at(r->fd, name, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	return n == 0 ? -ESRCH : sw_parse_stat(buf, (size_t)n, out);
+}
+
 int sw_procroot_pid(const sw_procroot *r, pid_t pid)
 {
 	char name[16];

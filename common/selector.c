@@ -68,17 +68,28 @@ void sel_free(sel_set *s)
 
 /* The costly facts of one process, each read at most once per match. */
 typedef struct {
-	int pidfd;
+	const sw_procroot *root;
+	pid_t pid;
+	int *pidfd;
 	ssize_t cmdline_len;   /* -1: not read yet; < -1: unreadable */
 	int cgroup_read;
 	char cgroup[8192];
 	ssize_t cgroup_len;
 } facts;
 
+/* The process's /proc/PID, opened on first need: most processes are in
+ * no group, and what they are is known from stat alone. */
+static int pidfd_of(facts *f)
+{
+	if (*f->pidfd < 0 && f->root)
+		*f->pidfd = sw_procroot_pid(f->root, f->pid);
+	return *f->pidfd;
+}
+
 static ssize_t cmdline_of(sel_set *s, facts *f)
 {
 	if (f->cmdline_len == -1) {
-		f->cmdline_len = sw_proc_read_cmdline_at(f->pidfd, &s->cmdline,
+		f->cmdline_len = sw_proc_read_cmdline_at(pidfd_of(f), &s->cmdline,
 							 &s->cmdline_cap);
 		if (f->cmdline_len == -1)
 			f->cmdline_len = -2;
@@ -90,7 +101,7 @@ static ssize_t cmdline_of(sel_set *s, facts *f)
 static ssize_t cgroup_of(sel_set *s, facts *f)
 {
 	if (!f->cgroup_read) {
-		f->cgroup_len = sw_read_small_at(f->pidfd, "cgroup", f->cgroup,
+		f->cgroup_len = sw_read_small_at(pidfd_of(f), "cgroup", f->cgroup,
 						 sizeof(f->cgroup));
 		f->cgroup_read = 1;
 		s->fact_reads++;
@@ -104,7 +115,7 @@ static unsigned char learn(sel_set *s, const sel *x, facts *f)
 {
 	ssize_t n;
 	int hit;
-	if (f->pidfd < 0)
+	if (pidfd_of(f) < 0)
 		return SEL_UNKNOWN;
 	if (x->kind == SW_SEL_UNIT) {
 		if ((n = cgroup_of(s, f)) < 0)
@@ -158,10 +169,11 @@ static int one(sel_set *s, const sel *x, const sw_proc_stat *ps, facts *f,
 	return 0;
 }
 
-size_t sel_match(sel_set *s, const sw_proc_stat *ps, int pidfd,
-		 unsigned char *row, unsigned char *matched, size_t ngroups)
+size_t sel_match(sel_set *s, const sw_proc_stat *ps, const sw_procroot *root,
+		 int *pidfd, unsigned char *row, unsigned char *matched,
+		 size_t ngroups)
 {
-	facts f = {.pidfd = pidfd, .cmdline_len = -1};
+	facts f = {.root = root, .pid = ps->pid, .pidfd = pidfd, .cmdline_len = -1};
 	size_t n = 0;
 	memset(matched, 0, ngroups);
 	for (size_t i = 0; i < s->n; i++) {

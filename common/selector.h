@@ -16,6 +16,7 @@
 #include <sys/types.h>
 #include "smapwatch/group.h"
 #include "smapwatch/procfs.h"
+#include "smapwatch/procroot.h"
 
 /* Cached answers, one byte per selector. */
 enum { SEL_UNKNOWN = 0, SEL_NO = 1, SEL_YES = 2 };
@@ -46,9 +47,12 @@ void sel_free(sel_set *s);
 
 /* sel_match - which groups ps is in, into matched[ngroups] (0 or 1);
  * how many. row holds this process's cached answers (s->n bytes, NULL
- * for none kept): known ones are used, unknown ones learnt through pidfd
- * (a directory fd of /proc/PID; -1 to use only what row holds). */
-size_t sel_match(sel_set *s, const sw_proc_stat *ps, int pidfd,
-		 unsigned char *row, unsigned char *matched, size_t ngroups);
+ * for none kept): known ones are used, unknown ones learnt through
+ * *pidfd, a directory fd of its /proc/PID opened from root when first
+ * needed (and left open for the caller to close); root NULL: only what
+ * row holds is used. */
+size_t sel_match(sel_set *s, const sw_proc_stat *ps, const sw_procroot *root,
+		 int *pidfd, unsigned char *row, unsigned char *matched,
+		 size_t ngroups);
 
 #endif

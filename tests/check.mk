@@ -31,11 +31,15 @@ unit: $(UNIT_BIN)
 # live_million is not run under valgrind (700 MB of smaps at valgrind's
 # speed would take minutes); ASan runs it.
 live: $(LIVE_BIN) $(BUILD)/tests/live_million
-	$(LIVE_BIN)
+	@set -e; for t in $(LIVE_BIN); do echo "== $$t"; $$t; done
 	$(BUILD)/tests/live_million
 
-cli-test: $(BUILD)/smapwatch $(WORKLOADS)
+# Then hostile bytes of a saved proc tree through every output, and the
+# suites' shared tally (< 1 s).
+cli-test: $(BUILD)/smapwatch $(BUILD)/smaps.plugin $(WORKLOADS)
 	BUILD=$(BUILD) sh tests/cli/test_cli.sh
+	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider \
+		tests/cli/test_hostile_perms.py tests/lib/test_tally.py
 
 # The leak hunt's subcommands (snapshot, diff, top, findings) on the
 # hand-made proc trees of tests/fixtures/diff and on live workloads, the
@@ -111,7 +115,48 @@ $(FUZZ_SNAP_BIN): tests/fuzz/fuzz_snapshot.c $(FUZZ_SNAP_SRC) $(CORE_SRC) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ tests/fuzz/fuzz_snapshot.c $(FUZZ_SNAP_SRC) $(CORE_SRC)
 
-fuzz: $(FUZZ_BIN) $(FUZZ_SNAP_BIN)
+# The small parsers (issue 18), FUZZ_SMALL_SECONDS each: /proc's stat,
+# status, cmdline, cgroup and pidfiles with the selectors matching on them
+# (fuzz_procfs), the Netdata plugin's groups file (fuzz_groups) and its
+# stdin: function calls, payloads, any line (fuzz_stdin).
+FUZZ_SMALL_SECONDS ?= 12
+# Their sources are compiled once, in parallel, into build/fuzz/obj (with
+# -fsanitize=fuzzer-no-link), and each target links what it needs.
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Iplugins/netdata -O1 \
+	-g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-DFIXTURES=\"$(CURDIR)/tests/fixtures\"
+FUZZ_CORE_OBJ := $(CORE_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_ND_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,\
+	$(filter-out plugins/netdata/main.c,$(NETDATA_SRC)))
+build/fuzz/obj/%.o: %.c build/fuzz/obj/%.d
+	@mkdir -p $(dir $@)
+	clang $(DEPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+build/fuzz/obj/%.d: ;
+.PRECIOUS: build/fuzz/obj/%.d
+-include $(FUZZ_CORE_OBJ:.o=.d) $(FUZZ_ND_OBJ:.o=.d) \
+	$(patsubst %,build/fuzz/obj/tests/fuzz/fuzz_%.d,procfs groups stdin)
+build/fuzz/fuzz_procfs: build/fuzz/obj/tests/fuzz/fuzz_procfs.o $(FUZZ_CORE_OBJ)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^
+build/fuzz/fuzz_groups build/fuzz/fuzz_stdin: build/fuzz/%: \
+		build/fuzz/obj/tests/fuzz/%.o $(FUZZ_ND_OBJ) $(FUZZ_CORE_OBJ)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ -lm
+FUZZ_SMALL := procfs:4096 groups:4096 stdin:40000
+
+fuzz: $(FUZZ_BIN) $(FUZZ_SNAP_BIN) $(patsubst %,build/fuzz/fuzz_%,\
+		$(foreach t,$(FUZZ_SMALL),$(word 1,$(subst :, ,$(t)))))
+	@for tl in $(FUZZ_SMALL); do t=$${tl%:*}; \
+		mkdir -p build/fuzz/found-$$t; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SMALL_SECONDS) \
+			-max_len=$${tl#*:} -close_fd_mask=2 \
+			-artifact_prefix=build/fuzz/$$t- -print_final_stats=1 \
+			build/fuzz/found-$$t tests/fuzz/corpus-$$t \
+			> build/fuzz/$$t.log 2>&1; s=$$?; \
+		n=$$(grep -E '^stat::number_of_executed_units' \
+			build/fuzz/$$t.log | tr -dc 0-9); \
+		echo "fuzz_$$t: $$n runs in $(FUZZ_SMALL_SECONDS) s"; \
+		[ $$s -eq 0 ] || { tail -n 30 build/fuzz/$$t.log; \
+			echo "fuzz: $$t FAILED, see build/fuzz/$$t.log"; exit 1; }; \
+	done
 	@mkdir -p build/fuzz/found-snapshot
 	@$(FUZZ_SNAP_BIN) -max_total_time=$(FUZZ_SNAPSHOT_SECONDS) \
 		-max_len=65536 -artifact_prefix=build/fuzz/snapshot- \

@@ -36,6 +36,7 @@
 #include "smapwatch/ledger.h"
 #include "smapwatch/memsum.h"
 #include "smapwatch/procfs.h"
+#include "smapwatch/smaps.h"
 #include "smapwatch/subtotal.h"
 
 typedef enum {
@@ -131,6 +132,9 @@ typedef struct {
 				  * processes; while a group has such
 				  * members it is not taken as empty: its
 				  * measured figures and its chain stay */
+	long fds_uncounted;      /* members whose fds could not be counted
+				  * (EACCES without CAP_DAC_READ_SEARCH...):
+				  * not in fds nor sockets */
 	sw_proc_status status;   /* summed status counters */
 	int pidfile_error;       /* 0, or why a pidfile selector matched
 				  * nothing (-ENOENT, -SW_EUNSAFE...) */
@@ -203,6 +207,24 @@ int sw_groupset_allow_large(sw_groupset *gs, const char *name);
  * -SW_ESLOW while it is backed off; -ESRCH when it was not a member of g. */
 int sw_groupset_may_read(const sw_groupset *gs, size_t g, pid_t pid,
 			 uint64_t start_time);
+
+/* What the cycle reads in full, for a frontend that answers from it
+ * (the Netdata function's tables) instead of reading smaps again: for
+ * each process read, begin, then mapping for each of its mappings with
+ * its category (as the read goes: the figures are whole only if end's
+ * result is 0), then end with the result (0, or why not: the process
+ * may have exited mid-read) and, on success, its sums. Any may be NULL. */
+typedef struct {
+	void (*begin)(void *ctx, const sw_proc_stat *ps);
+	void (*mapping)(void *ctx, const sw_mapping *m, sw_category c);
+	void (*end)(void *ctx, const sw_proc_stat *ps, int result,
+		    const sw_memsum *mem);
+	void *ctx;
+} sw_read_watch;
+
+/* sw_groupset_watch_reads - from the next sw_groupset_collect() on, tell
+ * w (copied) about every full read; NULL stops it. */
+void sw_groupset_watch_reads(sw_groupset *gs, const sw_read_watch *w);
 
 /* sw_groupset_cost - what the last sw_groupset_collect() cost. */
 const sw_collect_cost *sw_groupset_cost(const sw_groupset *gs);

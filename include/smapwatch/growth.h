@@ -26,8 +26,10 @@ typedef struct {
 void sw_growth_init(sw_growth *g, double window);
 
 /* sw_growth_update - adds the group's figures at time now (seconds, e.g.
- * CLOCK_MONOTONIC). Returns 1 when the windows restarted because the
- * group's chain did, 0 otherwise. A group with no process adds nothing. */
+ * CLOCK_MONOTONIC), when they are fresh: a full read of this cycle
+ * (measured.age 0); older figures add nothing, so a caller may call it
+ * every cycle. Returns 1 when the windows restarted because the group's
+ * chain did, 0 otherwise. A group with no process adds nothing. */
 int sw_growth_update(sw_growth *g, const sw_group_stats *s, double now);
 
 /* The default warm-up (sw_groupset_opts.warm_up) for a growth window: a

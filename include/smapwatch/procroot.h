@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include "smapwatch/procfs.h"
 
 typedef struct {
 	int fd;            /* the root directory; -1 when closed */
@@ -36,5 +37,9 @@ int sw_procroot_path(const sw_procroot *r, char *out, size_t size);
 /* sw_procroot_pid - a directory fd of process pid (the caller closes it),
  * or -errno (-ENOENT: no such process). */
 int sw_procroot_pid(const sw_procroot *r, pid_t pid);
+
+/* sw_procroot_read_stat - PID/stat read from the root (one open, for the
+ * processes the cycle only looks at), parsed as sw_proc_read_stat. */
+int sw_procroot_read_stat(const sw_procroot *r, pid_t pid, sw_proc_stat *out);
 
 #endif

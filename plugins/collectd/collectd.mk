@@ -10,9 +10,9 @@ CD_OBJ := $(CD_SRC:%.c=$(BUILD)/obj/%.o)
 CD_CFLAGS := -DHAVE_CONFIG_H -isystem $(COLLECTD_INC) -isystem $(COLLECTD_INC)/core \
 	-fvisibility=hidden
 
-$(BUILD)/obj/plugins/collectd/%.o: plugins/collectd/%.c $(wildcard plugins/collectd/*.h include/smapwatch/*.h)
+$(BUILD)/obj/plugins/collectd/%.o: plugins/collectd/%.c $(BUILD)/obj/plugins/collectd/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(SW_CFLAGS) $(CD_CFLAGS) -c -o $@ $<
+	$(CC) $(DEPFLAGS) $(SW_CFLAGS) $(CD_CFLAGS) -c -o $@ $<
 
 $(BUILD)/smaps.so: $(CD_OBJ) $(LIB)
 	$(CC) $(SW_CFLAGS) -shared -Wl,--exclude-libs,ALL -o $@ $(CD_OBJ) $(LIB) $(LDFLAGS)
@@ -28,6 +28,16 @@ install-collectd: $(BUILD)/smaps.so
 	install -m 0644 plugins/collectd/collectd-smaps.5 $(DESTDIR)$(MANDIR)/man5/collectd-smaps.5
 	install -m 0644 packaging/collectd/smaps.conf packaging/collectd/smaps-threshold.conf \
 		$(DESTDIR)$(COLLECTD_EXAMPLES_DIR)/
+
+UNINSTALL_EXTRA += uninstall-collectd
+.PHONY: uninstall-collectd
+uninstall-collectd:
+	rm -f $(DESTDIR)$(COLLECTD_PLUGIN_DIR)/smaps.so \
+		$(DESTDIR)$(MANDIR)/man5/collectd-smaps.5 \
+		$(DESTDIR)$(COLLECTD_EXAMPLES_DIR)/smaps.conf \
+		$(DESTDIR)$(COLLECTD_EXAMPLES_DIR)/smaps-threshold.conf
+	-rmdir $(DESTDIR)$(COLLECTD_EXAMPLES_DIR) \
+		$(DESTDIR)$(patsubst %/,%,$(dir $(COLLECTD_EXAMPLES_DIR))) 2>/dev/null
 
 # ident.c is pure C with no collectd dependency: unit-tested like the core.
 $(BUILD)/tests/test_cd_ident: tests/unit/test_cd_ident.c plugins/collectd/ident.c plugins/collectd/ident.h

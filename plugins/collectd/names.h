@@ -26,7 +26,7 @@ typedef enum {
 	CD_STATUS_SWAP,    /* swap (VmSwap)                       bytes */
 	CD_FDS,            /* file_handles, file_handles-sockets    fds */
 	CD_PROCESSES,      /* ps_state-{measured,backed_off,capped,
-			    * unreadable}                     processes */
+			    * unreadable,fds_uncounted}       processes */
 	CD_AGE,            /* duration-figures_age              seconds */
 	CD_DUP_LOADS,      /* objects-libs_duplicate_loads    libraries */
 	/* a group's signals, each named in Signals */

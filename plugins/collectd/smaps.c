@@ -23,6 +23,7 @@ typedef struct {
 	char (*ids)[CD_IDENT_SIZE];   /* plugin instance of each group */
 	sw_growth *growth;            /* leak signals of each group */
 	int *pidfile_error;           /* last one logged, per group */
+	char *fds_said;               /* per group: uncounted fds logged */
 	sw_report complaints;         /* processes already logged, lines */
 	int root_failed;
 	int hidden_logged;            /* the hidepid warning was written */
@@ -68,7 +69,8 @@ static int make_growth(void)
 	for (size_t i = 0; i < n; i++)
 		sw_growth_init(&state.growth[i], state.conf.growth_window);
 	state.pidfile_error = calloc(n ? n : 1, sizeof(*state.pidfile_error));
-	return state.pidfile_error ? 0 : -1;
+	state.fds_said = calloc(n ? n : 1, 1);
+	return state.pidfile_error && state.fds_said ? 0 : -1;
 }
 
 static double monotonic_seconds(void)
@@ -103,6 +105,19 @@ static void check_pidfile(size_t i, const sw_group_stats *g)
 		WARNING("smaps plugin: group \"%s\": PidFile not followed: %s.",
 			g->name, sw_strerror(g->live.pidfile_error));
 	state.pidfile_error[i] = g->live.pidfile_error;
+}
+
+/* Members whose open fds could not be counted (EACCES on /proc/PID/fd):
+ * one WARNING when that starts, again only after it has stopped. */
+static void check_fds(size_t i, const sw_group_stats *g)
+{
+	if (g->live.fds_uncounted && !state.fds_said[i])
+		WARNING("smaps plugin: group \"%s\": the open fds of %ld of its "
+			"%ld processes cannot be counted (left out of fds and "
+			"sockets); run collectd as root or with "
+			"CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE to count them.",
+			g->name, g->live.fds_uncounted, g->live.processes);
+	state.fds_said[i] = g->live.fds_uncounted > 0;
 }
 
 static void on_proc_error(void *ctx, const char *group,
@@ -162,6 +177,7 @@ static int smaps_read(void)
 	for (size_t i = 0; i < sw_groupset_size(state.gs); i++) {
 		const sw_group_stats *g = sw_groupset_get(state.gs, i);
 		check_pidfile(i, g);
+		check_fds(i, g);
 		/* only fresh figures feed the trends: between full reads the
 		 * memory figures are the last read's, and would draw stairs */
 		if (g->measured.age == 0)
@@ -180,6 +196,8 @@ static int smaps_shutdown(void)
 	free(state.growth);
 	free(state.pidfile_error);
 	state.pidfile_error = NULL;
+	free(state.fds_said);
+	state.fds_said = NULL;
 	cd_conf_free(&state.conf);
 	state.gs = NULL;
 	state.ids = NULL;

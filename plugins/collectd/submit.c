@@ -108,8 +108,14 @@ void cd_submit_group(const char *id, const sw_group_stats *g,
 	submit_status(id, &g->live.status);
 	submit_members(id, g);
 	submit_categories(id, &g->measured.mem);
-	cd_dispatch(id, CD_FDS, NULL, NULL, (double)g->live.fds);
-	cd_dispatch(id, CD_FDS, "sockets", NULL, (double)g->live.sockets);
+	/* Members whose fds could not be counted are in neither sum; when
+	 * none could be, there is no figure: nothing is dispatched, not 0. */
+	cd_dispatch(id, CD_PROCESSES, "fds_uncounted", NULL,
+		    (double)g->live.fds_uncounted);
+	if (g->live.fds_uncounted < g->live.processes) {
+		cd_dispatch(id, CD_FDS, NULL, NULL, (double)g->live.fds);
+		cd_dispatch(id, CD_FDS, "sockets", NULL, (double)g->live.sockets);
+	}
 	cd_dispatch(id, CD_DUP_LOADS, "libs", NULL, g->measured.mem.lib_dup_loads);
 	if (o->libraries && g->measured.libs)
 		submit_subtotals(id, CD_LIB, g->measured.libs, o->max_subtotals);

@@ -11,9 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
-#include <linux/magic.h>
 #include "charts.h"
 #include "cost.h"
 #include "function.h"
@@ -27,6 +25,7 @@
 #include "smapwatch/caller.h"
 #include "smapwatch/error.h"
 #include "smapwatch/growth.h"
+#include "smapwatch/procroot.h"
 #include "smapwatch/version.h"
 
 #define NAMES_PER_GROUP 64  /* libraries / regions the core keeps */
@@ -41,6 +40,7 @@ typedef struct {
 	sw_report proc_errors;      /* processes already logged, lines */
 	int privileged;             /* more rights than who started it */
 	int *pidfile_error;         /* per group: the last one logged */
+	char *fds_said;             /* per group: uncounted fds logged */
 	int hidden_logged;          /* the hidepid line was written */
 } plugin;
 
@@ -81,8 +81,6 @@ static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
 			"CAP_DAC_READ_SEARCH: see smaps.plugin(1))" : "");
 }
 
-#define PROC_ROOT_INO 1     /* the kernel's, for the root of every proc */
-
 /* check_privilege - the package gives the plugin capabilities (setcap),
  * or makes it setuid root where it cannot: then it has more rights than
  * Netdata, which starts it, and than anyone else who may start it (the
@@ -90,15 +88,15 @@ static void on_proc_error(void *ctx, const char *group, const sw_proc_stat *ps,
  * netdata user with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH). What the
  * caller names must not make it read what the caller could not: the
  * groups file and pidfiles are opened with the caller's rights, and the
- * proc root must be the root of a proc file system, taken once with every
- * link resolved (a directory of links named stat and smaps, or a proc
- * directory other than its root, would be read with the privilege).
- * 0, or DISABLE's exit status. */
+ * proc root must be the root of a proc file system, opened with the
+ * caller's rights (so that the answer tells nothing of what the caller may
+ * not see) and taken once with every link resolved (a directory of links
+ * named stat and smaps, or a proc directory other than its root, would be
+ * read with the privilege). 0, or DISABLE's exit status. */
 static int check_privilege(plugin *p)
 {
 	char real[PATH_MAX];
-	struct statfs fs;
-	struct stat st;
+	sw_procroot root;
 	p->privileged = sw_caller_privileged();
 	if (!p->privileged)
 		return 0;
@@ -106,12 +104,17 @@ static int check_privilege(plugin *p)
 	if (r)
 		return disable(strerror(-r), ": cannot drop setuid root to "
 			       "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH");
-	if (!realpath(p->proc_root, real))
-		return disable(strerror(errno), ": the proc root");
-	if (statfs(real, &fs) || fs.f_type != PROC_SUPER_MAGIC ||
-	    stat(real, &st) || st.st_ino != PROC_ROOT_INO)
+	r = sw_procroot_open(&root, p->proc_root, 1);
+	if (r)
+		return disable(strerror(-r), ": the proc root");
+	int proc = root.is_procfs;
+	r = proc ? sw_procroot_path(&root, real, sizeof(real)) : 0;
+	sw_procroot_close(&root);
+	if (!proc)
 		return disable(p->proc_root, ": not the root of a proc file "
 			       "system, refused with raised privileges");
+	if (r)
+		return disable(strerror(-r), ": the proc root");
 	snprintf(p->proc_root, sizeof(p->proc_root), "%s", real);
 	nd_log(ND_INFO, "raised privileges (capabilities or setuid): the groups "
 	       "file and pidfiles are read with the rights of uid %d",
@@ -134,6 +137,24 @@ static void check_pidfiles(plugin *p)
 	}
 }
 
+/* Members whose open fds could not be counted (EACCES on /proc/PID/fd):
+ * one line per group when that starts, again only after it stopped. */
+static void check_fds(plugin *p)
+{
+	char g[ND_TEXT_MAX + 1];
+	for (size_t i = 0; i < sw_groupset_size(p->gs); i++) {
+		const sw_group_stats *st = sw_groupset_get(p->gs, i);
+		if (st->live.fds_uncounted && !p->fds_said[i])
+			nd_log(ND_ERROR, "group '%s': the open fds of %ld of its %ld "
+			       "processes cannot be counted, left out of fds and "
+			       "sockets (needs root, or CAP_DAC_READ_SEARCH and "
+			       "CAP_SYS_PTRACE: see smaps.plugin(1))",
+			       nd_text(g, sizeof(g), st->name, strlen(st->name)),
+			       st->live.fds_uncounted, st->live.processes);
+		p->fds_said[i] = st->live.fds_uncounted > 0;
+	}
+}
+
 /* Processes listed but closed to us (a proc mounted hidepid=1): in no
  * group, so one line says so, once. */
 static void check_hidden(plugin *p)
@@ -151,6 +172,7 @@ static void check_hidden(plugin *p)
 static void after_collect(plugin *p)
 {
 	check_pidfiles(p);
+	check_fds(p);
 	check_hidden(p);
 }
 
@@ -208,7 +230,8 @@ static int setup(plugin *p)
 			       p->o.allow_large[i]);
 	p->pidfile_error = calloc(sw_groupset_size(p->gs),
 				  sizeof(*p->pidfile_error));
-	if (!p->pidfile_error) {
+	p->fds_said = calloc(sw_groupset_size(p->gs) + 1, 1);
+	if (!p->pidfile_error || !p->fds_said) {
 		nd_log(ND_FATAL, "out of memory");
 		return 1;
 	}
@@ -325,6 +348,7 @@ int main(int argc, char **argv)
 		r = run(&p);
 	}
 	free(p.pidfile_error);
+	free(p.fds_said);
 	nd_charts_free(p.charts);
 	sw_collector_free(p.coll);
 	sw_groupset_free(p.gs);

@@ -55,9 +55,10 @@ static void write_row(proc_rows *r, const sw_mapping *m, sw_category c)
 	sw_json_string(f, r->ps->comm, r->ps->comm_len);
 	fputs(", ", f);
 	sw_json_string(f, r->group, strlen(r->group));
-	fprintf(f, ", \"%llx\", \"%llx\", \"%s\", \"%s\", ",
-		(unsigned long long)m->start, (unsigned long long)m->end,
-		m->perms, sw_category_name(c));
+	fprintf(f, ", \"%llx\", \"%llx\", ", (unsigned long long)m->start,
+		(unsigned long long)m->end);
+	sw_json_string(f, m->perms, strlen(m->perms));  /* any 4 bytes */
+	fprintf(f, ", \"%s\", ", sw_category_name(c));
 	/* bounded so a row stays under Netdata's line limit */
 	sw_json_string(f, m->name, nlen > ND_FUNCTION_NAME_MAX ?
 		       ND_FUNCTION_NAME_MAX : nlen);

@@ -6,9 +6,9 @@ NETDATA_OBJ := $(NETDATA_SRC:%.c=$(BUILD)/obj/%.o)
 NETDATA_PLUGINS_DIR ?= $(PREFIX)/lib/netdata/plugins.d
 NETDATA_STOCK_DIR   ?= $(PREFIX)/lib/netdata/conf.d
 
-$(BUILD)/obj/plugins/netdata/%.o: plugins/netdata/%.c $(wildcard plugins/netdata/*.h include/smapwatch/*.h)
+$(BUILD)/obj/plugins/netdata/%.o: plugins/netdata/%.c $(BUILD)/obj/plugins/netdata/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(SW_CFLAGS) -c -o $@ $<
+	$(CC) $(DEPFLAGS) $(SW_CFLAGS) -c -o $@ $<
 
 $(BUILD)/smaps.plugin: $(NETDATA_OBJ) $(LIB)
 	$(CC) $(SW_CFLAGS) -o $@ $(NETDATA_OBJ) $(LIB) $(LDFLAGS) -lm
@@ -65,6 +65,14 @@ install-netdata: $(BUILD)/smaps.plugin
 		$(DESTDIR)$(MANDIR)/man1/smaps.plugin.1
 
 INSTALL_EXTRA += install-netdata
+
+UNINSTALL_EXTRA += uninstall-netdata
+.PHONY: uninstall-netdata
+uninstall-netdata:
+	rm -f $(DESTDIR)$(NETDATA_PLUGINS_DIR)/smaps.plugin \
+		$(DESTDIR)$(NETDATA_STOCK_DIR)/smaps_groups.conf \
+		$(DESTDIR)$(NETDATA_STOCK_DIR)/health.d/smaps.conf \
+		$(DESTDIR)$(MANDIR)/man1/smaps.plugin.1
 
 # ids.c is pure C with no Netdata dependency: unit-tested like the core.
 $(BUILD)/tests/test_nd_ids: tests/unit/test_nd_ids.c plugins/netdata/ids.c plugins/netdata/ids.h $(LIB)

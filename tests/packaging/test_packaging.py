@@ -25,13 +25,16 @@ installed, run and purged (issue 7). Run as root from the source root by
    with plugins.d and stock config the packaged ones and charts the groups
    of the stock smaps_groups.conf, including a root-owned process (which
    only the capabilities let it read); its alarm templates load.
+   Then `make uninstall` with the same PREFIX and DESTDIR leaves nothing
+   of it (with PREFIX=/usr and PREFIX=/opt/smapwatch).
 6. The packages are purged; the machine is as before: the same files, modes
    and capabilities under every directory the packages touch, collectd-core
    and netdata-core still installed at the same version.
 
 Every daemon and process started is stopped, also on failure, on timeout
 (SIGTERM from make's `timeout`) or Ctrl-C; the packages are purged in any
-case. Prints "ok"/"FAIL"/"info" lines, then "N passed, N failed" last.
+case. Prints "ok"/"FAIL"/"info" lines (tests/lib/tally.py), then
+"N passed, N failed" last.
 Set PACKAGING_KEEP=1 to keep the temp dir, PACKAGING_NOCHECK=1 to build
 without the unit tests (DEB_BUILD_OPTIONS=nocheck, rpmbuild --nocheck).
 """
@@ -49,6 +52,9 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tally import Tally  # noqa: E402
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PACKAGES = ["smapwatch", "collectd-plugin-smaps", "netdata-plugin-smaps"]
 PLUGIN = "/usr/lib/netdata/plugins.d/smaps.plugin"
@@ -62,7 +68,8 @@ WATCHED = ["/usr/bin", "/usr/lib/collectd", "/usr/lib/netdata",
            "/var/cache/netdata", "/var/log/netdata"]
 DEADLINE = time.monotonic() + float(os.environ.get("PACKAGING_SECONDS", 230))
 
-passed = failed = 0
+T = Tally()
+ok, info = T.ok, T.info
 started = []          # Popen objects to stop at the end
 
 
@@ -72,23 +79,6 @@ class Timeout(Exception):
 
 def on_term(signum, frame):
     raise Timeout("signal %d" % signum)
-
-
-def ok(cond, what, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok:", what)
-    else:
-        failed += 1
-        print("FAIL:", what, ("- " + detail) if detail else "")
-    sys.stdout.flush()
-    return cond
-
-
-def info(msg):
-    print("info:", msg)
-    sys.stdout.flush()
 
 
 def left():
@@ -236,6 +226,40 @@ def make_install_files(tmp, src):
             p = os.path.join(d, n)
             files[p[len(dest):]] = perms(os.lstat(p).st_mode)
     return files
+
+
+def left_behind(dest):
+    """Files, links and our own directories under dest (what uninstall
+    must remove); directories others share (bin, man1...) may stay."""
+    out = []
+    for d, dirs, names in os.walk(dest):
+        out += [os.path.join(d, n)[len(dest):] for n in names]
+        out += [os.path.join(d, n)[len(dest):] for n in dirs
+                if n in ("collectd-plugin-smaps", "examples")]
+    return sorted(out)
+
+
+def make_uninstall_check(tmp, src):
+    """`make install` then `make uninstall`, with the same PREFIX and
+    DESTDIR, leaves nothing: with PREFIX=/usr and a PREFIX of its own."""
+    env = dict(os.environ)
+    for v in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+        env.pop(v, None)
+    for prefix in ("/usr", "/opt/smapwatch"):
+        dest = os.path.join(tmp, "uninstall" + prefix.replace("/", "-"))
+        common = ["make", "-C", src, "BUILD=%s/mi-build" % tmp,
+                  "PREFIX=" + prefix, "DESTDIR=" + dest]
+        log = os.path.join(tmp, "make-uninstall.log")
+        rc, out = run(common + ["install"], log=log, env=env)
+        n = sum(len(f) for _, _, f in os.walk(dest))
+        if not ok(rc == 0 and n >= 9, "make install PREFIX=%s DESTDIR=..."
+                  % prefix, "exit %d, %d files: %s" % (rc, n, out[-1000:])):
+            continue
+        rc, out = run(common + ["uninstall"], log=log, env=env)
+        left = left_behind(dest)
+        ok(rc == 0 and not left, "make uninstall PREFIX=%s DESTDIR=... "
+           "removes all %d files install put there" % (prefix, n),
+           "exit %d, left %s: %s" % (rc, left[:6], out[-1000:]))
 
 
 def check_agreement(debs, installed):
@@ -777,6 +801,7 @@ def main():
            "plugins, the collectd examples and Netdata's stock configs where "
            "the packages have them", "missing %s (the Makefile change in "
            "packaging/README-section.md?)" % sorted(need - set(installed)))
+        make_uninstall_check(tmp, src)
         debs = build_debs(tmp, src, nocheck)
         build_rpms(tmp, orig, version, nocheck)
         if not debs:
@@ -811,9 +836,9 @@ def main():
         else:
             shutil.rmtree(tmp, ignore_errors=True)
         info("packaging test: %.0f s" % (time.monotonic() - t0))
-        print("%d passed, %d failed" % (passed, failed))
+        T.summary()
 
 
 if __name__ == "__main__":
     main()
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if T.failed else 0)

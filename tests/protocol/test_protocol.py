@@ -15,6 +15,8 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tally import Tally  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pluginsd  # noqa: E402
 
@@ -52,17 +54,8 @@ SIGNAL_DIMS = {
 }
 SIGNALS = tuple(SIGNAL_DIMS)
 
-passed = failed = 0
-
-
-def ok(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return cond
+T = Tally(verbose=False)
+ok = T.ok
 
 
 def start_workloads(procs):
@@ -345,15 +338,64 @@ def test_unprivileged(pids):
         v = pluginsd.check(out).charts.get("smaps.hostile_processes",
                                            {}).get("values", [])
         ok(len(v) >= 2 and all(x == {"processes": len(pids),
-                                     "unreadable": len(pids), "failed": 0}
+                                     "unreadable": len(pids), "failed": 0,
+                                     "fds_uncounted": len(pids)}
                                 for x in v),
            "as nobody: root's processes counted unreadable: %r" % v)
         denied = [l for l in err if "Permission denied (needs root, or "
                   "CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH" in l]
+        fds = [l for l in err if FDS_LINE % (len(pids), len(pids)) in l]
         ok(sorted(int(re.search(r"process (\d+) ", l).group(1))
                   for l in denied) == sorted(pids)
-           and not errors_but(err, denied),
+           and len(fds) == 1 and not errors_but(err, denied + fds),
            "as nobody: one line per process, saying what it needs: %r" % err)
+    finally:
+        nb.close()
+
+
+FDS_LINE = ("group 'hostile': the open fds of %d of its %d processes cannot "
+            "be counted, left out of fds and sockets (needs root, or "
+            "CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE")
+
+
+def test_fds_uncounted(pids):
+    """As nobody with CAP_SYS_PTRACE only (no CAP_DAC_READ_SEARCH), on
+    root's processes: smaps are read, but /proc/PID/fd may not be listed.
+    Their fds are counted as not counted, charted as a gap (not a 0), and
+    said in one line for the group (issue 18, defect 8)."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        print("skipped: fds uncounted (needs root and setpriv)")
+        return
+    nb = Nobody("smaps-nofds-")
+    try:
+        p = subprocess.Popen(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+             "--inh-caps=+sys_ptrace", "--ambient-caps=+sys_ptrace",
+             nb.plugin, "1", "--config", nb.conf, "--full-interval", "0"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE)
+        try:
+            out, _ = read_for(p, 3.5)
+        finally:
+            p.kill()
+            p.wait()
+        err = p.stderr.read().decode("utf-8", "replace").splitlines()
+        c = pluginsd.check(out)
+        n = len(pids)
+        v = c.charts.get("smaps.hostile_processes", {}).get("values", [])
+        ok(len(v) >= 2 and all(x == {"processes": n, "unreadable": 0,
+                                     "failed": 0, "fds_uncounted": n}
+                                for x in v),
+           "CAP_SYS_PTRACE only: smaps read, fds of all %d uncounted: %r"
+           % (n, v))
+        for chart in ("fds", "sockets"):
+            g = c.charts.get("smaps.hostile_" + chart, {}).get("values", [])
+            ok(len(g) >= 2 and all(x == {chart: None} for x in g),
+               "CAP_SYS_PTRACE only: %s charted as a gap, not 0: %r"
+               % (chart, g))
+        said = [l for l in err if (FDS_LINE % (n, n)) in l]
+        ok(len(said) == 1 and not errors_but(err, said),
+           "CAP_SYS_PTRACE only: one line for the group: %r" % err)
     finally:
         nb.close()
 
@@ -431,12 +473,28 @@ def test_privileged(pids, how):
                "(%s): %r %r" % (how, os.path.basename(bad), rc, err))
         fake = os.path.join(nb.tmp, "fakeproc")
         os.makedirs(fake)
-        for root in (fake, "/proc/1/fd"):
+        rc, out, err, _ = nb.run(["--config", conf, "--proc-root", fake], 2)
+        ok(rc == 1 and out == b"DISABLE\n" and any(
+            "not the root of a proc file system" in l for l in err),
+           "%s: proc root %s (not proc's root) refused: %r %r"
+           % (how, fake, rc, err))
+        # Opened with nobody's rights: a directory nobody may not enter
+        # answers the same whether what is asked for exists or not (the
+        # raised rights are no oracle), and so does root's /proc/1/fd.
+        os.makedirs(os.path.join(nb.tmp, "closed", "proc"))
+        said = []
+        for root in (os.path.join(nb.tmp, "closed", "proc"),
+                     os.path.join(nb.tmp, "closed", "none"), "/proc/1/fd"):
             rc, out, err, _ = nb.run(["--config", conf, "--proc-root", root], 2)
+            said.append([l.split("]")[-1].split(": ", 1)[-1] for l in err
+                         if "disabling" in l])
             ok(rc == 1 and out == b"DISABLE\n" and any(
-                "not the root of a proc file system" in l for l in err),
-               "%s: proc root %s (not proc's root) refused: %r %r"
+                "Permission denied: the proc root" in l for l in err),
+               "%s: proc root %s, closed to nobody, refused as such: %r %r"
                % (how, root, rc, err))
+        ok(said[0] == said[1],
+           "%s: the same words for what exists and what does not in a "
+           "closed directory: %r" % (how, said))
         rc, out, err, _ = nb.run(["--config", conf, "--proc-root",
                                   "/proc/self/.."], 2)
         ok(rc != 1 and b"BEGIN smaps.hostile_rss" in out
@@ -452,7 +510,7 @@ def test_privileged(pids, how):
            "%s: runs as nobody with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH "
            "only: %r" % (how, seen))
         ok(last("hostile") == {"processes": len(pids), "unreadable": 0,
-                               "failed": 0}
+                               "failed": 0, "fds_uncounted": 0}
            and last("pw").get("processes") == 1
            and last("pf").get("processes") == 0,
            "%s, as nobody: root's processes read, the world-readable "
@@ -741,7 +799,7 @@ def test_fake_tree(tmp):
        "fake rss per category: %r" % last("smaps.fake_rss"))
     # processes: live members (the malformed one too); failed: not read
     ok(last("smaps.fake_processes") == {"processes": 2, "unreadable": 0,
-                                         "failed": 1},
+                                         "failed": 1, "fds_uncounted": 0},
        "a malformed process is a member, counted as failed: %r"
        % last("smaps.fake_processes"))
     ok(last("smaps.fake_status") == {"rss": 900 << 10, "anon": 850 << 10,
@@ -942,6 +1000,7 @@ def main():
             test_disable(tmp)
             test_host_prefix(tmp, pids)
             test_unprivileged(pids)
+            test_fds_uncounted(pids)
             test_hidepid(pids)
             if os.geteuid() == 0:
                 test_privileged(pids, "setcap")
@@ -956,8 +1015,7 @@ def main():
             for p in procs:
                 p.kill()
                 p.wait()
-    print("protocol: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return T.summary("protocol")
 
 
 if __name__ == "__main__":

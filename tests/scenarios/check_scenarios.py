@@ -4,6 +4,9 @@ import glob
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tally import Tally
+
 # Every value name this check reads (README "Values"), in one table: the
 # collectd type-instance of each, from the subject (a category, total, or a
 # counter). The memory signals follow owned memory, one measure
@@ -21,7 +24,7 @@ MEM = "{}"                          # the subject of a category's signal
 LEAK_RATES = 7 + 3
 
 CSV, LOG, SUFFIX = sys.argv[1], sys.argv[2], sys.argv[3]
-passed = failed = 0
+T = Tally(verbose=False)
 
 
 def name(kind, subject):
@@ -34,12 +37,7 @@ def ti(kind, subject):
 
 
 def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL: {name} {detail}")
+    return T.check(name, ok, detail)
 
 
 def series(group, value):
@@ -131,5 +129,4 @@ g = series("sc_warm", name("memory", "heap"))
 check("sc_warm: heap grew 8 MiB then stayed", g and g[-1][1] > 7 * MIB and abs(g[-1][1] - g[-5][1]) < 65536,
       f"{g[-5:] if g else g}")
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(T.summary())

@@ -30,6 +30,8 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tally import Tally  # noqa: E402
 sys.path.insert(0, os.path.join(HERE, "..", "integration", "netdata"))
 from ndharness import (MAJOR, PKG, dump_log, free_port, get,  # noqa: E402
                        get_raw, log_problems, setup_dirs, start,
@@ -56,17 +58,8 @@ WORKLOAD = {
 }
 NON_LEAKERS = ("saw", "warm", "stable")
 
-passed = failed = 0
-
-
-def ok(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return cond
+T = Tally(verbose=False)
+ok = T.ok
 
 
 def comm(group):
@@ -256,15 +249,13 @@ def main():
     finally:
         for p in procs:
             stop(p)
-        if failed:
+        if T.failed:
             dump_log(tmp)
         if os.environ.get("KEEP_TMP"):
             print("kept", tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    print("netdata scenarios: %d passed, %d failed (%.0f s)"
-          % (passed, failed, time.monotonic() - t0))
-    return 1 if failed else 0
+    return T.summary("netdata scenarios", time.monotonic() - t0)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tally import Tally  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 PGBIN = os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")
@@ -127,29 +130,7 @@ LEAKERS = [g for g, s in SHAPES.items() if "leak" in s]
 QUIET = [g for g, s in SHAPES.items() if s.get("quiet")]
 
 
-class Results:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def ok(self, cond, what):
-        if cond:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("FAIL:", what)
-        sys.stdout.flush()
-        return cond
-
-    def info(self, msg):
-        print("info:", msg)
-        sys.stdout.flush()
-
-    def skip(self, msg):
-        print("SKIP:", msg)
-        sys.stdout.flush()
-
-
-R = Results()
+R = Tally(verbose=False)   # tests/lib/tally.py
 
 # ------------------------------------------------------------ processes
 

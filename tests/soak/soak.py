@@ -46,6 +46,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tally import Tally  # noqa: E402
+
 CONFIG = sys.argv[1]
 SECONDS = float(sys.argv[2])
 BUILD = os.environ.get("BUILD", "build")
@@ -76,25 +79,9 @@ VALGRIND = ["valgrind", "--leak-check=full", "--error-exitcode=99",
 OURS = re.compile(r"smaps\.so|smaps\.plugin|\bsw_\w+|\bcd_\w+|"
                   r"\b(common|plugins/collectd|plugins/netdata)/\w+\.[ch]:")
 
-passed = failed = 0
+T = Tally()
+check, info = T.check, T.info
 children = []   # (Popen, is_group_leader)
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   - %s%s" % (name, " (%s)" % detail if detail else ""))
-    else:
-        failed += 1
-        print("FAIL - %s%s" % (name, ": %s" % detail if detail else ""))
-    sys.stdout.flush()
-    return cond
-
-
-def info(msg):
-    print("     # " + msg)
-    sys.stdout.flush()
 
 
 def spawn(argv, **kw):
@@ -606,12 +593,12 @@ def main():
         check("soak ran to the end", False, repr(e))
     finally:
         kill_all()
-    print("%d passed, %d failed" % (passed, failed))
-    if failed == 0 and not keep:
+    T.summary()
+    if T.failed == 0 and not keep:
         shutil.rmtree(tmp, ignore_errors=True)
-    elif failed:
+    elif T.failed:
         print("# kept: %s" % tmp)
-    return 1 if failed else 0
+    return 1 if T.failed else 0
 
 
 if __name__ == "__main__":

@@ -460,6 +460,65 @@ static void test_out_of_fds(void **state)
 	sw_groupset_free(gs);
 }
 
+typedef struct {
+	int begins, ends, mappings, bad;
+	pid_t last;
+	uint64_t heap;
+} watch_log;
+
+static void w_begin(void *ctx, const sw_proc_stat *ps)
+{
+	watch_log *l = ctx;
+	l->bad += l->last != 0;   /* begin twice without end */
+	l->begins++;
+	l->last = ps->pid;
+}
+
+static void w_mapping(void *ctx, const sw_mapping *m, sw_category c)
+{
+	watch_log *l = ctx;
+	l->mappings++;
+	if (c == SW_CAT_HEAP)
+		l->heap += m->counts.v[SW_F_RSS];
+}
+
+static void w_end(void *ctx, const sw_proc_stat *ps, int result,
+		  const sw_memsum *mem)
+{
+	watch_log *l = ctx;
+	l->bad += ps->pid != l->last || result != 0 || !mem ||
+		  mem->total_vmas != 1;
+	l->ends++;
+	l->last = 0;
+}
+
+/* What the cycle reads in full is told to a watcher (the Netdata
+ * function answers from it): each process read once, its mappings in
+ * between, nothing on cycles that read nothing. */
+static void test_watch_reads(void **state)
+{
+	(void)state;
+	put_proc(10, "app", 100, 1000, 1000);
+	put_proc(11, "app", 200, 500, 500);
+	sw_groupset_opts o = {.full_every = 2};
+	sw_groupset *gs = groupset(&o);
+	watch_log log = {0};
+	sw_read_watch w = {w_begin, w_mapping, w_end, &log};
+	sw_groupset_watch_reads(gs, &w);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
+	assert_int_equal(log.begins, 2);
+	assert_int_equal(log.ends, 2);
+	assert_int_equal(log.mappings, 2);
+	assert_int_equal(log.heap, 1500u << 10);
+	assert_int_equal(log.bad, 0);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);  /* not due */
+	assert_int_equal(log.begins, 2);
+	sw_groupset_watch_reads(gs, NULL);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
+	assert_int_equal(log.begins, 2);
+	sw_groupset_free(gs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +532,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overlap_cap, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_pidfile_stale, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_fds, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_watch_reads, fx_root_setup, fx_root_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

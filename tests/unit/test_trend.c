@@ -271,6 +271,16 @@ static void test_growth_restarts_with_chain(void **state)
 	assert_int_equal(sw_growth_update(&g, &s, 31), 0);
 	assert_int_equal(sw_trend_fit(&g.fds, &f), -1);
 	assert_int_equal(f.points, 1);
+	/* figures of an older full read (age > 0) are no new point: the
+	 * same memory at a new time would flatten the slope */
+	s = stats(8, 4096, 11);
+	s.measured.age = 1;
+	assert_int_equal(sw_growth_update(&g, &s, 32), 0);
+	assert_int_equal(g.mem[SW_CAT_HEAP].n, 1);
+	assert_int_equal(g.fds.n, 1);
+	s.measured.age = 0;
+	assert_int_equal(sw_growth_update(&g, &s, 33), 0);
+	assert_int_equal(g.mem[SW_CAT_HEAP].n, 2);
 }
 
 /* Memory and sockets together, at the defaults' shape (an hour, a sample

@@ -15,6 +15,9 @@ import threading
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from tally import Tally  # noqa: E402
+
 COLLECTD = "/usr/sbin/collectd"
 COLLECTDCTL = shutil.which("collectdctl") or "/usr/bin/collectdctl"
 STOCK = "/usr/lib/collectd"
@@ -43,35 +46,7 @@ ALLOWED_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # ---------------------------------------------------------------- results
 
 
-class Results:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-        self.lock = threading.Lock()
-
-    def check(self, name, cond, detail=""):
-        with self.lock:
-            if cond:
-                self.passed += 1
-                print("ok   - %s%s" % (name, " (%s)" % detail if detail else ""))
-            else:
-                self.failed += 1
-                print("FAIL - %s%s" % (name, ": %s" % detail if detail else ""))
-            sys.stdout.flush()
-        return cond
-
-    def skip(self, name, why):
-        with self.lock:
-            print("SKIP - %s: %s" % (name, why))
-            sys.stdout.flush()
-
-    def info(self, msg):
-        with self.lock:
-            print("     # %s" % msg)
-            sys.stdout.flush()
-
-
-R = Results()
+R = Tally()   # tests/lib/tally.py
 
 # ---------------------------------------------------------------- naming
 
@@ -113,7 +88,8 @@ def documented(fields=DEFAULT_FIELDS, cats=DEFAULT_CATS,
     v |= {"ps_count", "ps_rss", "ps_rss-anon", "ps_rss-file", "ps_rss-shmem",
           "swap", "file_handles", "file_handles-sockets",
           "ps_state-measured", "ps_state-backed_off", "ps_state-capped",
-          "ps_state-unreadable", "duration-figures_age",
+          "ps_state-unreadable", "ps_state-fds_uncounted",
+          "duration-figures_age",
           "objects-libs_duplicate_loads"}
     if not with_signals:
         return v
@@ -468,7 +444,8 @@ class Workload:
 
 
 class Collectd:
-    def __init__(self, t, name, body, host=HOST, user=None, sock=True):
+    def __init__(self, t, name, body, host=HOST, user=None, sock=True,
+                 caps=()):
         self.t = t
         self.name = name
         self.host = host
@@ -504,7 +481,9 @@ class Collectd:
                 for fn in files:
                     shutil.chown(os.path.join(sub, fn), user)
             argv = ["setpriv", "--reuid=" + user, "--regid=nogroup",
-                    "--clear-groups"] + argv
+                    "--clear-groups"] + [
+                        "--%s-caps=%s" % (k, ",".join("+" + c for c in caps))
+                        for k in ("inh", "ambient") if caps] + argv
         self.out = open(os.path.join(self.dir, "stdout"), "wb")
         self.p = t.procs.spawn(argv, stdout=self.out, stderr=subprocess.STDOUT)
         self.started = time.time()

@@ -964,9 +964,37 @@ class Suite:
                            timeout=10)
         return r.stdout.strip() == b"yes"
 
+    FDS_WARNING = ('smaps plugin: group "swidle": the open fds of 1 of its 1 '
+                   'processes cannot be counted (left out of fds and '
+                   'sockets); run collectd as root or with '
+                   'CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE to count them.')
+
+    def check_fds_uncounted(self, c, unreadable):
+        """Issue 18, defect 8: the fds of a process we may not list are
+        not a 0: ps_state-fds_uncounted says how many, file_handles is
+        not dispatched when none was counted, one WARNING for the group."""
+        what = "fds uncounted (%s)" % c.name
+        rows = c.csv_series("smaps-swidle", "ps_state-fds_uncounted")
+        R.check("%s: ps_state-fds_uncounted = 1" % what,
+                len(rows) >= 3 and all(v == [1.0] for _, v in rows),
+                "rows %s" % [v for _, v in rows])
+        types = c.csv_files().get("smaps-swidle", ())
+        R.check("%s: no file_handles dispatched (no false 0)" % what,
+                not [t for t in types if t.startswith("file_handles")],
+                "%r" % sorted(types))
+        said = [m for s, m in c.log_lines() if m == self.FDS_WARNING]
+        R.check("%s: one WARNING for the group" % what,
+                len(said) == 1 and all(s == "warning" for s, m in
+                                        c.log_lines() if m == self.FDS_WARNING),
+                "%r" % [l for l in c.log_lines() if "fds" in l[1]])
+        rows = c.csv_series("smaps-swidle", "ps_state-unreadable")
+        R.check("%s: ps_state-unreadable = %d" % (what, unreadable),
+                rows and all(v == [float(unreadable)] for _, v in rows),
+                "rows %s" % [v for _, v in rows])
+
     def check_eacces(self, c):
         warns = [m for s, m in c.log_lines() if s == "warning" and
-                 m.startswith("smaps plugin: ")]
+                 m.startswith("smaps plugin: ") and m != self.FDS_WARNING]
         rows = c.csv_series("smaps-swidle", "ps_state-unreadable")
         R.check("EACCES: one WARNING for the process over %d cycles" % len(
             rows), len(warns) == 1 and len(rows) >= 3, "warnings %r" % warns)
@@ -1075,11 +1103,16 @@ class Suite:
                         '  fields "RSS" "pss"\n  CATEGORIES "heap total"\n'
                         '  signals "steady"\n'
                         "</Plugin>\n", sock=False)
-        nobody = None
+        nobody = nofds = None
         if os.geteuid() == 0:
             nobody = Collectd(self, "eacces", 'LoadPlugin smaps\n'
                               '<Plugin smaps>\n  Process "swidle"\n'
                               '</Plugin>\n', user="nobody", sock=False)
+            # smaps readable (CAP_SYS_PTRACE), /proc/PID/fd not
+            nofds = Collectd(self, "nofds", 'LoadPlugin smaps\n'
+                             '<Plugin smaps>\n  Process "swidle"\n'
+                             '</Plugin>\n', user="nobody", sock=False,
+                             caps=("sys_ptrace",))
         else:
             R.skip("EACCES (unreadable process)", "needs root, to run one "
                    "collectd as nobody beside our processes")
@@ -1112,7 +1145,7 @@ class Suite:
         stores = self.start_stores()
         side = [c for c, *_ in errs] + [case, fake, client, collide,
                                         stores[0]]
-        side += [nobody] if nobody else []
+        side += [nobody, nofds] if nobody else []
         for c in side:
             c.wait_ready()
 
@@ -1126,6 +1159,8 @@ class Suite:
             self.check_error_case(case_)
         if nobody:
             self.check_eacces(nobody)
+            self.check_fds_uncounted(nobody, 1)
+            self.check_fds_uncounted(nofds, 0)
         self.check_procroot(fake)
         self.check_collide(collide)
         self.check_net(server, client)

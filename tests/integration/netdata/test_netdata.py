@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from tally import Tally
 from ndharness import (dump_log, get, free_port, log_problems, setup_dirs,
                        start, start_netdata, stop, wait_charts)
 
@@ -38,17 +40,8 @@ CONTEXTS = ["rss", "pss", "uss", "private_dirty", "swap", "size", "vmas",
             "anon_regions", "reserved", "largest_member_vmas",
             "private_dirty_ratio", "swap_ratio", "duplicate_libs"]
 
-passed = failed = 0
-
-
-def ok(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return cond
+T = Tally(verbose=False)
+ok = T.ok
 
 
 def slope(port, chart, dim, seconds):
@@ -196,15 +189,13 @@ def main():
     finally:
         for p in procs:
             stop(p)
-        if failed:
+        if T.failed:
             dump_log(tmp)
         if not os.environ.get("KEEP_TMP"):
             shutil.rmtree(tmp, ignore_errors=True)
         else:
             print("kept", tmp)
-    print("netdata integration: %d passed, %d failed (%.0f s)"
-          % (passed, failed, time.monotonic() - t0))
-    return 1 if failed else 0
+    return T.summary("netdata integration", time.monotonic() - t0)
 
 
 if __name__ == "__main__":
