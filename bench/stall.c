@@ -177,7 +177,12 @@ static void run_once(const char *prog, const char *a1, pid_t pid)
 			execlp(prog, prog, p, (char *)NULL);
 		_exit(127);
 	}
-	waitpid(c, NULL, 0);
+	int st;
+	if (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "bench_stall: %s did not run (procps installed? "
+			"sh .ci/deps)\n", prog);
+		exit(1);
+	}
 }
 
 static sw_groupset *make_set(pid_t pid, double interval, int tiered)
