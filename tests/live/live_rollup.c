@@ -247,7 +247,7 @@ static void test_killed_mid_read(void **state)
 {
 	(void)state;
 	sw_collector *c = sw_collector_new(NULL);
-	int gone = 0;
+	int gone = 0, whole = 0;
 	for (int i = 0; i < 10; i++) {
 		pid_t pid = start_many_maps(60000);
 		sw_proc_stat st;
@@ -257,13 +257,17 @@ static void test_killed_mid_read(void **state)
 		int r = sw_collect_process(c, "/proc", pid, st.start_time, &s,
 					   kill_midway, &k);
 		waitpid(pid, NULL, 0);
-		if (r == 0)
+		/* A read that ended before the kill took effect is whole: the
+		 * defect is a cut one taken for whole. */
+		if (r == 0 && s.total_vmas < 60000)
 			fail_msg("try %d: a killed process read as whole: %u "
 				 "of 60000+ mappings", i, s.total_vmas);
 		assert_true(k.seen >= 2000);
-		gone += sw_error_is_gone(r);
+		gone += r != 0 && sw_error_is_gone(r);
+		whole += r == 0;
 	}
-	assert_int_equal(gone, 10);
+	assert_int_equal(gone + whole, 10);
+	assert_true(gone >= 5);  /* the kill is seen mid-read, as a rule */
 	sw_collector_free(c);
 }
 
