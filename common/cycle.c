@@ -301,22 +301,45 @@ static void count_member(sw_groupset *gs, const member *m, long fds,
 	}
 }
 
-/* The member's maps into its groups' sums (mapsprobe.h). One that cannot
- * be read (gone, or a saved tree without maps) leaves its groups without
- * a probe this cycle: no reason either way. */
-static void probe_maps(sw_groupset *gs, int pidfd)
+/* Between the passes, on a probe cycle: the maps of the members of each
+ * group whose members' address space (status VmSize, summed) changed
+ * since its probe's reference, or that has none, summed per group
+ * (mapsprobe.h). A steady group costs no maps read at all. A member whose
+ * maps cannot be read (gone, or a saved tree without maps) leaves its
+ * groups without a probe this cycle: no reason either way. */
+static void probe_maps(sw_groupset *gs)
 {
-	sw_maps_probe p;
-	int r = sw_maps_probe_read_at(pidfd, gs->maps_buf, MAPS_BUF, &p);
-	gs->cost.maps_reads += r == 0;
+	int any = 0;
 	for (size_t g = 0; g < gs->ngroups; g++) {
 		grp *gr = &gs->groups[g];
-		if (!gs->matched[g])
+		gr->maps_probe = gs->probe_maps && (!gr->maps_then_ok ||
+			gr->st.live.status.vm_size != gr->maps_vm_size);
+		any |= gr->maps_probe;
+	}
+	for (size_t i = 0; any && i < gs->nmembers; i++) {
+		const member *m = &gs->members[i];
+		const unsigned char *in = gs->member_groups + m->groups;
+		int want = 0;
+		for (size_t g = 0; g < gs->ngroups; g++)
+			want |= in[g] && gs->groups[g].maps_probe;
+		if (!want)
 			continue;
-		if (r)
-			gr->maps_failed = 1;
-		else
-			sw_maps_probe_add(&gr->maps_now, &p);
+		sw_maps_probe p;
+		int fd = sw_procroot_pid(&gs->root, m->ps.pid);
+		int r = fd < 0 ? fd : sw_maps_probe_read_at(fd, gs->maps_buf,
+							     MAPS_BUF, &p);
+		if (fd >= 0)
+			close(fd);
+		gs->cost.maps_reads += r == 0;
+		for (size_t g = 0; g < gs->ngroups; g++) {
+			grp *gr = &gs->groups[g];
+			if (!in[g] || !gr->maps_probe)
+				continue;
+			if (r)
+				gr->maps_failed = 1;
+			else
+				sw_maps_probe_add(&gr->maps_now, &p);
+		}
 	}
 }
 
@@ -364,8 +387,6 @@ static void join(sw_groupset *gs, int *pidfd, const sw_proc_stat *listed,
 	m->status = status;
 	m->entry = e ? (size_t)(e - gs->cache.cur.v) : SIZE_MAX;
 	count_member(gs, m, fds, sockets);
-	if (gs->probe_maps)
-		probe_maps(gs, pfd);
 }
 
 static void visit(sw_groupset *gs, pid_t pid)
@@ -400,13 +421,17 @@ static int visit_entry(void *ctx, int dirfd, const char *name)
 /* ---- between the passes: which groups read smaps --------------------- */
 
 /* The probe's reference: taken at a full read, or at the first probe
- * after one that had none (then up to maps_every cycles late). */
+ * after one that had none (then up to maps_every cycles late). A full
+ * read that did not probe keeps it while the address space is the same
+ * size. */
 static void maps_baseline(grp *gr, int probed)
 {
 	if (probed && (gr->due || !gr->maps_then_ok)) {
 		gr->maps_then = gr->maps_now;
+		gr->maps_vm_size = gr->st.live.status.vm_size;
 		gr->maps_then_ok = 1;
-	} else if (gr->due) {
+	} else if (gr->due &&
+		   gr->st.live.status.vm_size != gr->maps_vm_size) {
 		gr->maps_then_ok = 0;
 	}
 }
@@ -431,7 +456,7 @@ static void decide(sw_groupset *gs)
 		gr->tier.processes_now = gr->st.live.processes;
 		gr->tier.failed_now = gr->st.live.failed;
 		gr->tier.rss_now = gr->st.live.status.rss;
-		int probed = gs->probe_maps && !gr->maps_failed;
+		int probed = gr->maps_probe && !gr->maps_failed;
 		gr->tier.other_reason = probed && gr->maps_then_ok &&
 			sw_maps_warrants_full(&gr->maps_then, &gr->maps_now);
 		gr->due = sw_tier_due(&gs->tier, &gr->tier);
@@ -618,6 +643,7 @@ int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 	/* An error mid-listing (rare) leaves the processes seen so far. */
 	sw_dirents(gs->root.fd, buf, sizeof(buf), visit_entry, gs);
 	gs->cost.fact_reads = gs->sels.fact_reads;
+	probe_maps(gs);
 	decide(gs);
 	int read = 0;
 	for (size_t i = 0; i < gs->nmembers; i++)

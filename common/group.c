@@ -84,6 +84,7 @@ int grp_add_live(grp *g, const sw_proc_stat *ps, const sw_proc_status *st,
 	l->status.rss_file += st->rss_file;
 	l->status.rss_shmem += st->rss_shmem;
 	l->status.swap += st->swap;
+	l->status.vm_size += st->vm_size;
 	return 0;
 }
 

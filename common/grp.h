@@ -24,6 +24,8 @@ typedef struct {
 	/* the maps probe (cycle.c): its members' maps summed this cycle,
 	 * and as near the last full read as a probe was */
 	sw_maps_probe maps_now, maps_then;
+	uint64_t maps_vm_size;   /* members' status VmSize at maps_then */
+	int maps_probe;          /* its members' maps are read this cycle */
 	int maps_failed;         /* a member's maps could not be read */
 	int maps_then_ok;
 } grp;
