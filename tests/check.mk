@@ -119,7 +119,7 @@ $(FUZZ_SNAP_BIN): tests/fuzz/fuzz_snapshot.c $(FUZZ_SNAP_SRC) $(CORE_SRC) \
 # status, cmdline, cgroup and pidfiles with the selectors matching on them
 # (fuzz_procfs), the Netdata plugin's groups file (fuzz_groups) and its
 # stdin: function calls, payloads, any line (fuzz_stdin).
-FUZZ_SMALL_SECONDS ?= 12
+FUZZ_SMALL_SECONDS ?= 10
 # Their sources are compiled once, in parallel, into build/fuzz/obj (with
 # -fsanitize=fuzzer-no-link), and each target links what it needs.
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Iplugins/netdata -O1 \

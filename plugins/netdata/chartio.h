@@ -7,6 +7,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Priority offsets within a group (nd_chart_line's offset): its section
+ * opens on its real memory (Pss by category) and its leak rates, then the
+ * counters; --all-charts' detail after them, the per-name charts last. */
+#define ND_PRIO_SUMMARY 0
+#define ND_PRIO_COUNTERS 10
+#define ND_PRIO_DETAIL 40
+#define ND_PRIO_NAMES 80
+
 /* One group as its charts see it. */
 typedef struct {
 	const char *id;       /* chart ids are smaps.ID_SUFFIX */

@@ -24,25 +24,43 @@ typedef struct {
 	const char *suffix, *title, *units, *type;
 	kind k;
 	sw_field field;       /* K_MEM only */
+	int prio;             /* offset within the group (ND_PRIO_*) */
+	int detail;           /* only with --all-charts */
 } chart_def;
 
+/* What a person reads first comes first: the group's real memory (Pss:
+ * a page shared by k processes counts 1/k in each, so the group's sum is
+ * what it holds, where Rss summed counts shared memory once per process),
+ * then its leak rates (signals.c) and counters. Rss, USS, Private_Dirty,
+ * size, mappings and the tiering's figures look alike on most services:
+ * --all-charts. */
 static const chart_def defs[] = {
-	{"rss", "Resident memory (Rss)", "MiB", "stacked", K_MEM, SW_F_RSS},
-	{"pss", "Proportional memory (Pss)", "MiB", "stacked", K_MEM, SW_F_PSS},
-	{"uss", "Unique memory (USS)", "MiB", "stacked", K_USS, SW_F_RSS},
+	{"pss", "Real memory by category (Pss)", "MiB", "stacked", K_MEM,
+	 SW_F_PSS, ND_PRIO_SUMMARY, 0},
+	{"processes", "Processes", "processes", "line", K_PROCS, SW_F_SIZE,
+	 ND_PRIO_COUNTERS, 0},
+	{"threads", "Threads", "threads", "line", K_THREADS, SW_F_SIZE,
+	 ND_PRIO_COUNTERS + 1, 0},
+	{"fds", "Open file descriptors", "fds", "line", K_FDS, SW_F_SIZE,
+	 ND_PRIO_COUNTERS + 2, 0},
+	{"sockets", "Open sockets", "sockets", "line", K_SOCKS, SW_F_SIZE,
+	 ND_PRIO_COUNTERS + 3, 0},
+	{"swap", "Swapped out memory", "MiB", "stacked", K_MEM, SW_F_SWAP,
+	 ND_PRIO_COUNTERS + 4, 0},
+	{"rss", "Resident memory (Rss summed: shared pages once per process)",
+	 "MiB", "stacked", K_MEM, SW_F_RSS, ND_PRIO_DETAIL, 1},
+	{"uss", "Unique memory (USS)", "MiB", "stacked", K_USS, SW_F_RSS,
+	 ND_PRIO_DETAIL + 1, 1},
 	{"private_dirty", "Private dirty memory", "MiB", "stacked", K_MEM,
-	 SW_F_PRIVATE_DIRTY},
-	{"swap", "Swapped out memory", "MiB", "stacked", K_MEM, SW_F_SWAP},
-	{"size", "Virtual size", "MiB", "stacked", K_MEM, SW_F_SIZE},
-	{"vmas", "Mappings", "mappings", "stacked", K_VMAS, SW_F_SIZE},
-	{"processes", "Processes", "processes", "line", K_PROCS, SW_F_SIZE},
-	{"threads", "Threads", "threads", "line", K_THREADS, SW_F_SIZE},
-	{"fds", "Open file descriptors", "fds", "line", K_FDS, SW_F_SIZE},
-	{"sockets", "Open sockets", "sockets", "line", K_SOCKS, SW_F_SIZE},
+	 SW_F_PRIVATE_DIRTY, ND_PRIO_DETAIL + 2, 1},
+	{"size", "Virtual size", "MiB", "stacked", K_MEM, SW_F_SIZE,
+	 ND_PRIO_DETAIL + 3, 1},
+	{"vmas", "Mappings", "mappings", "stacked", K_VMAS, SW_F_SIZE,
+	 ND_PRIO_DETAIL + 4, 1},
 	{"status", "Memory from /proc/PID/status (every update)", "MiB", "line",
-	 K_STATUS, SW_F_SIZE},
+	 K_STATUS, SW_F_SIZE, ND_PRIO_DETAIL + 5, 1},
 	{"tier", "Processes at the last smaps read", "processes", "line", K_TIER,
-	 SW_F_SIZE},
+	 SW_F_SIZE, ND_PRIO_DETAIL + 6, 1},
 };
 
 /* The cheap tier's figures (uint64_t fields of sw_proc_status) and the
@@ -69,9 +87,11 @@ typedef struct {
 	const char *suffix, *title;
 	int prio;
 } names_def;
-static const names_def libs_def = {"libs_rss", "Rss per library", 50};
+static const names_def libs_def = {"libs_rss", "Rss per library",
+				   ND_PRIO_NAMES};
 static const names_def named_def = {"named_rss",
-				    "Rss per named anonymous region", 51};
+				    "Rss per named anonymous region",
+				    ND_PRIO_NAMES + 1};
 #define NSUFFIXES (NDEFS + 2 + ND_SIGNAL_CHARTS)
 
 typedef struct {
@@ -185,12 +205,19 @@ static nd_chart_ref ref(const nd_charts *c, size_t i)
 			      c->o->update_every};
 }
 
+/* shown - the chart is in the default set, or --all-charts asked for it
+ * (ids are made for every chart either way: they stay the same). */
+static int shown(const nd_charts *c, const chart_def *def)
+{
+	return !def->detail || c->o->all_charts;
+}
+
 static void define_one(const nd_charts *c, size_t i, size_t d, FILE *out)
 {
 	const chart_def *def = &defs[d];
 	nd_chart_ref r = ref(c, i);
 	nd_chart_line(&r, out, def->suffix, def->title, def->units, def->type,
-		      (int)d);
+		      def->prio);
 	if (def->k == K_STATUS) {
 		for (size_t k = 0; k < NSTATUS; k++)
 			fprintf(out, "DIMENSION %s '' absolute 1 %d\n",
@@ -232,8 +259,9 @@ void nd_charts_define(nd_charts *c, FILE *out)
 	for (size_t i = 0; i < c->n; i++) {
 		nd_chart_ref r = ref(c, i);
 		for (size_t d = 0; d < NDEFS; d++)
-			define_one(c, i, d, out);
-		nd_signals_define(&r, out);
+			if (shown(c, &defs[d]))
+				define_one(c, i, d, out);
+		nd_signals_define(&r, c->o->all_charts, out);
 		if (c->o->libs)
 			define_names(c, i, &libs_def, &c->g[i].libs, out);
 		if (c->o->named)
@@ -372,11 +400,12 @@ void nd_charts_update(nd_charts *c, const sw_groupset *gs, FILE *out,
 		const sw_group_stats *st = sw_groupset_get(gs, i);
 		nd_chart_ref r = ref(c, i);
 		for (size_t d = 0; d < NDEFS; d++)
-			update_one(&r, st, &defs[d], dt_us, out);
+			if (shown(c, &defs[d]))
+				update_one(&r, st, &defs[d], dt_us, out);
 		if (st->measured.age == 0)  /* a stale figure at a new time is no point */
 			sw_growth_update(&c->g[i].growth, st, now);
 		nd_signals_update(&r, st, &c->g[i].growth, min_r2,
-				  c->o->sockets, dt_us, out);
+				  c->o->sockets, c->o->all_charts, dt_us, out);
 		if (c->o->libs)
 			update_names(c, i, &libs_def, &c->g[i].libs, st->measured.libs,
 				     dt_us, out);

@@ -2,11 +2,13 @@
  * DIMENSION, CLABEL) and their values (BEGIN, SET, END).
  *
  * Per group, under type "smaps" with the group as family and a `group`
- * chart label (so one alarm template covers every group): the contexts
- * smaps.rss, .pss, .uss, .private_dirty, .swap, .size (MiB, stacked, a
- * dimension per category), smaps.vmas (mappings per category),
- * smaps.processes (read, and matched but unreadable or failed), .threads,
- * .fds, .sockets; with --libs / --named also
+ * chart label (so one alarm template covers every group), first the
+ * contexts smaps.pss (MiB, stacked, a dimension per category: the group's
+ * real memory), the leak signals' leak rates, smaps.processes (read, and
+ * matched but unreadable or failed), .threads, .fds, .sockets, .swap;
+ * with --all-charts also smaps.rss, .uss, .private_dirty, .size (MiB per
+ * category), .vmas (mappings per category), .status and .tier; with
+ * --libs / --named also
  * smaps.libs_rss and smaps.named_rss (top N names plus 'other'); and the
  * leak signals of signals.h, from windows of --growth-window seconds kept
  * here per group. */

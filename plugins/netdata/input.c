@@ -45,7 +45,14 @@ void nd_input_read(nd_input *in, nd_line_fn fn, void *ctx)
 			nd_log(ND_ERROR, "reading stdin: %s", strerror(errno));
 		else
 			nd_log(ND_INFO, "stdin closed: no more function calls");
+		/* the last line may have no newline: 2.x writes "QUIT" bare
+		 * before it closes the pipe */
+		if (n == 0 && in->len && !in->skipping) {
+			in->buf[in->len] = '\0';
+			fn(ctx, in->buf);
+		}
 		in->fd = -1;
+		in->len = 0;
 		return;
 	}
 	in->len += (size_t)n;

@@ -28,8 +28,14 @@ $(NETDATA_WL)/%: tests/workloads/%.c tests/workloads/grow.h
 	cc -std=c11 -D_GNU_SOURCE $(WARN) -O2 -pthread -o $@ $<
 
 .PHONY: netdata-test netdata-protocol-test netdata-integration-test \
+	netdata-health-keywords \
 	netdata-scenarios netdata-shapes install-netdata
-netdata-test: netdata-protocol-test netdata-integration-test
+netdata-test: netdata-health-keywords netdata-protocol-test netdata-integration-test
+
+# The shipped health.d/smaps.conf against the keywords Netdata 2.x's health
+# parser accepts (CI has 1.37.1 only; < 1 s).
+netdata-health-keywords:
+	python3 tests/integration/netdata/test_health_keywords.py
 
 netdata-protocol-test: $(NETDATA_TEST_DEPS)
 	python3 tests/protocol/test_protocol.py $(BUILD)/smaps.plugin $(NETDATA_WL)
@@ -51,7 +57,14 @@ $(SHAPE_WL:%=$(NETDATA_WL)/%): tests/workloads/shape.h
 netdata-shapes: $(NETDATA_TEST_DEPS) $(SHAPE_WL:%=$(NETDATA_WL)/%)
 	python3 tests/scenarios/shapes_netdata.py $(BUILD)/smaps.plugin $(NETDATA_WL)
 
-CHECK_EXTRA += netdata-test netdata-scenarios
+# A child Netdata running smaps.plugin streams to a parent; the parent
+# shows the charts and its health engine raises the child's leak alarm
+# (tests/streaming/test_streaming.py, two daemons, about 20 s).
+.PHONY: netdata-streaming-test
+netdata-streaming-test: $(NETDATA_TEST_DEPS)
+	python3 tests/streaming/test_streaming.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+
+CHECK_EXTRA += netdata-test netdata-scenarios netdata-streaming-test
 
 install-netdata: $(BUILD)/smaps.plugin
 	install -d $(DESTDIR)$(NETDATA_PLUGINS_DIR) \

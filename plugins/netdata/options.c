@@ -19,6 +19,11 @@ static const char usage_text[] =
 "Netdata passes UPDATE_EVERY (seconds); options come from `command options`\n"
 "in the [plugin:smaps] section of netdata.conf.\n"
 "\n"
+"  --all-charts      also the detail charts per group: Rss, USS, private\n"
+"                    dirty, virtual size, mappings per category, status,\n"
+"                    tier, counter growth, anon regions, reserved, ratios,\n"
+"                    duplicate libraries (default: real memory, leak\n"
+"                    signals, counters, swap)\n"
 "  --libs            a chart per group of Rss per library (top N)\n"
 "  --named           a chart per group of Rss per [anon:NAME] region (top N)\n"
 "  --top N           dimensions of those charts, the rest summed as 'other'\n"
@@ -144,6 +149,8 @@ static int flag(nd_options *o, const char *a)
 		o->libs = 1;
 	else if (!strcmp(a, "--named"))
 		o->named = 1;
+	else if (!strcmp(a, "--all-charts"))
+		o->all_charts = 1;
 	else if (!strcmp(a, "--no-sockets"))
 		o->sockets = 0;
 	else

@@ -18,6 +18,7 @@ typedef struct {
 	int update_every;        /* seconds, >= 1 */
 	int libs;                /* per-library Rss charts */
 	int named;               /* per-[anon:NAME] Rss charts */
+	int all_charts;          /* the detail charts too (charts.h) */
 	int sockets;             /* count sockets (a readlink per fd) */
 	size_t top;              /* dimensions of a library / region chart */
 	double growth_window;    /* seconds of the leak signals' fits */

@@ -14,35 +14,37 @@ typedef struct {
 	const char *suffix, *title, *units, *type;
 	sig_kind k;
 	int divisor;
+	int prio;             /* offset within the group (chartio.h) */
+	int detail;           /* only with --all-charts */
 } sig_def;
 
 static const sig_def defs[ND_SIGNAL_CHARTS] = {
 	{"leak_rate", "Leak rate: steady growth of the floor of owned memory",
-	 "B/s", "line", S_LEAK, 1},
+	 "B/s", "line", S_LEAK, 1, ND_PRIO_SUMMARY + 1, 0},
 	{"growth", "Growth of the floor of owned memory (Pss + SwapPss)",
-	 "B/s", "line", S_GROWTH, 1},
+	 "B/s", "line", S_GROWTH, 1, ND_PRIO_SUMMARY + 5, 0},
 	{"steadiness", "Steadiness of growth (r2 of the floor fit)",
-	 "percentage", "line", S_STEADY, 1000},
+	 "percentage", "line", S_STEADY, 1000, ND_PRIO_SUMMARY + 6, 0},
 	{"counter_leak_rate", "Leak rate of threads, fds and sockets",
-	 "items/s", "line", S_CLEAK, 1000},
+	 "items/s", "line", S_CLEAK, 1000, ND_PRIO_SUMMARY + 2, 0},
 	{"counter_growth", "Growth of threads, fds and sockets",
-	 "items/s", "line", S_CGROWTH, 1000},
+	 "items/s", "line", S_CGROWTH, 1000, ND_PRIO_DETAIL + 10, 1},
 	{"memory_per_socket", "Memory leaked per added socket",
-	 "bytes", "line", S_PER_SOCKET, 1},
+	 "bytes", "line", S_PER_SOCKET, 1, ND_PRIO_SUMMARY + 3, 0},
 	{"request_path_leak", "Leak rate with flat sockets (request path)",
-	 "B/s", "line", S_REQUEST_PATH, 1},
+	 "B/s", "line", S_REQUEST_PATH, 1, ND_PRIO_SUMMARY + 4, 0},
 	{"anon_regions", "Anonymous regions (heap and anon mappings)",
-	 "mappings", "line", S_ANON_REGIONS, 1},
+	 "mappings", "line", S_ANON_REGIONS, 1, ND_PRIO_DETAIL + 11, 1},
 	{"reserved", "Reserved address space neither resident nor swapped",
-	 "MiB", "line", S_RESERVED, 1048576},
+	 "MiB", "line", S_RESERVED, 1048576, ND_PRIO_DETAIL + 12, 1},
 	{"largest_member_vmas", "Mappings of the largest member",
-	 "mappings", "line", S_LARGEST, 1},
+	 "mappings", "line", S_LARGEST, 1, ND_PRIO_COUNTERS + 5, 0},
 	{"private_dirty_ratio", "Private dirty share of resident memory",
-	 "percentage", "line", S_PD_RATIO, 1000},
+	 "percentage", "line", S_PD_RATIO, 1000, ND_PRIO_DETAIL + 13, 1},
 	{"swap_ratio", "Swapped share of memory",
-	 "percentage", "line", S_SWAP_RATIO, 1000},
+	 "percentage", "line", S_SWAP_RATIO, 1000, ND_PRIO_DETAIL + 14, 1},
 	{"duplicate_libs", "Duplicate library loads",
-	 "loads", "line", S_DUPS, 1},
+	 "loads", "line", S_DUPS, 1, ND_PRIO_DETAIL + 15, 1},
 };
 
 static const char *const counters[] = {"threads", "fds", "sockets"};
@@ -86,12 +88,14 @@ static const char *dim_name(sig_kind k, int d)
 	return d == TOTAL ? "total" : counters[d - TOTAL - 1];
 }
 
-void nd_signals_define(const nd_chart_ref *r, FILE *out)
+void nd_signals_define(const nd_chart_ref *r, int all, FILE *out)
 {
 	for (int i = 0; i < ND_SIGNAL_CHARTS; i++) {
 		const sig_def *s = &defs[i];
+		if (s->detail && !all)
+			continue;
 		nd_chart_line(r, out, s->suffix, s->title, s->units, s->type,
-			      ND_SIGNAL_PRIO + i);
+			      s->prio);
 		for (int d = 0; d < dims(s->k); d++)
 			fprintf(out, "DIMENSION %s '' absolute 1 %d\n",
 				dim_name(s->k, d), s->divisor);
@@ -182,10 +186,11 @@ static void update_one(const nd_chart_ref *r, const sig_def *s,
 
 void nd_signals_update(const nd_chart_ref *r, const sw_group_stats *st,
 		       const sw_growth *g, double min_r2, int sockets_counted,
-		       uint64_t dt_us, FILE *out)
+		       int all, uint64_t dt_us, FILE *out)
 {
 	sw_socket_signals ss;
 	sw_growth_sockets(g, min_r2, sockets_counted, &ss);
 	for (int i = 0; i < ND_SIGNAL_CHARTS; i++)
-		update_one(r, &defs[i], st, g, min_r2, &ss, dt_us, out);
+		if (!defs[i].detail || all)
+			update_one(r, &defs[i], st, g, min_r2, &ss, dt_us, out);
 }

@@ -42,20 +42,22 @@
 #include "smapwatch/growth.h"
 
 #define ND_SIGNAL_CHARTS 13
-#define ND_SIGNAL_PRIO 20   /* offset of the first one within a group */
 
 /* nd_signals_suffix - the chart suffix of signal chart k, or NULL. */
 const char *nd_signals_suffix(size_t k);
 
 /* nd_signals_define - CHART/DIMENSION/CLABEL lines of the group's
- * signal charts. */
-void nd_signals_define(const nd_chart_ref *r, FILE *out);
+ * signal charts: the leak rates and what explains them; all: also the
+ * detail of --all-charts (counter_growth, anon_regions, reserved, the
+ * ratios, duplicate_libs). */
+void nd_signals_define(const nd_chart_ref *r, int all, FILE *out);
 
 /* nd_signals_update - one BEGIN..END per signal chart from the group's
  * last collection st and its windows g; min_r2 as sw_fit_leak_rate's;
- * sockets_counted: --sockets is on (else the socket signals are 0). */
+ * sockets_counted: --sockets is on (else the socket signals are 0); all:
+ * as nd_signals_define's. */
 void nd_signals_update(const nd_chart_ref *r, const sw_group_stats *st,
 		       const sw_growth *g, double min_r2, int sockets_counted,
-		       uint64_t dt_us, FILE *out);
+		       int all, uint64_t dt_us, FILE *out);
 
 #endif

@@ -233,7 +233,7 @@ def test_running(tmp, pids):
     env = dict(os.environ, NETDATA_UPDATE_EVERY="1")
     # --warm-up 0: the workloads started a moment ago, and check_growth
     # wants their growth from the first reading, not after a warm-up
-    p = subprocess.Popen([PLUGIN, "1", "--libs", "--named", "--config", conf,
+    p = subprocess.Popen([PLUGIN, "1", "--all-charts", "--libs", "--named", "--config", conf,
                           "--growth-window", "10", "--steady-percent", "90",
                           "--full-interval", "0", "--warm-up", "0"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -302,7 +302,7 @@ class Nobody:
 
     def run(self, args, seconds, probe=None):
         """(exit status, stdout, stderr lines, probe(pid) while running)."""
-        p = subprocess.Popen([self.plugin, "1"] + args, stdin=subprocess.PIPE,
+        p = subprocess.Popen([self.plugin, "1", "--all-charts"] + args, stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              preexec_fn=as_nobody)
         seen = None
@@ -570,7 +570,7 @@ def test_host_prefix(tmp, pids):
     os.makedirs(os.path.join(tmp, "host"))
     os.symlink("/proc", os.path.join(tmp, "host", "proc"))
     env = dict(os.environ, NETDATA_HOST_PREFIX=os.path.join(tmp, "host"))
-    p = subprocess.Popen([PLUGIN, "1", "--config", os.path.join(tmp, "groups.conf"),
+    p = subprocess.Popen([PLUGIN, "1", "--all-charts", "--config", os.path.join(tmp, "groups.conf"),
                           "--full-interval", "0"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=env)
@@ -630,14 +630,15 @@ def make_fake_proc(root):
     open(os.path.join(bad, "smaps"), "wb").write(b"Size: 4 kB\n")
 
 
-def run_fake(tmp, extra, sends=()):
+def run_fake(tmp, extra, sends=(), all_charts=True):
     root = os.path.join(tmp, "fakeproc")
     if not os.path.isdir(root):
         make_fake_proc(root)
     conf = os.path.join(tmp, "fake.conf")
     open(conf, "w").write("fake: *fakeproc-marker*\n")
     p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--proc-root", root]
-                         + extra, stdin=subprocess.PIPE,
+                         + (["--all-charts"] if all_charts else []) + extra,
+                         stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         out, _ = read_for(p, 2.3, sends)
@@ -685,7 +686,7 @@ def test_function_cap(tmp, pids):
     call = [(2.2, b'FUNCTION tx-cap 10 "smaps group:hostile"\n'),
             (2.4, b'FUNCTION tx-cap2 10 "smaps group:hostile"\n')]
     for extra, capped in (([], True), (["--allow-large", "hostile"], False)):
-        p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--rss-cap-mib",
+        p = subprocess.Popen([PLUGIN, "1", "--all-charts", "--config", conf, "--rss-cap-mib",
                               "1", "--full-interval", "0"] + extra,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE)
@@ -745,7 +746,7 @@ def test_function_netdata2(tmp, pids):
              (1.5, b"FUNCTION_PROGRESS tx-pay\n"),
              (1.6, b"FUNCTION_CANCEL tx-pay\n"),
              (2.0, b"QUIT\n")]
-    p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--full-interval", "0"],
+    p = subprocess.Popen([PLUGIN, "1", "--all-charts", "--config", conf, "--full-interval", "0"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
     try:
@@ -777,6 +778,102 @@ def test_function_netdata2(tmp, pids):
        "QUIT: exit %r, said so" % rc)
     ok("not FUNCTION" not in err and "malformed" not in err,
        "no error logged for 2.x's keywords: %r" % err[-300:])
+
+
+def test_netdata2_as_written(tmp):
+    """Every line 2.x writes to a plugin's stdin, byte for byte as v2.10.4's
+    src/plugins.d/pluginsd_functions.c and pluginsd_parser.c write them:
+    transactions are compact UUIDs; FUNCTION with the access as 0x%x and
+    the source user_auth_to_source_buffer() makes; FUNCTION_PAYLOAD with a
+    content type, the payload, then "\\nFUNCTION_PAYLOAD_END\\n";
+    FUNCTION_PROGRESS and FUNCTION_CANCEL of a transaction; and QUIT with
+    no newline (PLUGINSD_CALL_QUIT is "QUIT"), then the pipe closed: the
+    plugin must still quit at once, with status 0."""
+    conf = os.path.join(tmp, "nd2w.conf")
+    open(conf, "wb").write(b"hostile: '*--seconds " + SECONDS.encode() + b"*'\n")
+    tx = [b"%032x" % (0x5eed << 64 | k) for k in range(3)]
+    src = (b'"method=NC,role=admin,permissions=0x1f,user=Jane Doe,'
+           b'account=0123456789abcdef0123456789abcdef,ip=10.1.2.3,'
+           b'forwarded_for=192.0.2.7"')
+    calls = [(1.2, b"FUNCTION " + tx[0] + b' 10 "smaps group:hostile" "0x13" '
+              + src + b"\n"),
+             (1.3, b"FUNCTION_PAYLOAD " + tx[1] + b' 10 "smaps group:hostile"'
+              b' "0x13" ' + src + b' "application/json"\n'
+              b'{"query":"x"}\nFUNCTION_PAYLOAD_END\n'),
+             (1.4, b"FUNCTION_PROGRESS " + tx[1] + b"\n"),
+             (1.5, b"FUNCTION_CANCEL " + tx[2] + b"\n"),
+             (1.8, b"QUIT")]
+    p = subprocess.Popen([PLUGIN, "1", "--all-charts", "--config", conf, "--full-interval", "0"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        out, _ = read_for(p, 2.0, calls)
+        p.stdin.close()          # what spawn_popen_kill() does next
+        t0 = time.monotonic()
+        try:
+            rc = p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            rc = None
+        took = time.monotonic() - t0
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    out += p.stdout.read()
+    err = p.stderr.read().decode("utf-8", "replace")
+    c = pluginsd.check(out)
+    res = results(c)
+    got = {t.decode(): res.get(t.decode(), (0,))[0] for t in tx}
+    ok(got == {tx[0].decode(): 200, tx[1].decode(): 200, tx[2].decode(): 0},
+       "2.x's calls as written: answered by transaction: %r" % got)
+    ok(rc == 0 and took < 1.0 and "asked the plugin to quit" in err,
+       "a bare QUIT, then the pipe closed: exit %r after %.2f s, said so"
+       % (rc, took))
+    ok("not FUNCTION" not in err and "malformed" not in err,
+       "no error logged for 2.x's lines: %r" % err[-300:])
+
+
+# The charts a group gets by default, in the order of their priorities
+# (what a person reads first first), and what --all-charts adds.
+DEFAULT_CHARTS = ["pss", "leak_rate", "counter_leak_rate", "memory_per_socket",
+                  "request_path_leak", "growth", "steadiness", "processes",
+                  "threads", "fds", "sockets", "swap", "largest_member_vmas"]
+DETAIL_CHARTS = ["rss", "uss", "private_dirty", "size", "vmas", "status", "tier",
+                 "counter_growth", "anon_regions", "reserved",
+                 "private_dirty_ratio", "swap_ratio", "duplicate_libs"]
+
+
+def group_charts(c, group):
+    """The group's charts' suffixes, by priority, and their priorities."""
+    mine = [(int(ch["words"][8]), name[len("smaps." + group) + 1:])
+            for name, ch in c.charts.items()
+            if name.startswith("smaps.%s_" % group)]
+    mine.sort()
+    return [n for _, n in mine], [p for p, _ in mine]
+
+
+def test_default_charts(tmp):
+    """By default a group gets 13 charts, opening on its real memory (Pss
+    by category, priority 36000, the group's first), then its leak rates,
+    its counters; Rss, USS and the other detail come with --all-charts,
+    after them, with the same ids; --libs and --named still add theirs."""
+    c = run_fake(tmp, [], all_charts=False)
+    names, prios = group_charts(c, "fake")
+    ok(names == DEFAULT_CHARTS and prios[0] == 36000
+       and len(set(prios)) == len(prios),
+       "default charts, by priority: %r %r" % (names, prios))
+    ok(c.charts["smaps.fake_pss"]["words"][3].startswith(b"Real memory")
+       and set(c.charts["smaps.fake_pss"]["dims"]) == set(CATS),
+       "the first chart is the group's real memory: %r"
+       % c.charts["smaps.fake_pss"]["words"][3])
+    c = run_fake(tmp, ["--libs"])
+    names, prios = group_charts(c, "fake")
+    ok(names == DEFAULT_CHARTS + DETAIL_CHARTS + ["libs_rss"]
+       and max(prios) < 36000 + 100,
+       "--all-charts --libs: the detail after the defaults: %r %r"
+       % (names, prios))
+    r = subprocess.run([PLUGIN, "--help"], capture_output=True, timeout=10)
+    ok(b"--all-charts" in r.stdout, "--all-charts in --help")
 
 
 def test_top_bound(tmp):
@@ -860,7 +957,7 @@ def test_fake_signals(tmp):
     open(os.path.join(d, "smaps"), "wb").write(smaps)
     conf = os.path.join(tmp, "sig.conf")
     open(conf, "w").write("sig: *sigproc-marker*\n")
-    p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--proc-root", root,
+    p = subprocess.Popen([PLUGIN, "1", "--all-charts", "--config", conf, "--proc-root", root,
                           "--growth-window", "10", "--full-interval", "0"],
                          stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -918,7 +1015,7 @@ def test_full_stdout(tmp):
     open(conf, "w").write("fake: *fakeproc-marker*\n")
     r, w = os.pipe()
     fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, 4096)
-    p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--proc-root", root,
+    p = subprocess.Popen([PLUGIN, "1", "--all-charts", "--config", conf, "--proc-root", root,
                           "--libs", "--named", "--full-interval", "0"],
                          stdin=subprocess.PIPE, stdout=w,
                          stderr=subprocess.PIPE)
@@ -972,7 +1069,7 @@ def test_id_collisions(tmp):
     conf = os.path.join(tmp, "coll.conf")
     open(conf, "w").write("a: nosuch-a\na_largest_member: nosuch-b\n"
                           "a_counter: nosuch-c\n")
-    p = subprocess.Popen([PLUGIN, "1", "--config", conf], stdin=subprocess.PIPE,
+    p = subprocess.Popen([PLUGIN, "1", "--all-charts", "--config", conf], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         out, _ = read_for(p, 1.2)
@@ -997,6 +1094,7 @@ def main():
             # the tests on the workloads first: they live a minute
             test_function_cap(tmp, pids)
             test_function_netdata2(tmp, pids)
+            test_netdata2_as_written(tmp)
             test_disable(tmp)
             test_host_prefix(tmp, pids)
             test_unprivileged(pids)
@@ -1007,6 +1105,7 @@ def main():
                 test_privileged(pids, "setuid")
             test_fake_tree(tmp)
             test_top_bound(tmp)
+            test_default_charts(tmp)
             test_tiering(tmp)
             test_fake_signals(tmp)
             test_id_collisions(tmp)

@@ -202,7 +202,7 @@ def check_values(port, seconds):
            % (group, len(rows), worst))
     # ...though they moved: the sawtooth and the warm-up grew their heap
     for group, low in (("saw", 4 << 20), ("warm", 7 << 20)):
-        labels, rows = series(port, group, "private_dirty", seconds)
+        labels, rows = series(port, group, "pss", seconds)
         top = max((r[1 + labels.index("heap")] for r in rows), default=0)
         ok(top >= low / 1048576.0, "%s: heap rose to %.1f MiB" % (group, top))
     labels, rows = series(port, "saw", "growth", seconds)

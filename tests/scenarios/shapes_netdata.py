@@ -124,6 +124,8 @@ def run(tmp, procs, swap):
     R.ok(changed and all(re.match(r"\s*(every|lookup):", a) for a, _ in changed),
          "only every/lookup lines of the shipped health file shortened: %r" % changed[:3])
     options = "--growth-window %d --full-interval 0" % WINDOW
+    if shapes.plugin_has(PLUGIN, "--all-charts"):
+        options += " --all-charts"      # the rss chart is read too
     if shapes.plugin_has(PLUGIN, "--warm-up"):
         options += " --warm-up %d" % WARM_UP
     else:

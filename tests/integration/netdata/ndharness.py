@@ -139,6 +139,33 @@ def dump_log(tmp):
                 print(line.rstrip()[:300])
 
 
+def texts_differ(sent, stored):
+    """(texts compared, [(chart, what, sent, stored)...]): each smaps
+    chart's title, units, family, context and dimension names as the
+    plugin sent them (sent: tests/protocol/pluginsd.py's charts) against a
+    daemon's /api/v1/charts (stored)."""
+    differ, n = [], 0
+    for cid, ch in sent.items():
+        if not cid.startswith("smaps."):
+            continue
+        w, got = ch["words"], stored.get(cid, {})
+        want = {"title": w[3], "units": w[4], "family": w[5], "context": w[6]}
+        # 1.37's /api/v1/charts shows a title with " (ID)" after it
+        if got.get("title") == "%s (%s)" % (w[3].decode(), cid):
+            got = dict(got, title=w[3].decode())
+        for k, v in want.items():
+            n += 1
+            if got.get(k) != v.decode():
+                differ.append((cid, k, v.decode(), got.get(k)))
+        names = {i: d.get("name") for i, d in got.get("dimensions", {}).items()}
+        for dim, dw in ch["dims"].items():
+            n += 1
+            name = (dw[2] or dw[1]).decode()
+            if names.get(dim) != name:
+                differ.append((cid, dim, name, names.get(dim)))
+    return n, differ
+
+
 def short_health(every="1s", lookup="-2s"):
     """(text, changed): the shipped health.d/smaps.conf with every `every:`
     and the lookups' durations shortened for a test run in seconds, and

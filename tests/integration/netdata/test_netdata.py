@@ -21,8 +21,13 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
 from tally import Tally
-from ndharness import (dump_log, get, free_port, log_problems, setup_dirs,
-                       start, start_netdata, stop, wait_charts)
+from ndharness import (HERE, PKG, dump_log, get, free_port, log_problems,
+                       setup_dirs, start, start_netdata, stop, texts_differ,
+                       wait_charts)
+import pgcluster
+import test_health_keywords
+sys.path.insert(0, os.path.join(HERE, "..", "..", "protocol"))
+import pluginsd  # noqa: E402
 
 PLUGIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/smaps.plugin")
 WORKLOADS = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/workloads")
@@ -31,14 +36,14 @@ TAG = "%05d" % (os.getpid() % 100000)
 HEAP_COMM, MMAP_COMM = "ndh" + TAG, "ndm" + TAG   # unique to this run
 CATEGORIES = ["heap", "stack", "anon", "shmem", "binary", "libs", "files",
               "kernel"]
-CONTEXTS = ["rss", "pss", "uss", "private_dirty", "swap", "size", "vmas",
-            "processes", "threads", "fds", "sockets", "status", "tier",
-            "libs_rss",
-            # the leak signals
-            "leak_rate", "growth", "steadiness", "counter_leak_rate",
-            "counter_growth", "memory_per_socket", "request_path_leak",
-            "anon_regions", "reserved", "largest_member_vmas",
-            "private_dirty_ratio", "swap_ratio", "duplicate_libs"]
+# A group's charts by default (no --all-charts), in their order, and --libs'
+CONTEXTS = ["pss", "leak_rate", "counter_leak_rate", "memory_per_socket",
+            "request_path_leak", "growth", "steadiness", "processes",
+            "threads", "fds", "sockets", "swap", "largest_member_vmas",
+            "libs_rss"]
+PG_NAME = "ndpg" + TAG             # the PostgreSQL cluster's name
+PG_SESSIONS = 4
+MIB = 1 << 20
 
 T = Tally(verbose=False)
 ok = T.ok
@@ -63,19 +68,23 @@ def check_charts(charts):
             ok(c.get("context") == "smaps." + ctx and c.get("family") == g,
                "chart smaps.%s_%s context/family: %r %r"
                % (g, ctx, c.get("context"), c.get("family")))
-        c = charts.get("smaps.%s_rss" % g, {})
+        order = sorted((c["priority"], k[len("smaps.%s_" % g):])
+                       for k, c in charts.items() if c.get("family") == g)
+        ok([n for _, n in order] == CONTEXTS,
+           "%s's section by priority, as stored: %r" % (g, order))
+        c = charts.get("smaps.%s_pss" % g, {})
         labels = c.get("chart_labels") or c.get("labels") or {}
         ok(labels.get("group") == g, "label group=%s on %s: %r" % (g, g, labels))
         ok(sorted(c.get("dimensions", {})) == sorted(CATEGORIES),
-           "dimensions of smaps.%s_rss: %r" % (g, list(c.get("dimensions", {}))))
+           "dimensions of smaps.%s_pss: %r" % (g, list(c.get("dimensions", {}))))
         ok(c.get("units") == "MiB" and c.get("chart_type") == "stacked",
-           "units and type of smaps.%s_rss" % g)
+           "units and type of smaps.%s_pss" % g)
 
 
 def check_values(port):
     window = 6
-    for chart, grows, flat in (("smaps.heaptest_private_dirty", "heap", "anon"),
-                               ("smaps.mmaptest_private_dirty", "anon", "heap")):
+    for chart, grows, flat in (("smaps.heaptest_pss", "heap", "anon"),
+                               ("smaps.mmaptest_pss", "anon", "heap")):
         s_grow, rows = slope(port, chart, grows, window)
         s_flat, _ = slope(port, chart, flat, window)
         want = RATE_KIB / 1024.0
@@ -127,6 +136,90 @@ def check_info_and_health(port):
     ok(lr and all(r[1] == 0 for r in lr), "leak rate 0 before a fit: %r" % lr)
 
 
+def proc_sums(name):
+    """(Pss, Rss, pids) summed over the processes whose command line holds
+    name, read from /proc/PID/smaps_rollup now."""
+    pss = rss = 0
+    pids = []
+    for d in os.listdir("/proc"):
+        try:
+            if not d.isdigit() or name.encode() not in open(
+                    "/proc/%s/cmdline" % d, "rb").read():
+                continue
+            roll = open("/proc/%s/smaps_rollup" % d).read()
+        except OSError:
+            continue
+        f = dict((m.group(1), int(m.group(2)) << 10) for m in
+                 re.finditer(r"^(\w+):\s+(\d+) kB", roll, re.M))
+        pss, rss = pss + f.get("Pss", 0), rss + f.get("Rss", 0)
+        pids.append(int(d))
+    return pss, rss, pids
+
+
+def check_postgres(port, charts):
+    """Item 4 of issue 19 on a real PostgreSQL (128 MB of shared buffers,
+    sessions that read the same 84 MB through them): the group's section
+    opens on its real memory, Pss by category, whose total is the sum of
+    its members' Pss in /proc within 5%; Rss summed over the same
+    processes exceeds it by more than the shared buffers (each session's
+    backend counts the pages it mapped), which is why the group does not
+    open on it."""
+    first = min((c["priority"], k) for k, c in charts.items()
+                if c.get("family") == "pgtest")
+    ok(first[1] == "smaps.pgtest_pss", "pgtest's first chart: %r" % (first,))
+    d = get(port, "/api/v1/data?chart=smaps.pgtest_pss&after=-1&points=1"
+            "&format=json&options=seconds")
+    pss, rss, pids = proc_sums(PG_NAME)
+    row = d["data"][0] if d.get("data") else []
+    total = sum(v for v in row[1:] if v is not None) * MIB
+    print("info: PostgreSQL, %d processes: the chart's Pss total %.1f MiB, "
+          "/proc Pss %.1f MiB, /proc Rss summed %.1f MiB"
+          % (len(pids), total / MIB, pss / MIB, rss / MIB))
+    ok(len(pids) >= PG_SESSIONS + 4 and abs(total - pss) <= 0.05 * pss,
+       "pgtest's Pss total %.1f MiB within 5%% of its members' Pss in /proc "
+       "(%.1f MiB, %d processes)" % (total / MIB, pss / MIB, len(pids)))
+    ok(rss - pss > 128 * MIB,
+       "Rss summed (%.1f MiB) exceeds the group's Pss (%.1f MiB) by more than "
+       "the 128 MB of shared buffers" % (rss / MIB, pss / MIB))
+
+
+def plugin_texts(tmp, options=("--libs",)):
+    """The texts smaps.plugin sends (CHART and DIMENSION lines) for this
+    run's groups, from the plugin run alone for a moment."""
+    r = subprocess.run(["timeout", "2.5", PLUGIN, "1"] + list(options) + ["--config",
+                        os.path.join(tmp, "etc", "smaps_groups.conf")],
+                       stdin=subprocess.PIPE, capture_output=True, timeout=20)
+    return pluginsd.check(r.stdout)
+
+
+def health_infos():
+    """{alarm name: its info text} of the shipped health.d/smaps.conf."""
+    text = open(os.path.join(PKG, "health.d", "smaps.conf")).read()
+    out, name = {}, None
+    for _, key, value in test_health_keywords.entries(text):
+        if key in ("alarm", "template"):
+            name = value
+        elif key == "info" and name:
+            out[name] = value
+    return out
+
+
+def check_texts(tmp, port, charts):
+    """Item 6 of issue 19: every text sent is stored as sent. Chart titles,
+    units, families, contexts and dimension names as the plugin writes them
+    against /api/v1/charts, and each alarm's info as health.d/smaps.conf
+    says it against /api/v1/alarms (1.37 and 2.x drop a quote from a
+    config value: "the group's" became "the group s")."""
+    n, differ = texts_differ(plugin_texts(tmp).charts, charts)
+    ok(n > 100 and not differ, "%d chart texts stored as sent: %r" % (n, differ[:4]))
+    infos = health_infos()
+    alarms = get(port, "/api/v1/alarms?all")["alarms"].values()
+    bad = [(a["name"], infos.get(a["name"]), a.get("info")) for a in alarms
+           if a["chart"].startswith("smaps.") and a.get("info") != infos.get(a["name"])]
+    ok(len(infos) == 15 and not bad,
+       "every alarm's info stored as health.d says it: %r" % bad[:3])
+
+
 def check_stdout_mode(tmp):
     """Under the real daemon the plugin's stdout is a pipe, and the plugin
     made it non-blocking (a Netdata that stops reading costs skipped
@@ -150,8 +243,19 @@ def check_stdout_mode(tmp):
 
 def run(tmp, procs):
     port = free_port()
+    pg = None
+    if pgcluster.available():
+        pg = pgcluster.Cluster(tmp, PG_NAME)
+        procs.append(pg)
+        why = pg.start() or pg.fill() or pg.open_sessions(PG_SESSIONS)
+        if not ok(why is None, "PostgreSQL up, filled, %d sessions: %s"
+                  % (PG_SESSIONS, why)):
+            return
+    else:
+        print("skipped: the PostgreSQL group (needs root and %s)" % pgcluster.PGBIN)
     conf = setup_dirs(tmp, port, PLUGIN, "heaptest: %s\nmmaptest: %s\n"
-                      % (HEAP_COMM, MMAP_COMM))
+                      % (HEAP_COMM, MMAP_COMM)
+                      + ("pgtest: *%s*\n" % PG_NAME if pg else ""))
     for exe, comm in (("grow_heap", HEAP_COMM), ("grow_mmap", MMAP_COMM)):
         procs.append(start([os.path.join(WORKLOADS, exe), "--comm", comm,
                             "--rate", str(RATE_KIB), "--seconds", "60"],
@@ -159,19 +263,22 @@ def run(tmp, procs):
         procs[-1].stdout.readline()
     nd = start_netdata(tmp, conf)
     procs.insert(0, nd)
-    charts = wait_charts(port, ["smaps.heaptest_private_dirty",
-                                "smaps.mmaptest_private_dirty"], 30)
+    charts = wait_charts(port, ["smaps.heaptest_pss", "smaps.mmaptest_pss"]
+                         + (["smaps.pgtest_pss"] if pg else []), 30)
     if not ok(charts, "netdata serves our charts on 127.0.0.1:%d" % port):
         return
     time.sleep(8)
     charts = get(port, "/api/v1/charts")["charts"]
     ours = [k for k in charts if k.startswith("smaps.")]
     print("info: %d smaps charts of %d on the node" % (len(ours), len(charts)))
-    ok(len(ours) == 2 * len(CONTEXTS), "%d charts: %d per group"
+    ok(len(ours) == (3 if pg else 2) * len(CONTEXTS), "%d charts: %d per group"
        % (len(ours), len(CONTEXTS)))
     check_charts(charts)
     check_values(port)
+    if pg:
+        check_postgres(port, charts)
     check_info_and_health(port)
+    check_texts(tmp, port, charts)
     check_stdout_mode(tmp)
     stop(nd)
     ok(nd.returncode is not None, "netdata stopped")
@@ -188,7 +295,7 @@ def main():
         run(tmp, procs)
     finally:
         for p in procs:
-            stop(p)
+            p.stop() if isinstance(p, pgcluster.Cluster) else stop(p)
         if T.failed:
             dump_log(tmp)
         if not os.environ.get("KEEP_TMP"):
