@@ -29,9 +29,9 @@
 #define BASELINE_BUDGET 4.0
 #define E2E_BUDGET 20.0
 
-#define TARGET_MBS 2000.0
+#define TARGET_MBS 4000.0
 #define TARGET_RATIO 7.0
-#define TARGET_E2E 1.15
+#define TARGET_E2E 1.05
 
 __attribute__((format(printf, 1, 2)))
 static _Noreturn void die(const char *fmt, ...)
@@ -186,10 +186,12 @@ static void run_once(int what, sw_collector *col, sw_smaps_parser *parser,
 	}
 }
 
-/* Median throughput in MB/s of `what` over buf; *reps gets the count. */
+/* Median throughput in MB/s of `what` over buf; *reps gets the count and
+ * *best the fastest run's (on a shared machine, the others' load only
+ * ever slows a run down: the best is the code's own speed). */
 static double throughput(int what, double budget, sw_collector *col,
 			 sw_smaps_parser *parser, const char *buf, size_t len,
-			 int *reps)
+			 int *reps, double *best)
 {
 	double t0 = now();
 	run_once(what, col, parser, buf, len); /* warm-up, and sizes n */
@@ -203,6 +205,7 @@ static double throughput(int what, double budget, sw_collector *col,
 		t[i] = now() - t0;
 	}
 	double mbs = (double)len / 1e6 / median(t, n);
+	*best = (double)len / 1e6 / t[0];  /* sorted by median() */
 	free(t);
 	*reps = n;
 	return mbs;
@@ -298,12 +301,13 @@ int main(int argc, char **argv)
 	       "(MB = 10^6 bytes)\n", (int)pid, (double)len / 1e6);
 	check_totals(col, parser, snap, len, &ours);
 
+	double ours_best, raw_best, base_best;
 	double ours_mbs = throughput(COLLECT_BUFFER, PARSER_BUDGET, col,
-				     parser, snap, len, &ours_n);
+				     parser, snap, len, &ours_n, &ours_best);
 	double raw_mbs = throughput(PARSE_ONLY, PARSER_BUDGET, col, parser,
-				    snap, len, &raw_n);
+				    snap, len, &raw_n, &raw_best);
 	double base_mbs = throughput(BASELINE, BASELINE_BUDGET, col, parser,
-				     snap, len, &base_n);
+				     snap, len, &base_n, &base_best);
 	double ratio = ours_mbs / base_mbs;
 
 	/* The live process must be what the snapshot showed. */
@@ -322,11 +326,17 @@ int main(int argc, char **argv)
 	snprintf(tg, sizeof(tg), ">= %.0f MB/s", TARGET_MBS);
 	row("parser (sw_collect_buffer)", v, note, tg,
 	    verdict(ours_mbs >= TARGET_MBS));
+	snprintf(v, sizeof(v), "%.1f MB/s", ours_best);
+	row("  best run", v, "", tg, verdict(ours_best >= TARGET_MBS));
 	snprintf(v, sizeof(v), "%.1f MB/s", raw_mbs);
 	row("  parse only (sw_smaps_parse)", v, "info: no classify", "", "");
+	snprintf(v, sizeof(v), "%.1f MB/s", raw_best);
+	row("  parse only, best run", v, "", "", "");
 	snprintf(v, sizeof(v), "%.1f MB/s", base_mbs);
 	snprintf(note, sizeof(note), "median of %d", base_n);
 	row("baseline (fgets+sscanf)", v, note, "", "");
+	snprintf(v, sizeof(v), "%.1f MB/s", base_best);
+	row("  best run", v, "", "", "");
 	snprintf(v, sizeof(v), "%.2fx", ratio);
 	snprintf(tg, sizeof(tg), ">= %.0fx", TARGET_RATIO);
 	row("ratio parser/baseline", v, "", tg, verdict(ratio >= TARGET_RATIO));

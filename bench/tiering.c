@@ -3,7 +3,7 @@
  * interval, on a host running a 20,000-mapping process and 200 small ones,
  * then the same while one of the small ones is replaced by a new one every
  * cycle (a pool of workers); and what one read of each tier (status,
- * smaps_rollup, smaps) of the large process costs.
+ * smaps_rollup, smaps) and of maps of the large process costs.
  *
  * usage: bench_tiering MANYMAPS_HELPER
  *
@@ -14,6 +14,7 @@
  * minutes so that the machine's state is the same for both. */
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,8 @@ static double cpu(double *sys)
 	return r.ru_utime.tv_sec + r.ru_utime.tv_usec / 1e6 + *sys;
 }
 
+/* tiered: 0 every smaps every interval, 1 the defaults, 2 the defaults
+ * without the maps probe. */
 static sw_groupset *make_set(int tiered, pid_t big)
 {
 	char err[128], pid[16];
@@ -92,6 +95,7 @@ static sw_groupset *make_set(int tiered, pid_t big)
 		o.early_min = SW_DEFAULT_EARLY_MIN;
 		o.read_budget = SW_DEFAULT_READ_BUDGET;
 		o.rss_cap = SW_DEFAULT_RSS_CAP;
+		o.maps_every = tiered == 2 ? SW_MAPS_NEVER : 0;
 	}
 	sw_groupset *gs = sw_groupset_new(&o);
 	snprintf(pid, sizeof(pid), "%d", (int)big);
@@ -106,7 +110,7 @@ static sw_groupset *make_set(int tiered, pid_t big)
 
 typedef struct {
 	double cpu, sys;
-	long full_reads;
+	long full_reads, maps_reads;
 	long members;
 } minute_cost;
 
@@ -119,6 +123,7 @@ static void one_minute(sw_groupset *gs, minute_cost *m, int churn)
 		if (sw_groupset_collect(gs, NULL, NULL) < 0)
 			exit(1);
 		m->full_reads += sw_groupset_cost(gs)->full_reads;
+		m->maps_reads += sw_groupset_cost(gs)->maps_reads;
 	}
 	double c1 = cpu(&s1);
 	m->cpu += c1 - c0;
@@ -162,20 +167,91 @@ static int cmp_double(const void *a, const void *b)
  * interleaved: the kernel's cost of each, whoever reads it. */
 static void tiers(pid_t pid)
 {
-	static const char *const name[3] = {"status", "smaps_rollup", "smaps"};
-	double t[3][TIER_READS], med[3];
+	static const char *const name[4] = {"status", "smaps_rollup", "smaps",
+					    "maps"};
+	double t[4][TIER_READS], med[4];
 	for (int i = 0; i < TIER_READS; i++)
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < 4; k++)
 			t[k][i] = read_file(pid, name[k]);
 	printf("\none read of each tier of the 20000-mapping process "
 	       "(median of %d, interleaved):\n", TIER_READS);
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		qsort(t[k], TIER_READS, sizeof(double), cmp_double);
 		med[k] = t[k][TIER_READS / 2];
 		printf("  %-14s %9.3f ms\n", name[k], 1000 * med[k]);
 	}
 	printf("ratio smaps/smaps_rollup          %8.1fx\n", med[2] / med[1]);
 	printf("ratio smaps/status                %8.0fx\n", med[2] / med[0]);
+	printf("ratio smaps/maps                  %8.1fx\n", med[2] / med[3]);
+}
+
+/* ---- the maps probe's use: a thread leak status Rss does not show ----- */
+
+static void *idle(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* A child that, told to, starts `n` threads (stacks of 8 MiB, barely
+ * touched: status Rss moves by well under the early rule's 16 MiB). */
+static pid_t thread_leaker(int n, int *go)
+{
+	int to[2], from[2];
+	char c;
+	if (pipe(to) || pipe(from))
+		exit(1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		pthread_t t;
+		if (read(to[0], &c, 1) != 1)
+			_exit(1);
+		for (int i = 0; i < n; i++)
+			pthread_create(&t, NULL, idle, NULL);
+		if (write(from[1], "d", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(to[0]);
+	close(from[1]);
+	go[0] = to[1];
+	go[1] = from[0];
+	return pid;
+}
+
+/* Cycles from the leak to the group's next full read (collectd's 10 s
+ * cycles, run back to back), with the defaults or without the probe. */
+static int cycles_to_read(int probe)
+{
+	int go[2];
+	char err[128], p[16], c;
+	pid_t pid = thread_leaker(100, go);
+	sw_groupset_opts o = {
+		.full_every = (unsigned)ceil(SW_DEFAULT_FULL_INTERVAL / INTERVAL),
+		.early_change = SW_DEFAULT_EARLY_CHANGE,
+		.early_min = SW_DEFAULT_EARLY_MIN,
+		.maps_every = probe ? 0 : SW_MAPS_NEVER};
+	sw_groupset *gs = sw_groupset_new(&o);
+	snprintf(p, sizeof(p), "%d", (int)pid);
+	if (!gs || sw_groupset_add(gs, "leaker", SW_SEL_PID, p, err, sizeof(err)))
+		exit(1);
+	sw_groupset_collect(gs, NULL, NULL);  /* the first full read */
+	if (write(go[0], "g", 1) != 1 || read(go[1], &c, 1) != 1)
+		exit(1);
+	int n = 1;
+	for (; n <= 10; n++)
+		if (sw_groupset_collect(gs, NULL, NULL) > 0)
+			break;
+	sw_groupset_free(gs);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(go[0]);
+	close(go[1]);
+	return n;
 }
 
 int main(int argc, char **argv)
@@ -189,33 +265,45 @@ int main(int argc, char **argv)
 	pid_t big = helper_start(argv[1], "20000");
 	if (big < 0 || start_small() < 0)
 		return 1;
-	sw_groupset *sets[2] = {make_set(1, big), make_set(0, big)};
-	const char *name[2] = {"tiered (defaults)", "every smaps every interval"};
+	enum { SETS = 3 };
+	sw_groupset *sets[SETS] = {make_set(1, big), make_set(0, big),
+				   make_set(2, big)};
+	const char *name[SETS] = {"tiered (defaults)", "every smaps every interval",
+				  "tiered, no maps probe"};
 	printf("\ntiering: 1 process of 20000 mappings + %d small, %d cycles a "
 	       "minute (Interval %.0f s), %d minutes each\n", SMALL, CYCLES,
 	       INTERVAL, MINUTES);
 	for (int churn = 0; churn < 2; churn++) {
-		minute_cost cost[2] = {{0}}, warm = {0};
-		one_minute(sets[0], &warm, churn);  /* first reads, caches */
-		one_minute(sets[1], &warm, churn);
+		minute_cost cost[SETS] = {{0}}, warm = {0};
+		for (int k = 0; k < SETS; k++)  /* first reads, caches */
+			one_minute(sets[k], &warm, churn);
 		for (int m = 0; m < MINUTES; m++)
-			for (int k = 0; k < 2; k++)
-				one_minute(sets[(m + k) % 2],
-					   &cost[(m + k) % 2], churn);
+			for (int k = 0; k < SETS; k++)
+				one_minute(sets[(m + k) % SETS],
+					   &cost[(m + k) % SETS], churn);
 		if (churn)
 			printf("the same, one small process replaced by a new "
 			       "one every cycle (a pool of workers):\n");
-		for (int k = 0; k < 2; k++)
+		for (int k = 0; k < SETS; k++)
 			printf("%-28s %8.1f ms CPU/minute (%6.1f ms system), "
-			       "%4ld smaps reads/minute, %ld processes\n",
+			       "%4ld smaps reads/minute, %4ld maps reads/minute, "
+			       "%ld processes\n",
 			       name[k], 1000 * cost[k].cpu / MINUTES,
 			       1000 * cost[k].sys / MINUTES,
-			       cost[k].full_reads / MINUTES, cost[k].members);
+			       cost[k].full_reads / MINUTES,
+			       cost[k].maps_reads / MINUTES, cost[k].members);
 		printf("ratio every-interval/tiered CPU   %8.2fx\n",
 		       cost[1].cpu / cost[0].cpu);
+		printf("ratio tiered/tiered without maps  %8.2fx\n",
+		       cost[0].cpu / cost[2].cpu);
 	}
 	tiers(big);
-	sw_groupset_free(sets[0]);
-	sw_groupset_free(sets[1]);
+	printf("\na leak of 100 threads (8 MiB stacks barely touched: status Rss "
+	       "moves under the early rule's 16 MiB): cycles to the next full "
+	       "read: %d with the maps probe, %d without (cadence: every %.0f)\n",
+	       cycles_to_read(1),
+	       cycles_to_read(0), ceil(SW_DEFAULT_FULL_INTERVAL / INTERVAL));
+	for (int k = 0; k < SETS; k++)
+		sw_groupset_free(sets[k]);
 	return 0;
 }

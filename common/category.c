@@ -11,9 +11,13 @@
  *   stacks (pthread mmaps them, they carry no [stack] name) and mallocs
  *   above M_MMAP_THRESHOLD. Shared ('s') ones are shared memory.
  * - Shared anonymous memory is shmem-backed and shows a file name:
- *   "/dev/zero (deleted)" (MAP_SHARED|MAP_ANONYMOUS), "/SYSV%08x" for SysV
+ *   "/dev/zero (deleted)" (MAP_SHARED|MAP_ANONYMOUS, or MAP_SHARED of
+ *   /dev/zero), "/SYSV%08x" for SysV
  *   segments, "/memfd:NAME (deleted)" for memfd_create(), and files under
  *   /dev/shm (POSIX shm_open). hugetlbfs mappings carry VmFlags "ht".
+ * - A private mapping of /dev/zero (the old way to get anonymous memory:
+ *   "rw-p ... /dev/zero", not deleted) is made anonymous by the kernel
+ *   (mmap_zero: vma_set_anonymous): private anonymous memory, not shmem.
  * - The executable is recognised by path or by (device, inode) against
  *   /proc/PID/exe; shared objects by a name ending in .so or holding .so.
  * - Any other path is a mapped file; an unknown bracketed name is kernel-
@@ -144,6 +148,8 @@ sw_category sw_classify(const sw_mapping *m, const sw_exe_id *exe)
 	if (n[0] == '[')
 		return classify_bracketed(n, len, m);
 	len = sw_name_strip_deleted(n, len);
+	if (!is_shared(m) && name_is(n, len, "/dev/zero"))
+		return SW_CAT_ANON;
 	if (is_hugetlb(m->vmflags) || is_shmem_path(n, len))
 		return SW_CAT_SHMEM;
 	if (is_exe(m, n, len, exe))

@@ -83,7 +83,10 @@ static int on_mapping(void *ctx, const sw_mapping *m)
 	sw_category cat = sw_classify(m, c->exe);
 	const char *sub;
 	size_t sub_len;
-	sw_memsum_add_mapping(&c->sum, cat, &m->counts);
+	/* total is summed from the categories once, in end() */
+	sw_counts_add(&c->sum.cat[cat], &m->counts);
+	c->sum.vmas[cat]++;
+	c->sum.total_vmas++;
 	if (cat == SW_CAT_LIBS)
 		sw_subtotals_add_file(c->libs, m->name,
 				 sw_name_strip_deleted(m->name, m->name_len),
@@ -113,6 +116,8 @@ static int end(sw_collector *c, long mappings, sw_memsum *out)
 		return (int)mappings;
 	if (mappings == 0)
 		return -SW_ENOMM;
+	for (int k = 0; k < SW_CAT_COUNT; k++)
+		sw_counts_add(&c->sum.total, &c->sum.cat[k]);
 	c->sum.lib_dup_loads = sw_subtotals_dup_loads(c->libs);
 	*out = c->sum;
 	return 0;
@@ -126,20 +131,42 @@ int sw_collect_buffer(sw_collector *c, const char *buf, size_t len,
 	return end(c, sw_smaps_parse(c->parser, buf, len, on_mapping, c), out);
 }
 
-/* Streams fd through the parser; returns mappings parsed or < 0. */
-static long parse_fd(sw_collector *c, int fd)
+/* smaps comes a page per read() (seq_file fills one page of records),
+ * and the kernel's work between two reads evicts the parser's caches and
+ * branch history: so pages are gathered into the buffer until it is
+ * nearly full, then parsed in one go. BATCH_ROOM is what must stay free
+ * to ask for another read. */
+#define BATCH_ROOM (16 * 1024)
+
+/* Fills c->buf from *have on until it is nearly full or the file ends
+ * (*eof). 0 or -errno. */
+static int fill(sw_collector *c, int fd, size_t *have, int *eof)
 {
-	size_t have = 0;
-	for (;;) {
-		ssize_t n = read(fd, c->buf + have, SW_CHUNK - have);
+	do {
+		ssize_t n = read(fd, c->buf + *have, SW_CHUNK - *have);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -errno;
-		if (n == 0)
+		if (n == 0) {
+			*eof = 1;
 			break;
-		have += (size_t)n;
+		}
+		*have += (size_t)n;
 		c->bytes += (size_t)n;
+	} while (SW_CHUNK - *have >= BATCH_ROOM);
+	return 0;
+}
+
+/* Streams fd through the parser; returns mappings parsed or < 0. */
+static long parse_fd(sw_collector *c, int fd)
+{
+	size_t have = 0;
+	int eof = 0;
+	while (!eof) {
+		int r = fill(c, fd, &have, &eof);
+		if (r)
+			return r;
 		ssize_t used = sw_smaps_parser_feed(c->parser, c->buf, have,
 						    on_mapping, c);
 		if (used < 0)
@@ -171,17 +198,54 @@ static void read_exe(sw_collector *c, const char *root, pid_t pid,
 	}
 }
 
-/* A process can exit, or its pid be reused, between any two reads, and
- * smaps of an exiting process just ends early. So the start time is read
- * again after the smaps: any change means the figures are not whole. */
-static int same_process(const char *root, pid_t pid, uint64_t start_time)
+/* "pid (comm) state ppid pgrp session tty_nr tpgid flags ...": the flags
+ * (field 9), the 6th field after the LAST ')' (comm may hold any byte). */
+static int stat_flags(const char *text, size_t len, unsigned long *flags)
+{
+	const char *e = text + len, *s = NULL;
+	for (const char *p = e; p > text && !s; p--)
+		if (p[-1] == ')')
+			s = p;
+	for (int field = 0; s && field < 6; field++) {
+		while (s < e && *s == ' ')
+			s++;
+		while (s < e && *s != ' ')
+			s++;
+	}
+	if (!s || s >= e || *s != ' ')
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s + 1, &end, 10);
+	if (errno || end == s + 1 || (end < e && *end != ' '))
+		return -1;
+	*flags = v;
+	return 0;
+}
+
+int sw_stat_still_whole(const char *text, size_t len, uint64_t start_time)
 {
 	sw_proc_stat st;
+	unsigned long flags;
+	if (sw_parse_stat(text, len, &st) || stat_flags(text, len, &flags))
+		return 0;
+	return st.start_time == start_time && st.state != 'Z' &&
+	       st.state != 'X' && !(flags & SW_PF_EXITING);
+}
+
+/* A process can exit, or its pid be reused, between any two reads, and
+ * smaps of an exiting process just ends early, at a record boundary (the
+ * kernel gives EOF once the exit has dropped its address space). So stat
+ * is read again after the smaps: see sw_stat_still_whole(). */
+static int same_process(const char *root, pid_t pid, uint64_t start_time)
+{
+	char path[SW_PATH_MAX], text[1024];
 	if (!start_time)
 		return 1;
-	return sw_proc_read_stat(root, pid, &st) == 0 &&
-	       st.start_time == start_time && st.state != 'Z' &&
-	       st.state != 'X';
+	if (sw_proc_path(path, sizeof(path), root, pid, "stat"))
+		return 0;
+	ssize_t n = sw_read_small(path, text, sizeof(text));
+	return n > 0 && sw_stat_still_whole(text, (size_t)n, start_time);
 }
 
 int sw_collect_process(sw_collector *c, const char *root, pid_t pid,

@@ -27,6 +27,10 @@
 #include "proccache.h"
 #include "selector.h"
 
+/* The maps probe's read buffer: more than any line (a path of PATH_MAX
+ * with every byte escaped is 16 KiB). */
+#define MAPS_BUF (64 * 1024)
+
 /* A process in at least one group, this cycle. */
 typedef struct {
 	sw_proc_stat ps;
@@ -54,6 +58,9 @@ struct sw_groupset {
 	pidfile_ctx pidfiles;
 	sw_collect_cost cost;
 	sw_read_watch watch;      /* told about full reads */
+	unsigned long cycle;
+	int probe_maps;           /* this cycle reads the members' maps */
+	char *maps_buf;
 	sw_proc_error_fn on_error;  /* this cycle's */
 	void *ctx;
 };
@@ -77,7 +84,8 @@ sw_groupset *sw_groupset_new(const sw_groupset_opts *o)
 	gs->root_path = strdup(o->proc_root ? o->proc_root : "/proc");
 	sw_collector_opts co = {.max_names = o->max_names};
 	gs->collector = sw_collector_new(&co);
-	if (!gs->root_path || !gs->collector) {
+	gs->maps_buf = malloc(MAPS_BUF);
+	if (!gs->root_path || !gs->collector || !gs->maps_buf) {
 		sw_groupset_free(gs);
 		return NULL;
 	}
@@ -97,6 +105,7 @@ void sw_groupset_free(sw_groupset *gs)
 	free(gs->members);
 	free(gs->member_groups);
 	sw_collector_free(gs->collector);
+	free(gs->maps_buf);
 	sw_procroot_close(&gs->root);
 	free(gs->root_path);
 	free(gs);
@@ -292,6 +301,48 @@ static void count_member(sw_groupset *gs, const member *m, long fds,
 	}
 }
 
+/* Between the passes, on a probe cycle: the maps of the members of each
+ * group whose members' address space (status VmSize, summed) changed
+ * since its probe's reference, or that has none, summed per group
+ * (mapsprobe.h). A steady group costs no maps read at all. A member whose
+ * maps cannot be read (gone, or a saved tree without maps) leaves its
+ * groups without a probe this cycle: no reason either way. */
+static void probe_maps(sw_groupset *gs)
+{
+	int any = 0;
+	for (size_t g = 0; g < gs->ngroups; g++) {
+		grp *gr = &gs->groups[g];
+		gr->maps_probe = gs->probe_maps && (!gr->maps_then_ok ||
+			gr->st.live.status.vm_size != gr->maps_vm_size);
+		any |= gr->maps_probe;
+	}
+	for (size_t i = 0; any && i < gs->nmembers; i++) {
+		const member *m = &gs->members[i];
+		const unsigned char *in = gs->member_groups + m->groups;
+		int want = 0;
+		for (size_t g = 0; g < gs->ngroups; g++)
+			want |= in[g] && gs->groups[g].maps_probe;
+		if (!want)
+			continue;
+		sw_maps_probe p;
+		int fd = sw_procroot_pid(&gs->root, m->ps.pid);
+		int r = fd < 0 ? fd : sw_maps_probe_read_at(fd, gs->maps_buf,
+							     MAPS_BUF, &p);
+		if (fd >= 0)
+			close(fd);
+		gs->cost.maps_reads += r == 0;
+		for (size_t g = 0; g < gs->ngroups; g++) {
+			grp *gr = &gs->groups[g];
+			if (!in[g] || !gr->maps_probe)
+				continue;
+			if (r)
+				gr->maps_failed = 1;
+			else
+				sw_maps_probe_add(&gr->maps_now, &p);
+		}
+	}
+}
+
 /* ps is in gs->matched's groups: from here on its files are read through
  * its /proc/PID (*pidfd, opened now if matching did not), and stat again
  * through it first, so that all are one process's (a pid reused since the
@@ -369,6 +420,34 @@ static int visit_entry(void *ctx, int dirfd, const char *name)
 
 /* ---- between the passes: which groups read smaps --------------------- */
 
+/* The probe's reference: taken at a full read, or at the first probe
+ * after one that had none (then up to maps_every cycles late). A full
+ * read that did not probe keeps it while the address space is the same
+ * size. */
+static void maps_baseline(grp *gr, int probed)
+{
+	if (probed && (gr->due || !gr->maps_then_ok)) {
+		gr->maps_then = gr->maps_now;
+		gr->maps_vm_size = gr->st.live.status.vm_size;
+		gr->maps_then_ok = 1;
+	} else if (gr->due &&
+		   gr->st.live.status.vm_size != gr->maps_vm_size) {
+		gr->maps_then_ok = 0;
+	}
+}
+
+/* Whether this cycle probes maps: every maps_every cycles (tiered only:
+ * when every cycle reads smaps, a probe tells nothing). */
+static int maps_cycle(const sw_groupset *gs)
+{
+	unsigned every = gs->opts.maps_every, full = gs->opts.full_every;
+	if (every == SW_MAPS_NEVER || (every == 0 && full <= 1))
+		return 0;
+	if (every == 0)
+		every = full / 6 > 1 ? full / 6 : 1;
+	return gs->cycle % every == 0;
+}
+
 static void decide(sw_groupset *gs)
 {
 	for (size_t g = 0; g < gs->ngroups; g++) {
@@ -377,10 +456,11 @@ static void decide(sw_groupset *gs)
 		gr->tier.processes_now = gr->st.live.processes;
 		gr->tier.failed_now = gr->st.live.failed;
 		gr->tier.rss_now = gr->st.live.status.rss;
-		/* Another reason to read in full goes here (tiering.h's
-		 * other_reason: a cheap probe of the members' maps). */
-		gr->tier.other_reason = 0;
+		int probed = gr->maps_probe && !gr->maps_failed;
+		gr->tier.other_reason = probed && gr->maps_then_ok &&
+			sw_maps_warrants_full(&gr->maps_then, &gr->maps_now);
 		gr->due = sw_tier_due(&gs->tier, &gr->tier);
+		maps_baseline(gr, probed);
 		if (gr->due)
 			grp_begin_full(gr);
 		else
@@ -527,6 +607,8 @@ static void begin_cycle(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 	gs->nmembers = 0;
 	memset(&gs->cost, 0, sizeof(gs->cost));
 	gs->sels.fact_reads = 0;
+	gs->cycle++;
+	gs->probe_maps = maps_cycle(gs);
 	gs->on_error = on_error;
 	gs->ctx = ctx;
 	read_pidfiles(gs);
@@ -561,6 +643,7 @@ int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 	/* An error mid-listing (rare) leaves the processes seen so far. */
 	sw_dirents(gs->root.fd, buf, sizeof(buf), visit_entry, gs);
 	gs->cost.fact_reads = gs->sels.fact_reads;
+	probe_maps(gs);
 	decide(gs);
 	int read = 0;
 	for (size_t i = 0; i < gs->nmembers; i++)

@@ -43,6 +43,8 @@ void grp_begin_cycle(grp *g)
 	l->fds_uncounted = 0;
 	memset(&l->status, 0, sizeof(l->status));
 	l->npids = 0;
+	sw_maps_probe_begin(&g->maps_now);
+	g->maps_failed = 0;
 }
 
 static int add_pid(grp *g, const sw_proc_stat *ps)
@@ -82,6 +84,7 @@ int grp_add_live(grp *g, const sw_proc_stat *ps, const sw_proc_status *st,
 	l->status.rss_file += st->rss_file;
 	l->status.rss_shmem += st->rss_shmem;
 	l->status.swap += st->swap;
+	l->status.vm_size += st->vm_size;
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include "smapwatch/group.h"
 #include "smapwatch/ledger.h"
+#include "smapwatch/mapsprobe.h"
 #include "smapwatch/tiering.h"
 
 typedef struct {
@@ -20,6 +21,13 @@ typedef struct {
 	int due;                 /* this cycle reads smaps */
 	sw_tier_group tier;      /* what tiering decides from */
 	sw_ledger ledger;        /* owned memory across membership changes */
+	/* the maps probe (cycle.c): its members' maps summed this cycle,
+	 * and as near the last full read as a probe was */
+	sw_maps_probe maps_now, maps_then;
+	uint64_t maps_vm_size;   /* members' status VmSize at maps_then */
+	int maps_probe;          /* its members' maps are read this cycle */
+	int maps_failed;         /* a member's maps could not be read */
+	int maps_then_ok;
 } grp;
 
 /* Why a member is not measured this time. */

@@ -205,6 +205,7 @@ int sw_parse_status(const char *text, size_t len, sw_proc_status *out)
 		{"RssFile:", offsetof(sw_proc_status, rss_file)},
 		{"RssShmem:", offsetof(sw_proc_status, rss_shmem)},
 		{"VmSwap:", offsetof(sw_proc_status, swap)},
+		{"VmSize:", offsetof(sw_proc_status, vm_size)},
 	};
 	const char *e = text + len;
 	memset(out, 0, sizeof(*out));

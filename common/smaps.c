@@ -16,18 +16,27 @@
 
 #define INCOMPLETE 0
 
+/* The keys of the column fast path (column_run): the kept fields, then two
+ * printed with "kB" and two without (COL_FIRST_NUM on), all skipped. */
+#define COL_FIRST_NUM (SW_F_COUNT + 2)
+#define COL_KEYS (SW_F_COUNT + 4)
+
 struct sw_smaps_parser {
 	sw_mapping cur;
 	int in_mapping;
 	int cur_has_vmflags;
 	int vmflags_mode;        /* -1 unknown, else whether mappings have it */
+	int general_only;        /* no fast path (differential tests) */
 	unsigned long line;      /* lines consumed so far */
 	unsigned long cur_line;  /* line number of the current header */
 	long mappings;
 	int err;
 	char detail[160];
 	char vmflags[SW_VMFLAGS_MAX];
-	signed char col_slot[32]; /* column_line(): col_hash -> key_col index */
+	signed char col_slot[32]; /* column_run(): col_hash -> key_col index */
+	signed char col_next[COL_KEYS + 1]; /* the key that followed each key
+				   * (the header: COL_KEYS) last time */
+	signed char hex[256];     /* digit value of a hex character, or -1 */
 	char name[SW_LINE_MAX];
 };
 
@@ -37,7 +46,7 @@ static inline int is_key_char(unsigned char c)
 	return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-static int hexval(unsigned char c)
+static int hexval_of(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -58,6 +67,17 @@ static int fail_at(sw_smaps_parser *p, unsigned long line, int code,
 
 static void build_col_slots(sw_smaps_parser *p);
 
+static void build_hex(sw_smaps_parser *p)
+{
+	for (int c = 0; c < 256; c++)
+		p->hex[c] = (signed char)hexval_of((unsigned char)c);
+}
+
+static inline int hexval(const sw_smaps_parser *p, unsigned char c)
+{
+	return p->hex[c];
+}
+
 static int fail(sw_smaps_parser *p, int code, const char *what)
 {
 	return fail_at(p, p->line + 1, code, what);
@@ -67,10 +87,17 @@ sw_smaps_parser *sw_smaps_parser_new(void)
 {
 	sw_smaps_parser *p = malloc(sizeof(*p));
 	if (p) {
+		p->general_only = 0;
 		sw_smaps_parser_reset(p);
 		build_col_slots(p);
+		build_hex(p);
 	}
 	return p;
+}
+
+void sw_smaps_parser_general_only(sw_smaps_parser *p, int on)
+{
+	p->general_only = on;
 }
 
 void sw_smaps_parser_free(sw_smaps_parser *p)
@@ -110,6 +137,12 @@ static int emit_mapping(sw_smaps_parser *p, sw_mapping_fn fn, void *ctx)
 	else if (p->vmflags_mode && !p->cur_has_vmflags)
 		return fail_at(p, p->cur_line, SW_ETRUNC,
 			       "mapping ends before its VmFlags line");
+	/* Fields the mapping did not have were not zeroed at its header
+	 * (cheaper than clearing them all for every mapping). */
+	for (uint32_t absent = ~p->cur.counts.present &
+			       ((1u << SW_F_COUNT) - 1);
+	     absent; absent &= absent - 1)
+		p->cur.counts.v[__builtin_ctz(absent)] = 0;
 	p->cur.vmflags = p->vmflags;
 	p->in_mapping = 0;
 	p->mappings++;
@@ -119,19 +152,53 @@ static int emit_mapping(sw_smaps_parser *p, sw_mapping_fn fn, void *ctx)
 	return p->err;
 }
 
-/* Parses up to n hex digits at *s (n <= 16 fits 64 bits). */
-static const char *parse_hex(const char *s, const char *e, uint64_t *out)
+static inline uint64_t load64(const char *s)
 {
-	uint64_t v = 0;
-	int n = 0, d;
-	while (s < e && (d = hexval((unsigned char)*s)) >= 0) {
-		if (++n > 16)
-			return NULL;
-		v = v << 4 | (uint64_t)d;
-		s++;
+	uint64_t v;
+	memcpy(&v, s, 8);
+	return v;
+}
+
+#define BYTES(x) (0x0101010101010101ull * (x))
+
+/* The value of 8 hex digits loaded as one little-endian word (the first,
+ * most significant, in the lowest byte); NUL bytes count as 0 digits. */
+static inline uint64_t hex8(uint64_t w)
+{
+	uint64_t d = (w & BYTES(0x0f)) + 9 * ((w >> 6) & BYTES(0x01));
+	d = (d * 16 + (d >> 8)) & 0x00ff00ff00ff00ffull;
+	d = (d * 256 + (d >> 16)) & 0x0000ffff0000ffffull;
+	return (d * 65536 + (d >> 32)) & 0xffffffffull;
+}
+
+/* Parses up to 16 hex digits at s (64 bits); NULL when there are none or
+ * more. s <= e, and *e ends the header line ('\r' or '\n'): no bound
+ * check is needed to find where the digits end. They are converted 8 at a
+ * time where the line has room for the loads. */
+static const char *parse_hex(const sw_smaps_parser *p, const char *s,
+			     const char *e, uint64_t *out)
+{
+	size_t n = 0;
+	while (p->hex[(unsigned char)s[n]] >= 0)
+		n++;
+	if (n == 0 || n > 16)
+		return NULL;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (e - s >= 16 && !p->general_only) {
+		/* shifting left brings in NUL bytes, that is leading 0s */
+		if (n <= 8)
+			*out = hex8(load64(s) << (8 * (8 - n)));
+		else
+			*out = hex8(load64(s) << (8 * (16 - n))) << 32 |
+			       hex8(load64(s + n - 8));
+		return s + n;
 	}
+#endif
+	uint64_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v << 4 | (uint64_t)p->hex[(unsigned char)s[i]];
 	*out = v;
-	return n ? s : NULL;
+	return s + n;
 }
 
 static const char *parse_dec(const char *s, const char *e, uint64_t *out)
@@ -159,19 +226,19 @@ static int parse_header_fields(sw_smaps_parser *p, const char *s,
 {
 	sw_mapping *m = &p->cur;
 	uint64_t maj, min;
-	s = parse_hex(s, e, &m->start);
+	s = parse_hex(p, s, e, &m->start);
 	s = expect(s, e, '-');
-	s = s ? parse_hex(s, e, &m->end) : NULL;
+	s = s ? parse_hex(p, s, e, &m->end) : NULL;
 	s = expect(s, e, ' ');
 	if (!s || e - s < 5 || s[4] != ' ')
 		return fail(p, SW_ESYNTAX, "bad address range or permissions");
 	memcpy(m->perms, s, 4);
 	m->perms[4] = '\0';
-	s = parse_hex(s + 5, e, &m->offset);
+	s = parse_hex(p, s + 5, e, &m->offset);
 	s = expect(s, e, ' ');
-	s = s ? parse_hex(s, e, &maj) : NULL;
+	s = s ? parse_hex(p, s, e, &maj) : NULL;
 	s = expect(s, e, ':');
-	s = s ? parse_hex(s, e, &min) : NULL;
+	s = s ? parse_hex(p, s, e, &min) : NULL;
 	s = expect(s, e, ' ');
 	s = s ? parse_dec(s, e, &m->inode) : NULL;
 	if (!s || (s < e && *s != ' ') || m->start > m->end ||
@@ -198,7 +265,7 @@ static ssize_t header_line(sw_smaps_parser *p, const char *s, const char *end,
 		return fail(p, SW_ETOOLONG, "line longer than 32 KiB");
 	if (p->in_mapping && emit_mapping(p, fn, ctx))
 		return p->err;
-	memset(&p->cur.counts, 0, sizeof(p->cur.counts));
+	p->cur.counts.present = 0;  /* values: see emit_mapping() */
 	p->cur_has_vmflags = 0;
 	p->vmflags[0] = '\0';
 	if (parse_header_fields(p, s, e))
@@ -271,6 +338,10 @@ static ssize_t value_line(sw_smaps_parser *p, int f, const char *s,
 static ssize_t field_line(sw_smaps_parser *p, const char *s, const char *end)
 {
 	const char *q = s;
+	/* the line after every mapping's fields: straight to it */
+	if (end - s >= 8 && p->in_mapping && !p->general_only &&
+	    memcmp(s, "VmFlags:", 8) == 0)
+		return vmflags_line(p, s, s + 8, end);
 	while (q < end && is_key_char((unsigned char)*q))
 		q++;
 	if (q == end)
@@ -294,14 +365,15 @@ static ssize_t field_line(sw_smaps_parser *p, const char *s, const char *end)
  * is right-aligned in the next 8. A line in exactly that layout is 28
  * bytes, so where the next line starts is known without scanning this
  * one, the key is found by hashing its 16 columns and confirmed by two
- * 8-byte compares, and the value is a fixed 8-byte column. Any other line
- * (a wider value, tabs, CRLF, an unknown key) takes the general path,
- * which alone decides what is an error. */
+ * 8-byte compares, and the value is a fixed 8-byte column. THPeligible and
+ * ProtectionKey come as "%-16s%8u\n" (25 bytes, no unit) and are skipped
+ * the same way. Any other line (a wider value, tabs, CRLF, an unknown key)
+ * takes the general path, which alone decides what is an error. */
 #define COL_LINE 28
+#define COL_NUM_LINE 25
 
-/* The 16 columns of each key; after the kept fields, two that the kernel
- * prints in the same layout and that are skipped. */
-static const char key_col[SW_F_COUNT + 2][17] = {
+/* The 16 columns of each key (COL_KEYS, at the top). */
+static const char key_col[COL_KEYS][17] = {
 	"Size:           ", "Rss:            ", "Pss:            ",
 	"Pss_Dirty:      ", "Pss_Anon:       ", "Pss_File:       ",
 	"Pss_Shmem:      ", "Shared_Clean:   ", "Shared_Dirty:   ",
@@ -311,36 +383,54 @@ static const char key_col[SW_F_COUNT + 2][17] = {
 	"Shared_Hugetlb: ", "Private_Hugetlb:", "Swap:           ",
 	"SwapPss:        ", "Locked:         ",
 	"KernelPageSize: ", "MMUPageSize:    ",
+	"THPeligible:    ", "ProtectionKey:  ",
 };
-
-static inline uint64_t load64(const char *s)
-{
-	uint64_t v;
-	memcpy(&v, s, 8);
-	return v;
-}
 
 /* Collision-free over key_col on little-endian machines (the multiplier
  * was found by search); a collision elsewhere, or after a key is added,
  * only sends that key to the general path. */
 static inline unsigned col_hash(uint64_t w0, uint64_t w1)
 {
-	return (unsigned)(((w0 ^ w1) * 0xf27760cb91da21f5ull) >> 59);
+	return (unsigned)(((w0 ^ w1) * 0x2c9deafc912a3815ull) >> 59);
 }
 
 static void build_col_slots(sw_smaps_parser *p)
 {
+	memset(p->col_next, 0, sizeof(p->col_next));
 	memset(p->col_slot, -1, sizeof(p->col_slot));
-	for (int f = 0; f < SW_F_COUNT + 2; f++) {
+	for (int f = 0; f < COL_KEYS; f++) {
 		unsigned h = col_hash(load64(key_col[f]), load64(key_col[f] + 8));
 		if (p->col_slot[h] < 0)
 			p->col_slot[h] = (signed char)f;
 	}
 }
 
-/* The value column: blanks, then 1 to 8 digits; its value, or -1. */
+/* The value column: blanks, then 1 to 8 digits; its value, or -1. On a
+ * little-endian machine the 8 bytes are checked and converted as one word
+ * (the first byte is the lowest): no branch per character. */
 static inline int64_t value8(const char *s)
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w = load64(s), t = w ^ BYTES(' ');
+	unsigned last = (unsigned)(w >> 56) - '0';
+	/* most values are one digit (0 kB above all): seven blanks first */
+	if ((t & 0x00ffffffffffffffull) == 0)
+		return last <= 9 ? (int64_t)last : -1;
+	/* 0xff in each blank byte, exactly (no carry between bytes) */
+	uint64_t nonblank = (((t & BYTES(0x7f)) + BYTES(0x7f)) | t) & BYTES(0x80);
+	uint64_t blank = ((nonblank ^ BYTES(0x80)) >> 7) * 0xff;
+	/* blanks only before the digits, and at least one digit */
+	if ((blank & (blank + 1)) != 0 || blank == UINT64_MAX)
+		return -1;
+	uint64_t z = w + (blank & BYTES(0x10));  /* leading blanks -> '0' */
+	if ((z & BYTES(0xf0)) != BYTES(0x30) ||
+	    ((z + BYTES(0x06)) & BYTES(0xf0)) != BYTES(0x30))
+		return -1;
+	uint64_t d = z - BYTES('0');  /* digit values, most significant first */
+	d = (d * 10 + (d >> 8)) & 0x00ff00ff00ff00ffull;     /* 4 x 2 digits */
+	d = (d * 100 + (d >> 16)) & 0x0000ffff0000ffffull;   /* 2 x 4 digits */
+	return (int64_t)((d * 10000 + (d >> 32)) & 0xffffffffull);
+#else
 	int i = 0;
 	int64_t v = 0;
 	while (i < 7 && s[i] == ' ')
@@ -352,30 +442,60 @@ static inline int64_t value8(const char *s)
 		v = v * 10 + d;
 	}
 	return v;
+#endif
 }
 
-/* A field line in the kernel's layout: COL_LINE, or 0 when it is not one
- * (then nothing has changed). */
-static ssize_t column_line(sw_smaps_parser *p, const char *s, const char *end)
+/* The field lines in the kernel's layout from s on (a mapping's are
+ * consecutive): the bytes they take, 0 when the line at s is not one
+ * (then nothing has changed). The present bits and the line count stay
+ * in registers for the run: through *p they would chain every line to
+ * the previous one's store. */
+static size_t column_run(sw_smaps_parser *p, const char *s, const char *end)
 {
-	if (end - s < COL_LINE || !p->in_mapping ||
-	    memcmp(s + 24, " kB\n", 4) != 0)
+	const char *b = s;
+	uint32_t present = p->cur.counts.present;
+	unsigned long lines = 0;
+	if (!p->in_mapping || p->general_only)
 		return 0;
-	uint64_t w0 = load64(s), w1 = load64(s + 8);
-	int f = p->col_slot[col_hash(w0, w1)];
-	if (f < 0 || load64(key_col[f]) != w0 || load64(key_col[f] + 8) != w1)
-		return 0;
-	int64_t v = value8(s + 16);
-	if (v < 0)
-		return 0;
-	if (f < SW_F_COUNT) {
-		uint32_t bit = 1u << f;
-		if (p->cur.counts.present & bit)
-			return 0; /* the general path reports it */
-		p->cur.counts.present |= bit;
-		p->cur.counts.v[f] = (uint64_t)v << 10;
+	int prev = COL_KEYS;  /* the header */
+	while (end - s >= COL_NUM_LINE) {
+		uint64_t w0 = load64(s), w1 = load64(s + 8);
+		/* The kernel prints the keys in one order: try the key that
+		 * came next last time before hashing. */
+		int f = p->col_next[prev];
+		if (load64(key_col[f]) != w0 || load64(key_col[f] + 8) != w1) {
+			f = p->col_slot[col_hash(w0, w1)];
+			if (f < 0 || load64(key_col[f]) != w0 ||
+			    load64(key_col[f] + 8) != w1)
+				break;
+			p->col_next[prev] = (signed char)f;
+		}
+		prev = f;
+		int64_t v = value8(s + 16);
+		if (v < 0)
+			break;
+		if (f >= COL_FIRST_NUM) {
+			if (s[24] != '\n')
+				break;
+			s += COL_NUM_LINE;
+			lines++;
+			continue;
+		}
+		if (end - s < COL_LINE || memcmp(s + 24, " kB\n", 4) != 0)
+			break;
+		if (f < SW_F_COUNT) {
+			uint32_t bit = 1u << f;
+			if (present & bit)
+				break; /* the general path reports it */
+			present |= bit;
+			p->cur.counts.v[f] = (uint64_t)v << 10;
+		}
+		s += COL_LINE;
+		lines++;
 	}
-	return COL_LINE;
+	p->cur.counts.present = present;
+	p->line += lines;
+	return (size_t)(s - b);
 }
 
 ssize_t sw_smaps_parser_feed(sw_smaps_parser *p, const char *buf, size_t len,
@@ -390,10 +510,13 @@ ssize_t sw_smaps_parser_feed(sw_smaps_parser *p, const char *buf, size_t len,
 		unsigned char c = (unsigned char)*s;
 		ssize_t r;
 		if (c >= 'A' && c <= 'Z') {
-			r = column_line(p, s, end);
-			if (r == 0)
-				r = field_line(p, s, end);
-		} else if (hexval(c) >= 0)
+			size_t run = column_run(p, s, end);
+			if (run) {
+				pos += run;  /* its lines counted */
+				continue;
+			}
+			r = field_line(p, s, end);
+		} else if (hexval(p, c) >= 0)
 			r = header_line(p, s, end, fn, ctx);
 		else
 			r = fail(p, SW_ESYNTAX,

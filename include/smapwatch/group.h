@@ -74,7 +74,15 @@ typedef struct {
 	double warm_up;          /* seconds: a member younger than this is
 				  * warming up, its own growth is not the
 				  * group's (ledger.h); 0: none is */
+	unsigned maps_every;     /* cycles between reads of the members'
+				  * /proc/PID/maps (mapsprobe.h), which make
+				  * a group due early when its mappings
+				  * changed enough: 0 is full_every / 6 (at
+				  * least 1) when tiered, never otherwise;
+				  * SW_MAPS_NEVER: never */
 } sw_groupset_opts;
+
+#define SW_MAPS_NEVER 0xffffffffu
 
 /* The tiering the plugins use unless told otherwise, and why:
  * - smaps at most once a minute: fine-grained beside an hour's window;
@@ -94,6 +102,7 @@ typedef struct {
 typedef struct {
 	long status_reads;       /* cheap reads (stat, status, fds) */
 	long full_reads;         /* smaps reads */
+	long maps_reads;         /* maps probes (no page walk, no stall) */
 	uint64_t bytes_read;     /* of smaps */
 	double read_seconds;     /* spent reading smaps (wall clock) */
 	long backed_off;         /* processes skipped for the read budget */

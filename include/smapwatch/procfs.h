@@ -44,6 +44,9 @@ typedef struct {
  * who the process runs as. */
 typedef struct {
 	uint64_t rss, rss_anon, rss_file, rss_shmem, swap;
+	uint64_t vm_size;          /* VmSize: address space, for the maps
+				    * probe (it changes when mappings come,
+				    * go or grow) */
 	int has_uid;               /* a "Uid:" line was read: */
 	uid_t ruid, euid;          /* the real and effective user */
 } sw_proc_status;

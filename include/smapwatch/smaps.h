@@ -61,6 +61,12 @@ long sw_smaps_parser_finish(sw_smaps_parser *p, size_t leftover,
 long sw_smaps_parse(sw_smaps_parser *p, const char *buf, size_t len,
 		    sw_mapping_fn fn, void *ctx);
 
+/* sw_smaps_parser_general_only - on: every line takes the general path
+ * (none the fast one for the kernel's exact layout). For differential
+ * tests and the fuzzer: both must give the same mappings, codes and
+ * details on any input. Kept across resets. */
+void sw_smaps_parser_general_only(sw_smaps_parser *p, int on);
+
 /* sw_smaps_parser_detail - "line N: what was wrong", or "" when no error. */
 const char *sw_smaps_parser_detail(const sw_smaps_parser *p);
 

@@ -97,6 +97,10 @@ static void test_shared_memory_paths(void **state)
 {
 	(void)state;
 	assert_cat(cls("rw-s", "/dev/zero (deleted)"), SW_CAT_SHMEM);
+	assert_cat(cls("rw-s", "/dev/zero"), SW_CAT_SHMEM);
+	/* MAP_PRIVATE of /dev/zero: private anonymous memory (issue 18, 9) */
+	assert_cat(cls("rw-p", "/dev/zero"), SW_CAT_ANON);
+	assert_cat(cls("r--p", "/dev/zero"), SW_CAT_ANON);
 	assert_cat(cls("rw-s", "/SYSV00000000 (deleted)"), SW_CAT_SHMEM);
 	assert_cat(cls("rw-s", "/SYSV0052e2c1"), SW_CAT_SHMEM);
 	assert_cat(cls("rw-s", "/memfd:smapwatch-memfd (deleted)"), SW_CAT_SHMEM);

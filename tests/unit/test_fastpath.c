@@ -1,9 +1,11 @@
-/* test_fastpath.c - the parser's column fast path (field lines in the
- * kernel's exact 28-byte layout) and its general path give the same
- * result. Each captured fixture is parsed as captured (nearly every field
+/* test_fastpath.c - the parser's fast paths (field lines in the kernel's
+ * exact 28- and 25-byte layouts, hex fields 8 at a time, VmFlags) and its
+ * general path give the same result: each text parsed both ways
+ * (sw_smaps_parser_general_only), and re-laid-out. Each captured fixture is parsed as captured (nearly every field
  * line takes the fast path) and re-laid-out so that no line can (the blanks
  * after each key replaced: by one tab, by one space, by 20 spaces), and
  * every mapping must come out identical. */
+#include <dirent.h>
 #include "fixture.h"
 #include "smapwatch/error.h"
 #include "smapwatch/smaps.h"
@@ -14,6 +16,7 @@ typedef struct {
 	size_t n;
 	sw_mapping m[MAX_MAPS];
 	char names[MAX_MAPS][256];
+	char flags[MAX_MAPS][SW_VMFLAGS_MAX];
 } maps;
 
 static int keep(void *ctx, const sw_mapping *m)
@@ -25,7 +28,8 @@ static int keep(void *ctx, const sw_mapping *m)
 	memcpy(s->names[s->n], m->name, l);
 	s->names[s->n][l] = '\0';
 	s->m[s->n].name = s->names[s->n];
-	s->m[s->n].vmflags = "";
+	snprintf(s->flags[s->n], SW_VMFLAGS_MAX, "%s", m->vmflags);
+	s->m[s->n].vmflags = s->flags[s->n];
 	s->n++;
 	return 0;
 }
@@ -100,6 +104,108 @@ static void check_fixture(const char *name)
 		free(alt);
 	}
 	free(text);
+}
+
+/* One text through the fast parser and through one that takes the general
+ * path for every line: the same result, code, detail and mappings. */
+static void same_both_ways(const char *text, size_t len)
+{
+	static maps fast, general;
+	sw_smaps_parser *pf = sw_smaps_parser_new(), *pg = sw_smaps_parser_new();
+	assert_non_null(pf);
+	assert_non_null(pg);
+	sw_smaps_parser_general_only(pg, 1);
+	fast.n = general.n = 0;
+	long rf = sw_smaps_parse(pf, text, len, keep, &fast);
+	long rg = sw_smaps_parse(pg, text, len, keep, &general);
+	assert_int_equal(rf, rg);
+	assert_string_equal(sw_smaps_parser_detail(pf), sw_smaps_parser_detail(pg));
+	same_maps(&fast, &general);
+	for (size_t i = 0; i < fast.n; i++) {
+		assert_int_equal(fast.m[i].end, general.m[i].end);
+		assert_int_equal(fast.m[i].offset, general.m[i].offset);
+		assert_int_equal(fast.m[i].inode, general.m[i].inode);
+		assert_int_equal(fast.m[i].dev_major, general.m[i].dev_major);
+		assert_int_equal(fast.m[i].dev_minor, general.m[i].dev_minor);
+		assert_string_equal(fast.m[i].perms, general.m[i].perms);
+		assert_string_equal(fast.flags[i], general.flags[i]);
+	}
+	sw_smaps_parser_free(pf);
+	sw_smaps_parser_free(pg);
+}
+
+static void both_ways_fixture(const char *name)
+{
+	size_t len;
+	char *text = fx_load(name, &len);
+	assert_non_null(text);
+	same_both_ways(text, len);
+	free(text);
+}
+
+/* Every captured and hand-made fixture, good and bad. */
+static void test_fixtures_both_ways(void **state)
+{
+	(void)state;
+	static const char *const names[] = {
+		"plain.smaps", "threads.smaps", "python.smaps", "shmem.smaps",
+		"special.smaps", "special-android.smaps",
+		"special-reordered.smaps",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		both_ways_fixture(names[i]);
+	DIR *d = opendir(FIXTURES "/bad");
+	struct dirent *e;
+	int bad = 0;
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strstr(e->d_name, ".smaps")) {
+			char name[300];
+			snprintf(name, sizeof(name), "bad/%s", e->d_name);
+			both_ways_fixture(name);
+			bad++;
+		}
+	closedir(d);
+	assert_true(bad >= 10);
+}
+
+/* Lines near the kernel's layout that the fast path must take exactly as
+ * the general one does, or leave to it: values of 1 to 8 digits, a blank
+ * inside the value, a digit in place of a blank, THPeligible and
+ * ProtectionKey well and badly formed, a repeated field, a line cut at
+ * the end, addresses of 8, 12 and 16 hex digits in either case. */
+static void test_near_layout_both_ways(void **state)
+{
+	(void)state;
+#define H12 "7f05d7188000-7f05d718a000 r--p 00000000 00:00 0 \n"
+	static const char *const texts[] = {
+		H12 "Size:                  8 kB\nRss:            12345678 kB\n"
+		"Pss:                 123 kB\nVmFlags: rd mr \n",
+		H12 "Size:                  8 kB\nRss:              1 2  4 kB\n",
+		H12 "Rss:                   8 kB\nSize:           1      8 kB\n",
+		H12 "Rss:                  8x kB\n",
+		H12 "Rss:                   8 kB\nTHPeligible:           0\n"
+		"ProtectionKey:         0\nVmFlags: rd \n",
+		H12 "Rss:                   8 kB\nTHPeligible:          0 \n",
+		H12 "Rss:                   8 kB\nTHPeligible:    00000001\n"
+		"ProtectionKey:  \n",
+		H12 "Rss:                   8 kB\nRss:                   8 kB\n",
+		H12 "Rss:                   8 kB\nPss:                   8 kB",
+		H12 "Rss:                   8 kB\nPss:                   8 kB\r\n",
+		H12 "Rss:                   8 kB\nPss:                   8 kb\n",
+		"00400000-00401000 r-xp 00000000 fe:01 1234  /bin/x\n"
+		"Rss:                   4 kB\n",
+		"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0  [vsyscall]\n"
+		"Rss:                   0 kB\n",
+		"7F05D7188000-7F05D718A000 rw-p 0000ABCD 0A:1f 99 /x\n"
+		"Rss:                   4 kB\n",
+		"17f05d7188000000-7f05d718a000 rw-p 00000000 00:00 0\n"
+		"Rss:                   4 kB\n",
+		"Rss:                   4 kB\n",
+		H12 "Rss:                   4 kB\nVmFlags:rd\n",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		same_both_ways(texts[i], strlen(texts[i]));
 }
 
 static void test_plain(void **state) { (void)state; check_fixture("plain.smaps"); }
@@ -202,6 +308,8 @@ int main(void)
 		cmocka_unit_test(test_plain),   cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_python),  cmocka_unit_test(test_shmem),
 		cmocka_unit_test(test_wide_value),
+		cmocka_unit_test(test_fixtures_both_ways),
+		cmocka_unit_test(test_near_layout_both_ways),
 		cmocka_unit_test(test_long_lines_same_either_way),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
