@@ -483,10 +483,18 @@ def run_collectd(tmp):
     d = os.path.join(tmp, "collectd")
     os.makedirs(d)
     conf = os.path.join(d, "collectd.conf")
+    # As collectd-smaps(5) says to: a copy of the packaged example with one
+    # line uncommented (collectd itself), since a second <Plugin smaps>
+    # block is refused.
+    example = open(EXAMPLES + "/smaps.conf").read()
+    assert '  #Process "nginx"\n' in example, "the example's Process line"
+    smaps_conf = os.path.join(d, "smaps.conf")
+    open(smaps_conf, "w").write(example.replace('  #Process "nginx"\n',
+                                                '  Process "collectd"\n'))
     open(conf, "w").write("""\
 # The packaged layout: PluginDir is Debian's, the smaps plugin comes from
 # collectd-plugin-smaps and its configuration is the packaged example
-# (which selects no process), plus one group for collectd itself.
+# with one group uncommented: collectd itself.
 Hostname "pkgtest"
 FQDNLookup false
 BaseDir "{d}"
@@ -503,12 +511,9 @@ LoadPlugin csv
 <Plugin csv>
   DataDir "{d}/csv"
 </Plugin>
-Include "{ex}/smaps.conf"
+Include "{sc}"
 Include "{ex}/smaps-threshold.conf"
-<Plugin smaps>
-  Process "collectd"
-</Plugin>
-""".format(d=d, ex=EXAMPLES))
+""".format(d=d, ex=EXAMPLES, sc=smaps_conf))
     p = start(["collectd", "-f", "-C", conf], os.path.join(d, "stdout"))
     csv = os.path.join(d, "csv", "pkgtest", "smaps-collectd")
 
@@ -632,7 +637,7 @@ def run_netdata(tmp):
     shutil.copy("/bin/sleep", fake)
     root_proc = start([fake, "120"], os.path.join(tmp, "memcached.out"))
     nd = start(["netdata", "-D", "-c", conf], os.path.join(t, "log", "stdout"))
-    want = ["smaps.netdata_rss", "smaps.memcached_rss"]
+    want = ["smaps.netdata_pss", "smaps.memcached_pss"]
     charts = wait_for("netdata charts", 40, lambda: (lambda c: c if all(
         w in c for w in want) else None)(api(port, "/api/v1/charts")["charts"]))
     errlog = os.path.join(t, "log", "error.log")
@@ -644,13 +649,13 @@ def run_netdata(tmp):
         ours = sorted(k for k in charts if k.startswith("smaps."))
         info("netdata: %d smaps charts, e.g. %s" % (len(ours), ours[:4]))
         v = wait_for("netdata values", 15,
-                     lambda: last_total(port, "smaps.netdata_rss") or None)
-        info("netdata: smaps.netdata_rss = %s MiB" % v)
-        ok(v and v > 0, "smaps.netdata_rss > 0 (netdata's own memory)")
+                     lambda: last_total(port, "smaps.netdata_pss") or None)
+        info("netdata: smaps.netdata_pss = %s MiB" % v)
+        ok(v and v > 0, "smaps.netdata_pss > 0 (netdata's own memory)")
         v = wait_for("root process values", 15,
-                     lambda: last_total(port, "smaps.memcached_rss") or None)
-        info("netdata: smaps.memcached_rss (root-owned) = %s MiB" % v)
-        ok(v and v > 0, "smaps.memcached_rss > 0: the plugin, run by user "
+                     lambda: last_total(port, "smaps.memcached_pss") or None)
+        info("netdata: smaps.memcached_pss (root-owned) = %s MiB" % v)
+        ok(v and v > 0, "smaps.memcached_pss > 0: the plugin, run by user "
            "netdata, reads a root process (its capabilities work)")
         uids = {}
         for pid in our_plugins():
