@@ -339,7 +339,8 @@ def test_unprivileged(pids):
                                            {}).get("values", [])
         ok(len(v) >= 2 and all(x == {"processes": len(pids),
                                      "unreadable": len(pids), "failed": 0,
-                                     "fds_uncounted": len(pids)}
+                                     "fds_uncounted": len(pids),
+                                     "unreachable": 0}
                                 for x in v),
            "as nobody: root's processes counted unreadable: %r" % v)
         denied = [l for l in err if "Permission denied (needs root, or "
@@ -384,7 +385,8 @@ def test_fds_uncounted(pids):
         n = len(pids)
         v = c.charts.get("smaps.hostile_processes", {}).get("values", [])
         ok(len(v) >= 2 and all(x == {"processes": n, "unreadable": 0,
-                                     "failed": 0, "fds_uncounted": n}
+                                     "failed": 0, "fds_uncounted": n,
+                                     "unreachable": 0}
                                 for x in v),
            "CAP_SYS_PTRACE only: smaps read, fds of all %d uncounted: %r"
            % (n, v))
@@ -399,6 +401,65 @@ def test_fds_uncounted(pids):
     finally:
         nb.close()
 
+
+def run_nofile(conf, nofile, seconds):
+    """The plugin under prlimit --nofile=N:N; (stdout, stderr lines)."""
+    p = subprocess.Popen(["prlimit", "--nofile=%d:%d" % (nofile, nofile),
+                          PLUGIN, "1", "--config", conf,
+                          "--full-interval", "0"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        out, _ = read_for(p, seconds)
+    finally:
+        p.kill()
+        p.wait()
+    return out, p.stderr.read().decode("utf-8", "replace").splitlines()
+
+
+def test_unreachable(tmp):
+    """Out of fds (issue 18, defect 17): the plugin keeps stdin, stdout,
+    stderr and the proc root open, so with RLIMIT_NOFILE at 5 it starts
+    and charts, but every member's /proc/PID open fails with EMFILE. The
+    members are then neither processes nor failed (a smaps read that
+    failed) but unreachable, said with one line each (rate-limited); with
+    room for one more fd, none is. Matched by comm (a name unique to the
+    run): a command-line match needs an fd of its own."""
+    if not shutil.which("prlimit"):
+        print("skipped: unreachable (needs prlimit, util-linux)")
+        return
+    comm = "swnf%d" % (os.getpid() % 10000000)
+    n, procs = 3, []
+    try:
+        for _ in range(n):
+            procs.append(subprocess.Popen(
+                [HEAP, "--comm", comm, "--rate", "0", "--seconds", "30"],
+                stdout=subprocess.PIPE))
+            procs[-1].stdout.readline()
+        conf = os.path.join(tmp, "nofile.conf")
+        open(conf, "w").write("nf: %s\n" % comm)
+        out, err = run_nofile(conf, 5, 3.5)
+        c = pluginsd.check(out)
+        v = c.charts.get("smaps.nf_processes", {}).get("values", [])
+        ok(len(v) >= 2 and all(x == {"processes": 0, "unreadable": 0,
+                                     "failed": 0, "fds_uncounted": 0,
+                                     "unreachable": n} for x in v),
+           "nofile 5: all %d members unreachable: %r" % (n, v))
+        said = [l for l in err if "Too many open files" in l
+                and "group 'nf'" in l]
+        ok(len(said) >= n and not c.problems,
+           "nofile 5: the EMFILE said per member, grammar kept: %r"
+           % err[:8])
+        out, err = run_nofile(conf, 6, 2.5)
+        v = pluginsd.check(out).charts.get("smaps.nf_processes",
+                                           {}).get("values", [])
+        ok(len(v) >= 1 and all(x.get("unreachable") == 0
+                               and x.get("processes") == n for x in v),
+           "nofile 6: none unreachable: %r" % v)
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
 
 def test_hidepid(pids):
     """As nobody on a proc mounted hidepid=1, root's processes are listed
@@ -510,7 +571,8 @@ def test_privileged(pids, how):
            "%s: runs as nobody with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH "
            "only: %r" % (how, seen))
         ok(last("hostile") == {"processes": len(pids), "unreadable": 0,
-                               "failed": 0, "fds_uncounted": 0}
+                               "failed": 0, "fds_uncounted": 0,
+                               "unreachable": 0}
            and last("pw").get("processes") == 1
            and last("pf").get("processes") == 0,
            "%s, as nobody: root's processes read, the world-readable "
@@ -896,7 +958,8 @@ def test_fake_tree(tmp):
        "fake rss per category: %r" % last("smaps.fake_rss"))
     # processes: live members (the malformed one too); failed: not read
     ok(last("smaps.fake_processes") == {"processes": 2, "unreadable": 0,
-                                         "failed": 1, "fds_uncounted": 0},
+                                         "failed": 1, "fds_uncounted": 0,
+                                         "unreachable": 0},
        "a malformed process is a member, counted as failed: %r"
        % last("smaps.fake_processes"))
     ok(last("smaps.fake_status") == {"rss": 900 << 10, "anon": 850 << 10,
@@ -1103,6 +1166,7 @@ def main():
             if os.geteuid() == 0:
                 test_privileged(pids, "setcap")
                 test_privileged(pids, "setuid")
+            test_unreachable(tmp)
             test_fake_tree(tmp)
             test_top_bound(tmp)
             test_default_charts(tmp)
