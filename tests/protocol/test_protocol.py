@@ -461,6 +461,47 @@ def test_unreachable(tmp):
             p.kill()
             p.wait()
 
+def test_maps_interval(tmp):
+    """--maps-interval: the maps probe between full reads, on the run's
+    growing workloads (their VmSize moves, so each probe cycle reads their
+    maps). At --full-interval 6 the default probes every cycle: 0 must
+    turn that off; 1 at the default --full-interval 60 (probe every 10 s)
+    must read maps every cycle. Bad values refused with one line."""
+    conf = os.path.join(tmp, "maps.conf")
+    open(conf, "w").write("hostile: '*--seconds %s*'\n" % SECONDS)
+    seen = {}
+    for every, full in (("1", "60"), ("0", "6")):
+        p = subprocess.Popen([PLUGIN, "1", "--config", conf,
+                              "--full-interval", full,
+                              "--maps-interval", every],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            out, _ = read_for(p, 3.5)
+        finally:
+            p.kill()
+            p.wait()
+        c = pluginsd.check(out)
+        seen[every] = [r.get("maps") for r in
+                       c.charts.get("netdata.smaps_reads", {}).get("values", [])]
+    n = len(HOSTILE)
+    # a cycle where no member's VmSize moved (brk grows in steps) reads
+    # none: every probe cycle reads all or none, most read all
+    ok(len(seen["1"]) >= 3 and set(seen["1"]) <= {0, n}
+       and seen["1"].count(n) >= 2,
+       "--maps-interval 1: the %d members' maps read at most cycles: %r"
+       % (n, seen["1"]))
+    ok(len(seen["0"]) >= 3 and all(m == 0 for m in seen["0"]),
+       "--maps-interval 0: maps never read: %r" % seen["0"])
+    for bad in (["--maps-interval", "-1"], ["--maps-interval", "1.5"],
+                ["--maps-interval", "86401"], ["--maps-interval"]):
+        rc, out, err = run_disabled(bad)
+        lines = err.strip().splitlines()
+        ok(rc == 1 and out == b"" and len(lines) == 1
+           and "--maps-interval" in lines[0],
+           "%r refused with one line: %d %r" % (bad, rc, err))
+
+
 def test_hidepid(pids):
     """As nobody on a proc mounted hidepid=1, root's processes are listed
     but closed: counted as hidden, said once, never an error per cycle."""
@@ -1163,6 +1204,7 @@ def main():
             test_unprivileged(pids)
             test_fds_uncounted(pids)
             test_hidepid(pids)
+            test_maps_interval(tmp)
             if os.geteuid() == 0:
                 test_privileged(pids, "setcap")
                 test_privileged(pids, "setuid")
