@@ -166,7 +166,8 @@ def check_others(res, pids):
     ok(res.get("tx-help", (0,))[0] == 200
        and res["tx-help"][1] == "text/plain", "help")
     for tx, code in (("tx-bad", 400), ("tx-nofn", 404), ("tx-other", 404),
-                     ("tx-nogroup", 400)):
+                     ("tx-nogroup", 400), ("tx-pid0", 400),
+                     ("tx-pidplus", 400)):
         st, _, body = res.get(tx, (0, "", b"{}"))
         ok(st == code and json.loads(body).get("status") == code,
            "%s answers %d (got %d)" % (tx, code, st))
@@ -246,7 +247,10 @@ def test_running(tmp, pids):
              (3.8, b'FUNCTION tx-bad 10 "smaps bogus:1"\n'),
              (3.9, b'FUNCTION tx-nofn 10 "processes"\n'),
              (4.0, b'FUNCTION tx-other 10 "smaps pid:1"\n'),
-             (4.1, b'FUNCTION tx-nogroup 10 "smaps group:nope"\n')]
+             (4.1, b'FUNCTION tx-nogroup 10 "smaps group:nope"\n'),
+             # no pid as the kernel writes it (the core's one parser)
+             (4.2, b'FUNCTION tx-pid0 10 "smaps pid:0%d"\n' % pids[0]),
+             (4.3, b'FUNCTION tx-pidplus 10 "smaps pid:+%d"\n' % pids[0])]
     try:
         out, arrivals = read_for(p, 5.0, calls)
         c = pluginsd.check(out)
