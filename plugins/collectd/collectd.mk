@@ -51,3 +51,10 @@ $(BUILD)/tests/test_cd_names: tests/unit/test_cd_names.c plugins/collectd/names.
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) $(CD_CFLAGS) -Itests/unit -Iplugins/collectd -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
 		-o $@ $< plugins/collectd/names.c $(LIB) -lcmocka $(LDFLAGS)
+
+# submit.c against collectd's headers, plugin_dispatch_values recorded by
+# the test itself.
+$(BUILD)/tests/test_cd_submit: tests/unit/test_cd_submit.c plugins/collectd/submit.c plugins/collectd/names.c plugins/collectd/ident.c plugins/collectd/names.h plugins/collectd/submit.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) $(CD_CFLAGS) -Itests/unit -Iplugins/collectd -DFIXTURES=\"$(CURDIR)/tests/fixtures\" \
+		-o $@ $< plugins/collectd/submit.c plugins/collectd/names.c plugins/collectd/ident.c $(LIB) -lcmocka $(LDFLAGS)

@@ -18,6 +18,7 @@ void cd_conf_defaults(cd_conf *c)
 	c->steady_r2 = 0.9;
 	/* Tiering: the core's defaults (group.h says why). */
 	c->full_interval = SW_DEFAULT_FULL_INTERVAL;
+	c->maps_interval = -1;
 	c->early_percent = 100 * SW_DEFAULT_EARLY_CHANGE;
 	c->early_mib = (double)(SW_DEFAULT_EARLY_MIN >> 20);
 	c->budget_ms = 1000 * SW_DEFAULT_READ_BUDGET;
@@ -188,6 +189,8 @@ static void read_option(cd_conf *c, const oconfig_item_t *ci)
 		read_number(c, ci, 0, 7 * 86400, &c->warm_up);
 	else if (strcasecmp(k, "FullInterval") == 0)
 		read_number(c, ci, 0, 86400, &c->full_interval);
+	else if (strcasecmp(k, "MapsInterval") == 0)
+		read_number(c, ci, 0, 86400, &c->maps_interval);
 	else if (strcasecmp(k, "EarlyChangePercent") == 0)
 		read_number(c, ci, 0, 1000, &c->early_percent);
 	else if (strcasecmp(k, "EarlyChangeMiB") == 0)
@@ -226,6 +229,18 @@ int cd_conf_read(cd_conf *c, const void *item)
 	return 0;
 }
 
+/* cycles between maps probes: MapsInterval in intervals, rounded (at
+ * least one); unset, the core's default; 0, never. */
+static unsigned maps_every(double seconds, double interval)
+{
+	if (seconds < 0)
+		return 0;
+	if (seconds == 0)
+		return SW_MAPS_NEVER;
+	double every = interval > 0 ? seconds / interval : 1;
+	return every > 1 ? (unsigned)(every + 0.5) : 1;
+}
+
 sw_groupset *cd_conf_groupset(const cd_conf *c, double interval)
 {
 	int subtotals = c->collect_libraries || c->collect_named;
@@ -235,6 +250,7 @@ sw_groupset *cd_conf_groupset(const cd_conf *c, double interval)
 		.max_names = subtotals ? 1024 : 0,
 		.count_sockets = c->count_sockets,
 		.full_every = every > 1 ? (unsigned)(every + 0.5) : 1,
+		.maps_every = maps_every(c->maps_interval, interval),
 		.early_change = c->early_percent / 100,
 		.early_min = (uint64_t)(c->early_mib * 1048576),
 		.read_budget = c->budget_ms / 1000,

@@ -23,6 +23,8 @@ typedef struct {
 	double growth_window;    /* seconds */
 	double warm_up;          /* seconds; < 0: a share of the window */
 	double full_interval;    /* seconds between full smaps reads */
+	double maps_interval;    /* seconds between maps probes; 0: never;
+				  * < 0: the core's default */
 	double early_percent;    /* status Rss change that reads early */
 	double early_mib;        /* ...and at least this much */
 	double budget_ms;        /* per smaps read; 0: none */

@@ -8,6 +8,7 @@
 #include "collectd/core/daemon/collectd.h"
 #include "collectd/core/daemon/plugin.h"
 
+#include "smapwatch/clock.h"
 #include "smapwatch/error.h"
 #include "smapwatch/escape.h"
 #include "smapwatch/ratelimit.h"
@@ -85,13 +86,6 @@ static int make_growth(void)
 	state.pidfile_error = calloc(n ? n : 1, sizeof(*state.pidfile_error));
 	state.fds_said = calloc(n ? n : 1, 1);
 	return state.pidfile_error && state.fds_said ? 0 : -1;
-}
-
-static double monotonic_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int smaps_init(void)
@@ -178,7 +172,7 @@ static int smaps_read(void)
 		.named = state.conf.collect_named,
 		.max_subtotals = state.conf.max_subtotals,
 	};
-	double now = monotonic_seconds();
+	double now = sw_clock_monotonic();
 	const sw_collect_cost *cost = sw_groupset_cost(state.gs);
 	if (cost->hidden && !state.hidden_logged) {
 		WARNING("smaps plugin: %ld processes in %s may not be looked at "

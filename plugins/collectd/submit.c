@@ -103,6 +103,11 @@ void cd_submit_group(const char *id, const sw_group_stats *g,
 	if (g->measured.unreadable || g->live.processes)
 		cd_dispatch(id, CD_PROCESSES, "unreadable", NULL,
 			    (double)g->measured.unreadable);
+	/* Members alive but not read at all this cycle (out of fds or
+	 * memory): not in processes, so said even when that is 0. */
+	if (g->measured.unreadable || g->live.processes || g->live.failed)
+		cd_dispatch(id, CD_PROCESSES, "unreachable", NULL,
+			    (double)g->live.failed);
 	if (g->live.processes == 0)
 		return;
 	submit_status(id, &g->live.status);

@@ -231,7 +231,8 @@ static void define_one(const nd_charts *c, size_t i, size_t d, FILE *out)
 		if (def->k == K_PROCS) /* matched but not read: not hidden */
 			fputs("DIMENSION unreadable '' absolute 1 1\n"
 			      "DIMENSION failed '' absolute 1 1\n"
-			      "DIMENSION fds_uncounted '' absolute 1 1\n", out);
+			      "DIMENSION fds_uncounted '' absolute 1 1\n"
+			      "DIMENSION unreachable '' absolute 1 1\n", out);
 	} else {
 		for (int cat = 0; cat < SW_CAT_COUNT; cat++)
 			fprintf(out, "DIMENSION %s '' absolute 1 %d\n",
@@ -322,9 +323,13 @@ static void update_one(const nd_chart_ref *r, const sw_group_stats *st,
 		set_tier(st, out);
 	else if (def->k >= K_PROCS) {
 		if (def->k == K_PROCS)
+			/* failed: smaps reads that failed at the last full
+			 * read; unreachable: members alive but not read at
+			 * all this cycle (out of fds or memory) */
 			fprintf(out, "SET unreadable = %ld\nSET failed = %ld\n"
-				"SET fds_uncounted = %ld\n", st->measured.unreadable,
-				st->measured.failed, st->live.fds_uncounted);
+				"SET fds_uncounted = %ld\nSET unreachable = %ld\n",
+				st->measured.unreadable, st->measured.failed,
+				st->live.fds_uncounted, st->live.failed);
 		if ((def->k == K_FDS || def->k == K_SOCKS) && st->live.processes &&
 		    st->live.fds_uncounted == st->live.processes)
 			fprintf(out, "SET %s =\n", def->suffix); /* none counted: a gap */

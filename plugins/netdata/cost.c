@@ -18,7 +18,8 @@ void nd_cost_define(FILE *out, int ue)
 	      PRIO, ue);
 	fputs("DIMENSION status '' absolute 1 1\n"
 	      "DIMENSION full '' absolute 1 1\n"
-	      "DIMENSION function '' absolute 1 1\n", out);
+	      "DIMENSION function '' absolute 1 1\n"
+	      "DIMENSION maps '' absolute 1 1\n", out);
 	chart(out, "smaps_read_bytes", "smaps.plugin smaps bytes read per cycle",
 	      "KiB", PRIO + 1, ue);
 	fputs("DIMENSION smaps '' absolute 1 1024\n"
@@ -48,7 +49,8 @@ void nd_cost_update(FILE *out, const sw_collect_cost *c,
 {
 	begin(out, "smaps_reads", dt_us);
 	fprintf(out, "SET status = %ld\nSET full = %ld\nSET function = %ld\n"
-		"END\n", c->status_reads, c->full_reads, fn->reads);
+		"SET maps = %ld\nEND\n", c->status_reads, c->full_reads,
+		fn->reads, c->maps_reads);
 	begin(out, "smaps_read_bytes", dt_us);
 	fprintf(out, "SET smaps = %llu\nSET function = %llu\nEND\n",
 		(unsigned long long)c->bytes_read,

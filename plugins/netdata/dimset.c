@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "smapwatch/hash.h"
 
 void nd_dimset_init(nd_dimset *s, size_t cap)
 {
@@ -27,14 +28,6 @@ long nd_dimset_find(const nd_dimset *s, const char *name, size_t len)
 	return -1;
 }
 
-static uint32_t fnv1a(const char *p, size_t len)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
-	return h;
-}
-
 static void make_id(nd_dim *d)
 {
 	const char *base = memrchr(d->name, '/', d->len);
@@ -42,7 +35,7 @@ static void make_id(nd_dim *d)
 	size_t blen = d->len - (size_t)(base - d->name);
 	char b[ND_ID_MAX - 10];
 	nd_id(b, sizeof(b), base, blen);
-	snprintf(d->id, sizeof(d->id), "%s_%08x", b, fnv1a(d->name, d->len));
+	snprintf(d->id, sizeof(d->id), "%s_%08x", b, sw_fnv1a32(d->name, d->len));
 }
 
 int nd_dimset_add(nd_dimset *s, const char *name, size_t len)

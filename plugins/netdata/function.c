@@ -8,6 +8,7 @@
 #include "heartbeat.h"
 #include "ids.h"
 #include "smapwatch/escape.h"
+#include "smapwatch/pid.h"
 #include "log.h"
 #include "maptable.h"
 #include "smapwatch/error.h"
@@ -113,11 +114,10 @@ static const char *parse_params(const nd_function_ctx *fc, char **w,
 			if (rq->group < 0)
 				return "No group with that name.";
 		} else if (!strncmp(w[i], "pid:", 4)) {
-			char *end;
-			long v = strtol(w[i] + 4, &end, 10);
-			if (*end || end == w[i] + 4 || v <= 0 || v > 4194304)
+			const char *v = w[i] + 4;
+			rq->pid = sw_parse_pid(v, strlen(v), 0);
+			if (!rq->pid)
 				return "pid: needs a process id.";
-			rq->pid = (pid_t)v;
 		} else {
 			return "Unknown parameter: use group:NAME, pid:N or help.";
 		}

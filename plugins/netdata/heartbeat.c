@@ -2,29 +2,25 @@
 #include "heartbeat.h"
 
 #include <time.h>
+#include "smapwatch/clock.h"
 
-static uint64_t clock_us(clockid_t id)
-{
-	struct timespec ts;
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
+/* The wall clock only places the tick on Netdata's second; intervals
+ * are the core's monotonic clock. */
 uint64_t nd_realtime_us(void)
 {
-	return clock_us(CLOCK_REALTIME);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 uint64_t nd_mono_us(void)
 {
-	return clock_us(CLOCK_MONOTONIC);
+	return (uint64_t)(sw_clock_monotonic() * 1e6);
 }
 
 double nd_mono_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return sw_clock_monotonic();
 }
 
 void nd_heartbeat_init(nd_heartbeat *hb, int seconds)

@@ -203,6 +203,18 @@ static int load_groups(plugin *p)
 	return 0;
 }
 
+/* cycles between maps probes: --maps-interval in updates, rounded (at
+ * least one); unset, the core's default; 0, never. */
+static unsigned maps_every(double seconds, int update_every)
+{
+	if (seconds < 0)
+		return 0;
+	if (seconds == 0)
+		return SW_MAPS_NEVER;
+	double every = seconds / update_every;
+	return every > 1 ? (unsigned)(every + 0.5) : 1;
+}
+
 static int setup(plugin *p)
 {
 	set_proc_root(p);
@@ -215,6 +227,7 @@ static int setup(plugin *p)
 		.max_names = (p->o.libs || p->o.named) ? NAMES_PER_GROUP : 0,
 		.count_sockets = p->o.sockets,
 		.full_every = every > 1 ? (unsigned)(every + 0.5) : 1,
+		.maps_every = maps_every(p->o.maps_interval, p->o.update_every),
 		.early_change = p->o.early_percent / 100,
 		.early_min = (uint64_t)(p->o.early_mib * 1048576),
 		.read_budget = p->o.budget_ms / 1000,

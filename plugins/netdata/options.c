@@ -45,9 +45,16 @@ static const char usage_text[] =
 "  --early-change-percent N, --early-change-mib M\n"
 "                    read early when the status Rss moved by more than N%\n"
 "                    and M MiB since the last full read (default 10, 16)\n"
+"  --maps-interval SECONDS\n"
+"                    between full reads, read the members' maps this often\n"
+"                    (no page walk, no stall) to read a group early when its\n"
+"                    mappings changed enough (default a sixth of\n"
+"                    --full-interval, 10; 0: never)\n"
 "  --read-budget-ms MS\n"
-"                    a process whose smaps read takes longer skips its next\n"
-"                    1, 3, 7... full reads (default 500; 0: no budget)\n"
+"                    a process whose smaps read costs more CPU time of the\n"
+"                    reading thread (a reader itself paused is not charged)\n"
+"                    skips its next 1, 3, 7... full reads (default 500;\n"
+"                    0: no budget)\n"
 "  --rss-cap-mib MIB over this Rss only status is read (default 32768; 0: none)\n"
 "  --allow-large GROUP\n"
 "                    exempt a group from --rss-cap-mib (repeatable)\n"
@@ -77,6 +84,7 @@ static void defaults(nd_options *o)
 			  .growth_window = ND_WINDOW_DEFAULT,
 			  .steady_percent = ND_STEADY_DEFAULT,
 			  .warm_up = -1,
+			  .maps_interval = -1,
 			  .full_interval = SW_DEFAULT_FULL_INTERVAL,
 			  .early_percent = 100 * SW_DEFAULT_EARLY_CHANGE,
 			  .early_mib = (double)(SW_DEFAULT_EARLY_MIN >> 20),
@@ -93,6 +101,7 @@ static int cost_value(nd_options *o, const char *opt, const char *val,
 		{"--early-change-percent", offsetof(nd_options, early_percent), 1000},
 		{"--early-change-mib", offsetof(nd_options, early_mib), 1L << 20},
 		{"--read-budget-ms", offsetof(nd_options, budget_ms), 600000},
+		{"--maps-interval", offsetof(nd_options, maps_interval), 86400},
 		{"--rss-cap-mib", offsetof(nd_options, rss_cap_mib), 1L << 30},
 	};
 	for (size_t i = 0; i < sizeof(num) / sizeof(num[0]); i++)

@@ -27,6 +27,8 @@ typedef struct {
 				  * share of the window (growth.h) */
 	/* tiered collection (group.h): the core's defaults unless told */
 	double full_interval;    /* seconds between full smaps reads */
+	double maps_interval;    /* seconds between maps probes; 0: never;
+				  * < 0: the core's default */
 	double early_percent, early_mib;
 	double budget_ms, rss_cap_mib;
 	const char *allow_large[ND_ALLOW_LARGE_MAX];

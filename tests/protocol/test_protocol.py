@@ -166,7 +166,8 @@ def check_others(res, pids):
     ok(res.get("tx-help", (0,))[0] == 200
        and res["tx-help"][1] == "text/plain", "help")
     for tx, code in (("tx-bad", 400), ("tx-nofn", 404), ("tx-other", 404),
-                     ("tx-nogroup", 400)):
+                     ("tx-nogroup", 400), ("tx-pid0", 400),
+                     ("tx-pidplus", 400)):
         st, _, body = res.get(tx, (0, "", b"{}"))
         ok(st == code and json.loads(body).get("status") == code,
            "%s answers %d (got %d)" % (tx, code, st))
@@ -246,7 +247,10 @@ def test_running(tmp, pids):
              (3.8, b'FUNCTION tx-bad 10 "smaps bogus:1"\n'),
              (3.9, b'FUNCTION tx-nofn 10 "processes"\n'),
              (4.0, b'FUNCTION tx-other 10 "smaps pid:1"\n'),
-             (4.1, b'FUNCTION tx-nogroup 10 "smaps group:nope"\n')]
+             (4.1, b'FUNCTION tx-nogroup 10 "smaps group:nope"\n'),
+             # no pid as the kernel writes it (the core's one parser)
+             (4.2, b'FUNCTION tx-pid0 10 "smaps pid:0%d"\n' % pids[0]),
+             (4.3, b'FUNCTION tx-pidplus 10 "smaps pid:+%d"\n' % pids[0])]
     try:
         out, arrivals = read_for(p, 5.0, calls)
         c = pluginsd.check(out)
@@ -339,7 +343,8 @@ def test_unprivileged(pids):
                                            {}).get("values", [])
         ok(len(v) >= 2 and all(x == {"processes": len(pids),
                                      "unreadable": len(pids), "failed": 0,
-                                     "fds_uncounted": len(pids)}
+                                     "fds_uncounted": len(pids),
+                                     "unreachable": 0}
                                 for x in v),
            "as nobody: root's processes counted unreadable: %r" % v)
         denied = [l for l in err if "Permission denied (needs root, or "
@@ -384,7 +389,8 @@ def test_fds_uncounted(pids):
         n = len(pids)
         v = c.charts.get("smaps.hostile_processes", {}).get("values", [])
         ok(len(v) >= 2 and all(x == {"processes": n, "unreadable": 0,
-                                     "failed": 0, "fds_uncounted": n}
+                                     "failed": 0, "fds_uncounted": n,
+                                     "unreachable": 0}
                                 for x in v),
            "CAP_SYS_PTRACE only: smaps read, fds of all %d uncounted: %r"
            % (n, v))
@@ -398,6 +404,106 @@ def test_fds_uncounted(pids):
            "CAP_SYS_PTRACE only: one line for the group: %r" % err)
     finally:
         nb.close()
+
+
+def run_nofile(conf, nofile, seconds):
+    """The plugin under prlimit --nofile=N:N; (stdout, stderr lines)."""
+    p = subprocess.Popen(["prlimit", "--nofile=%d:%d" % (nofile, nofile),
+                          PLUGIN, "1", "--config", conf,
+                          "--full-interval", "0"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        out, _ = read_for(p, seconds)
+    finally:
+        p.kill()
+        p.wait()
+    return out, p.stderr.read().decode("utf-8", "replace").splitlines()
+
+
+def test_unreachable(tmp):
+    """Out of fds (issue 18, defect 17): the plugin keeps stdin, stdout,
+    stderr and the proc root open, so with RLIMIT_NOFILE at 5 it starts
+    and charts, but every member's /proc/PID open fails with EMFILE. The
+    members are then neither processes nor failed (a smaps read that
+    failed) but unreachable, said with one line each (rate-limited); with
+    room for one more fd, none is. Matched by comm (a name unique to the
+    run): a command-line match needs an fd of its own."""
+    if not shutil.which("prlimit"):
+        print("skipped: unreachable (needs prlimit, util-linux)")
+        return
+    comm = "swnf%d" % (os.getpid() % 10000000)
+    n, procs = 3, []
+    try:
+        for _ in range(n):
+            procs.append(subprocess.Popen(
+                [HEAP, "--comm", comm, "--rate", "0", "--seconds", "30"],
+                stdout=subprocess.PIPE))
+            procs[-1].stdout.readline()
+        conf = os.path.join(tmp, "nofile.conf")
+        open(conf, "w").write("nf: %s\n" % comm)
+        out, err = run_nofile(conf, 5, 3.5)
+        c = pluginsd.check(out)
+        v = c.charts.get("smaps.nf_processes", {}).get("values", [])
+        ok(len(v) >= 2 and all(x == {"processes": 0, "unreadable": 0,
+                                     "failed": 0, "fds_uncounted": 0,
+                                     "unreachable": n} for x in v),
+           "nofile 5: all %d members unreachable: %r" % (n, v))
+        said = [l for l in err if "Too many open files" in l
+                and "group 'nf'" in l]
+        ok(len(said) >= n and not c.problems,
+           "nofile 5: the EMFILE said per member, grammar kept: %r"
+           % err[:8])
+        out, err = run_nofile(conf, 6, 2.5)
+        v = pluginsd.check(out).charts.get("smaps.nf_processes",
+                                           {}).get("values", [])
+        ok(len(v) >= 1 and all(x.get("unreachable") == 0
+                               and x.get("processes") == n for x in v),
+           "nofile 6: none unreachable: %r" % v)
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+
+def test_maps_interval(tmp):
+    """--maps-interval: the maps probe between full reads, on the run's
+    growing workloads (their VmSize moves, so each probe cycle reads their
+    maps). At --full-interval 6 the default probes every cycle: 0 must
+    turn that off; 1 at the default --full-interval 60 (probe every 10 s)
+    must read maps every cycle. Bad values refused with one line."""
+    conf = os.path.join(tmp, "maps.conf")
+    open(conf, "w").write("hostile: '*--seconds %s*'\n" % SECONDS)
+    seen = {}
+    for every, full in (("1", "60"), ("0", "6")):
+        p = subprocess.Popen([PLUGIN, "1", "--config", conf,
+                              "--full-interval", full,
+                              "--maps-interval", every],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            out, _ = read_for(p, 3.5)
+        finally:
+            p.kill()
+            p.wait()
+        c = pluginsd.check(out)
+        seen[every] = [r.get("maps") for r in
+                       c.charts.get("netdata.smaps_reads", {}).get("values", [])]
+    n = len(HOSTILE)
+    # a cycle where no member's VmSize moved (brk grows in steps) reads
+    # none: every probe cycle reads all or none, most read all
+    ok(len(seen["1"]) >= 3 and set(seen["1"]) <= {0, n}
+       and seen["1"].count(n) >= 2,
+       "--maps-interval 1: the %d members' maps read at most cycles: %r"
+       % (n, seen["1"]))
+    ok(len(seen["0"]) >= 3 and all(m == 0 for m in seen["0"]),
+       "--maps-interval 0: maps never read: %r" % seen["0"])
+    for bad in (["--maps-interval", "-1"], ["--maps-interval", "1.5"],
+                ["--maps-interval", "86401"], ["--maps-interval"]):
+        rc, out, err = run_disabled(bad)
+        lines = err.strip().splitlines()
+        ok(rc == 1 and out == b"" and len(lines) == 1
+           and "--maps-interval" in lines[0],
+           "%r refused with one line: %d %r" % (bad, rc, err))
 
 
 def test_hidepid(pids):
@@ -510,7 +616,8 @@ def test_privileged(pids, how):
            "%s: runs as nobody with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH "
            "only: %r" % (how, seen))
         ok(last("hostile") == {"processes": len(pids), "unreadable": 0,
-                               "failed": 0, "fds_uncounted": 0}
+                               "failed": 0, "fds_uncounted": 0,
+                               "unreachable": 0}
            and last("pw").get("processes") == 1
            and last("pf").get("processes") == 0,
            "%s, as nobody: root's processes read, the world-readable "
@@ -559,7 +666,10 @@ def test_disable(tmp):
     rc, out, _ = run_disabled(["--help"])
     ok(rc == 0 and b"--libs" in out and b"--named" in out
        and b"--growth-window" in out and b"--steady-percent" in out
-       and b"--warm-up" in out, "--help")
+       and b"--warm-up" in out and b"--maps-interval" in out
+       # the budget is the reading thread's CPU time, not the wall clock
+       and b"costs more CPU time of the\n                    reading thread"
+       in out, "--help")
     rc, out, _ = run_disabled(["--version"])
     ok(rc == 0 and out.startswith(b"smaps.plugin "), "--version")
 
@@ -896,7 +1006,8 @@ def test_fake_tree(tmp):
        "fake rss per category: %r" % last("smaps.fake_rss"))
     # processes: live members (the malformed one too); failed: not read
     ok(last("smaps.fake_processes") == {"processes": 2, "unreadable": 0,
-                                         "failed": 1, "fds_uncounted": 0},
+                                         "failed": 1, "fds_uncounted": 0,
+                                         "unreachable": 0},
        "a malformed process is a member, counted as failed: %r"
        % last("smaps.fake_processes"))
     ok(last("smaps.fake_status") == {"rss": 900 << 10, "anon": 850 << 10,
@@ -1100,9 +1211,11 @@ def main():
             test_unprivileged(pids)
             test_fds_uncounted(pids)
             test_hidepid(pids)
+            test_maps_interval(tmp)
             if os.geteuid() == 0:
                 test_privileged(pids, "setcap")
                 test_privileged(pids, "setuid")
+            test_unreachable(tmp)
             test_fake_tree(tmp)
             test_top_bound(tmp)
             test_default_charts(tmp)

@@ -88,7 +88,8 @@ def documented(fields=DEFAULT_FIELDS, cats=DEFAULT_CATS,
     v |= {"ps_count", "ps_rss", "ps_rss-anon", "ps_rss-file", "ps_rss-shmem",
           "swap", "file_handles", "file_handles-sockets",
           "ps_state-measured", "ps_state-backed_off", "ps_state-capped",
-          "ps_state-unreadable", "ps_state-fds_uncounted",
+          "ps_state-unreadable", "ps_state-unreachable",
+          "ps_state-fds_uncounted",
           "duration-figures_age",
           "objects-libs_duplicate_loads"}
     if not with_signals:

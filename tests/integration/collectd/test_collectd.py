@@ -1082,6 +1082,10 @@ class Suite:
                             '  GrowthWindow 5', "GrowthWindow"),
             self.error_case("warm-up-negative", 'Process "x"\n'
                             '  WarmUp -1', "WarmUp"),
+            self.error_case("maps-interval-negative", 'Process "x"\n'
+                            '  MapsInterval -1', "MapsInterval"),
+            self.error_case("maps-interval-wrong-type", 'Process "x"\n'
+                            '  MapsInterval "10"', "MapsInterval"),
             self.error_case("lowercase-key-wrong-type",
                             'process "x"\n  collectlibraries 3',
                             "CollectLibraries"),
@@ -1106,6 +1110,7 @@ class Suite:
         case = Collectd(self, "case", "LoadPlugin smaps\n<Plugin smaps>\n"
                         '  process "swidle"\n  PROCESSMATCH "swm" "swmm.p"\n'
                         "  collectlibraries true\n  maxsubtotals 1\n"
+                        "  mapsinterval 0\n"
                         "  countsockets false\n  procroot \"/proc\"\n"
                         '  fields "RSS" "pss"\n  CATEGORIES "heap total"\n'
                         '  signals "steady"\n'
@@ -1175,7 +1180,7 @@ class Suite:
         libs = [t for t in case.csv_files().get("smaps-swidle", ())
                 if t.startswith("memory-lib_") and t.endswith("_rss")]
         R.check("lower-case option names accepted (process, PROCESSMATCH, "
-                "maxsubtotals 1...)", v and v[0] > 0 and len(libs) == 1 and
+                "maxsubtotals 1, mapsinterval 0...)", v and v[0] > 0 and len(libs) == 1 and
                 case.csv_last("smaps-swm", "ps_count") == [1.0, 1.0],
                 "total_rss %s, lib sub-totals %s, swm %s" % (
                     v, libs, case.csv_last("smaps-swm", "ps_count")))
