@@ -33,8 +33,9 @@ def cpu_seconds(pid):
 
 
 def test_endless_stdin_without_newline(tmp_path):
-    """4 s of 'x' as fast as a writer can: the plugin stays under 5% of a
-    core, says so once, keeps updating, and serves the next call."""
+    """4 s of 'x' as fast as a writer can: the plugin stays under 15% of a
+    core (reading and dropping the bytes costs 1.7% idle, 6-7% on a loaded
+    machine; the spinning plugin took 38-60%), says so once, keeps updating, and serves the next call."""
     r = Run([PLUGIN, "1", "--config", conf_file(tmp_path)])
     stop = threading.Event()
     sent = [0]
@@ -67,7 +68,7 @@ def test_endless_stdin_without_newline(tmp_path):
         print("info: endless stdin: %.1f%% of a core, %d MiB taken, %d log "
               "lines, max gap %.2f s" % (100 * cpu, sent[0] >> 20, len(lines),
                                          r.max_gap(t0 - r.t0)))
-        assert cpu < 0.05
+        assert cpu < 0.15
         assert len(lines) == 1
         assert r.max_gap(t0 - r.t0) < 2.0
         assert r.results()[n:] and r.results()[n][1:] == ("tx-after", 200)
