@@ -189,13 +189,15 @@ static void count_slow(void *ctx, const char *group, const sw_proc_stat *ps,
  * slowest of 3 undisturbed reads in wall time (valgrind or a loaded host
  * make reads slower, not stops rarer), then `cycles` reads, each
  * measured. */
-static void reader(int out, int cycles)
+static void reader(int out, int cycles, pid_t target)
 {
-	char err[128];
+	char err[128], pid[24];
+	/* By pid: another test run on the host has its own sw-manymaps. */
+	snprintf(pid, sizeof(pid), "%d", (int)target);
 	stop_result res = {0};
 	sw_groupset_opts o = {.proc_root = "/proc"};
 	sw_groupset *gs = sw_groupset_new(&o);
-	sw_groupset_add(gs, "t", SW_SEL_COMM, "sw-manymaps", err, sizeof(err));
+	sw_groupset_add(gs, "t", SW_SEL_PID, pid, err, sizeof(err));
 	double w = 0;
 	for (int i = 0; i < 3; i++) {
 		sw_groupset_collect(gs, NULL, NULL);
@@ -205,7 +207,7 @@ static void reader(int out, int cycles)
 	sw_groupset_free(gs);
 	o.read_budget = res.budget = 3 * w + 0.005;
 	gs = sw_groupset_new(&o);
-	sw_groupset_add(gs, "t", SW_SEL_COMM, "sw-manymaps", err, sizeof(err));
+	sw_groupset_add(gs, "t", SW_SEL_PID, pid, err, sizeof(err));
 	if (write(out, &res, sizeof(res)) != sizeof(res))
 		_exit(3);
 	for (int i = 0; i < cycles; i++) {
@@ -235,7 +237,7 @@ static void test_stopped_reader(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(fds[0]);
-		reader(fds[1], CYCLES);
+		reader(fds[1], CYCLES, target);
 	}
 	close(fds[1]);
 	assert_int_equal(read(fds[0], &res, sizeof(res)), sizeof(res));

@@ -177,9 +177,9 @@ class Drain(threading.Thread):
                 if not b:
                     break
                 self.bytes += len(b)
-                # cycles: BEGIN lines of the alpha group's rss chart
+                # cycles: BEGIN lines of the alpha group's pss chart (a default one)
                 buf = self.tail + b
-                self.cycles += buf.count(b"\nBEGIN smaps.alpha_rss ")
+                self.cycles += buf.count(b"\nBEGIN smaps.alpha_pss ")
                 self.tail = buf[-64:]
 
 
@@ -531,7 +531,7 @@ def main():
         serr = open(os.path.join(tmp, "stderr"), errors="replace").read()
         if netdata:
             cycles = drain.cycles
-            info("update cycles (BEGIN smaps.alpha_rss): %d" % cycles)
+            info("update cycles (BEGIN smaps.alpha_pss): %d" % cycles)
             check("plugin kept updating", cycles >= SECONDS / 3, cycles)
         if "AddressSanitizer" in serr or "runtime error" in serr:
             print(serr[:3000])
