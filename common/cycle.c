@@ -187,8 +187,10 @@ const sw_group_stats *sw_groupset_get(const sw_groupset *gs, size_t i)
 static size_t kept_fd_budget(void)
 {
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
+	if (getrlimit(RLIMIT_NOFILE, &rl))
 		return 512;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1u << 21))
+		return 1u << 20;
 	return rl.rlim_cur > 64 ? (size_t)(rl.rlim_cur / 2) : 0;
 }
 

@@ -4,8 +4,10 @@
 #include "fixture.h"
 #include <sys/resource.h>
 #include <dirent.h>
+#include <limits.h>
 #include <time.h>
 #include "smapwatch/error.h"
+#include "smapwatch/fdlimit.h"
 #include "smapwatch/group.h"
 
 /* A process whose one heap mapping has `rss_kb` resident, and whose
@@ -585,6 +587,22 @@ static void test_kept_dirfds(void **state)
 	assert_int_equal(open_fds(), base);
 }
 
+/* A frontend raises its soft open files limit to the hard one. */
+static void test_fd_limit_raise(void **state)
+{
+	(void)state;
+	struct rlimit was, low, now;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &was), 0);
+	low = was;
+	low.rlim_cur = 100;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	long r = sw_fd_limit_raise();
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &now), 0);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &was), 0);
+	assert_true(now.rlim_cur == was.rlim_max);
+	assert_true(r == (was.rlim_max > LONG_MAX ? LONG_MAX : (long)was.rlim_max));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +617,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pidfile_stale, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_fds, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_kept_dirfds, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test(test_fd_limit_raise),
 		cmocka_unit_test_setup_teardown(test_watch_reads, fx_root_setup, fx_root_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
