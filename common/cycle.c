@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include "smapwatch/clock.h"
 #include "smapwatch/collector.h"
@@ -188,6 +189,20 @@ const sw_group_stats *sw_groupset_get(const sw_groupset *gs, size_t i)
 	return i < gs->ngroups ? &gs->groups[i].st : NULL;
 }
 
+/* How many members' /proc/PID fds the cache may keep open across cycles:
+ * half the soft RLIMIT_NOFILE, the other half left to the host (collectd's
+ * other plugins, sockets) and to the reads. A member over the budget has
+ * its directory opened each cycle instead (and stat read twice). */
+static size_t kept_fd_budget(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 512;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1u << 21))
+		return 1u << 20;
+	return rl.rlim_cur > 64 ? (size_t)(rl.rlim_cur / 2) : 0;
+}
+
 /* No more selectors; what collection needs, and the proc root (tried
  * again at the next cycle when it cannot be opened). */
 static int freeze(sw_groupset *gs)
@@ -196,7 +211,7 @@ static int freeze(sw_groupset *gs)
 		gs->matched = calloc(gs->ngroups ? gs->ngroups : 1, 1);
 		if (!gs->matched)
 			return -ENOMEM;
-		pc_init(&gs->cache, gs->sels.n);
+		pc_init(&gs->cache, gs->sels.n, kept_fd_budget());
 		gs->frozen = 1;
 	}
 	if (gs->root.fd >= 0)
@@ -240,20 +255,20 @@ static void member_failed(sw_groupset *gs, const sw_proc_stat *ps, int code)
 /* stat of pid could not be read (code). Gone is gone; a process closed
  * to us is hidden; anything else (EMFILE, ENFILE, ENOMEM...) fails the
  * groups it was in last cycle, as they knew it. */
-static void not_read(sw_groupset *gs, pid_t pid, int code)
+static pc_entry *not_read(sw_groupset *gs, pid_t pid, int code)
 {
 	unsigned char *row;
 	if (sw_error_is_gone(code))
-		return;
+		return NULL;
 	if (code == -EPERM || code == -EACCES) {
 		gs->cost.hidden++;  /* listed but closed to us: hidepid=1 */
-		return;
+		return NULL;
 	}
 	const pc_entry *old = pc_last(&gs->cache, pid);
 	pc_entry *e = old ? pc_carry(&gs->cache, old, &row) : NULL;
 	if (!e) {
 		gs->cost.failed++;  /* never seen: in no group we know of */
-		return;
+		return NULL;
 	}
 	int none = -1;
 	if (sel_match(&gs->sels, &e->ps, NULL, &none, row, gs->matched,
@@ -261,6 +276,7 @@ static void not_read(sw_groupset *gs, pid_t pid, int code)
 		member_failed(gs, &e->ps, code);
 	else
 		gs->cost.failed++;
+	return e;
 }
 
 static member *new_member(sw_groupset *gs)
@@ -345,31 +361,33 @@ static void probe_maps(sw_groupset *gs)
 
 /* ps is in gs->matched's groups: from here on its files are read through
  * its /proc/PID (*pidfd, opened now if matching did not), and stat again
- * through it first, so that all are one process's (a pid reused since the
- * listing is gone). No status (a saved tree, or it just exited: smaps
- * will tell) is no cheap counters, not no process; a status that fails
- * otherwise is a failure. */
-static void join(sw_groupset *gs, int *pidfd, const sw_proc_stat *listed,
-		 const pc_entry *e)
+ * through it first unless stat was read through it already (own), so
+ * that all are one process's (a pid reused since the listing is gone).
+ * No status (a saved tree, or it just exited: smaps will tell) is no
+ * cheap counters, not no process; a status that fails otherwise is a
+ * failure. Returns 1 when it joined. */
+static int join(sw_groupset *gs, int *pidfd, const sw_proc_stat *listed,
+		const pc_entry *e, int own)
 {
 	sw_proc_status status;
-	sw_proc_stat now, *ps = &now;
+	sw_proc_stat now = *listed, *ps = &now;
 	long fds = 0, sockets = 0;
 	if (*pidfd < 0)
 		*pidfd = sw_procroot_pid(&gs->root, listed->pid);
-	int r = *pidfd < 0 ? *pidfd : sw_proc_read_stat_at(*pidfd, &now);
+	int r = *pidfd < 0 ? *pidfd
+			   : own ? 0 : sw_proc_read_stat_at(*pidfd, &now);
 	if (r == 0 && now.start_time != listed->start_time)
-		return;  /* the pid is another process's now */
+		return 0;  /* the pid is another process's now */
 	if (r) {
 		if (!sw_error_is_gone(r))
 			member_failed(gs, listed, r);
-		return;
+		return 0;
 	}
 	int pfd = *pidfd;
 	r = sw_proc_read_status_at(pfd, &status);
 	if (r && !sw_error_is_gone(r)) {
 		member_failed(gs, ps, r);
-		return;
+		return 0;
 	}
 	if (r)
 		memset(&status, 0, sizeof(status));
@@ -381,31 +399,57 @@ static void join(sw_groupset *gs, int *pidfd, const sw_proc_stat *listed,
 	member *m = new_member(gs);
 	if (!m) {
 		member_failed(gs, ps, -ENOMEM);
-		return;
+		return 0;
 	}
 	m->ps = *ps;
 	m->status = status;
 	m->entry = e ? (size_t)(e - gs->cache.cur.v) : SIZE_MAX;
 	count_member(gs, m, fds, sockets);
+	return 1;
+}
+
+/* Last cycle's member kept its /proc/PID open (proccache.h): stat read
+ * through it is that process's, so it is read once, not from the root and
+ * again through a directory opened afresh: 1. Not kept, or gone (exited;
+ * its pid perhaps another's now: the fd closed): 0, the pid is read from
+ * the root. Another failure (EMFILE...): -errno, the process is still
+ * there and *pidfd still held. */
+static int read_kept_stat(sw_groupset *gs, pid_t pid, int *pidfd,
+			  sw_proc_stat *ps)
+{
+	*pidfd = pc_take_dirfd(&gs->cache, pid);
+	if (*pidfd < 0)
+		return 0;
+	int r = sw_proc_read_stat_at(*pidfd, ps);
+	if (r == 0 && ps->pid == pid)
+		return 1;
+	if (r && !sw_error_is_gone(r))
+		return r;
+	close(*pidfd);
+	*pidfd = -1;
+	return 0;
 }
 
 static void visit(sw_groupset *gs, pid_t pid)
 {
 	sw_proc_stat ps;
 	unsigned char *row = NULL;
-	int pidfd = -1;
-	int r = sw_procroot_read_stat(&gs->root, pid, &ps);
+	int pidfd;
+	int own = read_kept_stat(gs, pid, &pidfd, &ps);
+	int r = own < 0 ? own : own ? 0 : sw_procroot_read_stat(&gs->root, pid, &ps);
+	pc_entry *e = NULL;
 	if (r) {
-		not_read(gs, pid, r);
+		e = not_read(gs, pid, r);
 	} else if (ps.state != 'Z' && ps.state != 'X') {
 		/* a zombie has no memory left and will be gone: no member */
-		pc_entry *e = pc_enter(&gs->cache, &ps, &row);
-		if (sel_match(&gs->sels, &ps, &gs->root, &pidfd, e ? row : NULL,
-			      gs->matched, gs->ngroups))
-			join(gs, &pidfd, &ps, e);
+		e = pc_enter(&gs->cache, &ps, &row);
+		if (!sel_match(&gs->sels, &ps, &gs->root, &pidfd, e ? row : NULL,
+			       gs->matched, gs->ngroups) ||
+		    !join(gs, &pidfd, &ps, e, own))
+			e = NULL;
 	}
-	if (pidfd >= 0)
-		close(pidfd);
+	if (pidfd >= 0 && !(e && pc_keep_dirfd(&gs->cache, e, pidfd)))
+		close(pidfd);  /* else the cache's now, for the next cycle */
 }
 
 static int visit_entry(void *ctx, int dirfd, const char *name)

@@ -2,17 +2,31 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "proccache.h"
 #include "selector.h"
 
-void pc_init(proc_cache *c, size_t nsel)
+void pc_init(proc_cache *c, size_t nsel, size_t max_kept)
 {
 	memset(c, 0, sizeof(*c));
 	c->nsel = nsel;
+	c->max_kept = max_kept;
+}
+
+static void close_kept(proc_cache *c, pc_gen *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (g->v[i].dirfd >= 0) {
+			close(g->v[i].dirfd);
+			g->v[i].dirfd = -1;
+			c->kept--;
+		}
 }
 
 void pc_free(proc_cache *c)
 {
+	close_kept(c, &c->cur);
+	close_kept(c, &c->prev);
 	free(c->cur.v);
 	free(c->cur.res);
 	free(c->prev.v);
@@ -50,6 +64,26 @@ const pc_entry *pc_last(const proc_cache *c, pid_t pid)
 			 : NULL;
 }
 
+int pc_take_dirfd(proc_cache *c, pid_t pid)
+{
+	pc_entry *old = (pc_entry *)pc_last(c, pid);  /* prev is ours */
+	if (!old || old->dirfd < 0)
+		return -1;
+	int fd = old->dirfd;
+	old->dirfd = -1;
+	c->kept--;
+	return fd;
+}
+
+int pc_keep_dirfd(proc_cache *c, pc_entry *e, int fd)
+{
+	if (e->dirfd >= 0 || c->kept >= c->max_kept)
+		return 0;
+	e->dirfd = fd;
+	c->kept++;
+	return 1;
+}
+
 unsigned char *pc_row(proc_cache *c, const pc_entry *e)
 {
 	return c->cur.res + e->res * c->nsel;
@@ -74,6 +108,7 @@ pc_entry *pc_carry(proc_cache *c, const pc_entry *old, unsigned char **row)
 	memcpy(*row, c->prev.res + old->res * c->nsel, c->nsel);
 	*e = *old;
 	e->res = res;
+	e->dirfd = -1;  /* an fd moves only through pc_take_dirfd */
 	return e;
 }
 
@@ -92,12 +127,14 @@ pc_entry *pc_enter(proc_cache *c, const sw_proc_stat *ps, unsigned char **row)
 		return NULL;
 	e->ps = *ps;
 	e->backoff = e->skip = 0;
+	e->dirfd = -1;
 	memset(*row, SEL_UNKNOWN, c->nsel);
 	return e;
 }
 
 void pc_swap(proc_cache *c)
 {
+	close_kept(c, &c->prev);  /* not seen this cycle, or another now */
 	pc_gen t = c->prev;
 	c->prev = c->cur;
 	c->cur = t;

@@ -18,6 +18,9 @@ typedef struct {
 	size_t res;            /* its row of answers in the generation */
 	unsigned backoff;      /* over the read budget this many times running */
 	unsigned skip;         /* full reads still to skip */
+	int dirfd;             /* its /proc/PID kept open (a member), or -1:
+				* that process's, so stat read through it needs
+				* no second read to tell a reused pid */
 } pc_entry;
 
 typedef struct {
@@ -29,9 +32,12 @@ typedef struct {
 typedef struct {
 	pc_gen cur, prev;
 	size_t nsel;
+	size_t kept, max_kept; /* directory fds held in both generations */
 } proc_cache;
 
-void pc_init(proc_cache *c, size_t nsel);
+/* pc_init - an empty cache holding at most max_kept directory fds. */
+void pc_init(proc_cache *c, size_t nsel, size_t max_kept);
+/* pc_free - frees it and closes the fds it holds. */
 void pc_free(proc_cache *c);
 
 /* pc_enter - this cycle's entry for ps, carried over from the last cycle
@@ -48,7 +54,16 @@ const pc_entry *pc_last(const proc_cache *c, pid_t pid);
 /* pc_row - the answers of an entry of this cycle. */
 unsigned char *pc_row(proc_cache *c, const pc_entry *e);
 
-/* pc_swap - end of cycle: this cycle's entries become the last. */
+/* pc_take_dirfd - the directory fd kept for pid last cycle, now the
+ * caller's (to close or pc_keep_dirfd again), or -1. */
+int pc_take_dirfd(proc_cache *c, pid_t pid);
+
+/* pc_keep_dirfd - e (of this cycle) holds fd from now on when the budget
+ * allows: 1; 0 when it does not (fd still the caller's). */
+int pc_keep_dirfd(proc_cache *c, pc_entry *e, int fd);
+
+/* pc_swap - end of cycle: this cycle's entries become the last; the fds
+ * of processes not seen this cycle are closed. */
 void pc_swap(proc_cache *c);
 
 #endif

@@ -27,6 +27,7 @@
 #include "output.h"
 #include "smapwatch/caller.h"
 #include "smapwatch/error.h"
+#include "smapwatch/fdlimit.h"
 #include "smapwatch/growth.h"
 #include "smapwatch/procroot.h"
 #include "smapwatch/version.h"
@@ -425,6 +426,12 @@ int main(int argc, char **argv)
 	int r = nd_options_parse(&p.o, argc, argv);
 	if (r != ND_OPT_RUN)
 		return r == ND_OPT_EXIT_OK ? 0 : 1;
+	/* room for every member's /proc/PID kept open (fdlimit.h) */
+	long nofile = sw_fd_limit_raise();
+	if (nofile < 0)
+		nd_log(ND_INFO, "open files limit not raised: %s (the members "
+		       "over half of it are opened each cycle)",
+		       strerror((int)-nofile));
 	r = setup(&p);
 	if (!r) {
 		nd_log(ND_INFO, "smaps.plugin %s: %zu groups from %s, reading %s "

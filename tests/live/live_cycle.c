@@ -4,6 +4,9 @@
  * reads, which must not be taken for a slow read. */
 #include <setjmp.h>
 #include <signal.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +21,7 @@
 #include <cmocka.h>
 #include "smapwatch/error.h"
 #include "smapwatch/group.h"
+#include "smapwatch/procfs.h"
 
 static void pause_ms(long ms)
 {
@@ -267,12 +271,72 @@ static void test_stopped_reader(void **state)
 	assert_int_equal(res.reads, CYCLES);
 }
 
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n - 3;  /* ., .. and the DIR's own */
+}
+
+/* A member's /proc/PID is kept open across cycles (proccache.h), and it
+ * stays that process's: once the process has exited and been reaped (its
+ * pid free for another), stat read through it is gone (ESRCH on this
+ * kernel), never another's; the cycle then counts no member and closes
+ * the fd. */
+static void test_kept_dir_gone(void **state)
+{
+	(void)state;
+	char marker[64], path[64];
+	pid_t got;
+	snprintf(marker, sizeof(marker), "smapwatch-kept-%d", (int)getpid());
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execl("/bin/sh", "sh", "-c", "sleep 30", marker, (char *)NULL);
+		_exit(127);
+	}
+	int ok = wait_comm(pid, "sh");
+	int base = open_fds();
+	sw_groupset *gs = groupset_for(marker);
+	long in = members_now(gs, &got);
+	int held = open_fds() - base;  /* the root's and the member's */
+	members_now(gs, &got);
+	int held_again = open_fds() - base;
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	sw_proc_stat ps;
+	int after_exit = sw_proc_read_stat_at(dfd, &ps);
+	close(dfd);
+	long out = members_now(gs, &got);
+	int held_after = open_fds() - base;
+	const sw_group_stats *g = sw_groupset_get(gs, 0);
+	assert_true(ok);
+	assert_int_equal(in, 1);
+	assert_int_equal(got, 0);
+	assert_int_equal(held, 2);
+	assert_int_equal(held_again, 2);
+	assert_int_equal(after_exit, -ESRCH);
+	assert_int_equal(out, 0);
+	assert_int_equal(g->live.failed, 0);
+	assert_int_equal(held_after, 1);
+	sw_groupset_free(gs);
+	assert_int_equal(open_fds(), base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exec),
 		cmocka_unit_test(test_long_cmdline),
 		cmocka_unit_test(test_stopped_reader),
+		cmocka_unit_test(test_kept_dir_gone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,8 +3,11 @@
  * back-off, the Rss cap, and what a cycle cost. */
 #include "fixture.h"
 #include <sys/resource.h>
+#include <dirent.h>
+#include <limits.h>
 #include <time.h>
 #include "smapwatch/error.h"
+#include "smapwatch/fdlimit.h"
 #include "smapwatch/group.h"
 
 /* A process whose one heap mapping has `rss_kb` resident, and whose
@@ -519,6 +522,87 @@ static void test_watch_reads(void **state)
 	sw_groupset_free(gs);
 }
 
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n - 3;  /* ., .. and the DIR's own */
+}
+
+static uint64_t start_of(sw_groupset *gs, pid_t pid)
+{
+	for (size_t i = 0; i < app(gs)->live.npids; i++)
+		if (app(gs)->live.pids[i] == pid)
+			return app(gs)->live.start_times[i];
+	return 0;
+}
+
+/* Each member's /proc/PID stays open across cycles (stat read once
+ * through it), at most half the soft RLIMIT_NOFILE, and closed once the
+ * process is gone: a pid reused meanwhile is read afresh, as the new
+ * process it is. */
+static void test_kept_dirfds(void **state)
+{
+	(void)state;
+	for (int pid = 100; pid < 160; pid++)
+		put_proc(pid, "app", 1000 + (unsigned)pid, 10, 10);
+	struct rlimit was, low;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &was), 0);
+	low = was;
+	low.rlim_cur = 80;  /* 40 kept at most */
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	int base = open_fds();
+	sw_groupset_opts o = {.full_every = 100};
+	sw_groupset *gs = groupset(&o);
+	for (int cycle = 0; cycle < 3; cycle++) {
+		sw_groupset_collect(gs, NULL, NULL);
+		assert_int_equal(app(gs)->live.processes, 60);
+		assert_int_equal(app(gs)->live.failed, 0);
+		assert_int_equal(app(gs)->live.status.rss, 600u << 10);
+		assert_int_equal(open_fds(), base + 1 + 40);  /* the root's too */
+	}
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &was), 0);
+	char rel[sizeof(fx_root) + 16];
+	for (int pid = 100; pid < 130; pid++) {  /* 30 exit, 100 is reused */
+		snprintf(rel, sizeof(rel), "%s/%d", fx_root, pid);
+		fx_rmtree(rel);
+	}
+	put_proc(100, "app", 5, 70, 70);
+	assert_int_equal(start_of(gs, 100), 1100);
+	sw_groupset_collect(gs, NULL, NULL);
+	assert_int_equal(app(gs)->live.processes, 31);
+	assert_int_equal(app(gs)->live.status.rss, (300u + 70u) << 10);
+	assert_int_equal(start_of(gs, 100), 5);
+	/* the leavers' fds are closed at the end of the cycle, so the room
+	 * they leave is taken by the others the next */
+	assert_true(open_fds() <= base + 1 + 40);
+	sw_groupset_collect(gs, NULL, NULL);
+	assert_int_equal(app(gs)->live.processes, 31);
+	assert_int_equal(open_fds(), base + 1 + 31);
+	sw_groupset_free(gs);
+	assert_int_equal(open_fds(), base);
+}
+
+/* A frontend raises its soft open files limit to the hard one. */
+static void test_fd_limit_raise(void **state)
+{
+	(void)state;
+	struct rlimit was, low, now;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &was), 0);
+	low = was;
+	low.rlim_cur = 100;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	long r = sw_fd_limit_raise();
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &now), 0);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &was), 0);
+	assert_true(now.rlim_cur == was.rlim_max);
+	assert_true(r == (was.rlim_max > LONG_MAX ? LONG_MAX : (long)was.rlim_max));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +616,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overlap_cap, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_pidfile_stale, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_fds, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_kept_dirfds, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test(test_fd_limit_raise),
 		cmocka_unit_test_setup_teardown(test_watch_reads, fx_root_setup, fx_root_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
