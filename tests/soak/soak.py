@@ -127,14 +127,27 @@ def target_pid(p):
     return p.pid
 
 
+KEPT = re.compile(r"/proc/\d+( \(deleted\))?$")
+DEAD = set()    # kept /proc/PID fds of exited processes seen by open_fds
+
+
 def open_fds(pid):
-    """{(fd, what it points at)} of pid."""
+    """{(fd, what it points at)} of pid, but for the /proc/PID directories
+    the core keeps open for each member across cycles (proccache.h): those
+    come and go with the members, and one of a process that exited is
+    closed at the next cycle. Those are put in DEAD, judged apart (flat())."""
     fds = set()
     for fd in os.listdir("/proc/%d/fd" % pid):
         try:
-            fds.add((fd, os.readlink("/proc/%d/fd/%s" % (pid, fd))))
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
         except OSError:
-            pass                # closed between the listing and readlink
+            continue            # closed between the listing and readlink
+        m = KEPT.match(target)
+        if m:
+            if m.group(1):
+                DEAD.add((fd, target))
+            continue
+        fds.add((fd, target))
     return fds
 
 
@@ -146,13 +159,14 @@ def sample(pid):
     try:
         with open("/proc/%d/status" % pid) as f:
             rss = int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+        DEAD.clear()
         first = open_fds(pid)
         held = set(first)
         for _ in range(BURST - 1):
             time.sleep(GAP)
             held &= open_fds(pid)
         return (rss, len(held), len(first), sorted(t for _, t in first - held),
-                held)
+                held, frozenset(DEAD))
     except (OSError, AttributeError):
         return None
 
@@ -210,6 +224,12 @@ def flat(samples, t_total):
     # leak (one sample alone may catch a slow read under valgrind).
     late = sorted(t for _, t in (last[-1][5] & last[-2][5])
                   - set().union(*(s[5] for s in second)))
+    # An exited member's kept /proc/PID is closed at the next cycle: one
+    # still open three samples running (several seconds) was leaked.
+    stale = [t for a, b, c in zip(samples, samples[1:], samples[2:])
+             for _, t in a[6] & b[6] & c[6]]
+    check("exited members' /proc/PID closed", not stale,
+          " ".join(sorted(set(stale))) or "none kept over three samples")
     check("fd count flat", f3 <= f2 and low3 <= low2 and transient_ok
           and not late,
           "held: median %g -> %g, least %d -> %d; open: max after warm-up %d;"
