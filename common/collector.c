@@ -198,54 +198,17 @@ static void read_exe(sw_collector *c, const char *root, pid_t pid,
 	}
 }
 
-/* "pid (comm) state ppid pgrp session tty_nr tpgid flags ...": the flags
- * (field 9), the 6th field after the LAST ')' (comm may hold any byte). */
-static int stat_flags(const char *text, size_t len, unsigned long *flags)
-{
-	const char *e = text + len, *s = NULL;
-	for (const char *p = e; p > text && !s; p--)
-		if (p[-1] == ')')
-			s = p;
-	for (int field = 0; s && field < 6; field++) {
-		while (s < e && *s == ' ')
-			s++;
-		while (s < e && *s != ' ')
-			s++;
-	}
-	if (!s || s >= e || *s != ' ')
-		return -1;
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(s + 1, &end, 10);
-	if (errno || end == s + 1 || (end < e && *end != ' '))
-		return -1;
-	*flags = v;
-	return 0;
-}
-
-int sw_stat_still_whole(const char *text, size_t len, uint64_t start_time)
-{
-	sw_proc_stat st;
-	unsigned long flags;
-	if (sw_parse_stat(text, len, &st) || stat_flags(text, len, &flags))
-		return 0;
-	return st.start_time == start_time && st.state != 'Z' &&
-	       st.state != 'X' && !(flags & SW_PF_EXITING);
-}
-
 /* A process can exit, or its pid be reused, between any two reads, and
- * smaps of an exiting process just ends early, at a record boundary (the
- * kernel gives EOF once the exit has dropped its address space). So stat
- * is read again after the smaps: see sw_stat_still_whole(). */
+ * smaps of an exiting process just ends early. So the start time is read
+ * again after the smaps: any change means the figures are not whole. */
 static int same_process(const char *root, pid_t pid, uint64_t start_time)
 {
-	char path[SW_PATH_MAX], text[1024];
+	sw_proc_stat st;
 	if (!start_time)
 		return 1;
-	if (sw_proc_path(path, sizeof(path), root, pid, "stat"))
-		return 0;
-	ssize_t n = sw_read_small(path, text, sizeof(text));
-	return n > 0 && sw_stat_still_whole(text, (size_t)n, start_time);
+	return sw_proc_read_stat(root, pid, &st) == 0 &&
+	       st.start_time == start_time && st.state != 'Z' &&
+	       st.state != 'X';
 }
 
 int sw_collect_process(sw_collector *c, const char *root, pid_t pid,

@@ -30,8 +30,7 @@ void sw_collector_free(sw_collector *c);
  * are written only on success; on failure *out is left untouched and the
  * code tells why (-EACCES, SW_ENOMM, SW_ECHANGED, a parse error...).
  * start_time, when non-zero, is checked before and after the read so a
- * process that exited, is exiting, or whose pid was reused is never
- * reported (-SW_ECHANGED). The
+ * process that exited or whose pid was reused is never reported. The
  * process's libraries and named regions are then in
  * sw_collector_libs()/sw_collector_named() until the next call. */
 int sw_collect_process(sw_collector *c, const char *root, pid_t pid,
@@ -52,17 +51,6 @@ size_t sw_collector_bytes(const sw_collector *c);
 
 /* sw_collector_detail - the parse error's "line N: ..." after a failure. */
 const char *sw_collector_detail(const sw_collector *c);
-
-/* PF_EXITING (include/linux/sched.h): set when the process starts to
- * exit, while its state is still R or D. */
-#define SW_PF_EXITING 0x00000004ul
-
-/* sw_stat_still_whole - given the text of /proc/PID/stat read AFTER a
- * smaps read, whether that read can be whole: the same process (start
- * time), not a zombie, and not exiting (PF_EXITING in the flags: its smaps
- * may have ended early at a record boundary). 0 for text that does not
- * parse. */
-int sw_stat_still_whole(const char *text, size_t len, uint64_t start_time);
 
 /* sw_collect_rollup - parse root/pid/smaps_rollup into *out (totals only,
  * Pss exact as the kernel sums it). */

@@ -652,51 +652,9 @@ static void test_collect_rollup(void **state)
 	sw_collector_free(col);
 }
 
-/* The stat line read after a smaps read, in the kernel's format (a real
- * line's fields, pid 22210, start time 1150201): whole only for the same,
- * living, not exiting process. PF_EXITING (4) with state R is a process
- * whose smaps may have ended early at a record boundary (issue 18, 7). */
-#define STAT_HEAD "22210 (%s) %c 22207 22207 32755 0 -1 %lu 121 0 0 0 0 0 0 0 " \
-	"20 0 %d 0 %s 3133440 374 18446744073709551615 94055278206976 " \
-	"94055278226857 140727457234336 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n"
-
-static int whole(const char *comm, char state, unsigned long flags,
-		 const char *start)
-{
-	char line[512];
-	int n = snprintf(line, sizeof(line), STAT_HEAD, comm, state, flags, 1,
-			 start);
-	return sw_stat_still_whole(line, (size_t)n, 1150201);
-}
-
-static void test_stat_still_whole(void **state)
-{
-	(void)state;
-	assert_true(whole("cat", 'R', 4194304, "1150201"));
-	assert_true(whole("cat", 'S', 4194560, "1150201"));
-	assert_true(whole("cat", 'D', 0, "1150201"));
-	/* exiting, still R or D */
-	assert_false(whole("cat", 'R', 4194308, "1150201"));
-	assert_false(whole("cat", 'D', 4194308, "1150201"));
-	assert_false(whole("cat", 'R', SW_PF_EXITING, "1150201"));
-	/* gone, or another process on the pid */
-	assert_false(whole("cat", 'Z', 4194308, "1150201"));
-	assert_false(whole("cat", 'X', 0, "1150201"));
-	assert_false(whole("cat", 'R', 4194304, "1150202"));
-	/* comm holds any byte: the flags are counted from the last ')' */
-	assert_true(whole(") R 1 1 1 0 -1 4 (", 'S', 0, "1150201"));
-	assert_false(whole(") S 1 1 1 0 -1 0 (", 'R', 4, "1150201"));
-	/* a line that does not parse is not whole */
-	static const char cut[] = "22210 (cat) R 22207 22207 32755 0";
-	assert_false(sw_stat_still_whole(cut, sizeof(cut) - 1, 1150201));
-	static const char bad[] = "22210 (cat) R 22207 22207 32755 0 -1 4x 121";
-	assert_false(sw_stat_still_whole(bad, sizeof(bad) - 1, 1150201));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stat_still_whole),
 		cmocka_unit_test(test_small_regions),
 		cmocka_unit_test(test_named_regions_are_not_loads),
 		cmocka_unit_test(test_captured_totals),
