@@ -198,17 +198,29 @@ static void read_exe(sw_collector *c, const char *root, pid_t pid,
 	}
 }
 
-/* A process can exit, or its pid be reused, between any two reads, and
- * smaps of an exiting process just ends early. So the start time is read
- * again after the smaps: any change means the figures are not whole. */
-static int same_process(const char *root, pid_t pid, uint64_t start_time)
+int sw_stat_still_whole(const char *text, size_t len, uint64_t start_time)
 {
 	sw_proc_stat st;
+	if (sw_parse_stat(text, len, &st))
+		return 0;
+	return st.start_time == start_time && st.state != 'Z' &&
+	       st.state != 'X' && st.vsize != 0;
+}
+
+/* A process can exit, or its pid be reused, between any two reads. And
+ * smaps of an exiting process can end early at a record boundary: each
+ * read() of it takes the address space again (mmget_not_zero), which fails
+ * once the exit has let go of it, and that is a clean EOF. So stat is read
+ * again after the smaps: see sw_stat_still_whole(). */
+static int same_process(const char *root, pid_t pid, uint64_t start_time)
+{
+	char path[SW_PATH_MAX], text[1024];
 	if (!start_time)
 		return 1;
-	return sw_proc_read_stat(root, pid, &st) == 0 &&
-	       st.start_time == start_time && st.state != 'Z' &&
-	       st.state != 'X';
+	if (sw_proc_path(path, sizeof(path), root, pid, "stat"))
+		return 0;
+	ssize_t n = sw_read_small(path, text, sizeof(text));
+	return n > 0 && sw_stat_still_whole(text, (size_t)n, start_time);
 }
 
 int sw_collect_process(sw_collector *c, const char *root, pid_t pid,

@@ -156,6 +156,8 @@ int sw_parse_stat(const char *text, size_t len, sw_proc_stat *out)
 	out->threads = (long)threads;
 	out->start_time = start;
 	out->exec_mark = exec_mark(out, s, e);
+	if (next_u64(&s, e, &out->vsize))     /* vsize(23) */
+		out->vsize = UINT64_MAX;
 	return 0;
 }
 

@@ -30,7 +30,9 @@ void sw_collector_free(sw_collector *c);
  * are written only on success; on failure *out is left untouched and the
  * code tells why (-EACCES, SW_ENOMM, SW_ECHANGED, a parse error...).
  * start_time, when non-zero, is checked before and after the read so a
- * process that exited or whose pid was reused is never reported. The
+ * process that exited, that let go of its address space while exiting
+ * (its smaps may be cut: see sw_stat_still_whole), or whose pid was reused
+ * is never reported (-SW_ECHANGED). The
  * process's libraries and named regions are then in
  * sw_collector_libs()/sw_collector_named() until the next call. */
 int sw_collect_process(sw_collector *c, const char *root, pid_t pid,
@@ -51,6 +53,17 @@ size_t sw_collector_bytes(const sw_collector *c);
 
 /* sw_collector_detail - the parse error's "line N: ..." after a failure. */
 const char *sw_collector_detail(const sw_collector *c);
+
+/* sw_stat_still_whole - given the text of /proc/PID/stat read AFTER a
+ * smaps read, whether that read is whole: the same process (start time),
+ * not a zombie, and its address space still attached (vsize > 0). An
+ * exiting process (PF_EXITING, state still R or D) keeps its address
+ * space until exit_mm(), and its smaps can be cut only after that, when
+ * stat's vsize reads 0: so an exiting process read before then is whole
+ * and is kept (its share of pages shared by fork still counts, as the
+ * other sharers read it), and one read after may be cut and is not. 0 for
+ * text that does not parse. */
+int sw_stat_still_whole(const char *text, size_t len, uint64_t start_time);
 
 /* sw_collect_rollup - parse root/pid/smaps_rollup into *out (totals only,
  * Pss exact as the kernel sums it). */

@@ -26,6 +26,11 @@ typedef struct {
 	uint64_t start_time;       /* clock ticks after boot: pid + this is
 				    * the process's identity */
 	long threads;
+	uint64_t vsize;            /* bytes of address space (field 23); 0
+				    * when none is attached: a kernel
+				    * thread, or a process past exit_mm();
+				    * UINT64_MAX when the line stops before
+				    * it (a short saved line) */
 	uint64_t exec_mark;        /* changes when the process execs: a hash
 				    * of comm and of where its code, stack
 				    * and arguments are (stat's startcode,

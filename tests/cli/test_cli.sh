@@ -285,7 +285,7 @@ fi
 
 # A proc tree made here: one process, one mapping of each kind of name.
 root=$TMP/proc; mkdir -p $root/42
-printf '42 (fake) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 3 0 777 0 0\n' > $root/42/stat
+printf '42 (fake) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 3 0 777 3592192 599\n' > $root/42/stat
 ln -s /opt/fake/bin/fake $root/42/exe
 cat > $root/42/smaps <<'SMAPS'
 55d0c0000000-55d0c0004000 r-xp 00000000 fe:00 1234                       /opt/fake/bin/fake

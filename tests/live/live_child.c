@@ -2,10 +2,14 @@
  * the heap grown by sbrk (what malloc does for small blocks, independent
  * of the allocator), a private anonymous map, a shared anonymous map, a
  * mapped file, /dev/zero mapped private and shared, and two threads. Then it stops itself with SIGSTOP, so its
- * smaps cannot change while a test reads it twice. It dies with its parent. */
+ * smaps cannot change while a test reads it twice. It dies with its parent.
+ * "live_child many N": instead, N unmergeable mappings (neighbours differ
+ * in protection), "r" on stdout when they are made, then it waits to be
+ * killed (exiting, it takes a while to unmap them all). */
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -20,10 +24,30 @@ static void *idle_thread(void *arg)
 	return NULL;
 }
 
-int main(void)
+static int many_maps(long n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	char *base = mmap(NULL, (size_t)n * page, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return 3;
+	for (long i = 0; i < n; i++)
+		base[(size_t)i * page] = 1;
+	for (long i = 1; i < n; i += 2)
+		if (mprotect(base + (size_t)i * page, page, PROT_READ))
+			return 3;
+	if (write(1, "r", 1) != 1)
+		return 3;
+	for (;;)
+		pause();
+}
+
+int main(int argc, char **argv)
 {
 	pthread_t t;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (argc == 3 && strcmp(argv[1], "many") == 0)
+		return many_maps(strtol(argv[2], NULL, 10));
 	char *heap = sbrk(LIVE_HEAP_BYTES);
 	char *anon = mmap(NULL, LIVE_ANON_BYTES, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -715,7 +715,7 @@ def make_fake_proc(root):
     d = os.path.join(root, "42")
     os.makedirs(os.path.join(d, "fd"))
     open(os.path.join(d, "stat"), "wb").write(
-        b"42 (fa) ke\nx) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 3 0 777 0 0\n")
+        b"42 (fa) ke\nx) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 3 0 777 3592192 599\n")
     open(os.path.join(d, "cmdline"), "wb").write(b"fakeproc-marker\0--x\0")
     os.symlink("/opt/fake/bin/fake", os.path.join(d, "exe"))
     os.symlink("socket:[1234]", os.path.join(d, "fd", "3"))
@@ -735,7 +735,7 @@ def make_fake_proc(root):
     bad = os.path.join(root, "43")       # matched, but its smaps is malformed
     os.makedirs(os.path.join(bad, "fd"))
     open(os.path.join(bad, "stat"), "wb").write(
-        b"43 (bad) S 1 43 43 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 778 0 0\n")
+        b"43 (bad) S 1 43 43 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 778 3592192 599\n")
     open(os.path.join(bad, "cmdline"), "wb").write(b"fakeproc-marker\0")
     open(os.path.join(bad, "smaps"), "wb").write(b"Size: 4 kB\n")
 
@@ -1054,7 +1054,7 @@ def test_fake_signals(tmp):
     d = os.path.join(root, "50")
     os.makedirs(os.path.join(d, "fd"))
     open(os.path.join(d, "stat"), "wb").write(
-        b"50 (sig) S 1 50 50 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 779 0 0\n")
+        b"50 (sig) S 1 50 50 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 779 3592192 599\n")
     open(os.path.join(d, "cmdline"), "wb").write(b"sigproc-marker\0")
     os.symlink("/opt/fake/bin/sig", os.path.join(d, "exe"))
     m = [(b"rw-p", 0, 0, b"[heap]", 768, 256, 256, 256),

@@ -652,9 +652,58 @@ static void test_collect_rollup(void **state)
 	sw_collector_free(col);
 }
 
+/* The stat line read after a smaps read, in the kernel's format (a real
+ * line's fields, pid 22210, start time 1150201): whole only for the same,
+ * living process whose address space is still attached (vsize > 0). An
+ * exiting one (PF_EXITING, 4, in the flags, state R or D) is whole until
+ * exit_mm() detaches it (vsize 0): only then can its smaps have been cut
+ * at a record boundary (issue 18, defect 7). */
+#define STAT_HEAD "22210 (%s) %c 22207 22207 32755 0 -1 %lu 121 0 0 0 0 0 0 0 " \
+	"20 0 1 0 %s %s 374 18446744073709551615 94055278206976 " \
+	"94055278226857 140727457234336 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n"
+
+static int whole(const char *comm, char state, unsigned long flags,
+		 const char *start, const char *vsize)
+{
+	char line[512];
+	int n = snprintf(line, sizeof(line), STAT_HEAD, comm, state, flags,
+			 start, vsize);
+	return sw_stat_still_whole(line, (size_t)n, 1150201);
+}
+
+static void test_stat_still_whole(void **state)
+{
+	(void)state;
+	assert_true(whole("cat", 'R', 4194304, "1150201", "3133440"));
+	assert_true(whole("cat", 'S', 4194560, "1150201", "3133440"));
+	assert_true(whole("cat", 'D', 0, "1150201", "3133440"));
+	/* exiting, its address space still attached: whole */
+	assert_true(whole("cat", 'R', 4194308, "1150201", "3133440"));
+	assert_true(whole("cat", 'D', 4194308, "1150201", "3133440"));
+	/* exiting past exit_mm(): the read may be cut */
+	assert_false(whole("cat", 'R', 4194308, "1150201", "0"));
+	assert_false(whole("cat", 'D', 4194308, "1150201", "0"));
+	/* gone, or another process on the pid */
+	assert_false(whole("cat", 'Z', 4194308, "1150201", "0"));
+	assert_false(whole("cat", 'X', 0, "1150201", "0"));
+	assert_false(whole("cat", 'R', 4194304, "1150202", "3133440"));
+	/* comm holds any byte: the fields are counted from the last ')' */
+	assert_true(whole(") R 1 1 1 0 -1 4 ( 0 0", 'S', 0, "1150201",
+			  "3133440"));
+	assert_false(whole(") S 1 1 1 0 -1 0 ( 9 9", 'R', 4, "1150201", "0"));
+	/* a line that stops before vsize (a short saved one) is not judged
+	 * by it; one that does not parse is not whole */
+	static const char saved[] = "22210 (cat) R 22207 22207 32755 0 -1 4 "
+				    "121 0 0 0 0 0 0 0 20 0 1 0 1150201";
+	assert_true(sw_stat_still_whole(saved, sizeof(saved) - 1, 1150201));
+	static const char cut[] = "22210 (cat) R 22207 22207 32755 0";
+	assert_false(sw_stat_still_whole(cut, sizeof(cut) - 1, 1150201));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stat_still_whole),
 		cmocka_unit_test(test_small_regions),
 		cmocka_unit_test(test_named_regions_are_not_loads),
 		cmocka_unit_test(test_captured_totals),

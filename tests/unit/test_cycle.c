@@ -20,7 +20,7 @@ static void put_proc(int pid, const char *comm, unsigned long long start,
 	fx_mkdirs(fx_root, rel);
 	snprintf(rel, sizeof(rel), "%d/stat", pid);
 	snprintf(text, sizeof(text), "%d (%s) S 1 %d %d 0 -1 0 0 0 0 0 0 0 0 0 "
-		 "20 0 1 0 %llu 0 0\n", pid, comm, pid, pid, start);
+		 "20 0 1 0 %llu 3133440 374\n", pid, comm, pid, pid, start);
 	fx_write_str(fx_root, rel, text);
 	snprintf(rel, sizeof(rel), "%d/status", pid);
 	snprintf(text, sizeof(text), "Name:\t%s\nVmRSS:\t%8u kB\nRssAnon:\t%8u kB\n"

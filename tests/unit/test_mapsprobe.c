@@ -136,7 +136,7 @@ static void put_app(int stacks)
 	char *maps = fx_load("maps/bash.maps", &len), line[128];
 	fx_mkdirs(fx_root, "10/fd");
 	fx_write_str(fx_root, "10/stat", "10 (app) S 1 10 10 0 -1 4194560 0 0 0 "
-		     "0 0 0 0 0 20 0 1 0 5000 0 0\n");
+		     "0 0 0 0 0 20 0 1 0 5000 3592192 599\n");
 	char status[512];
 	snprintf(status, sizeof(status), "Name:\tapp\nVmSize:\t%8d kB\n"
 		 "VmRSS:\t    1024 kB\nRssAnon:\t    1024 kB\n"

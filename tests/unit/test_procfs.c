@@ -180,6 +180,11 @@ static void test_parse_stat_fields(void **state)
 	assert_int_equal(ps.state, 'Z');
 	assert_int_equal(ps.threads, 17);
 	assert_int_equal(ps.start_time, 98765432109ull);
+	assert_int_equal(ps.vsize, 0);          /* a zombie's: no mm */
+	const char *live = "7 (x) R 1 7 7 0 -1 4194308 0 0 0 0 0 0 0 0 20 0 1 "
+			   "0 55 3133440 374 18446744073709551615\n";
+	assert_int_equal(sw_parse_stat(live, strlen(live), &ps), 0);
+	assert_int_equal(ps.vsize, 3133440);
 }
 
 static void test_parse_stat_rejects(void **state)
@@ -214,6 +219,7 @@ static void test_parse_stat_rejects(void **state)
 	assert_int_equal(sw_parse_stat(ok, strlen(ok), &ps), 0);
 	assert_int_equal(ps.threads, 3);
 	assert_int_equal(ps.start_time, 55);
+	assert_true(ps.vsize == UINT64_MAX);    /* stops before vsize */
 	free(tail);
 }
 

@@ -884,7 +884,7 @@ class Suite:
         os.makedirs(os.path.join(d, "fd"))
         with open(os.path.join(d, "stat"), "w") as f:
             f.write("42 (fake) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 3 "
-                    "0 777 0 0\n")
+                    "0 777 3592192 599\n")
         with open(os.path.join(d, "cmdline"), "wb") as f:
             f.write(b"fake\0--serve\0")
         os.symlink("/opt/fake/bin/fake", os.path.join(d, "exe"))
