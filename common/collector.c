@@ -178,49 +178,67 @@ static long parse_fd(sw_collector *c, int fd)
 }
 
 /* The executable's path and (device, inode), for the binary category. */
-static void read_exe(sw_collector *c, const char *root, pid_t pid,
-		     sw_exe_id *exe)
+static void read_exe(sw_collector *c, int pidfd, sw_exe_id *exe)
 {
-	char path[SW_PATH_MAX];
 	struct stat st;
 	memset(exe, 0, sizeof(*exe));
-	if (sw_proc_path(path, sizeof(path), root, pid, "exe"))
-		return;
-	ssize_t n = readlink(path, c->exe_path, sizeof(c->exe_path) - 1);
+	ssize_t n = readlinkat(pidfd, "exe", c->exe_path,
+			       sizeof(c->exe_path) - 1);
 	if (n > 0) {
 		exe->path = c->exe_path;
 		exe->path_len = sw_name_strip_deleted(c->exe_path, (size_t)n);
 	}
-	if (stat(path, &st) == 0) {
+	if (fstatat(pidfd, "exe", &st, 0) == 0) {
 		exe->inode = st.st_ino;
 		exe->dev_major = major(st.st_dev);
 		exe->dev_minor = minor(st.st_dev);
 	}
 }
 
-int sw_stat_still_whole(const char *text, size_t len, uint64_t start_time)
+int sw_stat_still_whole(const char *text, size_t len,
+			const sw_proc_stat *before)
 {
 	sw_proc_stat st;
 	if (sw_parse_stat(text, len, &st))
 		return 0;
-	return st.start_time == start_time && st.state != 'Z' &&
-	       st.state != 'X' && st.vsize != 0;
+	return st.start_time == before->start_time && st.state != 'Z' &&
+	       st.state != 'X' && st.vsize != 0 &&
+	       (!before->mm_mark || st.mm_mark == before->mm_mark);
 }
 
-/* A process can exit, or its pid be reused, between any two reads. And
- * smaps of an exiting process can end early at a record boundary: each
- * read() of it takes the address space again (mmget_not_zero), which fails
- * once the exit has let go of it, and that is a clean EOF. So stat is read
- * again after the smaps: see sw_stat_still_whole(). */
-static int same_process(const char *root, pid_t pid, uint64_t start_time)
+/* A process can exit, or exec, or its pid be reused, between any two
+ * reads. And smaps can end early at a record boundary: each read() of it
+ * takes the address space again (mmget_not_zero), which fails once the
+ * process has let go of it (exiting, or exec's new one in place), and
+ * that is a clean EOF. So stat is read again after the smaps: see
+ * sw_stat_still_whole(). */
+static int same_process(int pidfd, const sw_proc_stat *before)
 {
-	char path[SW_PATH_MAX], text[1024];
-	if (!start_time)
-		return 1;
-	if (sw_proc_path(path, sizeof(path), root, pid, "stat"))
-		return 0;
-	ssize_t n = sw_read_small(path, text, sizeof(text));
-	return n > 0 && sw_stat_still_whole(text, (size_t)n, start_time);
+	char text[1024];
+	ssize_t n = sw_read_small_at(pidfd, "stat", text, sizeof(text));
+	return n > 0 && sw_stat_still_whole(text, (size_t)n, before);
+}
+
+int sw_collect_process_at(sw_collector *c, int pidfd,
+			  const sw_proc_stat *before, sw_memsum *out,
+			  sw_each_mapping_fn each, void *ctx)
+{
+	sw_exe_id exe;
+	/* Whatever fails below, the detail is this read's, not the last's. */
+	sw_smaps_parser_reset(c->parser);
+	c->bytes = 0;
+	/* O_NONBLOCK: a FIFO planted in a saved tree cannot hang the open
+	 * (procfs ignores the flag) */
+	int fd = openat(pidfd, "smaps", O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	read_exe(c, pidfd, &exe);
+	begin(c, &exe, each, ctx);
+	long mappings = parse_fd(c, fd);
+	close(fd);
+	if (before && !same_process(pidfd, before))
+		return -SW_ECHANGED;
+	return end(c, mappings, out);
 }
 
 int sw_collect_process(sw_collector *c, const char *root, pid_t pid,
@@ -228,25 +246,19 @@ int sw_collect_process(sw_collector *c, const char *root, pid_t pid,
 		       sw_each_mapping_fn each, void *ctx)
 {
 	char path[SW_PATH_MAX];
-	sw_exe_id exe;
-	/* Whatever fails below, the detail is this read's, not the last's. */
 	sw_smaps_parser_reset(c->parser);
 	c->bytes = 0;
-	int r = sw_proc_path(path, sizeof(path), root, pid, "smaps");
+	int r = sw_proc_path(path, sizeof(path), root, pid, ".");
 	if (r)
 		return r;
-	/* O_NONBLOCK: a FIFO planted in a saved tree cannot hang the open
-	 * (procfs ignores the flag) */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
+	int pidfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+	if (pidfd < 0)
 		return -errno;
-	read_exe(c, root, pid, &exe);
-	begin(c, &exe, each, ctx);
-	long mappings = parse_fd(c, fd);
-	close(fd);
-	if (!same_process(root, pid, start_time))
-		return -SW_ECHANGED;
-	return end(c, mappings, out);
+	sw_proc_stat before = {.start_time = start_time};
+	r = sw_collect_process_at(c, pidfd, start_time ? &before : NULL, out,
+				  each, ctx);
+	close(pidfd);
+	return r;
 }
 
 static int rollup_cb(void *ctx, const sw_mapping *m)

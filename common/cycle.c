@@ -571,8 +571,16 @@ static int read_smaps(sw_groupset *gs, const member *m, pc_entry *e,
 	if (w->begin)
 		w->begin(w->ctx, &m->ps);
 	double t0 = sw_clock_monotonic(), cpu0 = sw_clock_thread_cpu();
-	int r = sw_collect_process(gs->collector, gs->root_path, m->ps.pid,
-				   m->ps.start_time, mem, w->mapping, w->ctx);
+	/* through the directory the member was listed by when it was kept:
+	 * its files are that process's, and after the read its stat tells
+	 * whether the read is whole (sw_collect_process_at) */
+	int kept = e ? e->dirfd : -1;
+	int pidfd = kept >= 0 ? kept : sw_procroot_pid(&gs->root, m->ps.pid);
+	int r = pidfd < 0 ? pidfd
+			  : sw_collect_process_at(gs->collector, pidfd, &m->ps,
+						  mem, w->mapping, w->ctx);
+	if (pidfd >= 0 && pidfd != kept)
+		close(pidfd);
 	double cpu = sw_clock_thread_cpu() - cpu0;
 	if (w->end)
 		w->end(w->ctx, &m->ps, r, r == 0 ? mem : NULL);

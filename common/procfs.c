@@ -109,18 +109,26 @@ static const char *skip_fields(const char *s, const char *e, int n)
 /* What exec changes, from the fields after starttime(22): startcode(26),
  * endcode(27), startstack(28) and, after 19 more, arg_start(48) and
  * arg_end(49). An old kernel (or a short saved line) stops early: the
- * mark is then comm and what there was. */
-static uint64_t exec_mark(const sw_proc_stat *ps, const char *s, const char *e)
+ * marks are then of what there was. exec_mark adds comm; mm_mark is of
+ * the first three alone (an address space's own, set at exec and never
+ * moved after; the arguments' can be, by prctl PR_SET_MM), 0 when they
+ * are hidden (no ptrace rights) or absent. */
+static void exec_marks(sw_proc_stat *ps, const char *s, const char *e)
 {
-	uint64_t h = sw_fnv1a64(ps->comm, ps->comm_len), v;
+	uint64_t h = SW_FNV64_INIT, any = 0, v;
 	static const int skip[] = {3, 0, 0, 19, 0};
+	ps->mm_mark = 0;
 	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++) {
 		s = skip_fields(s, e, skip[i]);
 		if (next_u64(&s, e, &v))
 			break;
 		h = sw_fnv1a64_more(h, &v, sizeof(v));
+		any |= v;
+		if (i == 2 && any)
+			ps->mm_mark = h | 1;
 	}
-	return h;
+	ps->exec_mark = sw_fnv1a64_more(sw_fnv1a64(ps->comm, ps->comm_len),
+					&h, sizeof(h));
 }
 
 /* "pid (comm) state ppid ... starttime(22) ...": comm may hold any byte,
@@ -155,7 +163,7 @@ int sw_parse_stat(const char *text, size_t len, sw_proc_stat *out)
 	out->pid = (pid_t)pid;
 	out->threads = (long)threads;
 	out->start_time = start;
-	out->exec_mark = exec_mark(out, s, e);
+	exec_marks(out, s, e);
 	if (next_u64(&s, e, &out->vsize))     /* vsize(23) */
 		out->vsize = UINT64_MAX;
 	return 0;

@@ -37,6 +37,10 @@ typedef struct {
 				    * endcode, startstack, arg_start,
 				    * arg_end; 0 there without ptrace
 				    * rights, then comm alone) */
+	uint64_t mm_mark;          /* of startcode, endcode and startstack
+				    * alone: the address space's (exec
+				    * gives a new one); 0 when hidden or
+				    * absent */
 } sw_proc_stat;
 
 /* The longest command line read (the kernel allows a quarter of the

@@ -5,7 +5,8 @@
  * smaps cannot change while a test reads it twice. It dies with its parent.
  * "live_child many N": instead, N unmergeable mappings (neighbours differ
  * in protection), "r" on stdout when they are made, then it waits to be
- * killed (exiting, it takes a while to unmap them all). */
+ * killed (exiting, it takes a while to unmap them all), or SIGUSR1 to exec
+ * into "live_child idle", which waits to be killed. */
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -24,8 +25,20 @@ static void *idle_thread(void *arg)
 	return NULL;
 }
 
+static char *self_path;
+
+/* SIGUSR1 in "many" mode: exec into "idle", a new address space (the
+ * old one's smaps, being read, ends early at a record boundary). */
+static void exec_idle(int sig)
+{
+	(void)sig;
+	execl(self_path, self_path, "idle", (char *)NULL);
+	_exit(4);
+}
+
 static int many_maps(long n)
 {
+	signal(SIGUSR1, exec_idle);
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	char *base = mmap(NULL, (size_t)n * page, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -46,8 +59,12 @@ int main(int argc, char **argv)
 {
 	pthread_t t;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	self_path = argv[0];
 	if (argc == 3 && strcmp(argv[1], "many") == 0)
 		return many_maps(strtol(argv[2], NULL, 10));
+	if (argc == 2 && strcmp(argv[1], "idle") == 0)
+		for (;;)
+			pause();
 	char *heap = sbrk(LIVE_HEAP_BYTES);
 	char *anon = mmap(NULL, LIVE_ANON_BYTES, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

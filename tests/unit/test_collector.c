@@ -668,7 +668,8 @@ static int whole(const char *comm, char state, unsigned long flags,
 	char line[512];
 	int n = snprintf(line, sizeof(line), STAT_HEAD, comm, state, flags,
 			 start, vsize);
-	return sw_stat_still_whole(line, (size_t)n, 1150201);
+	sw_proc_stat before = {.start_time = 1150201};
+	return sw_stat_still_whole(line, (size_t)n, &before);
 }
 
 static void test_stat_still_whole(void **state)
@@ -693,17 +694,52 @@ static void test_stat_still_whole(void **state)
 	assert_false(whole(") S 1 1 1 0 -1 0 ( 9 9", 'R', 4, "1150201", "0"));
 	/* a line that stops before vsize (a short saved one) is not judged
 	 * by it; one that does not parse is not whole */
+	sw_proc_stat before = {.start_time = 1150201};
 	static const char saved[] = "22210 (cat) R 22207 22207 32755 0 -1 4 "
 				    "121 0 0 0 0 0 0 0 20 0 1 0 1150201";
-	assert_true(sw_stat_still_whole(saved, sizeof(saved) - 1, 1150201));
+	assert_true(sw_stat_still_whole(saved, sizeof(saved) - 1, &before));
 	static const char cut[] = "22210 (cat) R 22207 22207 32755 0";
-	assert_false(sw_stat_still_whole(cut, sizeof(cut) - 1, 1150201));
+	assert_false(sw_stat_still_whole(cut, sizeof(cut) - 1, &before));
+}
+
+/* exec during the read: the same pid and start time, a new address space
+ * (startcode, endcode, startstack of a real exec of cat, then of ls), and
+ * the old one's smaps ended early. A rename (comm) is not an exec. */
+static void test_stat_exec_mid_read(void **state)
+{
+	(void)state;
+	static const char cat[] = "22210 (cat) R 22207 22207 32755 0 -1 4194304 "
+		"121 0 0 0 0 0 0 0 20 0 1 0 1150201 3133440 374 "
+		"18446744073709551615 94055278206976 94055278226857 "
+		"140727457234336 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n";
+	static const char ls[] = "22210 (ls) R 22207 22207 32755 0 -1 4194304 "
+		"130 0 0 0 0 0 0 0 20 0 1 0 1150201 8019968 812 "
+		"18446744073709551615 94737914540032 94737914622761 "
+		"140736191360032 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n";
+	static const char renamed[] = "22210 (worker 1) S 22207 22207 32755 0 "
+		"-1 4194304 121 0 0 0 0 0 0 0 20 0 1 0 1150201 3133440 374 "
+		"18446744073709551615 94055278206976 94055278226857 "
+		"140727457234336 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n";
+	static const char hidden[] = "22210 (cat) R 22207 22207 32755 0 -1 "
+		"4194304 121 0 0 0 0 0 0 0 20 0 1 0 1150201 3133440 374 "
+		"18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n";
+	sw_proc_stat before, h;
+	assert_int_equal(sw_parse_stat(cat, sizeof(cat) - 1, &before), 0);
+	assert_true(before.mm_mark != 0);
+	assert_true(sw_stat_still_whole(cat, sizeof(cat) - 1, &before));
+	assert_false(sw_stat_still_whole(ls, sizeof(ls) - 1, &before));
+	assert_true(sw_stat_still_whole(renamed, sizeof(renamed) - 1, &before));
+	/* without ptrace rights the fields read 0: no mark, no judgement */
+	assert_int_equal(sw_parse_stat(hidden, sizeof(hidden) - 1, &h), 0);
+	assert_int_equal(h.mm_mark, 0);
+	assert_true(sw_stat_still_whole(ls, sizeof(ls) - 1, &h));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stat_still_whole),
+		cmocka_unit_test(test_stat_exec_mid_read),
 		cmocka_unit_test(test_small_regions),
 		cmocka_unit_test(test_named_regions_are_not_loads),
 		cmocka_unit_test(test_captured_totals),
