@@ -255,6 +255,13 @@ static void member_failed(sw_groupset *gs, const sw_proc_stat *ps, int code)
 /* stat of pid could not be read (code). Gone is gone; a process closed
  * to us is hidden; anything else (EMFILE, ENFILE, ENOMEM...) fails the
  * groups it was in last cycle, as they knew it. */
+/* n processes failed that no group can be named for. */
+static void unmatched(sw_groupset *gs, long n)
+{
+	gs->cost.failed += n;
+	gs->cost.unmatched += n;
+}
+
 static pc_entry *not_read(sw_groupset *gs, pid_t pid, int code)
 {
 	unsigned char *row;
@@ -267,7 +274,7 @@ static pc_entry *not_read(sw_groupset *gs, pid_t pid, int code)
 	const pc_entry *old = pc_last(&gs->cache, pid);
 	pc_entry *e = old ? pc_carry(&gs->cache, old, &row) : NULL;
 	if (!e) {
-		gs->cost.failed++;  /* never seen: in no group we know of */
+		unmatched(gs, 1);  /* never seen: in no group we know of */
 		return NULL;
 	}
 	int none = -1;
@@ -275,7 +282,7 @@ static pc_entry *not_read(sw_groupset *gs, pid_t pid, int code)
 		      gs->ngroups))
 		member_failed(gs, &e->ps, code);
 	else
-		gs->cost.failed++;
+		unmatched(gs, 1);
 	return e;
 }
 
@@ -658,7 +665,7 @@ static void begin_cycle(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 		grp_begin_cycle(&gs->groups[g]);
 	gs->nmembers = 0;
 	memset(&gs->cost, 0, sizeof(gs->cost));
-	gs->sels.fact_reads = 0;
+	gs->sels.fact_reads = gs->sels.fact_failures = 0;
 	gs->cycle++;
 	gs->probe_maps = maps_cycle(gs);
 	gs->on_error = on_error;
@@ -695,6 +702,7 @@ int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 	/* An error mid-listing (rare) leaves the processes seen so far. */
 	sw_dirents(gs->root.fd, buf, sizeof(buf), visit_entry, gs);
 	gs->cost.fact_reads = gs->sels.fact_reads;
+	unmatched(gs, gs->sels.fact_failures);
 	probe_maps(gs);
 	decide(gs);
 	int read = 0;

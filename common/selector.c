@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "smapwatch/error.h"
 #include "smapwatch/pid.h"
 #include "selector.h"
 
@@ -71,10 +72,12 @@ typedef struct {
 	const sw_procroot *root;
 	pid_t pid;
 	int *pidfd;
-	ssize_t cmdline_len;   /* -1: not read yet; < -1: unreadable */
+	int cmdline_read;
+	ssize_t cmdline_len;   /* or -errno */
 	int cgroup_read;
 	char cgroup[8192];
-	ssize_t cgroup_len;
+	ssize_t cgroup_len;    /* or -errno */
+	int failed;            /* a fact failed, not for the process's exit */
 } facts;
 
 /* The process's /proc/PID, opened on first need: most processes are in
@@ -88,11 +91,10 @@ static int pidfd_of(facts *f)
 
 static ssize_t cmdline_of(sel_set *s, facts *f)
 {
-	if (f->cmdline_len == -1) {
+	if (!f->cmdline_read) {
 		f->cmdline_len = sw_proc_read_cmdline_at(pidfd_of(f), &s->cmdline,
 							 &s->cmdline_cap);
-		if (f->cmdline_len == -1)
-			f->cmdline_len = -2;
+		f->cmdline_read = 1;
 		s->fact_reads++;
 	}
 	return f->cmdline_len;
@@ -109,21 +111,30 @@ static ssize_t cgroup_of(sel_set *s, facts *f)
 	return f->cgroup_len;
 }
 
+/* SEL_UNKNOWN for a fact that could not be read (not cached then); one
+ * that failed for another reason than the process's exit is noted. */
+static unsigned char unknown(facts *f, long code)
+{
+	if (f->root && !sw_error_is_gone((int)code))
+		f->failed = 1;
+	return SEL_UNKNOWN;
+}
+
 /* SEL_YES or SEL_NO; SEL_UNKNOWN when the fact could not be read (gone,
- * or no pidfd): not cached then. */
+ * out of fds, or no root to read it from). */
 static unsigned char learn(sel_set *s, const sel *x, facts *f)
 {
 	ssize_t n;
 	int hit;
 	if (pidfd_of(f) < 0)
-		return SEL_UNKNOWN;
+		return unknown(f, *f->pidfd);
 	if (x->kind == SW_SEL_UNIT) {
 		if ((n = cgroup_of(s, f)) < 0)
-			return SEL_UNKNOWN;
+			return unknown(f, n);
 		hit = sw_cgroup_in_unit(f->cgroup, (size_t)n, x->arg);
 	} else {
 		if ((n = cmdline_of(s, f)) < 0)
-			return SEL_UNKNOWN;
+			return unknown(f, n);
 		hit = x->kind == SW_SEL_CMDLINE
 			      ? regexec(&x->re, s->cmdline, 0, NULL, 0) == 0
 			      : memmem(s->cmdline, (size_t)n, x->arg,
@@ -173,7 +184,7 @@ size_t sel_match(sel_set *s, const sw_proc_stat *ps, const sw_procroot *root,
 		 int *pidfd, unsigned char *row, unsigned char *matched,
 		 size_t ngroups)
 {
-	facts f = {.root = root, .pid = ps->pid, .pidfd = pidfd, .cmdline_len = -1};
+	facts f = {.root = root, .pid = ps->pid, .pidfd = pidfd};
 	size_t n = 0;
 	memset(matched, 0, ngroups);
 	for (size_t i = 0; i < s->n; i++) {
@@ -186,5 +197,6 @@ size_t sel_match(sel_set *s, const sw_proc_stat *ps, const sw_procroot *root,
 			n++;
 		}
 	}
+	s->fact_failures += f.failed;
 	return n;
 }

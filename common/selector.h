@@ -36,6 +36,10 @@ typedef struct {
 	char *cmdline;         /* the reused buffer of command lines */
 	size_t cmdline_cap;
 	long fact_reads;       /* cmdline and cgroup files read */
+	long fact_failures;    /* processes a fact of which could not be
+				* read for another reason than exiting
+				* (EMFILE, ENOMEM...): the groups that
+				* needed it do not have them */
 } sel_set;
 
 /* sel_add - a selector for group g; on a bad argument, why in err.

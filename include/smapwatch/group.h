@@ -112,7 +112,14 @@ typedef struct {
 	long failed;             /* processes that could not be read for
 				  * another reason than exiting (members
 				  * among them are in their group's
-				  * live.failed) */
+				  * live.failed), or whose command line or
+				  * cgroup could not be read to match them
+				  * (out of fds, of memory): the groups
+				  * that match on those may miss them */
+	long unmatched;          /* of failed, those no group could be
+				  * named for (never seen, or a fact to
+				  * match them unreadable): not told
+				  * through sw_proc_error_fn */
 	long fact_reads;         /* cmdline and cgroup files read to match
 				  * selectors: once per new process (or one
 				  * that exec'd), however many selectors */

@@ -28,6 +28,7 @@ typedef struct {
 	sw_report complaints;         /* processes already logged, lines */
 	int root_failed;
 	int hidden_logged;            /* the hidepid warning was written */
+	int unmatched_said;           /* last read had unmatched failures */
 	int blocks;                   /* <Plugin smaps> blocks read */
 } cd_state;
 
@@ -181,6 +182,13 @@ static int smaps_read(void)
 			state.conf.proc_root ? state.conf.proc_root : "/proc");
 		state.hidden_logged = 1;
 	}
+	if (cost->unmatched && !state.unmatched_said)
+		/* failed before a group could be named: no per-process line */
+		WARNING("smaps plugin: %ld processes could not be looked at to "
+			"match them to the groups (out of fds or memory?): groups "
+			"may miss them while this lasts (smaps_self/"
+			"ps_state-failed).", cost->unmatched);
+	state.unmatched_said = cost->unmatched > 0;
 	cd_submit_cost(cost);
 	for (size_t i = 0; i < sw_groupset_size(state.gs); i++) {
 		const sw_group_stats *g = sw_groupset_get(state.gs, i);

@@ -69,6 +69,7 @@ void cd_submit_cost(const sw_collect_cost *c)
 		    (double)c->backed_off);
 	cd_dispatch(NULL, CD_SELF_PROCESSES, "capped", NULL, (double)c->capped);
 	cd_dispatch(NULL, CD_SELF_PROCESSES, "hidden", NULL, (double)c->hidden);
+	cd_dispatch(NULL, CD_SELF_PROCESSES, "failed", NULL, (double)c->failed);
 }
 
 /* Counters from /proc/PID/status, fresh every interval whatever the

@@ -32,7 +32,8 @@ void nd_cost_define(FILE *out, int ue)
 	      "processes", PRIO + 3, ue);
 	fputs("DIMENSION backed_off '' absolute 1 1\n"
 	      "DIMENSION capped '' absolute 1 1\n"
-	      "DIMENSION hidden '' absolute 1 1\n", out);
+	      "DIMENSION hidden '' absolute 1 1\n"
+	      "DIMENSION failed '' absolute 1 1\n", out);
 }
 
 static void begin(FILE *out, const char *id, uint64_t dt_us)
@@ -61,5 +62,6 @@ void nd_cost_update(FILE *out, const sw_collect_cost *c,
 		(long long)(fn->seconds * 1e6));
 	begin(out, "smaps_skipped", dt_us);
 	fprintf(out, "SET backed_off = %ld\nSET capped = %ld\nSET hidden = %ld\n"
-		"END\n", c->backed_off, c->capped, c->hidden);
+		"SET failed = %ld\nEND\n", c->backed_off, c->capped, c->hidden,
+		c->failed);
 }

@@ -46,6 +46,7 @@ typedef struct {
 	int *pidfile_error;         /* per group: the last one logged */
 	char *fds_said;             /* per group: uncounted fds logged */
 	int hidden_logged;          /* the hidepid line was written */
+	int unmatched_said;         /* last cycle had unmatched failures */
 } plugin;
 
 /* disable - tell Netdata not to start us again, and why. */
@@ -178,12 +179,27 @@ static void check_hidden(plugin *p)
 	p->hidden_logged = 1;
 }
 
+/* Processes that failed before any group could be named for them (out of
+ * fds or memory while listing or matching): no per-process line says so,
+ * this one does, when it starts (again). */
+static void check_unmatched(plugin *p)
+{
+	long n = sw_groupset_cost(p->gs)->unmatched;
+	if (n && !p->unmatched_said)
+		nd_log(ND_ERROR, "%ld processes could not be looked at to match "
+		       "them to the groups (out of fds or memory?): groups may "
+		       "miss them while this lasts (netdata.smaps_skipped, "
+		       "failed)", n);
+	p->unmatched_said = n > 0;
+}
+
 /* after_collect - what a cycle says once, not every cycle. */
 static void after_collect(plugin *p)
 {
 	check_pidfiles(p);
 	check_fds(p);
 	check_hidden(p);
+	check_unmatched(p);
 }
 
 /* load_groups - 0, or DISABLE's exit status. */

@@ -1108,6 +1108,43 @@ def test_fake_signals(tmp):
     ok(set(sw.values()) == {None}, "no Swap field: swap_ratio gaps: %r" % sw)
 
 
+def test_match_unreadable(tmp):
+    """A process whose command line cannot be read to match it (here a
+    saved tree's cmdline that is a directory: EISDIR; live, out of fds) is
+    not taken as "in no group" in silence (issue 18, defect 17): it is
+    counted in netdata.smaps_skipped's failed at every update, said once
+    while it lasts, and the group's two members (42, and 43 whose smaps
+    is malformed) are there as before."""
+    root = os.path.join(tmp, "unmatchable")
+    make_fake_proc(root)
+    d = os.path.join(root, "46")
+    os.makedirs(os.path.join(d, "cmdline"))
+    open(os.path.join(d, "stat"), "wb").write(
+        b"46 (um) S 1 46 46 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 780 "
+        b"3592192 599\n")
+    conf = os.path.join(tmp, "unmatchable.conf")
+    open(conf, "w").write("fake: *fakeproc-marker*\n")
+    p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--proc-root", root],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        out, _ = read_for(p, 2.3)
+    finally:
+        p.kill()
+        p.wait()
+    c = pluginsd.check(out)
+    err = p.stderr.read().decode("utf-8", "replace")
+    skipped = c.charts.get("netdata.smaps_skipped", {}).get("values", [])
+    procs = c.charts.get("smaps.fake_processes", {}).get("values", [])
+    said = [l for l in err.splitlines()
+            if "1 processes could not be looked at" in l]
+    ok(len(skipped) >= 2 and all(x.get("failed") == 1 for x in skipped)
+       and procs and all(x.get("processes") == 2 for x in procs)
+       and len(said) == 1 and not c.problems,
+       "an unreadable command line: failed 1 at every update, said once, "
+       "the members there: %r %r %r" % (skipped, procs, said))
+
+
 def cpu_ticks(pid):
     st = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
     return int(st[11]) + int(st[12])      # utime + stime
@@ -1212,6 +1249,7 @@ def main():
             test_fds_uncounted(pids)
             test_hidepid(pids)
             test_maps_interval(tmp)
+            test_match_unreadable(tmp)
             if os.geteuid() == 0:
                 test_privileged(pids, "setcap")
                 test_privileged(pids, "setuid")

@@ -541,6 +541,48 @@ static uint64_t start_of(sw_groupset *gs, pid_t pid)
 	return 0;
 }
 
+/* A process whose command line cannot be read to match it (out of fds:
+ * its stat is read from the root with the one fd left, then its /proc/PID
+ * takes that fd and cmdline finds none) is not taken as a non-member in
+ * silence: it is counted in the cost's failed; with fds again it joins. */
+static void test_match_out_of_fds(void **state)
+{
+	(void)state;
+	char err[128];
+	sw_groupset_opts o = {.full_every = 1, .proc_root = fx_root};
+	sw_groupset *gs = sw_groupset_new(&o);
+	assert_non_null(gs);
+	assert_int_equal(sw_groupset_add(gs, "app", SW_SEL_CMDLINE_SUBSTR,
+					 "--serve", err, sizeof(err)), 0);
+	/* a first cycle opens the root (kept), with nothing in it */
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
+	put_proc(10, "worker", 110, 1000, 1000);
+	fx_write(fx_root, "10/cmdline", "app\0--serve\0", 13);
+	struct rlimit was, low;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &was), 0);
+	low = was;
+	low.rlim_cur = 64;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	int fds[64], n = 0;
+	while (n < 64 && (fds[n] = dup(0)) >= 0)
+		n++;
+	assert_int_equal(errno, EMFILE);
+	close(fds[--n]);                 /* one left: for the stat */
+	int r = sw_groupset_collect(gs, NULL, NULL);
+	long failed = sw_groupset_cost(gs)->failed;
+	long processes = app(gs)->live.processes;
+	while (n > 0)
+		close(fds[--n]);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &was), 0);
+	assert_int_equal(r, 0);
+	assert_int_equal(processes, 0);
+	assert_int_equal(failed, 1);
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
+	assert_int_equal(app(gs)->live.processes, 1);
+	assert_int_equal(sw_groupset_cost(gs)->failed, 0);
+	sw_groupset_free(gs);
+}
+
 /* Each member's /proc/PID stays open across cycles (stat read once
  * through it), at most half the soft RLIMIT_NOFILE, and closed once the
  * process is gone: a pid reused meanwhile is read afresh, as the new
@@ -616,6 +658,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overlap_cap, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_pidfile_stale, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_fds, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_match_out_of_fds, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_kept_dirfds, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test(test_fd_limit_raise),
 		cmocka_unit_test_setup_teardown(test_watch_reads, fx_root_setup, fx_root_teardown),

@@ -115,7 +115,7 @@ def documented(fields=DEFAULT_FIELDS, cats=DEFAULT_CATS,
 
 OWN = {"count-status_reads", "count-full_reads", "bytes-smaps_read",
        "duration-smaps_read", "ps_state-backed_off", "ps_state-capped",
-       "ps_state-hidden"}
+       "ps_state-hidden", "ps_state-failed"}
 
 
 def typesdb():

@@ -816,11 +816,11 @@ class Suite:
         r2 = db.wait('SHOW TAG VALUES FROM "smaps_self_value" WITH KEY = '
                      '"type_instance"')
         R.check("influxdb: smaps_processes of swstable = 1; smaps_self_value "
-                "has the 6 own type instances",
+                "has the 7 own type instances",
                 len(r) == 1 and r[0][1]["last"] == 1 and
                 {x[1]["value"] for x in r2} == {
                     "status_reads", "full_reads", "smaps_read", "backed_off",
-                    "capped", "hidden"}, "got %s, %s" % (r, r2))
+                    "capped", "hidden", "failed"}, "got %s, %s" % (r, r2))
         m = re.search(r"InfluxQL: `([^`]+)`", " ".join(
             open(os.path.join(os.path.dirname(__file__), "..", "..", "..",
                               "README.md")).read().split()))
