@@ -14,15 +14,9 @@ void cd_conf_defaults(cd_conf *c)
 	c->count_sockets = 1;
 	c->max_subtotals = 10;
 	c->growth_window = 3600;
-	c->warm_up = -1;
+	sw_settings_default(&c->tier);
 	c->steady_r2 = 0.9;
 	/* Tiering: the core's defaults (group.h says why). */
-	c->full_interval = SW_DEFAULT_FULL_INTERVAL;
-	c->maps_interval = -1;
-	c->early_percent = 100 * SW_DEFAULT_EARLY_CHANGE;
-	c->early_mib = (double)(SW_DEFAULT_EARLY_MIN >> 20);
-	c->budget_ms = 1000 * SW_DEFAULT_READ_BUDGET;
-	c->rss_cap_mib = (double)(SW_DEFAULT_RSS_CAP >> 20);
 	cd_select_defaults(&c->select);
 }
 
@@ -186,19 +180,19 @@ static void read_option(cd_conf *c, const oconfig_item_t *ci)
 	} else if (strcasecmp(k, "GrowthWindow") == 0)
 		read_number(c, ci, 10, 7 * 86400, &c->growth_window);
 	else if (strcasecmp(k, "WarmUp") == 0)
-		read_number(c, ci, 0, 7 * 86400, &c->warm_up);
+		read_number(c, ci, 0, 7 * 86400, &c->tier.warm_up);
 	else if (strcasecmp(k, "FullInterval") == 0)
-		read_number(c, ci, 0, 86400, &c->full_interval);
+		read_number(c, ci, 0, 86400, &c->tier.full_interval);
 	else if (strcasecmp(k, "MapsInterval") == 0)
-		read_number(c, ci, 0, 86400, &c->maps_interval);
+		read_number(c, ci, 0, 86400, &c->tier.maps_interval);
 	else if (strcasecmp(k, "EarlyChangePercent") == 0)
-		read_number(c, ci, 0, 1000, &c->early_percent);
+		read_number(c, ci, 0, 1000, &c->tier.early_percent);
 	else if (strcasecmp(k, "EarlyChangeMiB") == 0)
-		read_number(c, ci, 0, 1 << 20, &c->early_mib);
+		read_number(c, ci, 0, 1 << 20, &c->tier.early_mib);
 	else if (strcasecmp(k, "ReadBudgetMs") == 0)
-		read_number(c, ci, 0, 600000, &c->budget_ms);
+		read_number(c, ci, 0, 600000, &c->tier.budget_ms);
 	else if (strcasecmp(k, "RssCapMiB") == 0)
-		read_number(c, ci, 0, 1 << 30, &c->rss_cap_mib);
+		read_number(c, ci, 0, 1 << 30, &c->tier.rss_cap_mib);
 	else if (strcasecmp(k, "AllowLarge") == 0)
 		add_allow_large(c, ci);
 	else if (strcasecmp(k, "SteadyPercent") == 0) {
@@ -229,35 +223,15 @@ int cd_conf_read(cd_conf *c, const void *item)
 	return 0;
 }
 
-/* cycles between maps probes: MapsInterval in intervals, rounded (at
- * least one); unset, the core's default; 0, never. */
-static unsigned maps_every(double seconds, double interval)
-{
-	if (seconds < 0)
-		return 0;
-	if (seconds == 0)
-		return SW_MAPS_NEVER;
-	double every = interval > 0 ? seconds / interval : 1;
-	return every > 1 ? (unsigned)(every + 0.5) : 1;
-}
-
 sw_groupset *cd_conf_groupset(const cd_conf *c, double interval)
 {
 	int subtotals = c->collect_libraries || c->collect_named;
-	double every = interval > 0 ? c->full_interval / interval : 1;
 	sw_groupset_opts o = {
 		.proc_root = c->proc_root,
 		.max_names = subtotals ? 1024 : 0,
 		.count_sockets = c->count_sockets,
-		.full_every = every > 1 ? (unsigned)(every + 0.5) : 1,
-		.maps_every = maps_every(c->maps_interval, interval),
-		.early_change = c->early_percent / 100,
-		.early_min = (uint64_t)(c->early_mib * 1048576),
-		.read_budget = c->budget_ms / 1000,
-		.rss_cap = (uint64_t)(c->rss_cap_mib * 1048576),
-		.warm_up = c->warm_up >= 0 ? c->warm_up
-					   : c->growth_window * SW_WARM_UP_SHARE,
 	};
+	sw_settings_apply(&c->tier, interval, c->growth_window, &o);
 	char err[256];
 	sw_groupset *gs = sw_groupset_new(&o);
 	if (!gs) {

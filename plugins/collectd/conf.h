@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include "smapwatch/group.h"
+#include "smapwatch/settings.h"
 #include "names.h"
 
 typedef struct {
@@ -21,14 +22,8 @@ typedef struct {
 	int count_sockets;
 	size_t max_subtotals;
 	double growth_window;    /* seconds */
-	double warm_up;          /* seconds; < 0: a share of the window */
-	double full_interval;    /* seconds between full smaps reads */
-	double maps_interval;    /* seconds between maps probes; 0: never;
-				  * < 0: the core's default */
-	double early_percent;    /* status Rss change that reads early */
-	double early_mib;        /* ...and at least this much */
-	double budget_ms;        /* per smaps read; 0: none */
-	double rss_cap_mib;      /* 0: none */
+	sw_settings tier;        /* tiered collection and warm-up
+				  * (settings.h) */
 	char **allow_large;      /* groups exempt from the cap */
 	size_t nallow;
 	double steady_r2;        /* r2 from which growth counts as steady */

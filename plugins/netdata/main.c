@@ -222,37 +222,20 @@ static int load_groups(plugin *p)
 
 /* cycles between maps probes: --maps-interval in updates, rounded (at
  * least one); unset, the core's default; 0, never. */
-static unsigned maps_every(double seconds, int update_every)
-{
-	if (seconds < 0)
-		return 0;
-	if (seconds == 0)
-		return SW_MAPS_NEVER;
-	double every = seconds / update_every;
-	return every > 1 ? (unsigned)(every + 0.5) : 1;
-}
-
 static int setup(plugin *p)
 {
 	set_proc_root(p);
 	int r = check_privilege(p);
 	if (r)
 		return r;
-	double every = p->o.full_interval / p->o.update_every;
 	sw_groupset_opts go = {
 		.proc_root = p->proc_root,
 		.max_names = (p->o.libs || p->o.named) ? NAMES_PER_GROUP : 0,
 		.count_sockets = p->o.sockets,
-		.full_every = every > 1 ? (unsigned)(every + 0.5) : 1,
-		.maps_every = maps_every(p->o.maps_interval, p->o.update_every),
-		.early_change = p->o.early_percent / 100,
-		.early_min = (uint64_t)(p->o.early_mib * 1048576),
-		.read_budget = p->o.budget_ms / 1000,
-		.rss_cap = (uint64_t)(p->o.rss_cap_mib * 1048576),
 		.as_caller = p->privileged,
-		.warm_up = p->o.warm_up >= 0 ? p->o.warm_up
-					     : p->o.growth_window * SW_WARM_UP_SHARE,
 	};
+	sw_settings_apply(&p->o.tier, p->o.update_every, p->o.growth_window,
+			  &go);
 	sw_collector_opts co = {.max_names = 1};
 	p->gs = sw_groupset_new(&go);
 	p->coll = sw_collector_new(&co);
@@ -389,8 +372,8 @@ static int run(plugin *p)
 	nd_output_init(&l.out, STDOUT_FILENO);
 	/* a process's table is read again no sooner than the collection
 	 * reads its smaps */
-	nd_function_init(&l.fc, p->o.full_interval > p->o.update_every ?
-			 p->o.full_interval : p->o.update_every);
+	nd_function_init(&l.fc, p->o.tier.full_interval > p->o.update_every ?
+			 p->o.tier.full_interval : p->o.update_every);
 	nd_heartbeat_init(&l.hb, p->o.update_every);
 	nd_input_init(&l.in, STDIN_FILENO);
 	FILE *f = nd_output_batch(&l.out);

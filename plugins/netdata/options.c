@@ -82,14 +82,8 @@ static void defaults(nd_options *o)
 	*o = (nd_options){.update_every = v > 0 ? (int)v : 1, .sockets = 1,
 			  .top = ND_TOP_DEFAULT,
 			  .growth_window = ND_WINDOW_DEFAULT,
-			  .steady_percent = ND_STEADY_DEFAULT,
-			  .warm_up = -1,
-			  .maps_interval = -1,
-			  .full_interval = SW_DEFAULT_FULL_INTERVAL,
-			  .early_percent = 100 * SW_DEFAULT_EARLY_CHANGE,
-			  .early_mib = (double)(SW_DEFAULT_EARLY_MIN >> 20),
-			  .budget_ms = 1000 * SW_DEFAULT_READ_BUDGET,
-			  .rss_cap_mib = (double)(SW_DEFAULT_RSS_CAP >> 20)};
+			  .steady_percent = ND_STEADY_DEFAULT};
+	sw_settings_default(&o->tier);
 }
 
 /* cost_value - the tiering options; stores the value and returns 1. */
@@ -97,12 +91,12 @@ static int cost_value(nd_options *o, const char *opt, const char *val,
 		      int *bad)
 {
 	static const struct { const char *name; size_t off; long max; } num[] = {
-		{"--full-interval", offsetof(nd_options, full_interval), 86400},
-		{"--early-change-percent", offsetof(nd_options, early_percent), 1000},
-		{"--early-change-mib", offsetof(nd_options, early_mib), 1L << 20},
-		{"--read-budget-ms", offsetof(nd_options, budget_ms), 600000},
-		{"--maps-interval", offsetof(nd_options, maps_interval), 86400},
-		{"--rss-cap-mib", offsetof(nd_options, rss_cap_mib), 1L << 30},
+		{"--full-interval", offsetof(nd_options, tier.full_interval), 86400},
+		{"--early-change-percent", offsetof(nd_options, tier.early_percent), 1000},
+		{"--early-change-mib", offsetof(nd_options, tier.early_mib), 1L << 20},
+		{"--read-budget-ms", offsetof(nd_options, tier.budget_ms), 600000},
+		{"--maps-interval", offsetof(nd_options, tier.maps_interval), 86400},
+		{"--rss-cap-mib", offsetof(nd_options, tier.rss_cap_mib), 1L << 30},
 	};
 	for (size_t i = 0; i < sizeof(num) / sizeof(num[0]); i++)
 		if (!strcmp(opt, num[i].name)) {
@@ -139,7 +133,7 @@ static int takes_value(nd_options *o, const char *opt, const char *val,
 	} else if (!strcmp(opt, "--warm-up")) {
 		long v = val ? parse_long(val, 0, ND_WINDOW_MAX) : -1;
 		*bad = v < 0;
-		o->warm_up = v >= 0 ? (double)v : o->warm_up;
+		o->tier.warm_up = v >= 0 ? (double)v : o->tier.warm_up;
 	} else if (!strcmp(opt, "--config")) {
 		*bad = !val;
 		o->config = val;

@@ -5,6 +5,7 @@
 #define ND_OPTIONS_H
 
 #include <stddef.h>
+#include "smapwatch/settings.h"
 
 #define ND_TOP_DEFAULT 10
 #define ND_TOP_MAX 50
@@ -23,14 +24,9 @@ typedef struct {
 	size_t top;              /* dimensions of a library / region chart */
 	double growth_window;    /* seconds of the leak signals' fits */
 	int steady_percent;      /* r2 (%) from which growth is steady */
-	double warm_up;          /* seconds a new member warms up; < 0: a
-				  * share of the window (growth.h) */
-	/* tiered collection (group.h): the core's defaults unless told */
-	double full_interval;    /* seconds between full smaps reads */
-	double maps_interval;    /* seconds between maps probes; 0: never;
-				  * < 0: the core's default */
-	double early_percent, early_mib;
-	double budget_ms, rss_cap_mib;
+	sw_settings tier;        /* tiered collection and warm-up
+				  * (settings.h): the core's defaults
+				  * unless told */
 	const char *allow_large[ND_ALLOW_LARGE_MAX];
 	size_t nallow;
 	const char *config;      /* groups file; NULL: look it up */
