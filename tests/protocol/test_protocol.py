@@ -746,12 +746,18 @@ def run_fake(tmp, extra, sends=(), all_charts=True):
         make_fake_proc(root)
     conf = os.path.join(tmp, "fake.conf")
     open(conf, "w").write("fake: *fakeproc-marker*\n")
-    p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--proc-root", root]
-                         + (["--all-charts"] if all_charts else []) + extra,
-                         stdin=subprocess.PIPE,
+    return run_plugin(["--config", conf, "--proc-root", root]
+                      + (["--all-charts"] if all_charts else []) + extra,
+                      2.3, sends)
+
+
+def run_plugin(args, seconds, sends=()):
+    """The plugin at update every 1 with args for `seconds`: its output
+    checked (pluginsd.check), with its stderr as .stderr."""
+    p = subprocess.Popen([PLUGIN, "1"] + args, stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        out, _ = read_for(p, 2.3, sends)
+        out, _ = read_for(p, seconds, sends)
     finally:
         p.kill()
         p.wait()
@@ -1124,16 +1130,8 @@ def test_match_unreadable(tmp):
         b"3592192 599\n")
     conf = os.path.join(tmp, "unmatchable.conf")
     open(conf, "w").write("fake: *fakeproc-marker*\n")
-    p = subprocess.Popen([PLUGIN, "1", "--config", conf, "--proc-root", root],
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
-    try:
-        out, _ = read_for(p, 2.3)
-    finally:
-        p.kill()
-        p.wait()
-    c = pluginsd.check(out)
-    err = p.stderr.read().decode("utf-8", "replace")
+    c = run_plugin(["--config", conf, "--proc-root", root], 2.3)
+    err = c.stderr
     skipped = c.charts.get("netdata.smaps_skipped", {}).get("values", [])
     procs = c.charts.get("smaps.fake_processes", {}).get("values", [])
     said = [l for l in err.splitlines()

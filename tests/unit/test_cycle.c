@@ -417,6 +417,35 @@ static void on_fail(void *ctx, const char *group, const sw_proc_stat *ps,
 	snprintf(l->group, sizeof(l->group), "%s", group);
 }
 
+/* Every fd taken but `spare` (the soft limit lowered to 64 first); undone
+ * by fds_back. */
+typedef struct {
+	struct rlimit was;
+	int fds[64], n;
+} fd_hog;
+
+static void fds_take(fd_hog *h, int spare)
+{
+	struct rlimit low;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &h->was), 0);
+	low = h->was;
+	low.rlim_cur = 64;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	h->n = 0;
+	while (h->n < 64 && (h->fds[h->n] = dup(0)) >= 0)
+		h->n++;
+	assert_int_equal(errno, EMFILE);
+	while (spare-- > 0 && h->n > 0)
+		close(h->fds[--h->n]);
+}
+
+static void fds_back(fd_hog *h)
+{
+	while (h->n > 0)
+		close(h->fds[--h->n]);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &h->was), 0);
+}
+
 /* Out of file descriptors (EMFILE on every /proc/PID), the members are
  * not gone: each is counted in live.failed and reported, and the group
  * keeps its measured figures and its chain (it used to read 0 processes,
@@ -432,19 +461,10 @@ static void test_out_of_fds(void **state)
 	assert_int_equal(sw_groupset_collect(gs, on_fail, &log), 3);
 	uint64_t epoch = app(gs)->measured.owned_epoch;
 	assert_true(epoch != 0);
-	struct rlimit was, low;
-	assert_int_equal(getrlimit(RLIMIT_NOFILE, &was), 0);
-	low = was;
-	low.rlim_cur = 64;
-	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
-	int fds[64], n = 0;
-	while (n < 64 && (fds[n] = dup(0)) >= 0)
-		n++;
-	assert_int_equal(errno, EMFILE);
+	fd_hog hog;
+	fds_take(&hog, 0);
 	int r = sw_groupset_collect(gs, on_fail, &log);
-	while (n > 0)
-		close(fds[--n]);
-	assert_int_equal(setrlimit(RLIMIT_NOFILE, &was), 0);
+	fds_back(&hog);
 	assert_int_equal(r, 0);
 	assert_int_equal(app(gs)->live.processes, 0);
 	assert_int_equal(app(gs)->live.failed, 3);
@@ -558,22 +578,12 @@ static void test_match_out_of_fds(void **state)
 	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 0);
 	put_proc(10, "worker", 110, 1000, 1000);
 	fx_write(fx_root, "10/cmdline", "app\0--serve\0", 13);
-	struct rlimit was, low;
-	assert_int_equal(getrlimit(RLIMIT_NOFILE, &was), 0);
-	low = was;
-	low.rlim_cur = 64;
-	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
-	int fds[64], n = 0;
-	while (n < 64 && (fds[n] = dup(0)) >= 0)
-		n++;
-	assert_int_equal(errno, EMFILE);
-	close(fds[--n]);                 /* one left: for the stat */
+	fd_hog hog;
+	fds_take(&hog, 1);               /* one left: for the stat */
 	int r = sw_groupset_collect(gs, NULL, NULL);
 	long failed = sw_groupset_cost(gs)->failed;
 	long processes = app(gs)->live.processes;
-	while (n > 0)
-		close(fds[--n]);
-	assert_int_equal(setrlimit(RLIMIT_NOFILE, &was), 0);
+	fds_back(&hog);
 	assert_int_equal(r, 0);
 	assert_int_equal(processes, 0);
 	assert_int_equal(failed, 1);
