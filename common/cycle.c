@@ -189,10 +189,11 @@ const sw_group_stats *sw_groupset_get(const sw_groupset *gs, size_t i)
 	return i < gs->ngroups ? &gs->groups[i].st : NULL;
 }
 
-/* How many members' /proc/PID fds the cache may keep open across cycles:
- * half the soft RLIMIT_NOFILE, the other half left to the host (collectd's
- * other plugins, sockets) and to the reads. A member over the budget has
- * its directory opened each cycle instead (and stat read twice). */
+/* How many fds the cache may keep open across cycles for the members
+ * (up to three each: pc_fds): half the soft RLIMIT_NOFILE, the other half
+ * left to the host (collectd's other plugins, sockets) and to the reads.
+ * A member over the budget has its files opened each cycle instead (and
+ * stat read twice). */
 static size_t kept_fd_budget(void)
 {
 	struct rlimit rl;
@@ -366,23 +367,46 @@ static void probe_maps(sw_groupset *gs)
 	}
 }
 
+/* Whether stat and status are read through fds kept in f (pc_fds): on
+ * procfs, when they are kept already or the budget has room for the
+ * member's three; else (a saved tree, whose files may have been replaced,
+ * or no room) they are opened and closed at each read, so that a member
+ * never holds more than its directory and one file at a time. */
+static int keeps_files(const sw_groupset *gs, const pc_fds *f)
+{
+	return gs->root.is_procfs &&
+	       (f->stat >= 0 || pc_room(&gs->cache, 3));
+}
+
+static int read_stat(const sw_groupset *gs, pc_fds *f, sw_proc_stat *ps)
+{
+	return keeps_files(gs, f) ? sw_proc_read_stat_kept(f->dir, &f->stat, ps)
+				  : sw_proc_read_stat_at(f->dir, ps);
+}
+
+static int read_status(const sw_groupset *gs, pc_fds *f, sw_proc_status *st)
+{
+	return keeps_files(gs, f) ? sw_proc_read_status_kept(f->dir, &f->status,
+							     st)
+				  : sw_proc_read_status_at(f->dir, st);
+}
+
 /* ps is in gs->matched's groups: from here on its files are read through
- * its /proc/PID (*pidfd, opened now if matching did not), and stat again
+ * its /proc/PID (f->dir, opened now if matching did not), and stat again
  * through it first unless stat was read through it already (own), so
  * that all are one process's (a pid reused since the listing is gone).
  * No status (a saved tree, or it just exited: smaps will tell) is no
  * cheap counters, not no process; a status that fails otherwise is a
  * failure. Returns 1 when it joined. */
-static int join(sw_groupset *gs, int *pidfd, const sw_proc_stat *listed,
+static int join(sw_groupset *gs, pc_fds *f, const sw_proc_stat *listed,
 		const pc_entry *e, int own)
 {
 	sw_proc_status status;
 	sw_proc_stat now = *listed, *ps = &now;
 	long fds = 0, sockets = 0;
-	if (*pidfd < 0)
-		*pidfd = sw_procroot_pid(&gs->root, listed->pid);
-	int r = *pidfd < 0 ? *pidfd
-			   : own ? 0 : sw_proc_read_stat_at(*pidfd, &now);
+	if (f->dir < 0)
+		f->dir = sw_procroot_pid(&gs->root, listed->pid);
+	int r = f->dir < 0 ? f->dir : own ? 0 : read_stat(gs, f, &now);
 	if (r == 0 && now.start_time != listed->start_time)
 		return 0;  /* the pid is another process's now */
 	if (r) {
@@ -390,15 +414,14 @@ static int join(sw_groupset *gs, int *pidfd, const sw_proc_stat *listed,
 			member_failed(gs, listed, r);
 		return 0;
 	}
-	int pfd = *pidfd;
-	r = sw_proc_read_status_at(pfd, &status);
+	r = read_status(gs, f, &status);
 	if (r && !sw_error_is_gone(r)) {
 		member_failed(gs, ps, r);
 		return 0;
 	}
 	if (r)
 		memset(&status, 0, sizeof(status));
-	int fr = sw_proc_count_fds_at(pfd, &fds,
+	int fr = sw_proc_count_fds_at(f->dir, &fds,
 				      gs->opts.count_sockets ? &sockets : NULL);
 	if (fr && !sw_error_is_gone(fr))
 		fds = -1;  /* not counted (EACCES...): not a real 0 */
@@ -415,25 +438,24 @@ static int join(sw_groupset *gs, int *pidfd, const sw_proc_stat *listed,
 	return 1;
 }
 
-/* Last cycle's member kept its /proc/PID open (proccache.h): stat read
- * through it is that process's, so it is read once, not from the root and
- * again through a directory opened afresh: 1. Not kept, or gone (exited;
- * its pid perhaps another's now: the fd closed): 0, the pid is read from
- * the root. Another failure (EMFILE...): -errno, the process is still
- * there and *pidfd still held. */
-static int read_kept_stat(sw_groupset *gs, pid_t pid, int *pidfd,
+/* Last cycle's member kept its files open (proccache.h): stat read
+ * through them is that process's, so it is read once, not from the root
+ * and again through a directory opened afresh: 1. Not kept, or gone
+ * (exited; its pid perhaps another's now: the fds closed): 0, the pid is
+ * read from the root. Another failure (EMFILE...): -errno, the process is
+ * still there and the fds still held. */
+static int read_kept_stat(sw_groupset *gs, pid_t pid, pc_fds *f,
 			  sw_proc_stat *ps)
 {
-	*pidfd = pc_take_dirfd(&gs->cache, pid);
-	if (*pidfd < 0)
+	*f = pc_take_fds(&gs->cache, pid);
+	if (f->dir < 0)
 		return 0;
-	int r = sw_proc_read_stat_at(*pidfd, ps);
+	int r = read_stat(gs, f, ps);
 	if (r == 0 && ps->pid == pid)
 		return 1;
 	if (r && !sw_error_is_gone(r))
 		return r;
-	close(*pidfd);
-	*pidfd = -1;
+	pc_close_fds(f);
 	return 0;
 }
 
@@ -441,8 +463,8 @@ static void visit(sw_groupset *gs, pid_t pid)
 {
 	sw_proc_stat ps;
 	unsigned char *row = NULL;
-	int pidfd;
-	int own = read_kept_stat(gs, pid, &pidfd, &ps);
+	pc_fds f;
+	int own = read_kept_stat(gs, pid, &f, &ps);
 	int r = own < 0 ? own : own ? 0 : sw_procroot_read_stat(&gs->root, pid, &ps);
 	pc_entry *e = NULL;
 	if (r) {
@@ -450,13 +472,13 @@ static void visit(sw_groupset *gs, pid_t pid)
 	} else if (ps.state != 'Z' && ps.state != 'X') {
 		/* a zombie has no memory left and will be gone: no member */
 		e = pc_enter(&gs->cache, &ps, &row);
-		if (!sel_match(&gs->sels, &ps, &gs->root, &pidfd, e ? row : NULL,
+		if (!sel_match(&gs->sels, &ps, &gs->root, &f.dir, e ? row : NULL,
 			       gs->matched, gs->ngroups) ||
-		    !join(gs, &pidfd, &ps, e, own))
+		    !join(gs, &f, &ps, e, own))
 			e = NULL;
 	}
-	if (pidfd >= 0 && !(e && pc_keep_dirfd(&gs->cache, e, pidfd)))
-		close(pidfd);  /* else the cache's now, for the next cycle */
+	if (!(e && pc_keep_fds(&gs->cache, e, &f)))
+		pc_close_fds(&f);  /* else the cache's now, for the next cycle */
 }
 
 static int visit_entry(void *ctx, int dirfd, const char *name)
@@ -581,7 +603,7 @@ static int read_smaps(sw_groupset *gs, const member *m, pc_entry *e,
 	/* through the directory the member was listed by when it was kept:
 	 * its files are that process's, and after the read its stat tells
 	 * whether the read is whole (sw_collect_process_at) */
-	int kept = e ? e->dirfd : -1;
+	int kept = e ? e->fds.dir : -1;
 	int pidfd = kept >= 0 ? kept : sw_procroot_pid(&gs->root, m->ps.pid);
 	int r = pidfd < 0 ? pidfd
 			  : sw_collect_process_at(gs->collector, pidfd, &m->ps,

@@ -13,14 +13,28 @@ void pc_init(proc_cache *c, size_t nsel, size_t max_kept)
 	c->max_kept = max_kept;
 }
 
+static size_t count_fds(const pc_fds *f)
+{
+	return (size_t)(f->dir >= 0) + (size_t)(f->stat >= 0) +
+	       (size_t)(f->status >= 0);
+}
+
+void pc_close_fds(pc_fds *f)
+{
+	int *fd[] = {&f->dir, &f->stat, &f->status};
+	for (size_t i = 0; i < sizeof(fd) / sizeof(fd[0]); i++)
+		if (*fd[i] >= 0) {
+			close(*fd[i]);
+			*fd[i] = -1;
+		}
+}
+
 static void close_kept(proc_cache *c, pc_gen *g)
 {
-	for (size_t i = 0; i < g->n; i++)
-		if (g->v[i].dirfd >= 0) {
-			close(g->v[i].dirfd);
-			g->v[i].dirfd = -1;
-			c->kept--;
-		}
+	for (size_t i = 0; i < g->n; i++) {
+		c->kept -= count_fds(&g->v[i].fds);
+		pc_close_fds(&g->v[i].fds);
+	}
 }
 
 void pc_free(proc_cache *c)
@@ -64,23 +78,29 @@ const pc_entry *pc_last(const proc_cache *c, pid_t pid)
 			 : NULL;
 }
 
-int pc_take_dirfd(proc_cache *c, pid_t pid)
+pc_fds pc_take_fds(proc_cache *c, pid_t pid)
 {
 	pc_entry *old = (pc_entry *)pc_last(c, pid);  /* prev is ours */
-	if (!old || old->dirfd < 0)
-		return -1;
-	int fd = old->dirfd;
-	old->dirfd = -1;
-	c->kept--;
-	return fd;
+	if (!old)
+		return PC_NO_FDS;
+	pc_fds f = old->fds;
+	c->kept -= count_fds(&f);
+	old->fds = PC_NO_FDS;
+	return f;
 }
 
-int pc_keep_dirfd(proc_cache *c, pc_entry *e, int fd)
+int pc_room(const proc_cache *c, size_t n)
 {
-	if (e->dirfd >= 0 || c->kept >= c->max_kept)
+	return c->kept + n <= c->max_kept;
+}
+
+int pc_keep_fds(proc_cache *c, pc_entry *e, const pc_fds *f)
+{
+	size_t n = count_fds(f);
+	if (count_fds(&e->fds) || c->kept + n > c->max_kept)
 		return 0;
-	e->dirfd = fd;
-	c->kept++;
+	e->fds = *f;
+	c->kept += n;
 	return 1;
 }
 
@@ -108,7 +128,7 @@ pc_entry *pc_carry(proc_cache *c, const pc_entry *old, unsigned char **row)
 	memcpy(*row, c->prev.res + old->res * c->nsel, c->nsel);
 	*e = *old;
 	e->res = res;
-	e->dirfd = -1;  /* an fd moves only through pc_take_dirfd */
+	e->fds = PC_NO_FDS;  /* fds move only through pc_take_fds */
 	return e;
 }
 
@@ -127,7 +147,7 @@ pc_entry *pc_enter(proc_cache *c, const sw_proc_stat *ps, unsigned char **row)
 		return NULL;
 	e->ps = *ps;
 	e->backoff = e->skip = 0;
-	e->dirfd = -1;
+	e->fds = PC_NO_FDS;
 	memset(*row, SEL_UNKNOWN, c->nsel);
 	return e;
 }

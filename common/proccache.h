@@ -13,14 +13,23 @@
 #include <stddef.h>
 #include "smapwatch/procfs.h"
 
+/* A member's files kept open across cycles, each -1 when not: its
+ * /proc/PID (that process's, so stat read through it needs no second read
+ * to tell a reused pid), and on procfs its stat and status, read again
+ * from offset 0 each cycle (procfs makes them afresh at each read from 0;
+ * a process gone, ESRCH): no path walked, no open and close per cycle. */
+typedef struct {
+	int dir, stat, status;
+} pc_fds;
+
+#define PC_NO_FDS ((pc_fds){-1, -1, -1})
+
 typedef struct {
 	sw_proc_stat ps;       /* as last read */
 	size_t res;            /* its row of answers in the generation */
 	unsigned backoff;      /* over the read budget this many times running */
 	unsigned skip;         /* full reads still to skip */
-	int dirfd;             /* its /proc/PID kept open (a member), or -1:
-				* that process's, so stat read through it needs
-				* no second read to tell a reused pid */
+	pc_fds fds;            /* kept (a member), or PC_NO_FDS */
 } pc_entry;
 
 typedef struct {
@@ -32,10 +41,10 @@ typedef struct {
 typedef struct {
 	pc_gen cur, prev;
 	size_t nsel;
-	size_t kept, max_kept; /* directory fds held in both generations */
+	size_t kept, max_kept; /* fds held in both generations */
 } proc_cache;
 
-/* pc_init - an empty cache holding at most max_kept directory fds. */
+/* pc_init - an empty cache holding at most max_kept fds. */
 void pc_init(proc_cache *c, size_t nsel, size_t max_kept);
 /* pc_free - frees it and closes the fds it holds. */
 void pc_free(proc_cache *c);
@@ -54,13 +63,19 @@ const pc_entry *pc_last(const proc_cache *c, pid_t pid);
 /* pc_row - the answers of an entry of this cycle. */
 unsigned char *pc_row(proc_cache *c, const pc_entry *e);
 
-/* pc_take_dirfd - the directory fd kept for pid last cycle, now the
- * caller's (to close or pc_keep_dirfd again), or -1. */
-int pc_take_dirfd(proc_cache *c, pid_t pid);
+/* pc_take_fds - the fds kept for pid last cycle, now the caller's (to
+ * close, or to keep again with pc_keep_fds), or PC_NO_FDS. */
+pc_fds pc_take_fds(proc_cache *c, pid_t pid);
 
-/* pc_keep_dirfd - e (of this cycle) holds fd from now on when the budget
- * allows: 1; 0 when it does not (fd still the caller's). */
-int pc_keep_dirfd(proc_cache *c, pc_entry *e, int fd);
+/* pc_keep_fds - e (of this cycle) holds f from now on when the budget
+ * allows: 1; 0 when it does not (f still the caller's). */
+int pc_keep_fds(proc_cache *c, pc_entry *e, const pc_fds *f);
+
+/* pc_room - whether n more fds may be kept now. */
+int pc_room(const proc_cache *c, size_t n);
+
+/* pc_close_fds - closes those of f that are open; f becomes PC_NO_FDS. */
+void pc_close_fds(pc_fds *f);
 
 /* pc_swap - end of cycle: this cycle's entries become the last; the fds
  * of processes not seen this cycle are closed. */

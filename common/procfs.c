@@ -35,6 +35,28 @@ ssize_t sw_read_small(const char *path, char *buf, size_t size)
 	return sw_read_small_at(AT_FDCWD, path, buf, size);
 }
 
+/* fd's whole text, at most size-1 bytes, NUL-terminated: its length or
+ * -errno. again: a kept fd, read from offset 0 with pread (procfs makes the
+ * text afresh at each read from 0); else a fresh one, with read (which a
+ * FIFO in a saved tree answers at once, O_NONBLOCK). */
+static ssize_t read_whole(int fd, char *buf, size_t size, int again)
+{
+	size_t len = 0;
+	while (len + 1 < size) {
+		ssize_t n = again ? pread(fd, buf + len, size - 1 - len, (off_t)len)
+				  : read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
 ssize_t sw_read_small_at(int dirfd, const char *name, char *buf, size_t size)
 {
 	if (size == 0)
@@ -42,23 +64,23 @@ ssize_t sw_read_small_at(int dirfd, const char *name, char *buf, size_t size)
 	int fd = open_file_at(dirfd, name);
 	if (fd < 0)
 		return fd;
-	size_t len = 0;
-	while (len + 1 < size) {
-		ssize_t n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	ssize_t n = read_whole(fd, buf, size, 0);
 	close(fd);
-	buf[len] = '\0';
-	return (ssize_t)len;
+	return n;
+}
+
+ssize_t sw_read_kept(int dirfd, const char *name, int *fd, char *buf,
+		     size_t size)
+{
+	if (size == 0)
+		return -EINVAL;
+	if (*fd < 0) {
+		int f = open_file_at(dirfd, name);
+		if (f < 0)
+			return f;
+		*fd = f;
+	}
+	return read_whole(*fd, buf, size, 1);
 }
 
 /* root/pid/file, read whole into buf (NUL-terminated): length or < 0. */
@@ -192,6 +214,13 @@ int sw_proc_read_stat_at(int pidfd, sw_proc_stat *out)
 	return stat_of(n, buf, out);
 }
 
+int sw_proc_read_stat_kept(int pidfd, int *fd, sw_proc_stat *out)
+{
+	char buf[1024];
+	ssize_t n = sw_read_kept(pidfd, "stat", fd, buf, sizeof(buf));
+	return stat_of(n, buf, out);
+}
+
 /* One tab-separated uid of a "Uid:\treal\teffective\tsaved\tfs" line. */
 static int next_uid(const char **s, const char *e, uid_t *out)
 {
@@ -263,6 +292,13 @@ int sw_proc_read_status_at(int pidfd, sw_proc_status *out)
 {
 	char buf[4096];
 	ssize_t n = sw_read_small_at(pidfd, "status", buf, sizeof(buf));
+	return status_of(n, buf, out);
+}
+
+int sw_proc_read_status_kept(int pidfd, int *fd, sw_proc_status *out)
+{
+	char buf[4096];
+	ssize_t n = sw_read_kept(pidfd, "status", fd, buf, sizeof(buf));
 	return status_of(n, buf, out);
 }
 

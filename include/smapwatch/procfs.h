@@ -71,12 +71,21 @@ ssize_t sw_read_small(const char *path, char *buf, size_t size);
 /* sw_read_small_at - the same for name relative to the directory fd
  * dirfd (or AT_FDCWD). */
 ssize_t sw_read_small_at(int dirfd, const char *name, char *buf, size_t size);
+/* sw_read_kept - the same through *fd, a file kept open by the caller
+ * across reads: opened under dirfd when *fd < 0 (and then the caller's
+ * even when the read fails), read whole from offset 0 each time. For
+ * procfs files, which are made afresh at each read from 0 (a saved tree's
+ * regular file would keep the text of a file since replaced). */
+ssize_t sw_read_kept(int dirfd, const char *name, int *fd, char *buf,
+		     size_t size);
 
 /* sw_parse_stat - parse the text of /proc/PID/stat; 0 or -SW_ESYNTAX. */
 int sw_parse_stat(const char *text, size_t len, sw_proc_stat *out);
 /* sw_proc_read_stat - read and parse /proc/PID/stat. */
 int sw_proc_read_stat(const char *root, pid_t pid, sw_proc_stat *out);
 int sw_proc_read_stat_at(int pidfd, sw_proc_stat *out);
+/* sw_proc_read_stat_kept - through a kept fd of it (sw_read_kept). */
+int sw_proc_read_stat_kept(int pidfd, int *fd, sw_proc_stat *out);
 
 /* sw_parse_status - VmRSS, RssAnon, RssFile, RssShmem and VmSwap from the
  * text of /proc/PID/status, by key; absent keys stay 0 (a kernel thread has
@@ -85,6 +94,7 @@ int sw_parse_status(const char *text, size_t len, sw_proc_status *out);
 /* sw_proc_read_status - read and parse /proc/PID/status. */
 int sw_proc_read_status(const char *root, pid_t pid, sw_proc_status *out);
 int sw_proc_read_status_at(int pidfd, sw_proc_status *out);
+int sw_proc_read_status_kept(int pidfd, int *fd, sw_proc_status *out);
 
 /* sw_proc_read_cmdline - /proc/PID/cmdline with NULs turned to spaces,
  * trailing NUL dropped, NUL-terminated in buf (truncated to size-1). */

@@ -282,11 +282,11 @@ static int open_fds(void)
 	return n - 3;  /* ., .. and the DIR's own */
 }
 
-/* A member's /proc/PID is kept open across cycles (proccache.h), and it
- * stays that process's: once the process has exited and been reaped (its
- * pid free for another), stat read through it is gone (ESRCH on this
- * kernel), never another's; the cycle then counts no member and closes
- * the fd. */
+/* A member's /proc/PID, stat and status are kept open across cycles
+ * (proccache.h), and they stay that process's: once the process has
+ * exited and been reaped (its pid free for another), stat read through
+ * them is gone (ESRCH on this kernel), never another's; the cycle then
+ * counts no member and closes the fds. */
 static void test_kept_dir_gone(void **state)
 {
 	(void)state;
@@ -304,15 +304,18 @@ static void test_kept_dir_gone(void **state)
 	int base = open_fds();
 	sw_groupset *gs = groupset_for(marker);
 	long in = members_now(gs, &got);
-	int held = open_fds() - base;  /* the root's and the member's */
+	int held = open_fds() - base;  /* the root's, the member's three */
 	members_now(gs, &got);
 	int held_again = open_fds() - base;
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int sfd = openat(dfd, "stat", O_RDONLY | O_CLOEXEC);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	sw_proc_stat ps;
 	int after_exit = sw_proc_read_stat_at(dfd, &ps);
+	int kept_after_exit = sw_proc_read_stat_kept(dfd, &sfd, &ps);
+	close(sfd);
 	close(dfd);
 	long out = members_now(gs, &got);
 	int held_after = open_fds() - base;
@@ -320,14 +323,97 @@ static void test_kept_dir_gone(void **state)
 	assert_true(ok);
 	assert_int_equal(in, 1);
 	assert_int_equal(got, 0);
-	assert_int_equal(held, 2);
-	assert_int_equal(held_again, 2);
+	assert_int_equal(held, 4);
+	assert_int_equal(held_again, 4);
 	assert_int_equal(after_exit, -ESRCH);
+	assert_int_equal(kept_after_exit, -ESRCH);
 	assert_int_equal(out, 0);
 	assert_int_equal(g->live.failed, 0);
 	assert_int_equal(held_after, 1);
 	sw_groupset_free(gs);
 	assert_int_equal(open_fds(), base);
+}
+
+/* VmRSS of pid from /proc, bytes. */
+static uint64_t rss_now(pid_t pid)
+{
+	char path[64];
+	sw_proc_status st;
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = dfd < 0 ? -1 : sw_proc_read_status_at(dfd, &st);
+	if (dfd >= 0)
+		close(dfd);
+	return r ? 0 : st.rss;
+}
+
+/* The kept stat and status are read afresh each cycle (from offset 0),
+ * not the text of the first read: one status fd read before and after the
+ * member's shell comes to hold 8 MB in a variable gives both, and the
+ * cycle shows it at the next cycle, as /proc says, holding no more fds. */
+static void test_kept_files_fresh(void **state)
+{
+	(void)state;
+	char marker[64], c;
+	int go[2], done[2];
+	pid_t got;
+	snprintf(marker, sizeof(marker), "smapwatch-fresh-%d", (int)getpid());
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(done), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(go[0], 0);
+		dup2(done[1], 1);
+		close(go[1]);
+		close(done[0]);
+		execl("/bin/sh", "sh", "-c", "read x; x=$(head -c 8000000 "
+		      "/dev/zero | tr '\\0' a); echo; sleep 30", marker,
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(go[0]);
+	close(done[1]);
+	int ok = wait_comm(pid, "sh");
+	int base = open_fds();
+	sw_groupset *gs = groupset_for(marker);
+	long in = members_now(gs, &got);
+	uint64_t before = sw_groupset_get(gs, 0)->live.status.rss;
+	int held = open_fds() - base;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), kfd = -1;
+	sw_proc_status k1, k2;
+	int r1 = sw_proc_read_status_kept(dfd, &kfd, &k1), kfd1 = kfd;
+	assert_int_equal(write(go[1], "go\n", 3), 3);
+	assert_int_equal(read(done[0], &c, 1), 1);   /* the 8 MB are held */
+	int r2 = sw_proc_read_status_kept(dfd, &kfd, &k2);
+	close(kfd);
+	close(dfd);
+	members_now(gs, &got);
+	uint64_t after = sw_groupset_get(gs, 0)->live.status.rss;
+	uint64_t proc = rss_now(pid);
+	int held_after = open_fds() - base;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(go[1]);
+	close(done[0]);
+	sw_groupset_free(gs);
+	assert_true(ok);
+	assert_int_equal(in, 1);
+	/* one fd, read twice: the second read is the text of now */
+	assert_int_equal(r1, 0);
+	assert_int_equal(r2, 0);
+	assert_int_equal(kfd, kfd1);
+	assert_true(k2.rss >= k1.rss + (7u << 20));
+	if (after < before + (7u << 20) || after > proc + (256u << 10) ||
+	    proc > after + (256u << 10))
+		fail_msg("status Rss %llu then %llu B through the kept fd, /proc "
+			 "says %llu", (unsigned long long)before,
+			 (unsigned long long)after, (unsigned long long)proc);
+	assert_int_equal(held, 4);
+	assert_int_equal(held_after, 4);
 }
 
 int main(void)
@@ -337,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_long_cmdline),
 		cmocka_unit_test(test_stopped_reader),
 		cmocka_unit_test(test_kept_dir_gone),
+		cmocka_unit_test(test_kept_files_fresh),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,13 +127,14 @@ def target_pid(p):
     return p.pid
 
 
-KEPT = re.compile(r"/proc/\d+( \(deleted\))?$")
+KEPT = re.compile(r"/proc/\d+(?:/stat|/status)?( \(deleted\))?$")
 DEAD = set()    # kept /proc/PID fds of exited processes seen by open_fds
 
 
 def open_fds(pid):
     """{(fd, what it points at)} of pid, but for the /proc/PID directories
-    the core keeps open for each member across cycles (proccache.h): those
+    and their stat and status files, which the core keeps open for each
+    member across cycles (proccache.h): those
     come and go with the members, and one of a process that exited is
     closed at the next cycle. Those are put in DEAD, judged apart (flat())."""
     fds = set()
