@@ -91,6 +91,7 @@ include tests/packaging/packaging.mk
 CHECK_EXTRA += packaging-test soak-check
 include tests/soak/soak.mk
 include tests/check.mk
+include tests/docs/docs.mk
 include bench/bench.mk
 
 .PHONY: plugins
