@@ -31,6 +31,17 @@ def man_text(rel):
     return t.replace('"', " ")
 
 
+def man_tags(rel):
+    """The tag lines of a man page's .TP items (where its options are
+    documented), as plain text, one string."""
+    lines = read(rel).split("\n")
+    tags = [lines[n + 1] for n, l in enumerate(lines[:-1])
+            if l.startswith(".TP")]
+    t = "\n".join(tags)
+    t = re.sub(r"\\f[BIRP]", "", t).replace("\\-", "-")
+    return t.replace('"', " ")
+
+
 def has_word(text, word):
     """word in text, not as part of a longer option or identifier."""
     return re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(word), text) \

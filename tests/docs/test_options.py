@@ -9,7 +9,7 @@ import subprocess
 from functools import lru_cache
 
 from docslib import (BUILD, ROOT, code_blocks, has_word, help_options,
-                     man_text, read, section, table_rows, ticks)
+                     man_tags, man_text, read, section, table_rows, ticks)
 
 SMAPWATCH = os.path.join(BUILD, "smapwatch")
 PLUGIN = os.path.join(BUILD, "smaps.plugin")
@@ -60,6 +60,7 @@ def test_smapwatch_options():
     subs = subcommands()
     assert len(subs) >= 4, subs
     man = man_text("cli/smapwatch.1")
+    tags = man_tags("cli/smapwatch.1")
     rows = table_rows(section(read("docs/reference.md"),
                               "## smapwatch options"))
     helps = {None: run_help([SMAPWATCH])}
@@ -70,8 +71,10 @@ def test_smapwatch_options():
         groups = help_options(text)
         assert groups, "no option in smapwatch %s --help" % (sub or "")
         n += sum(len(g) for g in groups)
+        # the command's own options as items of OPTIONS; the
+        # subcommands' in their section's text
         no_man += ["%s %s" % (sub or "", o) for g in groups for o in g
-                   if not has_word(man, o)]
+                   if not has_word(tags if sub is None else man, o)]
         no_ref += ["%s %s" % (sub or "", g)
                    for g in missing_in_rows(groups, rows, sub)]
     assert not no_man, "not in cli/smapwatch.1: %s" % no_man
@@ -84,9 +87,10 @@ def test_plugin_options():
     groups = help_options(run_help([PLUGIN]))
     opts = [o for g in groups for o in g]
     assert len(opts) >= 18, opts
-    man = man_text("plugins/netdata/smaps.plugin.1")
-    missing = [o for o in opts if not has_word(man, o)]
-    assert not missing, "not in plugins/netdata/smaps.plugin.1: %s" % missing
+    tags = man_tags("plugins/netdata/smaps.plugin.1")
+    missing = [o for o in opts if not has_word(tags, o)]
+    assert not missing, "no item of plugins/netdata/smaps.plugin.1 for: %s" \
+        % missing
     rows = table_rows(section(read("docs/reference.md"),
                               "## smaps.plugin options"))
     bad = missing_in_rows(groups, rows)
@@ -108,9 +112,9 @@ def collectd_keys():
 def test_collectd_keys():
     keys = collectd_keys()
     assert len(keys) >= 20, sorted(keys)
-    man = man_text("plugins/collectd/collectd-smaps.5")
-    missing = sorted(k for k in keys if not has_word(man, k))
-    assert not missing, "not in collectd-smaps.5: %s" % missing
+    tags = man_tags("plugins/collectd/collectd-smaps.5")
+    missing = sorted(k for k in keys if not has_word(tags, k))
+    assert not missing, "no item of collectd-smaps.5 for: %s" % missing
     # each key as a line of an example block (indented code) of the page
     first = {b.split()[0] for _, blk in code_blocks(read("docs/collectd.md"))
              for b in blk if b.strip()}
