@@ -168,6 +168,18 @@ def test_charts_in_reference(charts):
     for ctx in rows:
         if ctx not in everything:
             bad.append("%s: in the page, never sent" % ctx)
+    # the counts the pages and the man page give
+    n_def = len([c for c in default if c.startswith("smaps.")])
+    n_all = len([c for c in everything if c.startswith("smaps.") and
+                 c not in ("smaps.libs_rss", "smaps.named_rss")])
+    said = "%d charts a group instead of %d" % (n_all, n_def)
+    if said not in read("docs/reference.md"):
+        bad.append("docs/reference.md's --all-charts row does not say '%s'"
+                   % said)
+    man = " ".join(read("plugins/netdata/smaps.plugin.1").split())
+    if "per group %d charts instead of %d" % (n_all, n_def) not in man:
+        bad.append("smaps.plugin.1 does not say 'per group %d charts "
+                   "instead of %d'" % (n_all, n_def))
     assert not bad, "\n".join(bad)
     assert len(everything) >= 30 and len(default) >= 15, \
         (len(everything), len(default))
@@ -263,6 +275,13 @@ def test_collectd_values_in_reference(tmp, target):
     assert not missing, "received, not in docs/reference.md: %s" % missing
     never = sorted(n for p, n in pats if not any(p.match(i) for i in ids))
     assert not never, "in docs/reference.md, never received: %s" % never
+    # every name of one group (sub-totals aside): the count collectd.md
+    # and collectd-smaps(5) give (ps_count is two series in a store)
+    n = len([i for i in ids if i.startswith("smaps-docsgrp/") and
+             "-lib_" not in i and "-named_" not in i])
+    assert "**%d** with every field" % (n + 1) in read("docs/collectd.md"), n
+    man = " ".join(read("plugins/collectd/collectd-smaps.5").split())
+    assert "every name %d (%d series)" % (n, n + 1) in man, n
     # what makes this test worth having: a real run, both groups, sub-totals
     assert any(i.startswith("smaps-docsgrp/gauge-heap_growth") for i in ids)
     assert any("named_docs_region" in i for i in ids), sorted(ids)[:20]
