@@ -42,6 +42,28 @@ def man_tags(rel):
     return t.replace('"', " ")
 
 
+def man_items(rel):
+    """[(tag, body)] of a man page's .TP items, as plain text."""
+    lines = read(rel).split("\n")
+    out, cur = [], None
+    for n, l in enumerate(lines):
+        if l.startswith(".TP"):
+            cur = [l, []]
+            out.append(cur)
+            cur[0] = lines[n + 1] if n + 1 < len(lines) else ""
+            cur.append(n + 1)
+        elif cur and re.match(r"\.(SH|SS|PP)\b", l):
+            cur = None
+        elif cur and n != cur[2]:
+            cur[1].append(l)
+
+    def plain(t):
+        t = re.sub(r"\\f[BIRP]|\\f\(..", "", t).replace("\\-", "-")
+        t = re.sub(r"^\.(B|I|BI|BR|IR|RB|IB)\b ?", "", t, flags=re.M)
+        return t.replace('"', " ")
+    return [(plain(t), plain("\n".join(b))) for t, b, _ in out]
+
+
 def has_word(text, word):
     """word in text, not as part of a longer option or identifier."""
     return re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(word), text) \
@@ -109,13 +131,18 @@ def expand_braces(s):
             for x in expand_braces(s[:m.start()] + alt + s[m.end():])]
 
 
-def help_options(text):
-    """[[option, ...]] of a --help text: each option line's options, in
-    the groups the line gives them (`-m, --maps` is one group)."""
-    groups = []
+def help_items(text):
+    """[(options, description)] of a --help text: each option line's
+    options, in the groups the line gives them (`-m, --maps` is one
+    group), and its description with the lines that continue it."""
+    items = []
     for line in text.split("\n"):
         s = line.lstrip()
-        if not s.startswith("-") or line == s:
+        if not re.match(r" {1,6}-", line):   # deeper: a description's
+            if items and line.startswith("        ") and s:
+                items[-1][1].append(s)      # a description's next line
+            elif not s or line == s:
+                items.append(None)          # a paragraph: no item goes on
             continue
         group = []
         while True:
@@ -127,8 +154,13 @@ def help_options(text):
             if not m.group(3):
                 break
         if group:
-            groups.append(group)
-    return groups
+            items.append((group, [s.strip()]))
+    return [(g, " ".join(d)) for g, d in (i for i in items if i)]
+
+
+def help_options(text):
+    """[[option, ...]] of a --help text (help_items without the text)."""
+    return [g for g, _ in help_items(text)]
 
 
 def code_blocks(text):

@@ -8,8 +8,8 @@ import re
 import subprocess
 from functools import lru_cache
 
-from docslib import (BUILD, ROOT, code_blocks, has_word, help_options,
-                     man_tags, man_text, read, section, table_rows, ticks)
+from docslib import (BUILD, ROOT, code_blocks, has_word, help_items, help_options,
+                     man_items, man_tags, man_text, read, section, table_rows, ticks)
 
 SMAPWATCH = os.path.join(BUILD, "smapwatch")
 PLUGIN = os.path.join(BUILD, "smaps.plugin")
@@ -34,25 +34,51 @@ def first_cell_words(row):
     return [w for t in ticks(row[0]) for w in t.split()]
 
 
+def row_of(g, rows, sub=None):
+    """The row that holds the option group g whole (each option as a word
+    of a `code` span of its first cell); for a subcommand, the row must
+    name it too (or say it is every subcommand's). None if there is none."""
+    for r in rows:
+        words = first_cell_words(r)
+        if sub and sub not in words and "each subcommand" not in r[0]:
+            continue
+        if not sub and any(w in subcommands() for w in words[:1]):
+            continue
+        if all(o in words for o in g):
+            return r
+    return None
+
+
 def missing_in_rows(groups, rows, sub=None):
-    """The option groups no row holds whole (each option as a word of a
-    `code` span of the row's first cell); for a subcommand, the row must
-    name it too (or say it is every subcommand's)."""
-    bad = []
-    for g in groups:
-        ok = False
-        for r in rows:
-            words = first_cell_words(r)
-            if sub and sub not in words and "each subcommand" not in r[0]:
-                continue
-            if not sub and any(w in subcommands() for w in words[:1]):
-                continue
-            if all(o in words for o in g):
-                ok = True
-                break
-        if not ok:
-            bad.append(g)
-    return bad
+    return [g for g in groups if row_of(g, rows, sub) is None]
+
+
+def man_differs(text, rel):
+    """Options whose --help text gives a number that their man page item
+    does not (an option documented in prose only is left alone)."""
+    items, out = man_items(rel), []
+    for g, desc in help_items(text):
+        body = [b for t, b in items if all(has_word(t, o) for o in g)]
+        if body and numbers(desc) - numbers(body[0]):
+            out.append("%s: --help says %r, %s %r" % (g, desc, rel,
+                                                       body[0][:300]))
+    return out
+
+
+def numbers(text):
+    return set(re.findall(r"(?<![\w.-])\d+(?![\w.])", text))
+
+
+def defaults_differ(text, rows, sub=None):
+    """Options whose --help text gives a number (a default, a bound) that
+    their reference row does not."""
+    out = []
+    for g, desc in help_items(text):
+        r = row_of(g, rows, sub)
+        if r is not None and numbers(desc) - numbers(" ".join(r)):
+            out.append("%s%s: --help says %r, the row %r" % (
+                sub + " " if sub else "", g, desc, r[-1]))
+    return out
 
 
 
@@ -80,6 +106,10 @@ def test_smapwatch_options():
     assert not no_man, "not in cli/smapwatch.1: %s" % no_man
     assert not no_ref, "no row of docs/reference.md's smapwatch options " \
         "holds: %s" % no_ref
+    differ = [d for sub, text in helps.items()
+              for d in defaults_differ(text, rows, sub)] + man_differs(
+                  helps[None], "cli/smapwatch.1")
+    assert not differ, "\n".join(differ)
     assert n >= 40, "only %d options read from the --help texts" % n
 
 
@@ -96,6 +126,9 @@ def test_plugin_options():
     bad = missing_in_rows(groups, rows)
     assert not bad, "no row of docs/reference.md's smaps.plugin options " \
         "holds: %s" % bad
+    differ = defaults_differ(run_help([PLUGIN]), rows) + man_differs(
+        run_help([PLUGIN]), "plugins/netdata/smaps.plugin.1")
+    assert not differ, "\n".join(differ)
 
 
 def collectd_keys():
