@@ -84,15 +84,18 @@ def fake_proc(root):
     w("smaps", maps)
 
 
-def plugin_charts(tmp, pidfile, extra):
-    """{context: (id, family, units, [dimension ids], [named dims])} of
-    the CHART and DIMENSION lines of one smaps.plugin run."""
+def start_plugin(tmp, pidfile, extra):
     conf = os.path.join(tmp, "groups.conf")
     with open(conf, "w") as f:
         f.write("%s: pidfile:%s\n" % (GROUP, pidfile))
-    p = subprocess.Popen([PLUGIN, "1", "--config", conf] + extra,
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
+    return subprocess.Popen([PLUGIN, "1", "--config", conf] + extra,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+def plugin_charts(p, extra):
+    """{context: (id, family, units, [dimension ids], [named dims])} of
+    the CHART and DIMENSION lines of one smaps.plugin run (2.5 s)."""
     try:
         out, err = p.communicate(timeout=2.5)
     except subprocess.TimeoutExpired:
@@ -114,9 +117,10 @@ def plugin_charts(tmp, pidfile, extra):
 
 @pytest.fixture(scope="module")
 def charts(tmp, target):
-    return (plugin_charts(tmp, target, []),
-            plugin_charts(tmp, target, ["--all-charts", "--libs",
-                                        "--named"]))
+    """The default charts and every chart, two runs side by side."""
+    runs = [[], ["--all-charts", "--libs", "--named"]]
+    procs = [start_plugin(tmp, target, extra) for extra in runs]
+    return tuple(plugin_charts(p, extra) for p, extra in zip(procs, runs))
 
 
 def ref_chart_rows():
@@ -186,8 +190,8 @@ def test_charts_in_reference(charts):
 
 
 def collectd_ids(tmp, pidfile):
-    """{"GROUP/type-instance"} a real collectd received from smaps.so in
-    4.5 s, read back from its csv files: group `docsgrp` (the live
+    """{"GROUP/type-instance"} a real collectd received from smaps.so once
+    its growth fits are sent, read back from its csv files: group `docsgrp` (the live
     process) in one daemon, group `docsfake` (the hand-made tree) in
     another, both with every field, category, signal and sub-total."""
     if not os.path.exists(COLLECTD):
@@ -227,8 +231,21 @@ def collectd_ids(tmp, pidfile):
             procs.append(subprocess.Popen([COLLECTD, "-f", "-C", conf],
                                           stdout=out,
                                           stderr=subprocess.STDOUT))
+    def fitted(d):
+        """Whether the growth fits have been sent (3 points in): by then
+        every value has been."""
+        base = os.path.join(d, "csv", "docs")
+        return os.path.isdir(base) and any(
+            f.startswith("gauge-heap_growth")
+            for pdir in os.listdir(base) if pdir.startswith("smaps-")
+            for f in os.listdir(os.path.join(base, pdir)))
     try:
-        time.sleep(4.5)
+        # 4 to 5 s on a quiet machine; a loaded one gets up to 30 s
+        end = time.monotonic() + 30
+        while time.monotonic() < end and not all(fitted(d) for d in dirs) \
+                and all(p.poll() is None for p in procs):
+            time.sleep(0.25)
+        time.sleep(1.2)      # one more interval: its values all written
     finally:
         for p in procs:
             p.send_signal(signal.SIGTERM)
