@@ -133,3 +133,17 @@ def test_performance_figures_have_their_command():
             bad.append("line %d: 'Produced by' gives no date (YYYY-MM-DD)"
                        % (n + 1))
     assert not bad, "\n".join(bad)
+
+
+def test_readme_first_commands_are_what_ci_runs():
+    """README's two commands: the first installs .ci/deps-build's packages
+    and builds; the second is what .ci/run runs (its dependencies, then
+    make check). tests/cli/test_cli.sh checks the first one's packages."""
+    cmds = [l.split("#")[0].strip() for l in read("README.md").split("\n")[:8]
+            if l.startswith("    sh ")]
+    assert cmds == ["sh .ci/deps-build && make -j2 && ./build/smapwatch",
+                    "sh .ci/deps && make check"], cmds
+    ci = read(".ci/run")
+    assert re.search(r"\bsh \.ci/deps\b(?!-)", ci), ".ci/run runs no sh .ci/deps"
+    assert re.search(r"\bmake check\b", ci), ".ci/run runs no make check"
+    assert os.path.isfile(os.path.join(ROOT, ".ci", "deps-build"))
