@@ -12,6 +12,10 @@ BUILD     ?= build
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
+# README.md, NEWS and docs/ go to DOCDIR (docs/ as docs/, so that the
+# pages' links between them hold).
+DOCDIR    ?= $(PREFIX)/share/doc/smapwatch
+DOCS      := $(wildcard docs/*.md)
 WERROR    ?= $(if $(wildcard .git),1,0)
 WARN      := -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wshadow \
 	     -Wstrict-prototypes -Wformat=2
@@ -91,20 +95,26 @@ include tests/packaging/packaging.mk
 CHECK_EXTRA += packaging-test soak-check
 include tests/soak/soak.mk
 include tests/check.mk
+include tests/docs/docs.mk
 include bench/bench.mk
 
 .PHONY: plugins
 plugins: $(PLUGINS)
 
 install: $(BUILD)/smapwatch $(INSTALL_EXTRA)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/docs
 	install -m 0755 $(BUILD)/smapwatch $(DESTDIR)$(BINDIR)/smapwatch
 	install -m 0644 cli/smapwatch.1 $(DESTDIR)$(MANDIR)/man1/smapwatch.1
+	install -m 0644 README.md NEWS $(DESTDIR)$(DOCDIR)/
+	install -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/docs/
 
 # Removes what install put there, with the same PREFIX, DESTDIR and
 # directories; directories shared with other software stay.
 uninstall: $(UNINSTALL_EXTRA)
 	rm -f $(DESTDIR)$(BINDIR)/smapwatch $(DESTDIR)$(MANDIR)/man1/smapwatch.1
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(DOCDIR)/NEWS \
+		$(DOCS:%=$(DESTDIR)$(DOCDIR)/%)
+	-rmdir $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD) build

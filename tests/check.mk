@@ -11,7 +11,7 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 
 .PHONY: check unit live cli-test console-test report-test scenarios shapes asan \
 	valgrind fuzz test-bins valgrind-and-fuzz
-check: unit live cli-test console-test report-test scenarios shapes netdata-shapes $(CHECK_EXTRA) asan valgrind-and-fuzz
+check: unit live cli-test console-test report-test scenarios shapes netdata-shapes $(CHECK_EXTRA) docs-test asan valgrind-and-fuzz
 	@echo "make check: all passed"
 
 # Every binary the tests run, so that a build can go -j2 while the tests,

@@ -272,8 +272,9 @@ def check_agreement(debs, installed):
                         "/usr/share/doc/%s/changelog.Debian.gz" % pkg,
                         "/usr/share/lintian/overrides/" + pkg):
                 continue
-            if path.startswith("/usr/share/man/") and path.endswith(".gz"):
-                path = path[:-3]
+            if path.startswith(("/usr/share/man/", "/usr/share/doc/smapwatch/")) \
+                    and path.endswith(".gz"):
+                path = path[:-3]    # dh_compress: man pages, docs over 4 KiB
             if path in shipped:
                 twice.append(path)
             shipped[path] = mode
@@ -293,17 +294,21 @@ def check_agreement(debs, installed):
             EXAMPLES + "/smaps.conf", EXAMPLES + "/smaps-threshold.conf",
             "/usr/share/man/man5/collectd-smaps.5",
             "/usr/share/man/man1/smaps.plugin.1",
-            "/usr/bin/smapwatch", "/usr/share/man/man1/smapwatch.1"}
+            "/usr/bin/smapwatch", "/usr/share/man/man1/smapwatch.1"} | DOC_FILES
     ok(want <= set(shipped), "Debian's paths: collectd's PluginDir, Netdata's "
-       "plugins.d and stock conf.d, the examples, the man pages",
+       "plugins.d and stock conf.d, the examples, the man pages, the docs",
        "missing %s" % sorted(want - set(shipped)))
 
 
 # ---------------------------------------------------------------- RPM
 
+# README.md, NEWS and docs/*.md: /usr/share/doc/smapwatch (make install's DOCDIR).
+DOC_FILES = {"/usr/share/doc/smapwatch/" + f for f in ["README.md", "NEWS"] + [
+    "docs/" + n for n in os.listdir(os.path.join(ROOT, "docs"))
+    if n.endswith(".md")]}
 RPM_FILES = {
     "smapwatch": {"/usr/bin/smapwatch", "/usr/share/man/man1/smapwatch.1",
-                  "/usr/share/licenses/smapwatch/LICENSE"},
+                  "/usr/share/licenses/smapwatch/LICENSE"} | DOC_FILES,
     "collectd-plugin-smaps": {
         "/usr/lib64/collectd/smaps.so",
         "/usr/share/doc/collectd-plugin-smaps/examples/smaps.conf",

@@ -238,10 +238,10 @@ class LineListener:
         self.sock.close()
 
 def readme_blocks(after):
-    """The indented code block of README.md that follows the first line
+    """The indented code block of docs/collectd.md that follows the first line
     containing `after`, as a list of lines without the indentation."""
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                           "..", "..", "..", "README.md")) as f:
+                           "..", "..", "..", "docs", "collectd.md")) as f:
         lines = f.read().split("\n")
     i = next(n for n, l in enumerate(lines) if after in l) + 1
     while i < len(lines) and not lines[i].startswith("    "):

@@ -621,7 +621,7 @@ class Suite:
     def readme_counts(self):
         """The series counts per group that README "Values" states."""
         with open(os.path.join(os.path.dirname(__file__), "..", "..", "..",
-                               "README.md")) as f:
+                               "docs", "collectd.md")) as f:
             text = f.read()
         m = re.search(r"\*\*(\d+)\*\* series per group by default.*?"
                       r"\*\*(\d+)\*\* with every", text, re.S)
@@ -722,7 +722,7 @@ class Suite:
         """README's Graphite wildcards (one category, one field) on the
         paths write_graphite sent; a Graphite glob matches node by node."""
         with open(os.path.join(os.path.dirname(__file__), "..", "..", "..",
-                               "README.md")) as f:
+                               "docs", "collectd.md")) as f:
             text = f.read()
         globs = re.findall(r"`(HOST\.smaps-GROUP\.memory-[^`*]*\*[^`]*)`",
                            text)[:2]
@@ -823,7 +823,7 @@ class Suite:
                     "capped", "hidden", "failed"}, "got %s, %s" % (r, r2))
         m = re.search(r"InfluxQL: `([^`]+)`", " ".join(
             open(os.path.join(os.path.dirname(__file__), "..", "..", "..",
-                              "README.md")).read().split()))
+                              "docs", "collectd.md")).read().split()))
         r = db.wait(m.group(1)) if m else []
         got = {(t.get("instance"), t.get("type_instance")): v["last"]
                for t, v in r}
