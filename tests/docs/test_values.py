@@ -63,7 +63,7 @@ def fake_proc(root):
         with open(os.path.join(d, name), "wb") as f:
             f.write(data)
     w("stat", b"42 (docsfake) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 "
-      b"1 0 777 0 0\n")
+      b"1 0 777 3592192 599\n")
     w("cmdline", b"docsfake\0")
     w("status", b"Name:\tdocsfake\nUid:\t0\t0\t0\t0\nThreads:\t1\n"
       b"VmSize:\t    2000 kB\nVmRSS:\t     900 kB\nRssAnon:\t     850 kB\n"
