@@ -1,0 +1,105 @@
+#!/bin/bash
+# tests/lanes.sh LOGDIR LANE... - make check's suites in lanes run side by
+# side (tests/check.mk says which and why). Each LANE is a list of words
+# run one after another:
+#   TARGET        `$MAKE TARGET`, its output to LOGDIR/TARGET.log;
+#   nice:TARGET   the same at nice 19 (CPU-bound work that times nothing,
+#                 so that the suites that judge rates keep their CPU);
+#   wait:TARGET   wait until TARGET (in another lane) has passed.
+# A target that passes prints "== TARGET: N s"; one that fails prints its
+# whole log between "== TARGET: FAILED" and "== end of TARGET". After a
+# failure no lane starts another target (those running finish); at the end
+# every target is listed with its time, and the exit status is 1 if any
+# failed or was not run. MAKE is the make to call (make).
+set -u
+LOGDIR=$1
+shift
+MAKE=${MAKE:-make}
+mkdir -p "$LOGDIR"
+rm -f "$LOGDIR"/*.log "$LOGDIR"/*.passed "$LOGDIR"/*.failed \
+	"$LOGDIR"/*.time "$LOGDIR"/*.pgid "$LOGDIR"/failed
+T0=$(date +%s)
+
+run_one() {	# TARGET NICE
+	local t=$1 n=$2 s rc
+	s=$(date +%s)
+	# In its own process group (setsid: not a group leader, so no fork,
+	# and $! is the group), which an interrupt is passed on to; SIGINT and
+	# SIGQUIT back to their defaults (bash ignores them in a background
+	# lane, and the suites' daemons would inherit that: the restart test
+	# sends SIGINT).
+	local nice=
+	[ "$n" = 1 ] && nice="nice -n 19"
+	# shellcheck disable=SC2086 # $nice and $MAKE are commands
+	setsid env --default-signal=INT,QUIT $nice $MAKE --no-print-directory \
+		"$t" >"$LOGDIR/$t.log" 2>&1 </dev/null &
+	echo $! >"$LOGDIR/$t.pgid"
+	wait $!
+	rc=$?
+	rm -f "$LOGDIR/$t.pgid"
+	s=$(($(date +%s) - s))
+	echo "$s" >"$LOGDIR/$t.time"
+	if [ "$rc" -eq 0 ]; then
+		touch "$LOGDIR/$t.passed"
+		echo "== $t: $s s (at $(($(date +%s) - T0)) s)"
+	else
+		touch "$LOGDIR/$t.failed" "$LOGDIR/failed"
+		# one write of the whole block, so that lanes do not interleave
+		{ echo "== $t: FAILED (exit $rc) after $s s; its log, $LOGDIR/$t.log:"
+		  cat "$LOGDIR/$t.log"
+		  echo "== end of $t"; } | cat
+	fi
+	return "$rc"
+}
+
+lane() {	# WORD...
+	local w
+	for w in "$@"; do
+		[ -e "$LOGDIR/failed" ] && return 1
+		case $w in
+		wait:*)
+			w=${w#wait:}
+			until [ -e "$LOGDIR/$w.passed" ]; do
+				[ -e "$LOGDIR/failed" ] && return 1
+				sleep 1
+			done ;;
+		nice:*) run_one "${w#nice:}" 1 || return 1 ;;
+		*) run_one "$w" 0 || return 1 ;;
+		esac
+	done
+}
+
+all=()
+for l in "$@"; do
+	# shellcheck disable=SC2086 # a lane is a list of words
+	lane $l &
+	for w in $l; do
+		case $w in wait:*) ;; *) all+=("${w#nice:}") ;; esac
+	done
+done
+# An interrupt (or make's timeout) stops every lane: the running targets
+# get SIGINT, as from a terminal's Ctrl-C, which every suite's cleanup
+# handles (its daemons stopped); the lanes then start nothing more.
+stop() {
+	touch "$LOGDIR/failed"
+	for f in "$LOGDIR"/*.pgid; do
+		[ -e "$f" ] && kill -INT -- "-$(cat "$f")" 2>/dev/null
+	done
+}
+trap stop INT TERM HUP
+# (a trap ends a wait early: wait again until every lane has ended)
+while [ -n "$(jobs -pr)" ]; do wait; done
+
+bad=0
+line="== make check, $(($(date +%s) - T0)) s wall:"
+for t in "${all[@]}"; do
+	if [ -e "$LOGDIR/$t.passed" ]; then
+		line="$line $t $(cat "$LOGDIR/$t.time")"
+	elif [ -e "$LOGDIR/$t.failed" ]; then
+		line="$line $t FAILED"; bad=1
+	else
+		line="$line $t not-run"; bad=1
+	fi
+done
+echo "$line"
+exit "$bad"
