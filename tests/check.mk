@@ -14,7 +14,7 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 	test-bins valgrind-and-fuzz
 
 # `make check` builds what the suites run (check-bins, -j2), then runs
-# the suites in four lanes side by side (tests/lanes.sh), each lane's
+# the suites in five lanes side by side (tests/lanes.sh), each lane's
 # suites one after another; each suite's output goes to
 # $(CHECK_LOGS)/SUITE.log, printed whole if it fails, and a line
 # "== SUITE: N s" is printed when it passes; the last line lists them all
@@ -22,13 +22,15 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 # not on the CPU, and every suite's daemons, ports and temp dirs are its
 # own. Lane 1: the suites that judge rates at every reading (the leak
 # shapes and scenarios under both daemons). Lane 2: the plain build's
-# other suites, netdata-test in its parts, then packaging-test. Lane 3: the
-# same suites under ASan+UBSan once their build is done ("wait:" orders
-# across lanes). Lane 4: the sanitizer build, the soak, memcheck and the
-# fuzzers. The CPU-bound work that times nothing (builds, memcheck, the
-# fuzzers) runs at nice 19 ("nice:"): it takes the CPU the others leave.
-# A suite a plugin's .mk adds to CHECK_EXTRA and no lane names runs at the
-# end of lane 2. `make check-serial` runs them one at a time, as before.
+# other suites, netdata-test in its parts. Lanes 3 and 5: the same under
+# ASan+UBSan (asan-SUITE) once their build is done ("wait:" orders across
+# lanes), then the fuzzers and memcheck. Lane 4: the sanitizer build, the
+# soak, the packages. The CPU-bound work that times nothing (builds,
+# memcheck, the fuzzers) runs at nice 19 ("nice:"): it takes the CPU the
+# others leave. The first failure stops every lane from starting another
+# suite (`make -k check`: only its own). A suite a plugin's .mk adds to
+# CHECK_EXTRA and no lane names runs at the end of lane 2.
+# `make check-serial` runs them one at a time, as before.
 CHECK_LOGS   ?= $(BUILD)/check-logs
 ASAN_SUITES  := unit live cli-test console-test report-test netdata-test
 # netdata-test's parts, apart: the protocol script's halves, its pytest
@@ -37,21 +39,24 @@ ND_PARTS     := netdata-health-keywords netdata-integration-test \
 	netdata-protocol-1 netdata-protocol-2 netdata-protocol-pytest
 CHECK_LANE_1 ?= scenarios shapes netdata-shapes netdata-scenarios \
 	netdata-streaming-test collectd-test
-CHECK_LANE_2 ?= unit live cli-test console-test report-test $(ND_PARTS) \
-	packaging-test
-CHECK_LANE_3 ?= nice:fuzz-bins wait:asan-bins \
-	$(patsubst %,asan-%,$(filter-out netdata-test,$(ASAN_SUITES)) $(ND_PARTS))
-CHECK_LANE_4 ?= nice:asan-bins soak-check nice:valgrind-and-fuzz
+CHECK_LANE_2 ?= unit live cli-test console-test report-test $(ND_PARTS)
+CHECK_LANE_3 ?= wait:asan-bins \
+	$(patsubst %,asan-%,$(filter-out netdata-test,$(ASAN_SUITES)))
+CHECK_LANE_4 ?= nice:asan-bins soak-check packaging-test
+CHECK_LANE_5 ?= wait:asan-bins $(ND_PARTS:%=asan-%) nice:fuzz-bins \
+	nice:valgrind-and-fuzz
 CHECK_LANED  := $(patsubst nice:%,%,$(filter-out wait:%,\
-	$(CHECK_LANE_1) $(CHECK_LANE_2) $(CHECK_LANE_3) $(CHECK_LANE_4)))
+	$(CHECK_LANE_1) $(CHECK_LANE_2) $(CHECK_LANE_3) $(CHECK_LANE_4) \
+	$(CHECK_LANE_5)))
 # netdata-test is laned when all its parts are
 CHECK_LANED  += $(if $(filter-out $(CHECK_LANED),$(ND_PARTS)),,netdata-test)
 CHECK_UNLANED = $(filter-out $(CHECK_LANED),$(CHECK_EXTRA))
 check:
 	$(MAKE) --no-print-directory -j2 check-bins
-	@MAKE="$(MAKE)" bash tests/lanes.sh $(CHECK_LOGS) "$(CHECK_LANE_1)" \
+	@MAKE="$(MAKE)" KEEP_GOING=$(if $(findstring k,$(firstword -$(MAKEFLAGS))),1) \
+		bash tests/lanes.sh $(CHECK_LOGS) "$(CHECK_LANE_1)" \
 		"$(CHECK_LANE_2) $(CHECK_UNLANED)" "$(CHECK_LANE_3)" \
-		"$(CHECK_LANE_4)"
+		"$(CHECK_LANE_4)" "$(CHECK_LANE_5)"
 	@echo "make check: all passed"
 
 check-serial: unit live cli-test console-test report-test scenarios shapes \

@@ -8,13 +8,16 @@
 #   wait:TARGET   wait until TARGET (in another lane) has passed.
 # A target that passes prints "== TARGET: N s"; one that fails prints its
 # whole log between "== TARGET: FAILED" and "== end of TARGET". After a
-# failure no lane starts another target (those running finish); at the end
-# every target is listed with its time, and the exit status is 1 if any
-# failed or was not run. MAKE is the make to call (make).
+# failure no lane starts another target (those running finish) unless
+# KEEP_GOING=1 (`make -k check`): then only the failed lane stops, and a
+# "wait:" on a failed target ends its lane. At the end every target is
+# listed with its time, and the exit status is 1 if any failed or was not
+# run. MAKE is the make to call (make).
 set -u
 LOGDIR=$1
 shift
 MAKE=${MAKE:-make}
+KEEP_GOING=${KEEP_GOING:-}
 mkdir -p "$LOGDIR"
 rm -f "$LOGDIR"/*.log "$LOGDIR"/*.passed "$LOGDIR"/*.failed \
 	"$LOGDIR"/*.time "$LOGDIR"/*.pgid "$LOGDIR"/failed
@@ -43,7 +46,8 @@ run_one() {	# TARGET NICE
 		touch "$LOGDIR/$t.passed"
 		echo "== $t: $s s (at $(($(date +%s) - T0)) s)"
 	else
-		touch "$LOGDIR/$t.failed" "$LOGDIR/failed"
+		touch "$LOGDIR/$t.failed"
+		[ -n "$KEEP_GOING" ] || touch "$LOGDIR/failed"
 		# one write of the whole block, so that lanes do not interleave
 		{ echo "== $t: FAILED (exit $rc) after $s s; its log, $LOGDIR/$t.log:"
 		  cat "$LOGDIR/$t.log"
@@ -61,6 +65,7 @@ lane() {	# WORD...
 			w=${w#wait:}
 			until [ -e "$LOGDIR/$w.passed" ]; do
 				[ -e "$LOGDIR/failed" ] && return 1
+				[ -e "$LOGDIR/$w.failed" ] && return 1
 				sleep 1
 			done ;;
 		nice:*) run_one "${w#nice:}" 1 || return 1 ;;
