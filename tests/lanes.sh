@@ -5,6 +5,7 @@
 #   TARGET        `$MAKE TARGET`, its output to LOGDIR/TARGET.log;
 #   nice:TARGET   the same at nice 19 (CPU-bound work that times nothing,
 #                 so that the suites that judge rates keep their CPU);
+#   niceN:TARGET  the same at nice N;
 #   wait:TARGET   wait until TARGET (in another lane) has passed.
 # A target that passes prints "== TARGET: N s"; one that fails prints its
 # whole log between "== TARGET: FAILED" and "== end of TARGET". After a
@@ -20,10 +21,10 @@ MAKE=${MAKE:-make}
 KEEP_GOING=${KEEP_GOING:-}
 mkdir -p "$LOGDIR"
 rm -f "$LOGDIR"/*.log "$LOGDIR"/*.passed "$LOGDIR"/*.failed \
-	"$LOGDIR"/*.time "$LOGDIR"/*.pgid "$LOGDIR"/failed
+	"$LOGDIR"/*.time "$LOGDIR"/*.pgid "$LOGDIR"/*.notrun "$LOGDIR"/failed
 T0=$(date +%s)
 
-run_one() {	# TARGET NICE
+run_one() {	# TARGET NICENESS
 	local t=$1 n=$2 s rc
 	s=$(date +%s)
 	# In its own process group (setsid: not a group leader, so no fork,
@@ -32,7 +33,7 @@ run_one() {	# TARGET NICE
 	# lane, and the suites' daemons would inherit that: the restart test
 	# sends SIGINT).
 	local nice=
-	[ "$n" = 1 ] && nice="nice -n 19"
+	[ "$n" != 0 ] && nice="nice -n $n"
 	# shellcheck disable=SC2086 # $nice and $MAKE are commands
 	setsid env --default-signal=INT,QUIT $nice $MAKE --no-print-directory \
 		"$t" >"$LOGDIR/$t.log" 2>&1 </dev/null &
@@ -57,21 +58,34 @@ run_one() {	# TARGET NICE
 }
 
 lane() {	# WORD...
-	local w
-	for w in "$@"; do
-		[ -e "$LOGDIR/failed" ] && return 1
+	local w n
+	while [ $# -gt 0 ]; do
+		w=$1
+		shift
+		[ -e "$LOGDIR/failed" ] && break
 		case $w in
 		wait:*)
 			w=${w#wait:}
 			until [ -e "$LOGDIR/$w.passed" ]; do
-				[ -e "$LOGDIR/failed" ] && return 1
-				[ -e "$LOGDIR/$w.failed" ] && return 1
+				[ -e "$LOGDIR/failed" ] && break 2
+				[ -e "$LOGDIR/$w.failed" ] && break 2
+				[ -e "$LOGDIR/$w.notrun" ] && break 2
 				sleep 1
-			done ;;
-		nice:*) run_one "${w#nice:}" 1 || return 1 ;;
-		*) run_one "$w" 0 || return 1 ;;
+			done
+			continue ;;
+		nice:*) run_one "${w#nice:}" 19 && continue ;;
+		nice[0-9]*:*)
+			n=${w%%:*}
+			run_one "${w#*:}" "${n#nice}" && continue ;;
+		*) run_one "$w" 0 && continue ;;
 		esac
+		break
 	done
+	# what this lane will not run: a wait on it ends
+	for w in "$@"; do
+		case $w in wait:*) ;; *) touch "$LOGDIR/${w#nice*:}.notrun" ;; esac
+	done
+	return 0
 }
 
 all=()
@@ -79,7 +93,7 @@ for l in "$@"; do
 	# shellcheck disable=SC2086 # a lane is a list of words
 	lane $l &
 	for w in $l; do
-		case $w in wait:*) ;; *) all+=("${w#nice:}") ;; esac
+		case $w in wait:*) ;; *) all+=("${w#nice*:}") ;; esac
 	done
 done
 # An interrupt (or make's timeout) stops every lane: the running targets
