@@ -214,6 +214,7 @@ FUZZ_ND_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,\
 build/fuzz/obj/%.o: %.c build/fuzz/obj/%.d
 	@mkdir -p $(dir $@)
 	clang $(DEPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(DEPDONE)
 build/fuzz/obj/%.d: ;
 .PRECIOUS: build/fuzz/obj/%.d
 -include $(FUZZ_CORE_OBJ:.o=.d) $(FUZZ_ND_OBJ:.o=.d) \

@@ -9,6 +9,7 @@ NETDATA_STOCK_DIR   ?= $(PREFIX)/lib/netdata/conf.d
 $(BUILD)/obj/plugins/netdata/%.o: plugins/netdata/%.c $(BUILD)/obj/plugins/netdata/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(DEPFLAGS) $(SW_CFLAGS) -c -o $@ $<
+	$(DEPDONE)
 
 $(BUILD)/smaps.plugin: $(NETDATA_OBJ) $(LIB)
 	$(CC) $(SW_CFLAGS) -o $@ $(NETDATA_OBJ) $(LIB) $(LDFLAGS) -lm
