@@ -24,6 +24,10 @@ SW_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -Iinclude $(CPPFLAGS) $(CFLAGS
 # Each object's header dependencies, written beside it as it is compiled
 # (an object without its .d file is rebuilt, so none is ever missed).
 DEPFLAGS   = -MMD -MP -MF $(@:.o=.d)
+# clang writes the .d file after the object: each compile rule touches the
+# object after, or it is older than its .d and every later clang make
+# (make asan's second step, each asan-SUITE) compiled everything again.
+DEPDONE    = @touch $@
 
 CORE_SRC  := $(wildcard common/*.c)
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
@@ -49,6 +53,7 @@ all: $(BUILD)/smapwatch plugins
 $(BUILD)/obj/%.o: %.c $(BUILD)/obj/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(DEPFLAGS) $(SW_CFLAGS) -c -o $@ $<
+	$(DEPDONE)
 
 $(BUILD)/obj/%.d: ;
 .PRECIOUS: $(BUILD)/obj/%.d

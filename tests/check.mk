@@ -9,10 +9,84 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 		--show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible
 
-.PHONY: check unit live cli-test console-test report-test scenarios shapes asan \
-	valgrind fuzz test-bins valgrind-and-fuzz
-check: unit live cli-test console-test report-test scenarios shapes netdata-shapes $(CHECK_EXTRA) docs-test asan valgrind-and-fuzz
+.PHONY: check check-serial check-bins unit live cli-test console-test \
+	report-test scenarios shapes asan asan-bins valgrind fuzz fuzz-bins \
+	test-bins valgrind-and-fuzz
+
+# `make check` builds what the suites run (check-bins, -j2), then runs
+# the suites in five lanes side by side (tests/lanes.sh), each lane's
+# suites one after another; each suite's output goes to
+# $(CHECK_LOGS)/SUITE.log, printed whole if it fails, and a line
+# "== SUITE: N s" is printed when it passes; the last line lists them all
+# with their times. Most suites wait on daemons that read every second,
+# not on the CPU, and every suite's daemons, ports and temp dirs are its
+# own. Lane 1: the leak shapes under both daemons, alone (below), then the
+# scenarios, streaming, collectd-test and the packages. Lane 2: the plain
+# build's other suites, netdata-test in its parts. Lanes 3 and 5: the same
+# under ASan+UBSan (asan-SUITE) once their build is done ("wait:" orders
+# across lanes), then the fuzzers and memcheck. Lane 4: the sanitizer
+# build, then the soak once the others are done (below), beside memcheck
+# and the fuzzers. The CPU-bound work that times nothing (builds,
+# memcheck, the fuzzers) runs at nice 19 ("nice:"): it takes the CPU the
+# others leave; lanes 2, 3 and 5's suites at nice 10 (below). The first
+# failure stops every lane from starting another suite (`make -k check`:
+# only its own). A suite a plugin's .mk adds to
+# CHECK_EXTRA and no lane names runs at the end of lane 2.
+# `make check-serial` runs them one at a time, as before.
+CHECK_LOGS   ?= $(BUILD)/check-logs
+ASAN_SUITES  := unit live cli-test console-test report-test netdata-test
+# netdata-test's parts, apart: the protocol script's halves, its pytest
+# files, the real daemon (netdata.mk)
+ND_PARTS     := netdata-health-keywords netdata-integration-test \
+	netdata-protocol-1 netdata-protocol-2 netdata-protocol-pytest
+# The leak shapes (shapes, netdata-shapes) run first and alone: their
+# forking master and fork-shared leak read 0.70-0.75 and 1.18-1.28 of the
+# truth, in three laned runs of five, beside other suites (and the lead's
+# commits record them 16-25% low in some clean serial runs: issue 18's
+# defect 7, an exiting sharer). Every other lane waits for them.
+# Lanes 2, 3 and 5 then run at nice 10 ("nice10:"): beside them lane 1's
+# daemons and workloads get the CPU when they wake.
+CHECK_NICE10 = $(foreach w,$(1),$(if $(findstring :,$(w)),$(w),nice10:$(w)))
+CHECK_ALONE  ?= shapes netdata-shapes
+CHECK_LANE_1 ?= $(CHECK_ALONE) scenarios netdata-scenarios \
+	netdata-streaming-test collectd-test packaging-test
+CHECK_LANE_2 ?= $(CHECK_ALONE:%=wait:%) $(call CHECK_NICE10,unit live \
+	cli-test console-test report-test $(ND_PARTS))
+CHECK_LANE_3 ?= wait:asan-bins $(call CHECK_NICE10,\
+	$(patsubst %,asan-%,$(filter-out netdata-test,$(ASAN_SUITES))))
+CHECK_LANE_4 ?= $(CHECK_ALONE:%=wait:%) nice:asan-bins \
+	$(CHECK_SOAK_AFTER:%=wait:%) soak-check
+CHECK_LANE_5 ?= wait:asan-bins $(call CHECK_NICE10,$(ND_PARTS:%=asan-%)) \
+	nice:fuzz-bins nice:valgrind-and-fuzz
+# The soak's churn forks 1,500 processes a second to wrap the pid counter:
+# it runs once every lane's suites but memcheck and the fuzzers are done
+# (beside it, collectd shapes' forking master and fork-shared leak read a
+# leak_rate of 0 for 8 readings in a row, once).
+CHECK_SOAK_AFTER ?= $(lastword $(CHECK_LANE_1)) \
+	$(lastword $(subst :, ,$(lastword $(CHECK_LANE_2)))) \
+	asan-report-test asan-netdata-protocol-pytest
+CHECK_LANED  := $(foreach w,$(filter-out wait:%,$(CHECK_LANE_1) \
+	$(CHECK_LANE_2) $(CHECK_LANE_3) $(CHECK_LANE_4) $(CHECK_LANE_5)),\
+	$(lastword $(subst :, ,$(w))))
+# netdata-test is laned when all its parts are
+CHECK_LANED  += $(if $(filter-out $(CHECK_LANED),$(ND_PARTS)),,netdata-test)
+CHECK_UNLANED = $(filter-out $(CHECK_LANED),$(CHECK_EXTRA))
+check:
+	$(MAKE) --no-print-directory -j2 check-bins
+	@MAKE="$(MAKE)" KEEP_GOING=$(if $(findstring k,$(firstword -$(MAKEFLAGS))),1) \
+		bash tests/lanes.sh $(CHECK_LOGS) "$(CHECK_LANE_1)" \
+		"$(CHECK_LANE_2) $(CHECK_UNLANED)" "$(CHECK_LANE_3)" \
+		"$(CHECK_LANE_4)" "$(CHECK_LANE_5)"
 	@echo "make check: all passed"
+
+check-serial: unit live cli-test console-test report-test scenarios shapes \
+		netdata-shapes $(CHECK_EXTRA) docs-test asan valgrind-and-fuzz
+	@echo "make check-serial: all passed"
+
+# What the lanes run, built first so that no two lanes build one file
+# (the sanitized build is asan-bins, in lane 4; the fuzzers', in lane 3).
+check-bins: test-bins plugins $(SHAPE_WL:%=$(NETDATA_WL)/%) \
+	$(BUILD)/soak/churn $(COLLECTD_TEST_WORKLOADS)
 
 # Every binary the tests run, so that a build can go -j2 while the tests,
 # many of which time what they watch, run one at a time.
@@ -81,18 +155,27 @@ $(SHAPE_CD_WL): tests/workloads/shape.h tests/workloads/grow.h
 shapes: $(BUILD)/smaps.so $(SHAPE_CD_WL)
 	python3 tests/scenarios/shapes_collectd.py $(BUILD)/smaps.so $(BUILD)/workloads
 
-# The same tests, rebuilt by clang with ASan+UBSan into build/asan.
+# The same tests, rebuilt by clang with ASan+UBSan into build/asan
+# (asan-bins, which also builds the soak's sanitized plugins there);
+# asan-SUITE runs one of them, `make asan` all.
+ASAN_MAKE = $(MAKE) --no-print-directory BUILD=build/asan CC=clang \
+	CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
 asan:
-	$(MAKE) --no-print-directory -j2 BUILD=build/asan CC=clang \
-		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-		test-bins
-	$(MAKE) --no-print-directory BUILD=build/asan CC=clang \
-		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-		unit live cli-test console-test report-test netdata-test
+	$(MAKE) --no-print-directory asan-bins
+	$(ASAN_MAKE) $(ASAN_SUITES)
+asan-bins:
+	$(ASAN_MAKE) -j2 test-bins build/asan/smaps.so
+asan-%:
+	$(ASAN_MAKE) $*
 
+# memcheck on each unit and live binary, VALGRIND_JOBS at a time (they
+# time nothing); each one's output in BIN.valgrind.log, printed if it fails.
+VALGRIND_JOBS ?= 2
 valgrind: $(UNIT_BIN) $(LIVE_BIN)
-	@set -e; for t in $(UNIT_BIN) $(LIVE_BIN); do \
-		echo "== valgrind $$t"; $(VALGRIND) $$t; done
+	@printf '%s\n' $(UNIT_BIN) $(LIVE_BIN) | xargs -P $(VALGRIND_JOBS) -I@ \
+		sh -c 'if $(VALGRIND) @ >@.valgrind.log 2>&1; then \
+			echo "== valgrind @: ok"; else echo "== valgrind @: FAILED"; \
+			cat @.valgrind.log; exit 255; fi'
 
 # libFuzzer on the parser, seeded with the committed corpus and fixtures;
 # new inputs it finds go to build/, the committed corpus stays as it is.
@@ -131,6 +214,7 @@ FUZZ_ND_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,\
 build/fuzz/obj/%.o: %.c build/fuzz/obj/%.d
 	@mkdir -p $(dir $@)
 	clang $(DEPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(DEPDONE)
 build/fuzz/obj/%.d: ;
 .PRECIOUS: build/fuzz/obj/%.d
 -include $(FUZZ_CORE_OBJ:.o=.d) $(FUZZ_ND_OBJ:.o=.d) \
@@ -141,9 +225,12 @@ build/fuzz/fuzz_groups build/fuzz/fuzz_stdin: build/fuzz/%: \
 		build/fuzz/obj/tests/fuzz/%.o $(FUZZ_ND_OBJ) $(FUZZ_CORE_OBJ)
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ -lm
 FUZZ_SMALL := procfs:4096 groups:4096 stdin:40000
+FUZZ_BINS  := $(FUZZ_BIN) $(FUZZ_SNAP_BIN) $(patsubst %,build/fuzz/fuzz_%,\
+	$(foreach t,$(FUZZ_SMALL),$(word 1,$(subst :, ,$(t)))))
+fuzz-bins:
+	$(MAKE) --no-print-directory -j2 $(FUZZ_BINS)
 
-fuzz: $(FUZZ_BIN) $(FUZZ_SNAP_BIN) $(patsubst %,build/fuzz/fuzz_%,\
-		$(foreach t,$(FUZZ_SMALL),$(word 1,$(subst :, ,$(t)))))
+fuzz: $(FUZZ_BINS)
 	@for tl in $(FUZZ_SMALL); do t=$${tl%:*}; \
 		mkdir -p build/fuzz/found-$$t; \
 		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SMALL_SECONDS) \

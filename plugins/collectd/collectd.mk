@@ -13,6 +13,7 @@ CD_CFLAGS := -DHAVE_CONFIG_H -isystem $(COLLECTD_INC) -isystem $(COLLECTD_INC)/c
 $(BUILD)/obj/plugins/collectd/%.o: plugins/collectd/%.c $(BUILD)/obj/plugins/collectd/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(DEPFLAGS) $(SW_CFLAGS) $(CD_CFLAGS) -c -o $@ $<
+	$(DEPDONE)
 
 $(BUILD)/smaps.so: $(CD_OBJ) $(LIB)
 	$(CC) $(SW_CFLAGS) -shared -Wl,--exclude-libs,ALL -o $@ $(CD_OBJ) $(LIB) $(LDFLAGS)

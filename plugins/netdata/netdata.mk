@@ -9,6 +9,7 @@ NETDATA_STOCK_DIR   ?= $(PREFIX)/lib/netdata/conf.d
 $(BUILD)/obj/plugins/netdata/%.o: plugins/netdata/%.c $(BUILD)/obj/plugins/netdata/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(DEPFLAGS) $(SW_CFLAGS) -c -o $@ $<
+	$(DEPDONE)
 
 $(BUILD)/smaps.plugin: $(NETDATA_OBJ) $(LIB)
 	$(CC) $(SW_CFLAGS) -o $@ $(NETDATA_OBJ) $(LIB) $(LDFLAGS) -lm
@@ -49,9 +50,16 @@ netdata-health-keywords:
 
 # The function under a burst of calls (tests/protocol/test_load.py, about
 # 25 s): every call answered, updates flowing, one read per process; the
-# wall clock stepped (test_clock.py, 25 s).
-netdata-protocol-test: $(NETDATA_TEST_DEPS)
-	python3 tests/protocol/test_protocol.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+# wall clock stepped (test_clock.py, 25 s). make check runs the parts
+# side by side: the script's two halves (about 40 s each) and the pytest
+# files.
+.PHONY: netdata-protocol-1 netdata-protocol-2 netdata-protocol-pytest
+netdata-protocol-test: netdata-protocol-1 netdata-protocol-2 \
+	netdata-protocol-pytest
+netdata-protocol-1 netdata-protocol-2: netdata-protocol-%: $(NETDATA_TEST_DEPS)
+	PROTOCOL_PART=$* python3 tests/protocol/test_protocol.py \
+		$(BUILD)/smaps.plugin $(NETDATA_WL)
+netdata-protocol-pytest: $(NETDATA_TEST_DEPS)
 	PLUGIN=$(BUILD)/smaps.plugin MANYMAPS=$(NETDATA_WL)/manymaps \
 		CLOCKSHIFT=$(NETDATA_WL)/clockshift.so \
 		$(PYTHON) -m pytest -q -p no:cacheprovider \

@@ -25,6 +25,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from tally import Tally  # noqa: E402
+from pgwait import pg_wait_ready  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -379,8 +380,8 @@ def pg_start(procs, tmp):
                  "-c", "listen_addresses=", "-c", "cluster_name=" + name,
                  "-c", "shared_buffers=16MB", "-c", "fsync=off"],
                 stdout=log, stderr=log, cwd=tmp, **as_pg)
-    if not R.ok(wait_for(os.path.join(sock, ".s.PGSQL.5432"), 20),
-                "postgres: socket up"):
+    if not R.ok(pg_wait_ready(PGBIN, sock, 20),
+                "postgres: up, accepting connections"):
         return None
     bench = [os.path.join(PGBIN, "pgbench"), "-h", sock, "-U", "postgres"]
     r = subprocess.run(bench + ["-i", "-q", "-s", "1", "postgres"],

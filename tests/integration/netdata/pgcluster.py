@@ -8,7 +8,10 @@ summed over the processes counts them once per process, Pss once."""
 import os
 import shutil
 import subprocess
-import time
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from pgwait import pg_wait_ready  # noqa: E402
 
 PGBIN = os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")
 AS_PG = dict(user="postgres", group="postgres", extra_groups=[])
@@ -45,12 +48,9 @@ class Cluster:
              "-c", "listen_addresses=", "-c", "cluster_name=" + self.name,
              "-c", "shared_buffers=" + self.shared_buffers, "-c", "fsync=off"],
             stdout=log, stderr=log, cwd=self.tmp, start_new_session=True, **AS_PG))
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if os.path.exists(os.path.join(self.sock, ".s.PGSQL.5432")):
-                return None
-            time.sleep(0.2)
-        return "no socket after %d s" % timeout
+        if pg_wait_ready(PGBIN, self.sock, timeout):
+            return None
+        return "not accepting connections after %d s" % timeout
 
     def psql(self, sql):
         r = subprocess.run([os.path.join(PGBIN, "psql"), "-X", "-q", "-h", self.sock, "-U", "postgres",

@@ -50,6 +50,15 @@ def plugin_pids(tmp):
     return sorted(p for p, ppid in found.items() if ppid not in found)
 
 
+def starts(tmp):
+    """How many times the plugin has logged its start line."""
+    try:
+        with open(os.path.join(tmp, "log", "error.log"), errors="replace") as f:
+            return f.read().count("smaps.plugin INFO  : MAIN : smaps.plugin ")
+    except OSError:
+        return 0
+
+
 def wait_for(cond, seconds):
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -68,11 +77,17 @@ def run(tmp):
     try:
         ok(wait_charts(port, ["smaps.self_processes"], 30),
            "netdata serves our charts")
-        for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT):
+        for i, sig in enumerate((signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)):
             pids = wait_for(lambda: plugin_pids(tmp), 20) or []
             if not ok(len(pids) == 1, "%s: one plugin running: %r"
                       % (sig.name, pids)):
                 return
+            # Its start line is logged after its handlers are set: a
+            # signal before that kills it (under ASan on a loaded machine
+            # the restarted plugin took that long, and SIGQUIT killed it).
+            ok(wait_for(lambda: starts(tmp) > i, 20),
+               "%s: the plugin logged its start (%d starts)"
+               % (sig.name, starts(tmp)))
             os.kill(pids[0], sig)
             again = wait_for(lambda: [p for p in plugin_pids(tmp)
                                       if p != pids[0]], 15)
