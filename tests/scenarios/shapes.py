@@ -79,8 +79,10 @@ SHAPES = {
                      "--period", "2"],
                 quiet=True, flat={"anon": SAW_NOISE, "total": SAW_NOISE},
                 swing=("anon", 12 * MIB)),
-    # 2. a leaking master forking a child a second that lives 3 s; a pool
-    #    whose workers grow 4 MiB in their first second, replaced continually
+    # 2. a leaking master forking a child a second that lives 3 s (each
+    #    child +-0.5 s, at random: workers ending in step with the reads
+    #    are docs/leaks.md's limit); a pool whose workers grow 4 MiB in
+    #    their first second, replaced continually
     "master": dict(cmd=["forking", "--rate", "256", "--fork-every", "1",
                         "--child-life", "3"],
                    leak=("heap", 256 * KIB, 0.15)),
