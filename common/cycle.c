@@ -253,9 +253,6 @@ static void member_failed(sw_groupset *gs, const sw_proc_stat *ps, int code)
 	tell(gs, ps, code, "");
 }
 
-/* stat of pid could not be read (code). Gone is gone; a process closed
- * to us is hidden; anything else (EMFILE, ENFILE, ENOMEM...) fails the
- * groups it was in last cycle, as they knew it. */
 /* n processes failed that no group can be named for. */
 static void unmatched(sw_groupset *gs, long n)
 {
@@ -263,6 +260,9 @@ static void unmatched(sw_groupset *gs, long n)
 	gs->cost.unmatched += n;
 }
 
+/* stat of pid could not be read (code). Gone is gone; a process closed
+ * to us is hidden; anything else (EMFILE, ENFILE, ENOMEM...) fails the
+ * groups it was in last cycle, as they knew it. */
 static pc_entry *not_read(sw_groupset *gs, pid_t pid, int code)
 {
 	unsigned char *row;
