@@ -25,7 +25,7 @@
  * the runs; docs/leaks.md says so.) */
 static void child(long life_ticks, size_t warm_tick)
 {
-	struct timespec start, end;
+	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	srand((unsigned)getpid() ^ (unsigned)start.tv_nsec);
 	long life_ms = life_ticks * 100 - 500 + rand() % 1000;
@@ -33,14 +33,7 @@ static void child(long life_ticks, size_t warm_tick)
 	for (long k = 0; k >= 0 && k < warm; k = grow_tick(&start, k, 0))
 		if (shape_leak(warm_tick, 0))
 			_exit(1);
-	end = start;
-	end.tv_sec += life_ms / 1000;
-	end.tv_nsec += (life_ms % 1000) * 1000000L;
-	if (end.tv_nsec >= 1000000000L) {
-		end.tv_sec++;
-		end.tv_nsec -= 1000000000L;
-	}
-	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL);
+	grow_sleep_until(&start, life_ms);
 	_exit(0);
 }
 

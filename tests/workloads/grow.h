@@ -43,20 +43,26 @@ static inline void grow_parse(int argc, char **argv, grow_args *a)
 	fflush(stdout);
 }
 
+/* Sleeps until ms milliseconds after start (CLOCK_MONOTONIC). */
+static inline void grow_sleep_until(const struct timespec *start, long ms)
+{
+	struct timespec t = *start;
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
+}
+
 /* Sleeps to the next multiple of 100 ms after start (no drift); returns
  * the tick number, or -1 once the run time is over. */
 static inline long grow_tick(const struct timespec *start, long tick,
 			     double seconds)
 {
 	long next = tick + 1;
-	struct timespec t = *start;
-	t.tv_sec += next / 10;
-	t.tv_nsec += (next % 10) * 100000000L;
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
-	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
+	grow_sleep_until(start, next * 100);
 	return seconds > 0 && next >= (long)(seconds * 10) ? -1 : next;
 }
 
