@@ -350,7 +350,9 @@ static uint64_t rss_now(pid_t pid)
 /* The kept stat and status are read afresh each cycle (from offset 0),
  * not the text of the first read: one status fd read before and after the
  * member's shell comes to hold 8 MB in a variable gives both, and the
- * cycle shows it at the next cycle, as /proc says, holding no more fds. */
+ * cycle shows it at the next cycle, as /proc says, holding no more fds.
+ * The shell then waits in a builtin read: a fork (for sleep) would carry
+ * the marker and the 8 MB into a second member until it execs. */
 static void test_kept_files_fresh(void **state)
 {
 	(void)state;
@@ -369,7 +371,7 @@ static void test_kept_files_fresh(void **state)
 		close(go[1]);
 		close(done[0]);
 		execl("/bin/sh", "sh", "-c", "read x; x=$(head -c 8000000 "
-		      "/dev/zero | tr '\\0' a); echo; sleep 30", marker,
+		      "/dev/zero | tr '\\0' a); echo; read y", marker,
 		      (char *)NULL);
 		_exit(127);
 	}
@@ -391,7 +393,7 @@ static void test_kept_files_fresh(void **state)
 	int r2 = sw_proc_read_status_kept(dfd, &kfd, &k2);
 	close(kfd);
 	close(dfd);
-	members_now(gs, &got);
+	long in_after = members_now(gs, &got);
 	uint64_t after = sw_groupset_get(gs, 0)->live.status.rss;
 	uint64_t proc = rss_now(pid);
 	int held_after = open_fds() - base;
@@ -402,6 +404,7 @@ static void test_kept_files_fresh(void **state)
 	sw_groupset_free(gs);
 	assert_true(ok);
 	assert_int_equal(in, 1);
+	assert_int_equal(in_after, 1);
 	/* one fd, read twice: the second read is the text of now */
 	assert_int_equal(r1, 0);
 	assert_int_equal(r2, 0);
