@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < MEMBERS; i++)
 			if (sw_ledger_add(&l, &pool[i]))
 				return 1;
-		sw_ledger_commit(&l, (uint64_t)(k > 10 ? k - 10 : 0));
+		sw_ledger_commit(&l, (uint64_t)(k > 10 ? k - 10 : 0), 0, 0);
 		memcpy(s.measured.owned, l.chained, sizeof(s.measured.owned));
 		s.measured.owned_epoch = l.epoch;
 		sw_growth_update(&g, &s, 60.0 * (double)k);

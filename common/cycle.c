@@ -575,6 +575,14 @@ static void measured(sw_groupset *gs, const member *m, const sw_memsum *mem)
 			grp_measured(&gs->groups[g], &m->ps, mem, libs, named);
 }
 
+/* Gone since the listing: its groups' links wait (grp_commit). */
+static void vanished(sw_groupset *gs)
+{
+	for (size_t g = 0; g < gs->ngroups; g++)
+		if (gs->matched[g])
+			grp_vanished(&gs->groups[g]);
+}
+
 static void read_failed(sw_groupset *gs, const sw_proc_stat *ps, int code)
 {
 	for (size_t g = 0; g < gs->ngroups; g++) {
@@ -640,28 +648,39 @@ static int read_member(sw_groupset *gs, const member *m)
 		return 0;
 	}
 	int r = read_smaps(gs, m, e, &mem);
-	/* Gone since the listing: a leaver now. (Carrying it one more read
-	 * as last read, for the others read while it still shared, was
-	 * measured worse: a forking master whose children exit every second
-	 * read 17% low and then 0 in i12b's collectd shapes, exact without.) */
+	/* Gone since the listing: a leaver, and its groups' links wait for
+	 * the next read (grp_commit). (Carrying it one more read as last
+	 * read, for the others read while it still shared, was measured
+	 * worse: a forking master whose children exit every second read 17%
+	 * low and then 0 in i12b's collectd shapes.) */
 	if (r == 0)
 		measured(gs, m, &mem);
 	else if (!sw_error_is_gone(r))
 		read_failed(gs, &m->ps, r);
+	else
+		vanished(gs);
 	return r == 0;
 }
 
 /* ---- after pass 2: the ledgers ------------------------------------- */
 
-/* Start times are clock ticks after boot, so "young" is a start time
- * after now (CLOCK_BOOTTIME, in ticks) minus the warm-up. */
-static uint64_t young_since(const sw_groupset *gs)
+/* Now in clock ticks after boot (CLOCK_BOOTTIME), as start times are;
+ * -1 when unknown. */
+static double boot_ticks(const sw_groupset *gs)
 {
 	struct timespec ts;
+	double hz = (double)gs->pidfiles.ticks_per_second;
+	if (hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &ts))
+		return -1;
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9) * hz;
+}
+
+/* "Young" is a start time after now minus the warm-up. */
+static uint64_t young_since(const sw_groupset *gs, double now)
+{
 	double hz = (double)gs->pidfiles.ticks_per_second, warm = gs->opts.warm_up;
-	if (warm <= 0 || hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &ts))
+	if (warm <= 0 || now < 0)
 		return UINT64_MAX;
-	double now = ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9) * hz;
 	return now > warm * hz ? (uint64_t)(now - warm * hz) : 0;
 }
 
@@ -721,6 +740,7 @@ int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 	if (lseek(gs->root.fd, 0, SEEK_SET) < 0)
 		return -errno;
 	begin_cycle(gs, on_error, ctx);
+	double began = boot_ticks(gs);
 	/* An error mid-listing (rare) leaves the processes seen so far. */
 	sw_dirents(gs->root.fd, buf, sizeof(buf), visit_entry, gs);
 	gs->cost.fact_reads = gs->sels.fact_reads;
@@ -730,9 +750,14 @@ int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 	int read = 0;
 	for (size_t i = 0; i < gs->nmembers; i++)
 		read += read_member(gs, &gs->members[i]);
-	uint64_t young = young_since(gs);
+	double ended = boot_ticks(gs);
+	uint64_t young = young_since(gs, ended);
+	/* start times are whole ticks, rounded down: the read spans the
+	 * ticks from began's to ended's */
+	uint64_t from = began < 0 || ended < 0 ? 0 : (uint64_t)began;
+	uint64_t to = began < 0 || ended < 0 ? 0 : (uint64_t)ended;
 	for (size_t g = 0; g < gs->ngroups; g++)
-		grp_commit(&gs->groups[g], young);
+		grp_commit(&gs->groups[g], young, from, to);
 	pc_swap(&gs->cache);
 	return read;
 }

@@ -98,6 +98,7 @@ void grp_begin_full(grp *g)
 	m->identity = 0;
 	m->largest_vmas = 0;
 	sw_ledger_begin(&g->ledger);
+	g->vanished = 0;
 	g->tier.processes_then = g->st.live.processes;
 	g->tier.rss_then = g->st.live.status.rss;
 	g->tier.ever_read = 1;
@@ -152,19 +153,27 @@ void grp_left_out(grp *g, const sw_proc_stat *ps, int why)
 	m->identity += process_identity(ps, (uint64_t)why);
 }
 
+void grp_vanished(grp *g)
+{
+	g->vanished++;
+}
+
 /* A read that measured none of a group's live processes (all backed off,
  * capped or failing this time) is no read for the ledger: its members
  * stay as last read, so the chain goes on at the next read instead of
  * starting again (a single slow process would otherwise never span a
  * window). Only an empty group ends the chain: not one whose members
- * could not be read this cycle (out of fds, of memory). */
-void grp_commit(grp *g, uint64_t young_since)
+ * could not be read this cycle (out of fds, of memory). A read during
+ * which a member vanished is linked, and said to be off (ledger.h). */
+void grp_commit(grp *g, uint64_t young_since, uint64_t began, uint64_t ended)
 {
-	const sw_group_stats *s = &g->st;
+	sw_group_stats *s = &g->st;
 	if (!g->due || (s->measured.processes == 0 &&
 			(s->live.processes > 0 || s->live.failed > 0)))
 		return;
-	sw_ledger_commit(&g->ledger, young_since);
+	sw_ledger_commit(&g->ledger, young_since, began, ended);
+	s->measured.owned_off = g->vanished > 0;
+	s->measured.owned_last_off = g->ledger.last_off;
 	memcpy(g->st.measured.owned, g->ledger.chained,
 	       sizeof(g->st.measured.owned));
 	g->st.measured.owned_epoch = g->ledger.epoch;

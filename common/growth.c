@@ -18,6 +18,32 @@ void sw_growth_init(sw_growth *g, double window)
 	for (unsigned i = 0; i < TRENDS; i++)
 		sw_trend_init(trend_at(g, i), window);
 	g->epoch = 0;
+	g->held = 0;
+	g->dropped = 0;
+}
+
+/* Off reads dropped in a row before one is taken anyway. */
+#define MAX_DROPPED 3
+
+/* The point held from the last read goes in unless it was off (known
+ * then, or now: sw_growth_update); this read's is held in its place. */
+static void add_owned(sw_growth *g, const sw_group_measured *m, double now)
+{
+	if (g->held) {
+		if (!(g->held_off || m->owned_last_off) ||
+		    g->dropped >= MAX_DROPPED) {
+			for (int c = 0; c < SW_LEDGER_SERIES; c++)
+				sw_trend_add(&g->mem[c], g->held_t,
+					     g->held_y[c]);
+			g->dropped = 0;
+		} else {
+			g->dropped++;
+		}
+	}
+	g->held = 1;
+	g->held_t = now;
+	g->held_off = m->owned_off;
+	memcpy(g->held_y, m->owned, sizeof(g->held_y));
 }
 
 int sw_growth_update(sw_growth *g, const sw_group_stats *s, double now)
@@ -29,11 +55,12 @@ int sw_growth_update(sw_growth *g, const sw_group_stats *s, double now)
 		for (unsigned i = 0; i < TRENDS; i++)
 			sw_trend_reset(trend_at(g, i));
 		g->epoch = s->measured.owned_epoch;
+		g->held = 0;
+		g->dropped = 0;
 	}
 	if (s->live.processes == 0 || s->measured.processes == 0)
 		return restarted;
-	for (int c = 0; c < SW_LEDGER_SERIES; c++)
-		sw_trend_add(&g->mem[c], now, s->measured.owned[c]);
+	add_owned(g, &s->measured, now);
 	sw_trend_add(&g->threads, now, (double)s->live.threads);
 	if (s->live.fds_uncounted == s->live.processes) {
 		/* no member's fds counted: no figure, and none older may

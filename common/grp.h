@@ -21,6 +21,8 @@ typedef struct {
 	int due;                 /* this cycle reads smaps */
 	sw_tier_group tier;      /* what tiering decides from */
 	sw_ledger ledger;        /* owned memory across membership changes */
+	unsigned vanished;       /* members gone between the listing and
+				  * their read, this full read */
 	/* the maps probe (cycle.c): its members' maps summed this cycle,
 	 * and as near the last full read as a probe was */
 	sw_maps_probe maps_now, maps_then;
@@ -57,7 +59,11 @@ void grp_measured(grp *g, const sw_proc_stat *ps, const sw_memsum *mem,
 /* grp_left_out - member ps is not measured this time (GRP_CAPPED...). */
 void grp_left_out(grp *g, const sw_proc_stat *ps, int why);
 
-/* grp_commit - after pass 2: the ledger's chain (young_since: ledger.h). */
-void grp_commit(grp *g, uint64_t young_since);
+/* grp_vanished - a member listed this cycle was gone at its full read. */
+void grp_vanished(grp *g);
+
+/* grp_commit - after pass 2: the ledger's chain (young_since, and when
+ * the read began and ended, in ticks since boot: ledger.h). */
+void grp_commit(grp *g, uint64_t young_since, uint64_t began, uint64_t ended);
 
 #endif

@@ -110,7 +110,7 @@ static void add_to(double *link, const uint64_t *v, double sign)
 
 /* The link of ledger.h, by one merge walk of the two pid-sorted reads. */
 static void link_reads(const sw_ledger *l, uint64_t young_since,
-		       double *link)
+		       double *link, int *last_off)
 {
 	size_t i = 0, j = 0;
 	memset(link, 0, SW_LEDGER_SERIES * sizeof(*link));
@@ -132,23 +132,28 @@ static void link_reads(const sw_ledger *l, uint64_t young_since,
 		} else {
 			add_to(link, c->held, 1);   /* a joiner */
 			add_to(link, c->own, -1);
+			if (l->ended && c->start >= l->began &&
+			    c->start <= l->ended)
+				*last_off = 1;  /* forked during that read */
 			j++;
 		}
 	}
 }
 
-void sw_ledger_commit(sw_ledger *l, uint64_t young_since)
+void sw_ledger_commit(sw_ledger *l, uint64_t young_since, uint64_t began,
+		      uint64_t ended)
 {
 	/* /proc lists pids in ascending order, so members come sorted and the
 	 * sort (glibc's qsort may allocate) is for other callers */
 	if (!l->sorted)
 		qsort(l->cur, l->ncur, sizeof(*l->cur), by_pid);
+	l->last_off = 0;
 	if (l->ncur && !l->nprev) {
 		l->epoch++;          /* the group (re)appears: a new chain */
 		memset(l->chained, 0, sizeof(l->chained));
 	} else if (l->ncur) {
 		double link[SW_LEDGER_SERIES];
-		link_reads(l, young_since, link);
+		link_reads(l, young_since, link, &l->last_off);
 		for (int s = 0; s < SW_LEDGER_SERIES; s++)
 			l->chained[s] += link[s];
 	}
@@ -161,4 +166,6 @@ void sw_ledger_commit(sw_ledger *l, uint64_t young_since)
 	l->cap_cur = cap;
 	l->ncur = 0;
 	l->sorted = 1;
+	l->began = began;
+	l->ended = ended;
 }

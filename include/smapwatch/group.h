@@ -171,6 +171,12 @@ typedef struct {
 				  * per category then total */
 	uint64_t owned_epoch;    /* changes when that chain restarts (the
 				  * group appears); 0 before its first */
+	int owned_off;           /* owned is off for this read, and the
+				  * next gives it back: a member vanished
+				  * while the group was read (ledger.h) */
+	int owned_last_off;      /* the last full read's owned was off: a
+				  * member joining now was forked while it
+				  * was taken (ledger.h) */
 } sw_group_measured;
 
 typedef struct {

@@ -20,6 +20,11 @@ typedef struct {
 	sw_trend mem[SW_LEDGER_SERIES];
 	sw_trend threads, fds, sockets;
 	uint64_t epoch;
+	/* the last full read's owned memory, held back one read: the next
+	 * tells whether it was off (ledger.h) */
+	double held_t, held_y[SW_LEDGER_SERIES];
+	int held, held_off;
+	unsigned dropped;      /* points dropped as off, in a row */
 } sw_growth;
 
 /* sw_growth_init - empty windows of `window` seconds (0: one hour). */
@@ -29,7 +34,12 @@ void sw_growth_init(sw_growth *g, double window);
  * CLOCK_MONOTONIC), when they are fresh: a full read of this cycle
  * (measured.age 0); older figures add nothing, so a caller may call it
  * every cycle. Returns 1 when the windows restarted because the group's
- * chain did, 0 otherwise. A group with no process adds nothing. */
+ * chain did, 0 otherwise. A group with no process adds nothing. Owned
+ * memory goes into the windows one full read late, and not at all for a
+ * read that was off (owned_off, or owned_last_off at the next: members
+ * are read one after another, ledger.h), but for every fourth in a row
+ * that is: a pool whose members come and go during every read is still
+ * followed. */
 int sw_growth_update(sw_growth *g, const sw_group_stats *s, double now);
 
 /* The default warm-up (sw_groupset_opts.warm_up) for a growth window: a

@@ -23,7 +23,19 @@
  * long-lived member's growth, private or shared, counts. Members are
  * known by (pid, start time); one not measured at a read (backed off,
  * capped, unreadable) is a leaver then a joiner. The chained series is the
- * sum of the links, from 0 when the group (re)appears.
+ * sum of the links, from 0 when the group (re)appears. A caller may leave
+ * a read uncommitted (sw_ledger_begin again): the next commit links to the
+ * last committed read.
+ *
+ * Members are read one after another, so a link can be off for one read,
+ * and the next link gives it back: a member that vanishes while the group
+ * is read (its sharers read before it still divided its pages with it),
+ * or a child forked while the group is read, after its parent was read
+ * perhaps (the parent's Pss divides its pages with a process that is not
+ * a member yet). The first the caller knows (it failed to read the
+ * member); the second shows at the next commit, as a joiner that started
+ * while the last read was in progress: last_off. sw_growth leaves such
+ * reads out of its windows.
  *
  * Memory: per member what one link needs (sw_ledger_member, 160 bytes),
  * in two pid-sorted arrays (this read's, the last read's) whose capacity
@@ -55,6 +67,9 @@ typedef struct {
 	uint64_t epoch;       /* counts (re)starts: 0 before the first read
 			       * with members, +1 each time the group
 			       * appears after being empty */
+	uint64_t began, ended;  /* when the last committed read was taken */
+	int last_off;         /* set by a commit: a joiner started while the
+			       * read before was in progress (ledger.h) */
 } sw_ledger;
 
 void sw_ledger_init(sw_ledger *l);
@@ -78,9 +93,12 @@ int sw_ledger_add(sw_ledger *l, const sw_ledger_member *m);
 
 /* sw_ledger_commit - the read is complete: chain it to the last one.
  * Members whose start time is at or after young_since (clock ticks, as
- * their start times) are young: their own growth is warm-up. A read with
- * no member ends the epoch (the next read with members begins a new one,
- * at 0). */
-void sw_ledger_commit(sw_ledger *l, uint64_t young_since);
+ * their start times) are young: their own growth is warm-up. began and
+ * ended: when this read was taken, in the same ticks (ended 0: unknown);
+ * a member joining at the next commit that started between them sets
+ * last_off then. A read with no member ends the epoch (the next read with
+ * members begins a new one, at 0). */
+void sw_ledger_commit(sw_ledger *l, uint64_t young_since, uint64_t began,
+		      uint64_t ended);
 
 #endif

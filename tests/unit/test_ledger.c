@@ -32,7 +32,7 @@ static double read_at(sw_ledger *l, const sw_ledger_member *v, size_t n,
 	sw_ledger_begin(l);
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(sw_ledger_add(l, &v[i]), 0);
-	sw_ledger_commit(l, young_since);
+	sw_ledger_commit(l, young_since, 0, 0);
 	assert_true(l->chained[HEAP] == l->chained[TOTAL]);
 	return l->chained[HEAP];
 }
@@ -233,7 +233,7 @@ static void test_host_shared_files(void **state)
 		sw_ledger_member_of(&m, 9, 1, &s);
 		sw_ledger_begin(&l);
 		assert_int_equal(sw_ledger_add(&l, &m), 0);
-		sw_ledger_commit(&l, NONE_YOUNG);
+		sw_ledger_commit(&l, NONE_YOUNG, 0, 0);
 		assert_true(l.chained[SW_CAT_LIBS] == (k == 3 ? 64 << 10 : 0));
 		assert_true(l.chained[TOTAL] == l.chained[SW_CAT_LIBS]);
 	}
