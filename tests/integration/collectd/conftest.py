@@ -68,8 +68,10 @@ def pytest_sessionfinish(session):
     signal.alarm(0)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Each test in its phase's turn (stable: file order within one)."""
+    """Each test in its phase's turn (stable: file order within one);
+    last, after pytest's own grouping by session-scoped parameters."""
     def phase(item):
         used = [PHASES.index(f) for f in getattr(item, "fixturenames", ())
                 if f in PHASES]
