@@ -1,7 +1,10 @@
-"""cdharness.py - what test_collectd.py needs around a real collectd:
-results, the contract's identifier rule, the children it starts (recorded
-for run.sh's trap), collectd instances in temp dirs read back by csv,
-unixsock and collectdctl, and independent readings of /proc/PID/smaps."""
+"""cdharness.py - what the collectd suite (conftest.py, test_*.py) needs
+around a real collectd: the contract's identifier rule and documented
+values, the children it starts (recorded for run.sh's trap), collectd
+instances in temp dirs read back by csv, unixsock and collectdctl, the
+stores (Prometheus, InfluxDB, Graphite listeners), and independent
+readings of /proc/PID/smaps. Longer than a test file (about 700 lines):
+it is every test file's machinery, each part used by several."""
 import grp
 import os
 import re
@@ -10,13 +13,9 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
-from tally import Tally  # noqa: E402
 
 COLLECTD = "/usr/sbin/collectd"
 COLLECTDCTL = shutil.which("collectdctl") or "/usr/bin/collectdctl"
@@ -42,11 +41,6 @@ DEFAULT_SIGNALS = "growth leak_rate steady".split() + (
 ALLOWED = re.compile(r"[A-Za-z0-9_.+:@=,-]+\Z")
 ALLOWED_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                     "0123456789_.+:@=,-")
-
-# ---------------------------------------------------------------- results
-
-
-R = Tally()   # tests/lib/tally.py
 
 # ---------------------------------------------------------------- naming
 
@@ -256,6 +250,17 @@ def readme_blocks(after):
     return out
 
 
+def readme_counts():
+    """The series counts per group that README "Values" states: (by
+    default, with every field, category and signal)."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "..", "..", "..", "docs", "collectd.md")) as f:
+        text = f.read()
+    m = re.search(r"\*\*(\d+)\*\* series per group by default.*?"
+                  r"\*\*(\d+)\*\* with every", text, re.S)
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
 class QueryDaemon:
     """A store the test starts in directory d (its output in d/log) and
     asks through query(q), which a subclass defines."""
@@ -365,12 +370,25 @@ class Influx(QueryDaemon):
                 out.append((sr.get("tags", {}), dict(zip(sr["columns"], row))))
         return out
 
+def info(msg):
+    """What the old script printed as "# ..." lines: shown with a
+    failing test's captured output."""
+    print("# " + msg)
+
+
+def quiet_log(c, name, ignore=None):
+    """The check every instance gets: no ERROR or WARNING logged."""
+    noisy = [ln for ln in c.log_lines() if ln[0] in ("error", "warning", None)
+             and not (ignore and re.match(ignore, ln[1]))]
+    assert not noisy, "%s: ERROR or WARNING in the log: %r" % (name, noisy[:4])
+
 # ---------------------------------------------------------------- processes
 
 
 class Procs:
-    """Every child this driver starts: recorded in $TMP/pids for run.sh's
-    trap, killed by kill_all() in the finally of main()."""
+    """Every child the suite starts: recorded in $TMP/pids for run.sh's
+    trap, killed by kill_all() when the session fixture ends (also on a
+    failure or an interrupt)."""
 
     def __init__(self, tmp):
         self.pidfile = os.path.join(tmp, "pids")
@@ -490,18 +508,18 @@ class Collectd:
         self.started = time.time()
 
     def wait_ready(self, timeout=10):
+        """None once collectd logs "Initialization complete", else why
+        not (its exit status, the ends of its stdout and log)."""
         end = time.time() + timeout
         while time.time() < end:
             if "Initialization complete" in self.log_text():
-                return True
+                return None
             if self.p.poll() is not None:
                 break
             time.sleep(0.05)
-        R.check("%s: collectd starts" % self.name, False,
-                "exit %s; stdout: %s; log: %s" % (
-                    self.p.poll(), self.stdout_text()[-500:],
-                    self.log_text()[-1000:]))
-        return False
+        return "%s: collectd did not start: exit %s; stdout: %s; log: %s" % (
+            self.name, self.p.poll(), self.stdout_text()[-500:],
+            self.log_text()[-1000:])
 
     def stop(self):
         stop_proc(self.p, 5)

@@ -1,18 +1,23 @@
 #!/bin/sh
 # run.sh - the collectd plugin (build/smaps.so) inside a real collectd
-# (Debian collectd-core 5.12), driven by test_collectd.py.
+# (Debian collectd-core 5.12), driven by pytest: the test_*.py files here,
+# their daemons and workloads started by conftest.py.
 #
-#   BUILD=build sh tests/integration/collectd/run.sh     (KEEP_TMP=1 keeps
-#   the temp dir: configs, logs, csv of every instance)
+#   BUILD=build sh tests/integration/collectd/run.sh [PYTEST OPTIONS]
+#   (KEEP_TMP=1 keeps the temp dir: configs, logs, csv of every instance;
+#   PYTEST OPTIONS e.g. -k stores: every instance still starts)
 #
-# Everything runs in one temp dir. The driver stops what it started; in
+# Everything runs in one temp dir ($CD_TMP to pytest). The driver stops
+# what it started (conftest.py's session fixture, also on a failure); in
 # case it cannot (killed, hung), as root its pid namespace ends with it
 # (below); otherwise every daemon and workload it started is in $TMP/pids
 # as "PID STARTTIME" and is killed here, but only while that pid still has
-# that start time (never a reused pid). Only 127.0.0.1 is bound. The driver is bounded (150 s alarm, then timeout's 170 s).
+# that start time (never a reused pid). Only 127.0.0.1 is bound. The
+# driver is bounded (conftest.py's 150 s alarm, then timeout's 170 s).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-build}
+PYTHON=${PYTHON:-/usr/bin/python3}
 TMP=$(mktemp -d /tmp/smapwatch-collectd.XXXXXX) || exit 1
 # Readable by the collectd instance that runs as nobody (EACCES test).
 chmod 0755 "$TMP"
@@ -79,8 +84,10 @@ else
 	RECORDED_PIDS_OK=1
 fi
 
-# In the background so that a signal reaches the traps at once.
-timeout -k 5 170 $NS python3 "$HERE/test_collectd.py" --build "$BUILD" \
-	--tmp "$TMP" &
+# In the background so that a signal reaches the traps at once. -rfEs:
+# the failed assertions, errors and skips with their reasons in the log.
+BUILD=$BUILD CD_TMP=$TMP PYTHONDONTWRITEBYTECODE=1 \
+	timeout -k 5 170 $NS "$PYTHON" -m pytest -q -rfEs -p no:cacheprovider \
+	--rootdir "$HERE" "$@" "$HERE" &
 DRIVER=$!
 wait "$DRIVER"
