@@ -575,7 +575,7 @@ static void measured(sw_groupset *gs, const member *m, const sw_memsum *mem)
 			grp_measured(&gs->groups[g], &m->ps, mem, libs, named);
 }
 
-/* Gone since the listing: its groups' links wait (grp_commit). */
+/* Gone since the listing: its groups' reads are off (grp_commit). */
 static void vanished(sw_groupset *gs)
 {
 	for (size_t g = 0; g < gs->ngroups; g++)
@@ -648,8 +648,8 @@ static int read_member(sw_groupset *gs, const member *m)
 		return 0;
 	}
 	int r = read_smaps(gs, m, e, &mem);
-	/* Gone since the listing: a leaver, and its groups' links wait for
-	 * the next read (grp_commit). (Carrying it one more read as last
+	/* Gone since the listing: a leaver, and its groups' reads are off
+	 * (grp_commit, ledger.h). (Carrying it one more read as last
 	 * read, for the others read while it still shared, was measured
 	 * worse: a forking master whose children exit every second read 17%
 	 * low and then 0 in i12b's collectd shapes.) */
