@@ -112,6 +112,7 @@ class Stream:
     sent = stored = local = None    # the plugin's charts, the parent's
     crit_at = None          # seconds to the leak alarm's CRITICAL
     leak = None             # that alarm, 4 s after it went CRITICAL
+    leak_last = {}          # that alarm as last read, whatever its status
     stable_seen = ()        # the stable group's alarm statuses seen
     heap_rows = None        # the child's heap on the parent, at the end
     child_conf = ""         # the child's netdata.conf, its text
@@ -131,6 +132,8 @@ def watch_alarms(s, t0):
         except (OSError, ValueError, KeyError):
             alarms = {}
         seen.add(alarms.get(STABLE_ALARM, {}).get("status"))
+        if LEAK_ALARM in alarms:
+            s.leak_last = alarms[LEAK_ALARM]
         if alarms.get(LEAK_ALARM, {}).get("status") == "CRITICAL":
             if s.crit_at is None:
                 s.crit_at = time.monotonic() - t0

@@ -55,7 +55,8 @@ def test_parent_collects_no_smaps_chart_itself(stream):
 def test_parent_raises_the_leak_alarm(stream):
     assert stream.crit_at is not None, (
         "the parent raises the child's smaps_group_leak_heap to CRITICAL within "
-        "40 s of the child's start (never; leak %d B/s)" % (RATE_KIB << 10))
+        "40 s of the child's start (never; leak %d B/s; last read: %r at %r B/s)"
+        % (RATE_KIB << 10, stream.leak_last.get("status"), stream.leak_last.get("value")))
 
 
 def test_leak_alarm_value_is_the_leak_rate(stream):

@@ -126,7 +126,7 @@ def node(request):
     finally:
         started.stop_all()
         if not up or failed_since(request, failed):
-            note_log(tmp, "netdata error.log (smaps lines)")
+            note_log(tmp)
         if not os.environ.get("KEEP_TMP"):
             shutil.rmtree(tmp, ignore_errors=True)
         else:
@@ -282,5 +282,5 @@ def restarts(request):
     finally:
         started.stop_all()
         if not up or failed_since(request, failed):
-            note_log(tmp, "netdata error.log (restart, smaps lines)")
+            note_log(tmp, "the restart test's netdata")
         shutil.rmtree(tmp, ignore_errors=True)

@@ -77,9 +77,9 @@ def failed_since(request, before):
     return request.session.testsfailed > before
 
 
-def note_log(tmp, side=""):
+def note_log(tmp, side=None):
     """Netdata's error.log lines about the plugin, among the notes (for a
-    failed run: dump_log's lines)."""
+    failed run: dump_log's lines, under a line naming the side if given)."""
     import contextlib
     import io
     buf = io.StringIO()
@@ -87,5 +87,6 @@ def note_log(tmp, side=""):
         dump_log(tmp)
     text = buf.getvalue().rstrip("\n")
     if text:
-        note(("--- %s" % side) if side else "--- netdata")
+        if side:
+            note("--- " + side)
         NOTES.extend(text.split("\n"))
