@@ -70,7 +70,7 @@ netdata-protocol-pytest: $(NETDATA_TEST_DEPS)
 # a real PostgreSQL; a second daemon whose plugin is killed by signals and
 # restarted (pytest, tests/integration/netdata/, about 22 s).
 ND_PYTEST = PLUGIN=$(BUILD)/smaps.plugin NETDATA_WL=$(NETDATA_WL) \
-	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -rfE -p no:cacheprovider
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -rfEs -p no:cacheprovider
 ND_INTEGRATION := $(addprefix tests/integration/netdata/,test_netdata.py \
 	test_netdata_alarms.py test_netdata_plugin.py test_netdata_restart.py)
 netdata-integration-test: $(NETDATA_TEST_DEPS)

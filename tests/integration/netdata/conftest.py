@@ -25,10 +25,21 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "protocol"))
-from ndharness import (MAJOR, NETDATA, PKG, free_port, get, log_problems, setup_dirs,  # noqa: E402
-                       start, start_netdata, stop, wait_charts)
-from ndfixtures import (PLUGIN, WORKLOADS, Started, failed_since,  # noqa: E402,F401
-                        note, note_log, pytest_terminal_summary)
+# ndharness asks the daemon its version when imported: with no netdata
+# here the daemon's fixtures fail with the reason, and
+# test_health_keywords.py (next to this file, no daemon) still runs.
+try:
+    from ndharness import (MAJOR, NETDATA, PKG, free_port, get, log_problems, setup_dirs,  # noqa: E402
+                           start, start_netdata, stop, wait_charts)
+    from ndfixtures import (PLUGIN, WORKLOADS, Started, failed_since,  # noqa: E402,F401
+                            note, note_log, pytest_terminal_summary)
+except OSError as e:
+    NO_NETDATA = "cannot run %s: %s" % (os.environ.get("NETDATA", "/usr/sbin/netdata"), e)
+
+    def note(msg):
+        pass
+else:
+    NO_NETDATA = None
 import pgcluster  # noqa: E402
 import pluginsd  # noqa: E402
 import test_health_keywords  # noqa: E402
@@ -92,6 +103,8 @@ def node(request):
     (grow_mmap at 1 MiB/s) and, as root, pgtest (a PostgreSQL cluster
     with 4 sessions that read 84 MB through its shared buffers); its
     charts read 8 s after they all appeared."""
+    if NO_NETDATA:
+        pytest.fail(NO_NETDATA)
     failed = request.session.testsfailed
     note("%s (v%d)" % (NETDATA, MAJOR))
     tmp = tempfile.mkdtemp(prefix="smaps-netdata-")
@@ -250,6 +263,8 @@ def restarts(request):
     and each time Netdata starts it again; the log as it was while the
     last one ran (Netdata's own stop kills the plugin). A turn that finds
     no single plugin running ends the sequence, as the script did."""
+    if NO_NETDATA:
+        pytest.fail(NO_NETDATA)
     failed = request.session.testsfailed
     tmp = tempfile.mkdtemp(prefix="smaps-netdata-restart-")
     started = Started()
