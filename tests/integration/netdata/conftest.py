@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "protocol"))
 # test_health_keywords.py (next to this file, no daemon) still runs.
 try:
     from ndharness import (MAJOR, NETDATA, PKG, free_port, get, log_problems, setup_dirs,  # noqa: E402
-                           start, start_netdata, stop, wait_charts)
+                           start, start_netdata, wait_charts)
     from ndfixtures import (PLUGIN, WORKLOADS, Started, failed_since,  # noqa: E402,F401
                             note, note_log, pytest_terminal_summary)
 except OSError as e:
@@ -67,15 +67,22 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(items):
     """Tests marked after_stop (the ones that stop netdata and read its
-    log) run after every other test, whatever order the files came in."""
-    items.sort(key=lambda i: i.get_closest_marker("after_stop") is not None)
+    log) run right after the last other test of the `node` fixture,
+    whatever order the files came in (then the restart test's daemon
+    does not run beside the first one)."""
+    last = [i for i in items if i.get_closest_marker("after_stop")]
+    rest = [i for i in items if not i.get_closest_marker("after_stop")]
+    at = max((n + 1 for n, i in enumerate(rest)
+              if "node" in getattr(i, "fixturenames", ())), default=len(rest))
+    items[:] = rest[:at] + last + rest[at:]
 
 
 class Node:
     """A running Netdata with smaps.plugin, as the tests read it."""
 
-    def __init__(self, tmp, port, nd, pg):
-        self.tmp, self.port, self.nd, self.pg = tmp, port, nd, pg
+    def __init__(self, tmp, port, started, pg):
+        self.tmp, self.port, self.started, self.pg = tmp, port, started, pg
+        self.nd = started.items[-1]
         self.charts = {}
         self._stopped = None
 
@@ -89,10 +96,11 @@ class Node:
         return self.get("/api/v1/alarms?all")["alarms"]
 
     def stop(self):
-        """Stops netdata once; (its exit code, the log's problems, whether
-        the plugin's start line reached the log)."""
+        """Stops netdata once, then the workloads and PostgreSQL; (its exit
+        code, the log's problems, whether the plugin's start line reached
+        the log)."""
         if self._stopped is None:
-            stop(self.nd)
+            self.started.stop_all()
             self._stopped = (self.nd.returncode,) + tuple(log_problems(self.tmp))
         return self._stopped
 
@@ -126,7 +134,8 @@ def node(request):
                                    "--rate", str(RATE_KIB), "--seconds", "60"],
                                   stdout=subprocess.PIPE))
             p.stdout.readline()
-        n = Node(tmp, port, started.add(start_netdata(tmp, conf)), pg)
+        started.add(start_netdata(tmp, conf))
+        n = Node(tmp, port, started, pg)
         want = ["smaps.heaptest_pss", "smaps.mmaptest_pss"] + (
             ["smaps.pgtest_pss"] if pg else [])
         if not wait_charts(port, want, 30):
