@@ -62,7 +62,8 @@ START_LINE = "smaps.plugin INFO  : MAIN : smaps.plugin "
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "after_stop: runs once the daemon is stopped (moved last)")
+        "markers", "after_stop: stops the node and reads its log (moved after "
+        "the last other test of the node)")
 
 
 def pytest_collection_modifyitems(items):
