@@ -66,9 +66,15 @@ netdata-protocol-pytest: $(NETDATA_TEST_DEPS)
 		tests/protocol/test_load.py tests/protocol/test_clock.py \
 		tests/protocol/test_input.py
 
+# smaps.plugin in a real Netdata (1.37.1, or the 2.x NETDATA names) with
+# a real PostgreSQL; a second daemon whose plugin is killed by signals and
+# restarted (pytest, tests/integration/netdata/, about 22 s).
+ND_PYTEST = PLUGIN=$(BUILD)/smaps.plugin NETDATA_WL=$(NETDATA_WL) \
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -rfEs -p no:cacheprovider
+ND_INTEGRATION := $(addprefix tests/integration/netdata/,test_netdata.py \
+	test_netdata_alarms.py test_netdata_plugin.py test_netdata_restart.py)
 netdata-integration-test: $(NETDATA_TEST_DEPS)
-	python3 tests/integration/netdata/test_netdata.py $(BUILD)/smaps.plugin $(NETDATA_WL)
-	python3 tests/integration/netdata/test_netdata_restart.py $(BUILD)/smaps.plugin
+	$(ND_PYTEST) $(ND_INTEGRATION)
 
 # The leak signals through netdata's health engine with the shipped
 # templates (tests/scenarios/netdata_scenarios.py, about 35 s).
@@ -86,10 +92,10 @@ netdata-shapes: $(NETDATA_TEST_DEPS) $(SHAPE_WL:%=$(NETDATA_WL)/%)
 
 # A child Netdata running smaps.plugin streams to a parent; the parent
 # shows the charts and its health engine raises the child's leak alarm
-# (tests/streaming/test_streaming.py, two daemons, about 20 s).
+# (pytest, tests/streaming/test_streaming.py, two daemons, about 20 s).
 .PHONY: netdata-streaming-test
 netdata-streaming-test: $(NETDATA_TEST_DEPS)
-	python3 tests/streaming/test_streaming.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+	$(ND_PYTEST) tests/streaming/test_streaming.py
 
 CHECK_EXTRA += netdata-test netdata-scenarios netdata-streaming-test
 

@@ -3,9 +3,10 @@ NETDATA names, e.g. a source build of v2.10.4) for tests: the
 daemon in a temp dir with every other plugin off, its API on 127.0.0.1 on a
 free port, smaps.plugin alone in its plugins directory, the stock
 smaps_groups.conf and a health.d/smaps.conf in its stock config, the test's
-groups in its user config. Used by test_netdata.py and by
-tests/scenarios/netdata_scenarios.py; the caller stops what it started
-(stop()), also on failure."""
+groups in its user config. Used by the pytest suites (through
+conftest.py and ndfixtures.py here, tests/streaming/conftest.py) and by
+tests/scenarios/netdata_scenarios.py and shapes_netdata.py; the caller
+stops what it started (stop()), also on failure."""
 
 import getpass
 import json
