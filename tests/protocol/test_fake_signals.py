@@ -36,16 +36,21 @@ def test_fake_signals_grammar(sig):
 # Reserved: Size - Rss - Swap, in bytes (divisor 1048576: MiB).
 # private_dirty_ratio: anon 2112 of 2176 KiB dirty; total 2368 of 2632;
 # heap 256 of 256. swap_ratio: heap 256 / (256 + 256); total 256 / (2632 + 256).
-@pytest.mark.parametrize("chart,want", [
-    ("anon_regions", {"heap": 1, "anon": 3}),
-    ("reserved", {"heap": 256 << 10, "anon": 1 << 20}),
-    ("largest_member_vmas", {"largest": 6}),
-    ("private_dirty_ratio", dict(ZERO, heap=100000, anon=97059, total=89970)),
-    ("swap_ratio", dict(ZERO, heap=50000, total=8864)),
-    ("duplicate_libs", {"duplicates": 1})])
-def test_signal_value(sig, chart, want):
-    assert last(sig, chart) == want, \
-        "%s (ratios in milli-%%): %r, want %r" % (chart, last(sig, chart), want)
+WANT = {
+    "anon_regions": {"heap": 1, "anon": 3},
+    "reserved": {"heap": 256 << 10, "anon": 1 << 20},
+    "largest_member_vmas": {"largest": 6},
+    "private_dirty_ratio": dict(ZERO, heap=100000, anon=97059, total=89970),
+    "swap_ratio": dict(ZERO, heap=50000, total=8864),
+    "duplicate_libs": {"duplicates": 1},
+}
+
+
+@pytest.mark.parametrize("chart", list(WANT))
+def test_signal_value(sig, chart):
+    assert last(sig, chart) == WANT[chart], \
+        "%s (ratios in milli-%%): %r, want %r" % (chart, last(sig, chart),
+                                                 WANT[chart])
 
 
 def test_flat_process(sig):
