@@ -26,15 +26,23 @@ def fake_mapping(addr, perms, ino, name, kib, dirty):
                0 if dirty else kib, kib if dirty else 0))
 
 
+def proc_dir(root, pid, stat, cmdline, exe=None):
+    """ROOT/PID with its fd/, stat, cmdline and (if given) exe link."""
+    d = os.path.join(root, str(pid))
+    os.makedirs(os.path.join(d, "fd"))
+    write(os.path.join(d, "stat"), stat)
+    write(os.path.join(d, "cmdline"), cmdline)
+    if exe:
+        os.symlink(exe, os.path.join(d, "exe"))
+    return d
+
+
 def make_fake_proc(root):
     """Process 42 "fa) ke\\nx" (a heap, FAKE_LIBS, FAKE_NAMED, a socket and
     /dev/null open, a status file) and 43, matched but malformed."""
-    d = os.path.join(root, "42")
-    os.makedirs(os.path.join(d, "fd"))
-    write(os.path.join(d, "stat"),
-          b"42 (fa) ke\nx) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 3 0 777 3592192 599\n")
-    write(os.path.join(d, "cmdline"), b"fakeproc-marker\0--x\0")
-    os.symlink("/opt/fake/bin/fake", os.path.join(d, "exe"))
+    d = proc_dir(root, 42, b"42 (fa) ke\nx) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 "
+                 b"20 0 3 0 777 3592192 599\n", b"fakeproc-marker\0--x\0",
+                 "/opt/fake/bin/fake")
     os.symlink("socket:[1234]", os.path.join(d, "fd", "3"))
     os.symlink("/dev/null", os.path.join(d, "fd", "0"))
     smaps, addr = fake_mapping(0x55d0c1000000, b"rw-p", 0, b"[heap]", 800, 1), 0x7f0000000000
@@ -49,11 +57,9 @@ def make_fake_proc(root):
           b"Name:\tfa) ke\nUid:\t0\t0\t0\t0\nVmRSS:\t     900 kB\n"
           b"RssAnon:\t     850 kB\nRssFile:\t      50 kB\nRssShmem:\t"
           b"       0 kB\nVmSwap:\t      12 kB\n")
-    bad = os.path.join(root, "43")       # matched, but its smaps is malformed
-    os.makedirs(os.path.join(bad, "fd"))
-    write(os.path.join(bad, "stat"),
-          b"43 (bad) S 1 43 43 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 778 3592192 599\n")
-    write(os.path.join(bad, "cmdline"), b"fakeproc-marker\0")
+    # matched, but its smaps is malformed
+    bad = proc_dir(root, 43, b"43 (bad) S 1 43 43 0 -1 4194560 0 0 0 0 0 0 0 0 "
+                   b"20 0 1 0 778 3592192 599\n", b"fakeproc-marker\0")
     write(os.path.join(bad, "smaps"), b"Size: 4 kB\n")
 
 
@@ -98,12 +104,9 @@ SIGNAL_MAPPINGS = [(b"rw-p", 0, 0, b"[heap]", 768, 256, 256, 256),
 
 def make_signal_proc(root):
     """Process 50 of SIGNAL_MAPPINGS, command line sigproc-marker."""
-    d = os.path.join(root, "50")
-    os.makedirs(os.path.join(d, "fd"))
-    write(os.path.join(d, "stat"),
-          b"50 (sig) S 1 50 50 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 779 3592192 599\n")
-    write(os.path.join(d, "cmdline"), b"sigproc-marker\0")
-    os.symlink("/opt/fake/bin/sig", os.path.join(d, "exe"))
+    d = proc_dir(root, 50, b"50 (sig) S 1 50 50 0 -1 4194560 0 0 0 0 0 0 0 0 "
+                 b"20 0 1 0 779 3592192 599\n", b"sigproc-marker\0",
+                 "/opt/fake/bin/sig")
     write(os.path.join(d, "smaps"),
           b"".join(signal_mapping(0x7f0000000000 + i * 0x1000000, *x)
                    for i, x in enumerate(SIGNAL_MAPPINGS)))
