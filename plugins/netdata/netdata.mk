@@ -60,7 +60,7 @@ netdata-health-keywords:
 # flowing, one read per process; the wall clock stepped (test_clock.py,
 # 25 s); stdin (test_input.py). make check runs the three side by side.
 PROTOCOL_1 := test_live_charts test_function test_unprivileged test_ids \
-	test_options
+	test_command_line
 PROTOCOL_2 := test_privileged test_tiering test_fake_tree test_fake_signals \
 	test_output
 PROTOCOL_PYTEST := test_load test_clock test_input

@@ -1,4 +1,4 @@
-"""test_options.py - the plugin's command line and environment: DISABLE
+"""test_command_line.py - the plugin's command line and environment: DISABLE
 (exit 1, one line saying why) when it has nothing to do or cannot read
 the proc root, bad option values refused, --help and --version, and
 NETDATA_HOST_PREFIX (the host's /proc seen from a container)."""
