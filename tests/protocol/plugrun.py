@@ -6,11 +6,11 @@ it. Shared by the test_*.py files of this directory (conftest.py gives the
 fixtures)."""
 
 import os
+import select
 import shutil
 import subprocess
 import tempfile
 import time
-import select
 
 import pluginsd
 

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from plugrun import HOSTILE_GROUP, popen, read_for, run_disabled, stop, values
 import pluginsd
+from plugrun import HOSTILE_GROUP, popen, read_for, run_disabled, stop, values
 
 
 @pytest.mark.parametrize("case", ["empty", "proc-root", "user-config-dir",
