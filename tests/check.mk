@@ -35,8 +35,8 @@ VALGRIND     := valgrind -q --error-exitcode=99 --leak-check=full \
 # `make check-serial` runs them one at a time, as before.
 CHECK_LOGS   ?= $(BUILD)/check-logs
 ASAN_SUITES  := unit live cli-test console-test report-test netdata-test
-# netdata-test's parts, apart: the protocol script's halves, its pytest
-# files, the real daemon (netdata.mk)
+# netdata-test's parts, apart: the protocol tests' halves, its load, clock
+# and stdin files, the real daemon (netdata.mk)
 ND_PARTS     := netdata-health-keywords netdata-integration-test \
 	netdata-protocol-1 netdata-protocol-2 netdata-protocol-pytest
 # The leak shapes (shapes, netdata-shapes) run first and alone: they

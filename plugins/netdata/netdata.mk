@@ -46,25 +46,33 @@ netdata-test: netdata-health-keywords netdata-protocol-test netdata-integration-
 # The shipped health.d/smaps.conf against the keywords Netdata 2.x's health
 # parser accepts (CI has 1.37.1 only; < 1 s).
 netdata-health-keywords:
-	python3 tests/integration/netdata/test_health_keywords.py
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -rfEs -p no:cacheprovider \
+		tests/integration/netdata/test_health_keywords.py
 
-# The function under a burst of calls (tests/protocol/test_load.py, about
-# 25 s): every call answered, updates flowing, one read per process; the
-# wall clock stepped (test_clock.py, 25 s). make check runs the parts
-# side by side: the script's two halves (about 40 s each) and the pytest
-# files.
+# The plugin alone (tests/protocol/, pytest; fixtures in conftest.py) in
+# two halves of about 40 s each (lists of files, balanced by their time),
+# every test waiting on the plugin's readings, not on the CPU: on the
+# run's live workloads, charts and values, the function of 1.37 and 2.x,
+# unprivileged, hidepid and out of fds, chart ids, the options; then
+# setcap and setuid, the tiers and the maps probe, hand-made proc trees'
+# exact figures and signals, a full stdout. Then the function under a
+# burst of calls (test_load.py, about 25 s): every call answered, updates
+# flowing, one read per process; the wall clock stepped (test_clock.py,
+# 25 s); stdin (test_input.py). make check runs the three side by side.
+PROTOCOL_1 := test_live_charts test_function test_unprivileged test_ids \
+	test_command_line
+PROTOCOL_2 := test_privileged test_tiering test_fake_tree test_fake_signals \
+	test_output
+PROTOCOL_PYTEST := test_load test_clock test_input
+PROTOCOL_RUN = PLUGIN=$(BUILD)/smaps.plugin WORKLOADS=$(NETDATA_WL) \
+	MANYMAPS=$(NETDATA_WL)/manymaps CLOCKSHIFT=$(NETDATA_WL)/clockshift.so \
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -rfEs -p no:cacheprovider
 .PHONY: netdata-protocol-1 netdata-protocol-2 netdata-protocol-pytest
 netdata-protocol-test: netdata-protocol-1 netdata-protocol-2 \
 	netdata-protocol-pytest
-netdata-protocol-1 netdata-protocol-2: netdata-protocol-%: $(NETDATA_TEST_DEPS)
-	PROTOCOL_PART=$* python3 tests/protocol/test_protocol.py \
-		$(BUILD)/smaps.plugin $(NETDATA_WL)
-netdata-protocol-pytest: $(NETDATA_TEST_DEPS)
-	PLUGIN=$(BUILD)/smaps.plugin MANYMAPS=$(NETDATA_WL)/manymaps \
-		CLOCKSHIFT=$(NETDATA_WL)/clockshift.so \
-		$(PYTHON) -m pytest -q -p no:cacheprovider \
-		tests/protocol/test_load.py tests/protocol/test_clock.py \
-		tests/protocol/test_input.py
+netdata-protocol-1 netdata-protocol-2 netdata-protocol-pytest: \
+		netdata-protocol-%: $(NETDATA_TEST_DEPS)
+	$(PROTOCOL_RUN) $(PROTOCOL_$(subst pytest,PYTEST,$*):%=tests/protocol/%.py)
 
 # smaps.plugin in a real Netdata (1.37.1, or the 2.x NETDATA names) with
 # a real PostgreSQL; a second daemon whose plugin is killed by signals and

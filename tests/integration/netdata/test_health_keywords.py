@@ -13,16 +13,19 @@ method names). Netdata also reads the text a key's value keeps: a quote in
 info or summary is dropped by 1.37's and 2.x's config reader (the text is
 checked against what the daemon stores in test_netdata.py), so none here.
 
-usage: test_health_keywords.py [HEALTH_FILE]   (default: the shipped one)
+Run: pytest tests/integration/netdata/test_health_keywords.py (make
+netdata-health-keywords); HEALTH_FILE=PATH checks another file. No pytest
+import: test_netdata.py imports entries() from here.
 """
 
 import os
 import re
-import sys
+
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 SHIPPED = os.path.join(ROOT, "packaging", "netdata", "health.d", "smaps.conf")
+PATH = os.environ.get("HEALTH_FILE", SHIPPED)
 
 # health_readfile()'s keys, v2.10.4 (HEALTH_*_KEY)
 KEYS = {"alarm", "template", "on", "os", "hosts", "host labels", "plugin",
@@ -107,35 +110,44 @@ def problems(text):
     return bad, alarms
 
 
-def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else SHIPPED
-    text = open(path).read()
-    fails = 0
-
-    def ok(cond, what):
-        nonlocal fails
-        print(("ok   " if cond else "FAIL ") + what)
-        fails += not cond
-
-    bad, alarms = problems(text)
-    ok(not bad and alarms >= 15, "%s: %d alarms, every keyword one 2.x's "
-       "health parser accepts: %s" % (os.path.basename(path), alarms,
-                                      "; ".join(bad) or "none refused"))
-    # the checker itself refuses what 2.x refuses
-    for mutant, why in (
-            (text.replace("of heap", "foreach *", 1), "foreach"),
-            (text.replace("  every:", "  evry:", 1), "a misspelt key"),
-            (text.replace("unaligned of heap", "unaligned of heap foreach", 1),
-             "of DIM foreach"),
-            (text.replace("lookup: min -1m", "lookup: least -1m", 1),
-             "an unknown group method"),
-            (text.replace("info: steady", "info: the group's steady", 1),
-             "an apostrophe in info")):
-        ok(mutant != text and problems(mutant)[0],
-           "the check refuses %s: %s" % (why, (problems(mutant)[0] or ["-"])[0]))
-    print("health keywords: %d failed" % fails)
-    return 1 if fails else 0
+def shipped():
+    with open(PATH) as f:
+        return f.read()
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def test_shipped_file_accepted():
+    bad, alarms = problems(shipped())
+    assert not bad and alarms >= 15, \
+        "%s: %d alarms (want >= 15), every keyword one 2.x's health parser " \
+        "accepts: %s" % (os.path.basename(PATH), alarms,
+                         "; ".join(bad) or "none refused")
+
+
+# The checker itself refuses what 2.x refuses: the shipped file, mutated.
+def refused(old, new, why):
+    text = shipped()
+    mutant = text.replace(old, new, 1)
+    assert mutant != text, "the mutation for %s applies: %r not in %s" \
+        % (why, old, PATH)
+    assert problems(mutant)[0], "the check refuses %s" % why
+    print("info: the check refuses %s: %s" % (why, problems(mutant)[0][0]))
+
+
+def test_refuses_foreach():
+    refused("of heap", "foreach *", "foreach")
+
+
+def test_refuses_a_misspelt_key():
+    refused("  every:", "  evry:", "a misspelt key")
+
+
+def test_refuses_of_dim_foreach():
+    refused("unaligned of heap", "unaligned of heap foreach", "of DIM foreach")
+
+
+def test_refuses_an_unknown_group_method():
+    refused("lookup: min -1m", "lookup: least -1m", "an unknown group method")
+
+
+def test_refuses_an_apostrophe_in_info():
+    refused("info: steady", "info: the group's steady", "an apostrophe in info")
