@@ -14,5 +14,5 @@ PACKAGING_SECONDS ?= 230
 packaging-test:
 	@PACKAGING_SECONDS=$(PACKAGING_SECONDS) PYTHONDONTWRITEBYTECODE=1 \
 		timeout -k 20 $$(($(PACKAGING_SECONDS) + 60)) \
-		$(PYTHON) -m pytest -q -rfEs -p no:cacheprovider tests/packaging; \
+		$(PYTHON) -m pytest -q -rfEs --tb=short -p no:cacheprovider tests/packaging; \
 	rc=$$?; sh tests/packaging/cleanup.sh; exit $$rc
