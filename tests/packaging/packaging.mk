@@ -3,7 +3,7 @@
 # installed on this machine, run under the stock collectd and Netdata, and
 # purged (pytest: tests/packaging/, its conftest.py says what runs when).
 # Needs root and .ci/deps' debhelper, lintian, rpm, python3-pytest;
-# 100-130 s on 2 cores (2026-12-01, with four other engineers' suites).
+# 100-170 s on 2 cores (2026-12-01, with four other engineers' suites).
 # Bounded: the suite stops itself after PACKAGING_SECONDS (230) and purges
 # (SIGTERM too: conftest.py's fixtures purge); `timeout` backs it up, and
 # cleanup.sh purges whatever is still installed.
