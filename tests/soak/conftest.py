@@ -83,15 +83,17 @@ def pytest_generate_tests(metafunc):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """One configuration's tests together, in SOAK_CONFIGS' order (after
-    pytest's own reordering, which interleaves them): a session-scoped
-    parameter that changes back would run its configuration again."""
+    """One configuration's tests together, in SOAK_CONFIGS' order, each
+    in the file's order (after pytest's own reordering, which interleaves
+    them): a session-scoped parameter that changes back would run its
+    configuration again."""
     order = configs()
 
     def key(item):
         c = getattr(item, "callspec", None)
         c = c.params.get("soak_config") if c else None
-        return order.index(c) if c in order else len(order)
+        return (order.index(c) if c in order else len(order),
+                item.location[1], item.name)
     items.sort(key=key)
 
 
