@@ -168,8 +168,24 @@ def show(rec):
         say("csv plugin instances: %s" % " ".join(rec.csv_dirs))
         say("read cycles (rows of smaps-sw-alpha/ps_count): %d" % rec.cycles)
     say("exit: %s" % rec.rc)
-    extra = ""
-    if rec.tool == "valgrind":
+    extra = show_tool(rec)
+    second, last = soakjudge.thirds(rec.samples, rec.seconds)
+    r = f = {}
+    if second and len(last) >= 2:
+        r = soakjudge.rss(rec.samples, rec.seconds)
+        f = soakjudge.fds(rec.samples, rec.seconds)
+    c = rec.churn
+    say("figures: config=%s seconds=%.0f started=%s reused=%s burned=%s "
+        "rss_kib=%s->%s fds=%s->%s cycles=%s%s" % (
+            rec.config, rec.seconds, c.get("started"), c.get("reused"),
+            c.get("burned"), r.get("rss2"), r.get("rss3"), f.get("fd2"),
+            f.get("fd3"), rec.cycles, extra))
+
+
+def show_tool(rec):
+    """valgrind's, the sanitizers' or massif's summary; massif's floors
+    for the figures line."""
+    if rec.tool == "valgrind" and os.path.exists(rec.vglog):
         err, lost, ind, ours = soakjudge.valgrind_log(rec.vglog)
         say("valgrind: ERROR SUMMARY %s, definitely lost %s, indirectly lost "
             "%s; records through our code: %d" % (err, lost, ind, len(ours)))
@@ -183,17 +199,7 @@ def show(rec):
             "%.0f:%d:%d" % x for x in snaps))
         second, last = soakjudge.massif_thirds(snaps, rec.seconds)
         if second and last:
-            extra = " heap_b=%d->%d ours_b=%d->%d" % (
+            return " heap_b=%d->%d ours_b=%d->%d" % (
                 min(x[1] for x in second), min(x[1] for x in last),
                 min(x[2] for x in second), min(x[2] for x in last))
-    second, last = soakjudge.thirds(rec.samples, rec.seconds)
-    r = f = {}
-    if len(second) >= 1 and len(last) >= 2:
-        r = soakjudge.rss(rec.samples, rec.seconds)
-        f = soakjudge.fds(rec.samples, rec.seconds)
-    c = rec.churn
-    say("figures: config=%s seconds=%.0f started=%s reused=%s burned=%s "
-        "rss_kib=%s->%s fds=%s->%s cycles=%s%s" % (
-            rec.config, rec.seconds, c.get("started"), c.get("reused"),
-            c.get("burned"), r.get("rss2"), r.get("rss3"), f.get("fd2"),
-            f.get("fd3"), rec.cycles, extra))
+    return ""

@@ -294,7 +294,6 @@ def run(config, seconds, tmp, build, asan_build, churn_bin):
     with open("/proc/sys/kernel/pid_max") as f:
         pid_max = int(f.read())
     burn = min(1500, pid_max / (0.5 * seconds))
-    sample_every = 2.0 if seconds < 120 else 3.0
     kids = Children()
     try:
         with open(os.path.join(tmp, "stderr"), "wb") as err:
@@ -312,17 +311,7 @@ def run(config, seconds, tmp, build, asan_build, churn_bin):
         churn = kids.spawn([churn_bin, "--seconds", str(seconds), "--burn",
                             "%.0f" % burn, "--stats", stats],
                            stderr=subprocess.DEVNULL)
-        t0 = time.time()
-        with open("/proc/%d/maps" % target.pid) as f:
-            rec.maps = f.read()
-        while time.time() - t0 < seconds and target.poll() is None:
-            # valgrind runs the program in its own process (same pid); the
-            # LD_PRELOAD run is collectd itself.
-            s = sample(target.pid, time.time() - t0)
-            if s:
-                rec.samples.append(s)
-            time.sleep(sample_every)
-        rec.alive_rc = target.poll()
+        watch(rec, target, 2.0 if seconds < 120 else 3.0)
         churn.wait(30)
         with open(stats) as f:
             rec.churn = dict(kv.split("=") for kv in f.read().split())
@@ -333,6 +322,21 @@ def run(config, seconds, tmp, build, asan_build, churn_bin):
     if not rec.netdata:
         rec.log = tail(tmp, "collectd.log", None)
     return rec
+
+
+def watch(rec, target, every):
+    """Samples the target every so many seconds through the run."""
+    t0 = time.time()
+    with open("/proc/%d/maps" % target.pid) as f:
+        rec.maps = f.read()
+    while time.time() - t0 < rec.seconds and target.poll() is None:
+        # valgrind runs the program in its own process (same pid); the
+        # LD_PRELOAD run is collectd itself.
+        s = sample(target.pid, time.time() - t0)
+        if s:
+            rec.samples.append(s)
+        time.sleep(every)
+    rec.alive_rc = target.poll()
 
 
 def stop(rec, target, drain):
