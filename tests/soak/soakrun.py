@@ -39,7 +39,10 @@ MASSIF = ["valgrind", "--tool=massif", "--depth=40", "--threshold=0",
 VALGRIND = ["valgrind", "--leak-check=full", "--error-exitcode=99",
             "--show-leak-kinds=definite,indirect",
             "--errors-for-leak-kinds=definite,indirect",
-            "--num-callers=40", "--keep-debuginfo=yes", "--track-fds=no"]
+            "--num-callers=40", "--keep-debuginfo=yes", "--track-fds=no",
+            # Full source paths in the stacks: soakjudge.OURS knows our
+            # static functions (smaps_read, make_ids...) by their files.
+            "--fullpath-after="]
 
 # One sample of the target: RSS KiB, the fds held (open in every listing
 # of a burst) and their count, the most open in one listing, the targets
