@@ -150,7 +150,8 @@ def soak(soak_config, soak_lock):
 
 
 def say(line):
-    print("# " + line, flush=True)
+    """A line of the run's figures, starting its line (test_soak.say)."""
+    print("\n# " + line, end="", flush=True)
 
 
 def show(rec):

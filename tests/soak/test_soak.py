@@ -31,7 +31,8 @@ import soakjudge as J
 
 
 def say(rec, name, detail):
-    print("# %s: %s (%s)" % (rec.config, name, detail), flush=True)
+    """A line of figures; it starts the line (pytest -q's "." ends it)."""
+    print("\n# %s: %s (%s)" % (rec.config, name, detail), end="", flush=True)
 
 
 def enough_samples(rec):
