@@ -33,7 +33,7 @@
 
 struct name { const char *group, *argv0, *comm; };
 
-/* Groups (see soak.py for the configs that match them):
+/* Groups (see soakrun.py for the configs that match them):
  *   alpha   comm exactly "sw-alpha"
  *   beta    comm prefix "sw-beta"         (collectd: regex on cmdline)
  *   gamma   command-line substring "swgamma-cmd"
