@@ -1,10 +1,14 @@
-"""shapes.py - the leak shapes of issue 12, shared by shapes_collectd.py and
-shapes_netdata.py: what each group runs, what it must show at every
-reading, the services (PostgreSQL 15, Redis 7) and the swap file the
-tests make, and the judging. A driver turns its daemon's output into
-readings, {group: {signal: [(t, value)]}} with t in seconds since the
-plugin's first reading, and alarms, [(t, group, name, status)], and calls
-judge().
+"""shapes.py - the leak shapes of issue 12, shared by test_shapes_collectd.py
+and test_shapes_netdata.py: what each group runs, what it must show at
+every reading, the services (PostgreSQL 15, Redis 7) and the swap file the
+tests make, and the judges. A test module's fixture turns its daemon's
+output into readings, {group: {signal: [(t, value)]}} with t in seconds
+since the plugin's first reading, and alarms, [(t, group, name, status)],
+in a Record; its tests call the check_* judges on it, each of which prints
+its figures and asserts (AssertionError with the failing readings' times
+and values). One module, longer than a test file: the table, the
+workloads and services it names and the judges that read it are one
+subject, and both daemons' tests share all of it.
 
 Signals (the drivers map them to their hosts' names): leak_rate.CAT,
 growth.CAT (CAT: a category or total), memory_per_socket,
@@ -19,13 +23,12 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from tally import Tally  # noqa: E402
 from pgwait import pg_wait_ready  # noqa: E402
+from figures import info  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -133,8 +136,6 @@ LEAKERS = [g for g, s in SHAPES.items() if "leak" in s]
 QUIET = [g for g, s in SHAPES.items() if s.get("quiet")]
 
 
-R = Tally(verbose=False)   # tests/lib/tally.py
-
 # ------------------------------------------------------------ processes
 
 
@@ -185,7 +186,7 @@ def start_workloads(procs, wl_dir, groups):
     for g in groups:
         p = procs.start(workload_cmd(wl_dir, g), stdout=subprocess.PIPE)
         line = p.stdout.readline().split()
-        R.ok(line[:1] == [b"ready"], "%s: workload started: %r" % (g, line))
+        assert line[:1] == [b"ready"], "%s: workload started: %r" % (g, line)
         pids[g] = p.pid
     return pids
 
@@ -322,11 +323,13 @@ def truth_sampler(pids):
 
 
 SWAP = {}   # "path": the swap file this run switched on
+NO_SWAP = ("pageout: no swap file could be enabled (swapon needs root and a "
+           "disk file system): the swapped-out leak is NOT tested")
 
 
 def swap_on(tmp):
     """Makes and enables a 512 MiB swap file; its path, or None after a
-    SKIP line saying why. swap_off() undoes it."""
+    line saying why (NO_SWAP; the pageout tests skip with it). swap_off() undoes it."""
     for d in (tmp, "/var/tmp"):
         path = os.path.join(d, "smapwatch-swap-%s" % TAG)
         steps = [["fallocate", "-l", "512M", path], ["chmod", "600", path],
@@ -334,16 +337,15 @@ def swap_on(tmp):
         for cmd in steps:
             r = subprocess.run(cmd, capture_output=True, text=True)
             if r.returncode:
-                R.info("swap in %s: %s: %s" % (d, " ".join(cmd[:1]),
-                                                (r.stderr or r.stdout).strip()))
+                print("swap in %s: %s: %s" % (d, " ".join(cmd[:1]),
+                                               (r.stderr or r.stdout).strip()))
                 break
         else:
-            R.info("swap file %s on" % path)
+            info("swap file %s on" % path)
             SWAP["path"] = path
             return path
         swap_off(path)
-    R.skip("pageout: no swap file could be enabled (swapon needs root and a "
-           "disk file system): the swapped-out leak is NOT tested")
+    info(NO_SWAP)
     return None
 
 
@@ -375,21 +377,17 @@ def pg_start(procs, tmp):
     r = subprocess.run([os.path.join(PGBIN, "initdb"), "-D", data, "-A", "trust",
                         "--no-sync", "-U", "postgres"], capture_output=True,
                        text=True, cwd=tmp, **as_pg)
-    if not R.ok(r.returncode == 0, "postgres: initdb: %s" % r.stderr[-300:]):
-        return None
+    assert r.returncode == 0, "postgres: initdb: %s" % r.stderr[-300:]
     log = open(os.path.join(tmp, "pg.log"), "w")
     procs.start([os.path.join(PGBIN, "postgres"), "-D", data, "-k", sock,
                  "-c", "listen_addresses=", "-c", "cluster_name=" + name,
                  "-c", "shared_buffers=16MB", "-c", "fsync=off"],
                 stdout=log, stderr=log, cwd=tmp, **as_pg)
-    if not R.ok(pg_wait_ready(PGBIN, sock, 20),
-                "postgres: up, accepting connections"):
-        return None
+    assert pg_wait_ready(PGBIN, sock, 20), "postgres: up, accepting connections"
     bench = [os.path.join(PGBIN, "pgbench"), "-h", sock, "-U", "postgres"]
     r = subprocess.run(bench + ["-i", "-q", "-s", "1", "postgres"],
                        capture_output=True, text=True, cwd=tmp, **as_pg)
-    if not R.ok(r.returncode == 0, "postgres: pgbench -i: %s" % r.stderr[-300:]):
-        return None
+    assert r.returncode == 0, "postgres: pgbench -i: %s" % r.stderr[-300:]
     PG["bench"] = procs.start(
         bench + ["-C", "-n", "-c", "2", "-R", "10", "-T", str(RUN + 60), "postgres"],
         stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "pgbench.log"), "w"),
@@ -405,8 +403,7 @@ def redis_start(procs, tmp):
     p = procs.start([REDIS, "--port", "0", "--unixsocket", sock, "--save", "",
                      "--appendonly", "no", "--dir", tmp],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if not R.ok(wait_for(sock, 10), "redis: socket up"):
-        return None, None
+    assert wait_for(sock, 10), "redis: socket up"
     pidfile = os.path.join(tmp, "redis.pid")
     open(pidfile, "w").write("%d\n" % p.pid)
     threading.Thread(target=redis_fill, args=(sock,), daemon=True).start()
@@ -443,8 +440,22 @@ def wait_for(path, seconds):
 # ------------------------------------------------------------ judging
 
 
-def values(readings, group, sig, since=0):
-    return [v for t, v in readings.get(group, {}).get(sig, []) if t >= since]
+class Record:
+    """What a test module's fixture recorded of its daemon's run:
+    readings {group: {signal: [(t, value)]}}, alarms [(t, group, name,
+    status)], the Truth, the groups run; pgbench and the swap file as
+    this run left them. notes: the daemon's own figures (printed)."""
+
+    def __init__(self, readings, alarms, truth, groups, notes=()):
+        self.readings, self.alarms, self.truth = readings, alarms, truth
+        self.groups, self.notes = groups, list(notes)
+        self.bench, self.swap = PG.get("bench"), SWAP.get("path")
+
+    def series(self, group, sig):
+        return self.readings.get(group, {}).get(sig, [])
+
+    def values(self, group, sig, since=0):
+        return [v for t, v in self.series(group, sig) if t >= since]
 
 
 def fmt(xs, n=8):
@@ -452,176 +463,239 @@ def fmt(xs, n=8):
     return "[%s%s]" % (" ".join(xs[:n]), " ..." if len(xs) > n else "")
 
 
-def judge_leaker(readings, alarms, group, truth, spec=None):
+def span(xs):
+    """", min M, max N" of a list of figures, or ""."""
+    return ", min %.0f, max %.0f" % (min(xs), max(xs)) if xs else ""
+
+
+# Each check_* judges one subject of one group at every reading it covers:
+# it prints its figures and asserts, the message naming the failing
+# readings as (t, value). spec: another group's expectations (mutations).
+
+def check_readings_from_start(rec, group, spec=None):
+    cat = (spec or SHAPES[group])["leak"][0]
+    every = rec.series(group, "leak_rate." + cat)
+    assert len(every) >= RUN * 0.8 and every[0][0] < 5, (
+        "%s: leak_rate.%s has a reading every second from the start, 0 while "
+        "the window fills (%d readings, first at %s s)"
+        % (group, cat, len(every), round(every[0][0]) if every else None))
+
+
+def story(rec, group, cat):
+    """The whole story of a failed rate, for whoever fixes it: t s,
+    leak_rate / growth kB/s, steadiness %."""
+    growth = dict(rec.series(group, "growth." + cat))
+    steady = dict(rec.series(group, "steady." + cat))
+    return "%s: t: leak_rate/growth kB/s, steady %%: %s" % (group, " ".join(
+        "%d:%.0f/%s/%s" % (t, v / 1000,
+                           "%.0f" % (growth[t] / 1000) if t in growth else "-",
+                           "%.0f" % steady[t] if t in steady else "-")
+        for t, v in rec.series(group, "leak_rate." + cat)))
+
+
+def check_leak_rate(rec, group, spec=None):
+    """The leak in its category within tol of the truth at every reading
+    from JUDGE_FROM."""
+    cat, rate, tol = (spec or SHAPES[group])["leak"]
+    rate = rate or rec.truth.rate(group)
+    assert rate, "%s: a true rate measured (%r)" % (group, rate)
+    every = rec.series(group, "leak_rate." + cat)
+    lr = rec.values(group, "leak_rate." + cat, JUDGE_FROM)
+    info("%s: leak_rate.%s from %d s %s B/s (true %.0f)%s"
+          % (group, cat, JUDGE_FROM, fmt(lr), rate, span(lr)))
+    bad = [(round(t), round(v)) for t, v in every
+           if t >= JUDGE_FROM and abs(v - rate) > tol * rate]
+    if bad:
+        info(story(rec, group, cat))
+    assert len(lr) >= (RUN - JUDGE_FROM) * 0.8 and not bad, (
+        "%s: leak_rate.%s within %d%% of %.0f B/s at every reading from %d s "
+        "(%d readings): (t, got) %r%s" % (
+            group, cat, tol * 100, rate, JUDGE_FROM, len(lr), bad[:8],
+            "\n" + story(rec, group, cat) if bad else ""))
+
+
+def check_other_rates_zero(rec, group, spec=None):
+    """Every other category's leak_rate (or spec's zero ones) 0 at every
+    reading, from the first."""
     spec = spec or SHAPES[group]
-    cat, rate, tol = spec["leak"]
-    rate = rate or truth.rate(group)
-    if not R.ok(rate, "%s: a true rate measured (%r)" % (group, rate)):
-        return
-    every = readings.get(group, {}).get("leak_rate." + cat, [])
-    R.ok(len(every) >= RUN * 0.8 and every[0][0] < 5,
-         "%s: leak_rate.%s has a reading every second from the start, 0 while "
-         "the window fills (%d readings, first at %s s)"
-         % (group, cat, len(every), round(every[0][0]) if every else None))
-    lr = values(readings, group, "leak_rate." + cat, JUDGE_FROM)
-    R.info("%s: leak_rate.%s from %d s %s B/s (true %.0f)"
-           % (group, cat, JUDGE_FROM, fmt(lr), rate))
-    R.ok(len(lr) >= (RUN - JUDGE_FROM) * 0.8 and
-         all(abs(v - rate) <= tol * rate for v in lr),
-         "%s: leak_rate.%s within %d%% of %.0f B/s at every reading from %d s "
-         "(%d readings): (t, got) %r" % (
-             group, cat, tol * 100, rate, JUDGE_FROM, len(lr),
-             [(round(t), round(v)) for t, v in every
-              if t >= JUDGE_FROM and abs(v - rate) > tol * rate][:8]))
-    if any(t >= JUDGE_FROM and abs(v - rate) > tol * rate for t, v in every):
-        # the whole story, for whoever fixes it: t s, leak_rate / growth
-        # kB/s, steadiness %
-        growth = dict(readings[group].get("growth." + cat, []))
-        steady = dict(readings[group].get("steady." + cat, []))
-        R.info("%s: t: leak_rate/growth kB/s, steady %%: %s" % (group, " ".join(
-            "%d:%.0f/%s/%s" % (t, v / 1000,
-                               "%.0f" % (growth[t] / 1000) if t in growth else "-",
-                               "%.0f" % steady[t] if t in steady else "-")
-            for t, v in every)))
-    others = spec.get("zero") or [c for c in CATS if c != cat]
-    for c in others:
-        bad = [v for v in values(readings, group, "leak_rate." + c) if v != 0]
-        R.ok(readings.get(group, {}).get("leak_rate." + c) and not bad,
-             "%s: leak_rate.%s 0 at every reading: %s" % (group, c, fmt(bad)))
-    crit = [t for t, g, n, s in alarms if g == group and n == "leak_" + cat
-            and s == "CRITICAL"]
-    R.ok(crit, "%s: the shipped alarm on leak_rate.%s went CRITICAL (%s)"
-         % (group, cat, crit[:1]))
+    cat = spec["leak"][0]
+    failed = []
+    for c in spec.get("zero") or [c for c in CATS if c != cat]:
+        bad = [(round(t), v) for t, v in rec.series(group, "leak_rate." + c) if v != 0]
+        if not rec.series(group, "leak_rate." + c) or bad:
+            failed.append("%s: leak_rate.%s 0 at every reading: (t, got) %s"
+                          % (group, c, bad[:8]))
+    assert not failed, "; ".join(failed)
 
 
-def judge_quiet(readings, alarms, group):
-    sigs = {k: v for k, v in readings.get(group, {}).items()
+def check_alarm_critical(rec, group, spec=None):
+    cat = (spec or SHAPES[group])["leak"][0]
+    crit = [round(t) for t, g, n, s in rec.alarms
+            if g == group and n == "leak_" + cat and s == "CRITICAL"]
+    info("%s: leak_%s CRITICAL from %s s" % (group, cat, crit[:1]))
+    assert crit, "%s: the shipped alarm on leak_rate.%s went CRITICAL (%s)" % (
+        group, cat, crit[:1])
+
+
+def judge_leaker(rec, group, spec=None):
+    for check in (check_readings_from_start, check_leak_rate,
+                  check_other_rates_zero, check_alarm_critical):
+        check(rec, group, spec)
+
+
+def check_quiet_rates(rec, group):
+    sigs = {k: v for k, v in rec.readings.get(group, {}).items()
             if k.startswith("leak_rate.")}
     n = max((len(v) for v in sigs.values()), default=0)
     bad = [(k, round(t), v) for k, vs in sigs.items() for t, v in vs if v != 0]
-    R.info("%s: %d leak_rate readings of %d signals, non-zero: %r"
-           % (group, n, len(sigs), bad[:3]))
-    R.ok(len(sigs) == len(CATS) + 1 and n >= RUN * 0.8 and not bad,
-         "%s: every leak_rate 0 at every reading (%d signals, %d readings): %r"
-         % (group, len(sigs), n, bad[:5]))
-    loud = [(round(t), n, s) for t, g, n, s in alarms if g == group]
-    R.ok(not loud, "%s: no leak alarm, ever: %r" % (group, loud[:5]))
+    info("%s: %d leak_rate readings of %d signals, non-zero: %r"
+          % (group, n, len(sigs), bad[:3]))
+    assert len(sigs) == len(CATS) + 1 and n >= RUN * 0.8 and not bad, (
+        "%s: every leak_rate 0 at every reading (%d signals, %d readings): "
+        "(signal, t, got) %r" % (group, len(sigs), n, bad[:5]))
 
 
-def judge_flat(readings, group, truth, spec=None):
-    flat = (spec or SHAPES[group]).get("flat", {})
-    if flat:
-        worst = {c: max((abs(v) for v in values(readings, group, "growth." + c,
-                                                   JUDGE_FROM)), default=None)
-                 for c in CATS}
-        R.info("%s: largest |growth| per category from %d s: %r"
-               % (group, JUDGE_FROM, {c: round(v) for c, v in worst.items() if v}))
-    for c, bound in flat.items():
-        rows = [(t, v) for t, v in readings.get(group, {}).get("growth." + c, [])
-                if t >= JUDGE_FROM]
-        own = [truth.slope_at(group, t) for t, _ in rows]
-        R.info("%s: growth.%s from %d s %s B/s%s" % (
-            group, c, JUDGE_FROM, fmt([v for _, v in rows]),
-            "" if None in own else ", the test's own least-squares slope %s" % fmt(own)))
-        bad = [(round(t), round(v)) for t, v in rows if abs(v) > bound]
-        R.ok(len(rows) >= (RUN - JUDGE_FROM) * 0.8 and not bad,
-             "%s: growth.%s within +-%.0f B/s at every reading from %d s (%d "
-             "readings): (t, got) %r" % (group, c, bound, JUDGE_FROM, len(rows), bad[:6]))
+def check_quiet_alarms(rec, group):
+    loud = [(round(t), n, s) for t, g, n, s in rec.alarms if g == group]
+    assert not loud, "%s: no leak alarm, ever: (t, alarm, status) %r" % (group, loud[:5])
 
 
-def judge_swing(readings, group, truth):
-    if "swing" in SHAPES[group]:
-        cat, least = SHAPES[group]["swing"]
-        moved = truth.sampler.fast.moved(group)
-        R.ok(moved >= least, "%s: its Rss really swung (%.1f MiB read by the "
-             "test 5 times a second, at least %.1f)" % (group, moved / MIB, least / MIB))
-    if "holds" in SHAPES[group]:
-        cat, least = SHAPES[group]["holds"]
-        top = max(values(readings, group, "rss." + cat), default=0)
-        R.ok(top >= least, "%s: its %s reached %.1f MiB (at least %.1f)"
-             % (group, cat, top / MIB, least / MIB))
+def judge_quiet(rec, group):
+    check_quiet_rates(rec, group)
+    check_quiet_alarms(rec, group)
 
 
-def judge_pageout(readings, group):
-    on = SWAP.get("path") and SWAP["path"] in open("/proc/swaps").read()
-    R.ok(on, "the test's swap file is still on at the end (%s): if not, "
-         "something else switched it off during the run" % SWAP.get("path"))
-    rss = values(readings, group, "rss.anon", JUDGE_FROM)
-    swap = values(readings, group, "swap.anon", JUDGE_FROM)
-    R.info("%s: rss.anon %.1f -> %.1f MiB, swap.anon %.1f -> %.1f MiB while judged"
-           % (group, rss[0] / MIB if rss else -1, rss[-1] / MIB if rss else -1,
-              swap[0] / MIB if swap else -1, swap[-1] / MIB if swap else -1))
-    R.ok(rss and rss[-1] < rss[0] - 8 * MIB,
-         "%s: its anon Rss fell by more than 8 MiB while judged" % group)
-    R.ok(swap and swap[-1] > swap[0] + 16 * MIB,
-         "%s: its anon swap rose by more than 16 MiB while judged" % group)
+def check_flat(rec, group, cat, bound):
+    """growth.CAT (the floor slope) within +-bound at every reading from
+    JUDGE_FROM."""
+    worst = {c: max((abs(v) for v in rec.values(group, "growth." + c, JUDGE_FROM)),
+                    default=None) for c in CATS}
+    info("%s: largest |growth| per category from %d s: %r"
+          % (group, JUDGE_FROM, {c: round(v) for c, v in worst.items() if v}))
+    rows = [(t, v) for t, v in rec.series(group, "growth." + cat) if t >= JUDGE_FROM]
+    own = [rec.truth.slope_at(group, t) for t, _ in rows]
+    info("%s: growth.%s from %d s %s B/s%s" % (
+        group, cat, JUDGE_FROM, fmt([v for _, v in rows]),
+        "" if None in own else ", the test's own least-squares slope %s" % fmt(own)))
+    bad = [(round(t), round(v)) for t, v in rows if abs(v) > bound]
+    assert len(rows) >= (RUN - JUDGE_FROM) * 0.8 and not bad, (
+        "%s: growth.%s within +-%.0f B/s at every reading from %d s (%d "
+        "readings): (t, got) %r" % (group, cat, bound, JUDGE_FROM, len(rows), bad[:6]))
 
 
-def judge_sockets(readings, group, spec=None):
+def check_swing(rec, group):
+    """The shape is real: the process's Rss, read by the test 5 times a
+    second, really moved."""
+    cat, least = SHAPES[group]["swing"]
+    moved = rec.truth.sampler.fast.moved(group)
+    info("%s: its Rss swung %.1f MiB" % (group, moved / MIB))
+    assert moved >= least, "%s: its Rss really swung (%.1f MiB read by the " \
+        "test 5 times a second, at least %.1f)" % (group, moved / MIB, least / MIB)
+
+
+def check_holds(rec, group):
+    cat, least = SHAPES[group]["holds"]
+    top = max(rec.values(group, "rss." + cat), default=0)
+    info("%s: its %s reached %.1f MiB" % (group, cat, top / MIB))
+    assert top >= least, "%s: its %s reached %.1f MiB (at least %.1f)" % (
+        group, cat, top / MIB, least / MIB)
+
+
+def check_swap_still_on(rec):
+    on = rec.swap and rec.swap in open("/proc/swaps").read()
+    assert on, "the test's swap file is still on at the end (%s): if not, " \
+        "something else switched it off during the run" % rec.swap
+
+
+def pageout_figures(rec, group):
+    rss = rec.values(group, "rss.anon", JUDGE_FROM)
+    swap = rec.values(group, "swap.anon", JUDGE_FROM)
+    info("%s: rss.anon %.1f -> %.1f MiB, swap.anon %.1f -> %.1f MiB while judged"
+          % (group, rss[0] / MIB if rss else -1, rss[-1] / MIB if rss else -1,
+             swap[0] / MIB if swap else -1, swap[-1] / MIB if swap else -1))
+    return rss, swap
+
+
+def check_paged_out(rec, group):
+    rss, _ = pageout_figures(rec, group)
+    assert rss and rss[-1] < rss[0] - 8 * MIB, \
+        "%s: its anon Rss fell by more than 8 MiB while judged: %s MiB" % (
+            group, fmt([v / MIB for v in rss]))
+
+
+def check_swapped(rec, group):
+    _, swap = pageout_figures(rec, group)
+    assert swap and swap[-1] > swap[0] + 16 * MIB, \
+        "%s: its anon swap rose by more than 16 MiB while judged: %s MiB" % (
+            group, fmt([v / MIB for v in swap]))
+
+
+SOCKET_SIGNALS = {"memory_per_socket": "per_socket", "request_path_leak": "request_path"}
+
+
+def check_socket_signal(rec, group, name, spec=None):
+    """memory_per_socket or request_path_leak within 15% of the spec's
+    figure, or 0 where the spec has none, at every reading from JUDGE_FROM."""
     spec = spec or SHAPES[group]
-    mps = values(readings, group, "memory_per_socket", JUDGE_FROM)
-    rpl = values(readings, group, "request_path_leak", JUDGE_FROM)
-    R.info("%s: memory_per_socket %s B, request_path_leak %s B/s"
-           % (group, fmt(mps), fmt(rpl)))
-    want_mps, want_rpl = spec.get("per_socket", 0), spec.get("request_path", 0)
-    for name, got, want in (("memory_per_socket", mps, want_mps),
-                            ("request_path_leak", rpl, want_rpl)):
-        bad = [v for v in got if abs(v - want) > 0.15 * want] if want else \
-            [v for v in got if v != 0]
-        R.ok(len(got) >= (RUN - JUDGE_FROM) * 0.8 and not bad,
-             "%s: %s %s at every reading from %d s (%d readings): %s"
-             % (group, name, "within 15%% of %d" % want if want else "0",
-                JUDGE_FROM, len(got), fmt(bad)))
+    rows = [(t, v) for t, v in rec.series(group, name) if t >= JUDGE_FROM]
+    got = [v for _, v in rows]
+    info("%s: %s from %d s %s%s" % (group, name, JUDGE_FROM, fmt(got), span(got)))
+    want = spec.get(SOCKET_SIGNALS[name], 0)
+    bad = [(round(t), round(v)) for t, v in rows
+           if (abs(v - want) > 0.15 * want if want else v != 0)]
+    assert len(got) >= (RUN - JUDGE_FROM) * 0.8 and not bad, (
+        "%s: %s %s at every reading from %d s (%d readings): (t, got) %s"
+        % (group, name, "within 15%% of %d" % want if want else "0",
+           JUDGE_FROM, len(got), bad[:8]))
 
 
-def judge(readings, alarms, truth, groups):
-    """Every check of every group in groups, at every reading; truth: a
-    Truth."""
-    if "postgres" in groups:
-        R.ok(PG["bench"].poll() is None, "postgres: pgbench -C ran all along "
-             "(exit %r): backends came and went" % PG["bench"].poll())
-    for g in groups:
-        spec = SHAPES[g]
-        if "leak" in spec:
-            judge_leaker(readings, alarms, g, truth)
-        if spec.get("quiet"):
-            judge_quiet(readings, alarms, g)
-        judge_flat(readings, g, truth)
-        judge_swing(readings, g, truth)
-        if g == "pageout":
-            judge_pageout(readings, g)
-        if "per_socket" in spec or "request_path" in spec:
-            judge_sockets(readings, g)
-    if os.environ.get("SHAPES_MUTATE"):
-        mutate(readings, alarms, truth, groups)
+def check_pgbench(rec):
+    assert rec.bench is not None and rec.bench.poll() is None, \
+        "postgres: pgbench -C ran all along (exit %r): backends came and went" % (
+            rec.bench and rec.bench.poll())
 
 
-# SHAPES_MUTATE=1: every group is judged a second time under another
-# group's expectations, each of which must then fail (the checks can fail).
+# ------------------------------------------------------------ parameters
+
+# The tests' parameters, from SHAPES: every check above for every group
+# it concerns.
+FLAT = [(g, c, b) for g, s in SHAPES.items() for c, b in s.get("flat", {}).items()]
+SWINGS = [g for g, s in SHAPES.items() if "swing" in s]
+HOLDS = [g for g, s in SHAPES.items() if "holds" in s]
+SOCKETS = [(g, n) for g, s in SHAPES.items() if "per_socket" in s or "request_path" in s
+           for n in SOCKET_SIGNALS]
+
+# Mutations: each group judged under another's expectations, which must
+# then fail (the checks can fail): a leaker as a non-leaker and as flat,
+# a non-leaker as its partner leaker, per-socket as request-path and back,
+# a resident leak as a swapped one.
 PARTNER = {"saw": "sawleak", "pool": "master", "sharedexit": "forkshare",
            "pysaw": "pyleak", "postgres": "master", "perconn": "reqpath",
            "reqpath": "perconn"}
 
 
-def mutate(readings, alarms, truth, groups):
-    print("--- SHAPES_MUTATE: each group under another's expectations")
-    passed, failed = R.passed, R.failed
-    for g in groups:
-        spec = SHAPES[g]
+def _mutations():
+    out = {}
+    for g, spec in SHAPES.items():
         if "leak" in spec:
-            judge_quiet(readings, alarms, g)
-            judge_flat(readings, g, truth, {"flat": {spec["leak"][0]: WARN}})
-        if g in PARTNER and PARTNER[g] in SHAPES:
+            out["%s-as-quiet" % g] = (g, lambda rec, g=g: judge_quiet(rec, g))
+            out["%s-as-flat" % g] = (g, lambda rec, g=g, c=spec["leak"][0]:
+                                     check_flat(rec, g, c, WARN))
+        if g in PARTNER:
             other = SHAPES[PARTNER[g]]
             if spec.get("quiet"):
-                judge_leaker(readings, alarms, g, truth, other)
+                out["%s-as-%s" % (g, PARTNER[g])] = (
+                    g, lambda rec, g=g, o=other: judge_leaker(rec, g, o))
             else:
-                judge_sockets(readings, g, other)
-    if "forkshare" in groups:
-        judge_pageout(readings, "forkshare")   # a leak that stays resident
-    print("--- SHAPES_MUTATE: %d mutated checks failed, %d passed (those that "
-          "hold for both shapes, e.g. a reading every second)"
-          % (R.failed - failed, R.passed - passed))
+                out["%s-as-%s" % (g, PARTNER[g])] = (
+                    g, lambda rec, g=g, o=other: [check_socket_signal(rec, g, n, o)
+                                                  for n in SOCKET_SIGNALS])
+    out["forkshare-as-pageout"] = ("forkshare", lambda rec: (
+        check_paged_out(rec, "forkshare"), check_swapped(rec, "forkshare")))
+    return out
+
+
+MUTATIONS = _mutations()
 
 
 def plugin_has(path, word):
@@ -632,34 +706,9 @@ def plugin_has(path, word):
         return False
 
 
-def sigterm_exits():
-    """SIGTERM (a make timeout, ^C) unwinds, so that finally: blocks run."""
-    def handler(*_):
-        raise SystemExit(143)
-    signal.signal(signal.SIGTERM, handler)
-
-
-def main(name, run, on_failure=None):
-    """A driver's whole run: swap on, run(tmp, procs, swap), and whatever
-    happens, everything stopped, swap off, the temp dir removed (kept with
-    KEEP_TMP=1). Returns the exit status."""
-    t0 = time.monotonic()
-    sigterm_exits()
-    procs = Procs()
-    tmp = tempfile.mkdtemp(prefix="smaps-%s-" % name.replace(" ", "-"))
-    swap = None
-    try:
-        swap = swap_on(tmp)
-        run(tmp, procs, swap)
-    finally:
-        procs.stop_all()
-        swap_off(swap)
-        if R.failed and on_failure:
-            on_failure(tmp)
-        if os.environ.get("KEEP_TMP"):
-            print("kept", tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("%s: %d passed, %d failed (%.0f s)"
-          % (name, R.passed, R.failed, time.monotonic() - t0))
-    return 1 if R.failed else 0
+def need(rec, group):
+    """Skips a group's test when the run has no such group: pageout
+    without swap (NO_SWAP)."""
+    import pytest
+    if group not in rec.groups:
+        pytest.skip(NO_SWAP if group == "pageout" else "%s was not run" % group)
