@@ -1,13 +1,13 @@
 """The leak shapes' tests, the same for both daemons: test_shapes_collectd.py
 and test_shapes_netdata.py import them, each with its own module fixture
-`rec` (a shapes.Record of its daemon's one run). One test per group and
-subject, judged at every reading by shapes.py's check_* (the failing
+`rec` (a judges.Record of its daemon's one run). One test per group and
+subject, judged at every reading by judges.py's check_* (the failing
 readings' times and values in the message); each prints its figures
 (the make rules show them for passing tests too: -rP)."""
 import pytest
 
 import figures
-import shapes
+import judges
 from shapes import LEAKERS, QUIET
 
 
@@ -15,93 +15,93 @@ from shapes import LEAKERS, QUIET
 
 @pytest.mark.parametrize("group", LEAKERS)
 def test_leak_rate_within_tolerance(rec, group):
-    shapes.need(rec, group)
-    shapes.check_leak_rate(rec, group)
+    judges.need(rec, group)
+    judges.check_leak_rate(rec, group)
 
 
 @pytest.mark.parametrize("group", LEAKERS)
 def test_leak_rate_read_every_second_from_start(rec, group):
-    shapes.need(rec, group)
-    shapes.check_readings_from_start(rec, group)
+    judges.need(rec, group)
+    judges.check_readings_from_start(rec, group)
 
 
 @pytest.mark.parametrize("group", LEAKERS)
 def test_other_leak_rates_zero(rec, group):
-    shapes.need(rec, group)
-    shapes.check_other_rates_zero(rec, group)
+    judges.need(rec, group)
+    judges.check_other_rates_zero(rec, group)
 
 
 @pytest.mark.parametrize("group", LEAKERS)
 def test_leak_alarm_critical(rec, group):
-    shapes.need(rec, group)
-    shapes.check_alarm_critical(rec, group)
+    judges.need(rec, group)
+    judges.check_alarm_critical(rec, group)
 
 
 # ------------------------------------------------------------ non-leakers
 
 @pytest.mark.parametrize("group", QUIET)
 def test_quiet_leak_rates_zero(rec, group):
-    shapes.check_quiet_rates(rec, group)
+    judges.check_quiet_rates(rec, group)
 
 
 @pytest.mark.parametrize("group", QUIET)
 def test_quiet_no_leak_alarm(rec, group):
-    shapes.check_quiet_alarms(rec, group)
+    judges.check_quiet_alarms(rec, group)
 
 
-@pytest.mark.parametrize("group,cat,bound", shapes.FLAT,
-                         ids=["%s-%s" % (g, c) for g, c, _ in shapes.FLAT])
+@pytest.mark.parametrize("group,cat,bound", judges.FLAT,
+                         ids=["%s-%s" % (g, c) for g, c, _ in judges.FLAT])
 def test_growth_flat(rec, group, cat, bound):
-    shapes.check_flat(rec, group, cat, bound)
+    judges.check_flat(rec, group, cat, bound)
 
 
 # ------------------------------------------------------------ the shapes are real
 
-@pytest.mark.parametrize("group", shapes.SWINGS)
+@pytest.mark.parametrize("group", judges.SWINGS)
 def test_rss_really_swung(rec, group):
-    shapes.check_swing(rec, group)
+    judges.check_swing(rec, group)
 
 
-@pytest.mark.parametrize("group", shapes.HOLDS)
+@pytest.mark.parametrize("group", judges.HOLDS)
 def test_memory_held(rec, group):
-    shapes.check_holds(rec, group)
+    judges.check_holds(rec, group)
 
 
 def test_pgbench_ran_all_along(rec):
-    shapes.check_pgbench(rec)
+    judges.check_pgbench(rec)
 
 
 # ------------------------------------------------------------ swapped, sockets
 
 def test_pageout_swap_file_still_on(rec):
-    shapes.need(rec, "pageout")
-    shapes.check_swap_still_on(rec)
+    judges.need(rec, "pageout")
+    judges.check_swap_still_on(rec)
 
 
 def test_pageout_rss_fell(rec):
-    shapes.need(rec, "pageout")
-    shapes.check_paged_out(rec, "pageout")
+    judges.need(rec, "pageout")
+    judges.check_paged_out(rec, "pageout")
 
 
 def test_pageout_swap_rose(rec):
-    shapes.need(rec, "pageout")
-    shapes.check_swapped(rec, "pageout")
+    judges.need(rec, "pageout")
+    judges.check_swapped(rec, "pageout")
 
 
-@pytest.mark.parametrize("group,name", shapes.SOCKETS,
-                         ids=["%s-%s" % x for x in shapes.SOCKETS])
+@pytest.mark.parametrize("group,name", judges.SOCKETS,
+                         ids=["%s-%s" % x for x in judges.SOCKETS])
 def test_socket_signals(rec, group, name):
-    shapes.check_socket_signal(rec, group, name)
+    judges.check_socket_signal(rec, group, name)
 
 
 # ------------------------------------------------------------ the checks can fail
 
-@pytest.mark.parametrize("mutation", sorted(shapes.MUTATIONS))
+@pytest.mark.parametrize("mutation", sorted(judges.MUTATIONS))
 def test_checks_fail_under_another_shape(rec, mutation):
     """Each group judged under another's expectations must fail: the
     checks above can fail on these very readings."""
-    group, judge = shapes.MUTATIONS[mutation]
-    shapes.need(rec, group)
+    group, judge = judges.MUTATIONS[mutation]
+    judges.need(rec, group)
     try:
         with figures.muted():
             judge(rec)

@@ -19,6 +19,7 @@ import time
 
 import pytest
 
+import judges
 import shapes
 from conftest import BUILD
 from figures import info
@@ -166,7 +167,7 @@ def alarms(tmp, t0):
 @pytest.fixture(scope="module")
 def rec(work, swap):
     """collectd and every shape's workload started once, 95 s of readings
-    recorded: a shapes.Record (notes: the collectd log)."""
+    recorded: a judges.Record (notes: the collectd log)."""
     tmp, procs = work
     assert os.access(SO, os.R_OK), "%s: no plugin (make shapes builds it)" % SO
     groups, pids, sampler = shapes.start_all(procs, tmp, WORKLOADS, swap)
@@ -190,7 +191,7 @@ def rec(work, swap):
                  % (len(late), sorted(set(g for g, _ in late))))
     for n in notes:
         info(n)
-    r = shapes.Record(data, raised, shapes.Truth(sampler, t0), groups, notes)
+    r = judges.Record(data, raised, shapes.Truth(sampler, t0), groups, notes)
     r.log = open(os.path.join(tmp, "log"), errors="replace").read()
     return r
 

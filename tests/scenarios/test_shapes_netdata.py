@@ -21,6 +21,7 @@ import time
 
 import pytest
 
+import judges
 import shapes
 from conftest import BUILD
 from figures import info
@@ -121,7 +122,7 @@ def alarm_log(port):
 @pytest.fixture(scope="module")
 def rec(request, work, swap):
     """Netdata and every shape's workload started once, 95 s of readings
-    and the alarms once a second recorded: a shapes.Record (with the
+    and the alarms once a second recorded: a judges.Record (with the
     health file's changes, the alarm polls and log, error.log's problems)."""
     tmp, procs = work
     assert os.access(PLUGIN, os.X_OK), "%s: no plugin (make netdata-shapes builds it)" % PLUGIN
@@ -153,7 +154,7 @@ def rec(request, work, swap):
         watch.join()
         sampler.stop()
         data = readings(port, groups, t0)
-        r = shapes.Record(data, watch.raised, shapes.Truth(sampler, t0), groups, notes)
+        r = judges.Record(data, watch.raised, shapes.Truth(sampler, t0), groups, notes)
         r.changed, r.polls, r.alarm_log = changed, watch.polls, alarm_log(port)
         r.log_problems = log_problems(tmp)
     except BaseException:
