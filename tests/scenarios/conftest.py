@@ -74,9 +74,13 @@ def swap(work):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """The run's figures, once each, passed or failed (figures.py)."""
+    """The run's figures, once each, passed or failed, and the daemon's
+    log after a failure (figures.py)."""
     import figures
     if figures.FIGURES:
         terminalreporter.section("figures measured")
         for line in figures.FIGURES:
             terminalreporter.write_line(line)
+    for title, text in figures.LOGS:
+        terminalreporter.section(title)
+        terminalreporter.write(text)

@@ -6,6 +6,7 @@ log of a passing run shows them."""
 import contextlib
 
 FIGURES = []
+LOGS = []      # (title, text): a daemon's log after a failed test, listed last
 _muted = [False]
 
 
@@ -24,3 +25,13 @@ def muted():
         yield
     finally:
         _muted[0] = False
+
+
+def keep_log(title, dump, *args):
+    """What dump(*args) prints (a daemon's log lines), listed at the end
+    of the run: a fixture's teardown output is not shown otherwise."""
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        dump(*args)
+    LOGS.append((title, out.getvalue()))

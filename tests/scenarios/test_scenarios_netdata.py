@@ -30,7 +30,7 @@ import time
 import pytest
 
 from conftest import BUILD
-from figures import info
+from figures import info, keep_log
 from ndharness import (MAJOR, NETDATA, dump_log, free_port, get, get_raw,
                        log_problems, setup_dirs, short_health, start_netdata,
                        stop, wait_charts)
@@ -160,8 +160,8 @@ def run(request, work):
     r.log_problems = log_problems(tmp)
     failed = request.session.testsfailed
     yield r
-    if request.session.testsfailed > failed:
-        dump_log(tmp)      # Netdata's smaps lines, for whoever fixes it
+    if request.session.testsfailed > failed:   # for whoever fixes it
+        keep_log("netdata error.log after a failure", dump_log, tmp)
 
 
 def first(seen, group, name, statuses):

@@ -24,7 +24,7 @@ import pytest
 import judges
 import shapes
 from conftest import BUILD
-from figures import info
+from figures import info, keep_log
 from shapes import MIB, QUIET, RUN, SHAPES, WARM_UP, WINDOW
 from ndharness import (NETDATA, dump_log, free_port, get, log_problems,
                        setup_dirs, short_health, start_netdata, wait_charts)
@@ -164,8 +164,8 @@ def rec(request, work, swap):
         info(n)
     failed = request.session.testsfailed
     yield r
-    if request.session.testsfailed > failed:
-        dump_log(tmp)      # Netdata's smaps lines, for whoever fixes it
+    if request.session.testsfailed > failed:   # for whoever fixes it
+        keep_log("netdata error.log after a failure", dump_log, tmp)
 
 
 def test_health_file_only_durations_shortened(rec):
