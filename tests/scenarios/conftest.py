@@ -5,9 +5,10 @@ failure or interrupt. Each test module's own fixture starts its daemon and
 workloads once, records every reading, and the test functions judge the
 record; nothing is started twice.
 
-A module's daemon run happens in its fixture's setup: its figures (the
-info lines) are printed there and by the tests, which the make rules show
-for passing tests too (`-rfEP`)."""
+A module's daemon run happens in its fixture's setup. The figures the
+checks measure (the old scripts' info lines) are listed once each at the
+end of every run, passed or failed (figures.py, pytest_terminal_summary
+below), and Netdata's log after a failure."""
 import atexit
 import os
 import shutil

@@ -2,8 +2,8 @@
 and test_shapes_netdata.py import them, each with its own module fixture
 `rec` (a judges.Record of its daemon's one run). One test per group and
 subject, judged at every reading by judges.py's check_* (the failing
-readings' times and values in the message); each prints its figures
-(the make rules show them for passing tests too: -rP)."""
+readings' times and values in the message); each prints its figures,
+listed again at the end of the run (figures.py)."""
 import pytest
 
 import figures
