@@ -14,6 +14,7 @@ plugin and the workloads' directory (BUILD's by default; NETDATA the
 daemon, ndharness.py); the make rule is `netdata-shapes`. The fixture runs
 Netdata once (~100 s); every test judges what it recorded."""
 
+import json
 import os
 import re
 import threading
@@ -26,8 +27,9 @@ import shapes
 from conftest import BUILD
 from figures import info, keep_log
 from shapes import MIB, QUIET, RUN, SHAPES, WARM_UP, WINDOW
-from ndharness import (NETDATA, dump_log, free_port, get, log_problems,
-                       setup_dirs, short_health, start_netdata, wait_charts)
+from ndharness import (MAJOR, NETDATA, dump_log, free_port, get, get_raw,
+                       log_problems, setup_dirs, short_health, start_netdata,
+                       wait_charts)
 
 PLUGIN = os.path.abspath(os.environ.get("PLUGIN", os.path.join(BUILD, "smaps.plugin")))
 WORKLOADS = os.path.abspath(os.environ.get("WORKLOADS", os.path.join(BUILD, "netdata-wl")))
@@ -111,11 +113,15 @@ class AlarmWatch(threading.Thread):
             time.sleep(1)
 
 
-def alarm_log(port):
-    """{(chart, alarm name)} of the leak alarms /api/v1/alarm_log saw
-    WARNING or CRITICAL."""
-    log = get(port, "/api/v1/alarm_log?after=0")
-    return {(e["chart"], e["name"]) for e in log
+def alarm_log(raw):
+    """{(chart, alarm name)} of the leak alarms /api/v1/alarm_log (its
+    body: raw) saw WARNING or CRITICAL."""
+    if not raw.strip() and MAJOR >= 2:
+        # 2.10.4 in a test directory answers 200 with an empty body (as in
+        # test_scenarios_netdata.py); the alarms read every second are the
+        # check there. 1.37.1 (CI) always answers the log.
+        pytest.skip("/api/v1/alarm_log is empty on Netdata %d.x" % MAJOR)
+    return {(e["chart"], e["name"]) for e in json.loads(raw)
             if e["status"] in ("WARNING", "CRITICAL") and "leak" in e["name"]}
 
 
@@ -155,7 +161,8 @@ def rec(request, work, swap):
         sampler.stop()
         data = readings(port, groups, t0)
         r = judges.Record(data, watch.raised, shapes.Truth(sampler, t0), groups, notes)
-        r.changed, r.polls, r.alarm_log = changed, watch.polls, alarm_log(port)
+        r.changed, r.polls = changed, watch.polls
+        r.alarm_log = get_raw(port, "/api/v1/alarm_log?after=0")
         r.log_problems = log_problems(tmp)
     except BaseException:
         dump_log(tmp)
@@ -179,7 +186,7 @@ def test_alarms_polled_every_second(rec):
 
 @pytest.mark.parametrize("group", QUIET)
 def test_alarm_log_no_leak_alarm(rec, group):
-    bad = [x for x in rec.alarm_log if x[0].startswith("smaps.%s_" % group)]
+    bad = [x for x in alarm_log(rec.alarm_log) if x[0].startswith("smaps.%s_" % group)]
     assert not bad, "alarm_log: no leak alarm for %s: %r" % (group, bad)
 
 
