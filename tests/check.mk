@@ -144,17 +144,24 @@ report-test: $(BUILD)/smapwatch $(BUILD)/bench/manymaps
 	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider tests/report
 
 # Leaking and non-leaking workloads under a real collectd with the shipped
-# threshold alarms (about 25 s).
+# threshold alarms (tests/scenarios/test_scenarios_collectd.py, pytest,
+# about 25 s).
 scenarios: $(BUILD)/smaps.so $(BUILD)/workloads/grow_heap \
 		$(BUILD)/workloads/grow_mmap $(BUILD)/workloads/scenario
-	BUILD=$(BUILD) bash tests/scenarios/collectd_scenarios.sh
+	SMAPS_SO=$(BUILD)/smaps.so WORKLOADS=$(BUILD)/workloads \
+		$(SCENARIOS_PYTEST) tests/scenarios/test_scenarios_collectd.py
 
 # The leak shapes of issue 12 under one collectd start, with the shipped
-# threshold alarms (tests/scenarios/shapes_collectd.py).
+# threshold alarms (tests/scenarios/test_shapes_collectd.py, pytest, about
+# 100 s). Every scenario suite lists the figures it measured at its end
+# (tests/scenarios/figures.py), passed or failed.
+SCENARIOS_PYTEST = PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q \
+	-p no:cacheprovider -rfEs
 SHAPE_CD_WL := $(SHAPE_WL:%=$(BUILD)/workloads/%)
 $(SHAPE_CD_WL): tests/workloads/shape.h tests/workloads/grow.h
 shapes: $(BUILD)/smaps.so $(SHAPE_CD_WL)
-	python3 tests/scenarios/shapes_collectd.py $(BUILD)/smaps.so $(BUILD)/workloads
+	SMAPS_SO=$(BUILD)/smaps.so WORKLOADS=$(BUILD)/workloads \
+		$(SCENARIOS_PYTEST) tests/scenarios/test_shapes_collectd.py
 
 # The same tests, rebuilt by clang with ASan+UBSan into build/asan
 # (asan-bins, which also builds the soak's sanitized plugins there);

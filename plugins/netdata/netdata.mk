@@ -85,18 +85,21 @@ netdata-integration-test: $(NETDATA_TEST_DEPS)
 	$(ND_PYTEST) $(ND_INTEGRATION)
 
 # The leak signals through netdata's health engine with the shipped
-# templates (tests/scenarios/netdata_scenarios.py, about 35 s).
+# templates (tests/scenarios/test_scenarios_netdata.py, pytest, about 35 s).
 netdata-scenarios: $(NETDATA_TEST_DEPS)
-	python3 tests/scenarios/netdata_scenarios.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+	PLUGIN=$(BUILD)/smaps.plugin WORKLOADS=$(NETDATA_WL) \
+		$(SCENARIOS_PYTEST) tests/scenarios/test_scenarios_netdata.py
 
 # The leak shapes of issue 12 (a sawtooth over a leak, churning children,
 # memory shared by fork, a leak swapped out, per-socket memory, Python,
-# PostgreSQL and Redis) in one Netdata start (tests/scenarios/shapes_netdata.py).
+# PostgreSQL and Redis) in one Netdata start (tests/scenarios/test_shapes_netdata.py,
+# pytest, about 100 s).
 SHAPE_WL := sawleak forking sharedexit pageout sockets
 $(SHAPE_WL:%=$(NETDATA_WL)/%): tests/workloads/shape.h
 
 netdata-shapes: $(NETDATA_TEST_DEPS) $(SHAPE_WL:%=$(NETDATA_WL)/%)
-	python3 tests/scenarios/shapes_netdata.py $(BUILD)/smaps.plugin $(NETDATA_WL)
+	PLUGIN=$(BUILD)/smaps.plugin WORKLOADS=$(NETDATA_WL) \
+		$(SCENARIOS_PYTEST) tests/scenarios/test_shapes_netdata.py
 
 # A child Netdata running smaps.plugin streams to a parent; the parent
 # shows the charts and its health engine raises the child's leak alarm

@@ -1,10 +1,11 @@
-"""shapes.py - the leak shapes of issue 12, shared by shapes_collectd.py and
-shapes_netdata.py: what each group runs, what it must show at every
-reading, the services (PostgreSQL 15, Redis 7) and the swap file the
-tests make, and the judging. A driver turns its daemon's output into
-readings, {group: {signal: [(t, value)]}} with t in seconds since the
-plugin's first reading, and alarms, [(t, group, name, status)], and calls
-judge().
+"""shapes.py - the leak shapes of issue 12, shared by test_shapes_collectd.py
+and test_shapes_netdata.py: what each group runs, what it must show at
+every reading, the services (PostgreSQL 15, Redis 7) and the swap file the
+tests make. A test module's fixture turns its daemon's
+output into readings, {group: {signal: [(t, value)]}} with t in seconds
+since the plugin's first reading, and alarms, [(t, group, name, status)],
+in a judges.Record; its tests (shapes_tests.py) call judges.py's check_*
+on it.
 
 Signals (the drivers map them to their hosts' names): leak_rate.CAT,
 growth.CAT (CAT: a category or total), memory_per_socket,
@@ -19,13 +20,12 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from tally import Tally  # noqa: E402
 from pgwait import pg_wait_ready  # noqa: E402
+from figures import info  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -133,8 +133,6 @@ LEAKERS = [g for g, s in SHAPES.items() if "leak" in s]
 QUIET = [g for g, s in SHAPES.items() if s.get("quiet")]
 
 
-R = Tally(verbose=False)   # tests/lib/tally.py
-
 # ------------------------------------------------------------ processes
 
 
@@ -185,7 +183,7 @@ def start_workloads(procs, wl_dir, groups):
     for g in groups:
         p = procs.start(workload_cmd(wl_dir, g), stdout=subprocess.PIPE)
         line = p.stdout.readline().split()
-        R.ok(line[:1] == [b"ready"], "%s: workload started: %r" % (g, line))
+        assert line[:1] == [b"ready"], "%s: workload started: %r" % (g, line)
         pids[g] = p.pid
     return pids
 
@@ -322,11 +320,13 @@ def truth_sampler(pids):
 
 
 SWAP = {}   # "path": the swap file this run switched on
+NO_SWAP = ("pageout: no swap file could be enabled (swapon needs root and a "
+           "disk file system): the swapped-out leak is NOT tested")
 
 
 def swap_on(tmp):
     """Makes and enables a 512 MiB swap file; its path, or None after a
-    SKIP line saying why. swap_off() undoes it."""
+    line saying why (NO_SWAP; the pageout tests skip with it). swap_off() undoes it."""
     for d in (tmp, "/var/tmp"):
         path = os.path.join(d, "smapwatch-swap-%s" % TAG)
         steps = [["fallocate", "-l", "512M", path], ["chmod", "600", path],
@@ -334,16 +334,15 @@ def swap_on(tmp):
         for cmd in steps:
             r = subprocess.run(cmd, capture_output=True, text=True)
             if r.returncode:
-                R.info("swap in %s: %s: %s" % (d, " ".join(cmd[:1]),
-                                                (r.stderr or r.stdout).strip()))
+                print("swap in %s: %s: %s" % (d, " ".join(cmd[:1]),
+                                               (r.stderr or r.stdout).strip()))
                 break
         else:
-            R.info("swap file %s on" % path)
+            info("swap file %s on" % path)
             SWAP["path"] = path
             return path
         swap_off(path)
-    R.skip("pageout: no swap file could be enabled (swapon needs root and a "
-           "disk file system): the swapped-out leak is NOT tested")
+    info(NO_SWAP)
     return None
 
 
@@ -375,21 +374,17 @@ def pg_start(procs, tmp):
     r = subprocess.run([os.path.join(PGBIN, "initdb"), "-D", data, "-A", "trust",
                         "--no-sync", "-U", "postgres"], capture_output=True,
                        text=True, cwd=tmp, **as_pg)
-    if not R.ok(r.returncode == 0, "postgres: initdb: %s" % r.stderr[-300:]):
-        return None
+    assert r.returncode == 0, "postgres: initdb: %s" % r.stderr[-300:]
     log = open(os.path.join(tmp, "pg.log"), "w")
     procs.start([os.path.join(PGBIN, "postgres"), "-D", data, "-k", sock,
                  "-c", "listen_addresses=", "-c", "cluster_name=" + name,
                  "-c", "shared_buffers=16MB", "-c", "fsync=off"],
                 stdout=log, stderr=log, cwd=tmp, **as_pg)
-    if not R.ok(pg_wait_ready(PGBIN, sock, 20),
-                "postgres: up, accepting connections"):
-        return None
+    assert pg_wait_ready(PGBIN, sock, 20), "postgres: up, accepting connections"
     bench = [os.path.join(PGBIN, "pgbench"), "-h", sock, "-U", "postgres"]
     r = subprocess.run(bench + ["-i", "-q", "-s", "1", "postgres"],
                        capture_output=True, text=True, cwd=tmp, **as_pg)
-    if not R.ok(r.returncode == 0, "postgres: pgbench -i: %s" % r.stderr[-300:]):
-        return None
+    assert r.returncode == 0, "postgres: pgbench -i: %s" % r.stderr[-300:]
     PG["bench"] = procs.start(
         bench + ["-C", "-n", "-c", "2", "-R", "10", "-T", str(RUN + 60), "postgres"],
         stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "pgbench.log"), "w"),
@@ -405,8 +400,7 @@ def redis_start(procs, tmp):
     p = procs.start([REDIS, "--port", "0", "--unixsocket", sock, "--save", "",
                      "--appendonly", "no", "--dir", tmp],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if not R.ok(wait_for(sock, 10), "redis: socket up"):
-        return None, None
+    assert wait_for(sock, 10), "redis: socket up"
     pidfile = os.path.join(tmp, "redis.pid")
     open(pidfile, "w").write("%d\n" % p.pid)
     threading.Thread(target=redis_fill, args=(sock,), daemon=True).start()
@@ -440,226 +434,9 @@ def wait_for(path, seconds):
     return False
 
 
-# ------------------------------------------------------------ judging
-
-
-def values(readings, group, sig, since=0):
-    return [v for t, v in readings.get(group, {}).get(sig, []) if t >= since]
-
-
-def fmt(xs, n=8):
-    xs = ["%.0f" % x for x in xs]
-    return "[%s%s]" % (" ".join(xs[:n]), " ..." if len(xs) > n else "")
-
-
-def judge_leaker(readings, alarms, group, truth, spec=None):
-    spec = spec or SHAPES[group]
-    cat, rate, tol = spec["leak"]
-    rate = rate or truth.rate(group)
-    if not R.ok(rate, "%s: a true rate measured (%r)" % (group, rate)):
-        return
-    every = readings.get(group, {}).get("leak_rate." + cat, [])
-    R.ok(len(every) >= RUN * 0.8 and every[0][0] < 5,
-         "%s: leak_rate.%s has a reading every second from the start, 0 while "
-         "the window fills (%d readings, first at %s s)"
-         % (group, cat, len(every), round(every[0][0]) if every else None))
-    lr = values(readings, group, "leak_rate." + cat, JUDGE_FROM)
-    R.info("%s: leak_rate.%s from %d s %s B/s (true %.0f)"
-           % (group, cat, JUDGE_FROM, fmt(lr), rate))
-    R.ok(len(lr) >= (RUN - JUDGE_FROM) * 0.8 and
-         all(abs(v - rate) <= tol * rate for v in lr),
-         "%s: leak_rate.%s within %d%% of %.0f B/s at every reading from %d s "
-         "(%d readings): (t, got) %r" % (
-             group, cat, tol * 100, rate, JUDGE_FROM, len(lr),
-             [(round(t), round(v)) for t, v in every
-              if t >= JUDGE_FROM and abs(v - rate) > tol * rate][:8]))
-    if any(t >= JUDGE_FROM and abs(v - rate) > tol * rate for t, v in every):
-        # the whole story, for whoever fixes it: t s, leak_rate / growth
-        # kB/s, steadiness %
-        growth = dict(readings[group].get("growth." + cat, []))
-        steady = dict(readings[group].get("steady." + cat, []))
-        R.info("%s: t: leak_rate/growth kB/s, steady %%: %s" % (group, " ".join(
-            "%d:%.0f/%s/%s" % (t, v / 1000,
-                               "%.0f" % (growth[t] / 1000) if t in growth else "-",
-                               "%.0f" % steady[t] if t in steady else "-")
-            for t, v in every)))
-    others = spec.get("zero") or [c for c in CATS if c != cat]
-    for c in others:
-        bad = [v for v in values(readings, group, "leak_rate." + c) if v != 0]
-        R.ok(readings.get(group, {}).get("leak_rate." + c) and not bad,
-             "%s: leak_rate.%s 0 at every reading: %s" % (group, c, fmt(bad)))
-    crit = [t for t, g, n, s in alarms if g == group and n == "leak_" + cat
-            and s == "CRITICAL"]
-    R.ok(crit, "%s: the shipped alarm on leak_rate.%s went CRITICAL (%s)"
-         % (group, cat, crit[:1]))
-
-
-def judge_quiet(readings, alarms, group):
-    sigs = {k: v for k, v in readings.get(group, {}).items()
-            if k.startswith("leak_rate.")}
-    n = max((len(v) for v in sigs.values()), default=0)
-    bad = [(k, round(t), v) for k, vs in sigs.items() for t, v in vs if v != 0]
-    R.info("%s: %d leak_rate readings of %d signals, non-zero: %r"
-           % (group, n, len(sigs), bad[:3]))
-    R.ok(len(sigs) == len(CATS) + 1 and n >= RUN * 0.8 and not bad,
-         "%s: every leak_rate 0 at every reading (%d signals, %d readings): %r"
-         % (group, len(sigs), n, bad[:5]))
-    loud = [(round(t), n, s) for t, g, n, s in alarms if g == group]
-    R.ok(not loud, "%s: no leak alarm, ever: %r" % (group, loud[:5]))
-
-
-def judge_flat(readings, group, truth, spec=None):
-    flat = (spec or SHAPES[group]).get("flat", {})
-    if flat:
-        worst = {c: max((abs(v) for v in values(readings, group, "growth." + c,
-                                                   JUDGE_FROM)), default=None)
-                 for c in CATS}
-        R.info("%s: largest |growth| per category from %d s: %r"
-               % (group, JUDGE_FROM, {c: round(v) for c, v in worst.items() if v}))
-    for c, bound in flat.items():
-        rows = [(t, v) for t, v in readings.get(group, {}).get("growth." + c, [])
-                if t >= JUDGE_FROM]
-        own = [truth.slope_at(group, t) for t, _ in rows]
-        R.info("%s: growth.%s from %d s %s B/s%s" % (
-            group, c, JUDGE_FROM, fmt([v for _, v in rows]),
-            "" if None in own else ", the test's own least-squares slope %s" % fmt(own)))
-        bad = [(round(t), round(v)) for t, v in rows if abs(v) > bound]
-        R.ok(len(rows) >= (RUN - JUDGE_FROM) * 0.8 and not bad,
-             "%s: growth.%s within +-%.0f B/s at every reading from %d s (%d "
-             "readings): (t, got) %r" % (group, c, bound, JUDGE_FROM, len(rows), bad[:6]))
-
-
-def judge_swing(readings, group, truth):
-    if "swing" in SHAPES[group]:
-        cat, least = SHAPES[group]["swing"]
-        moved = truth.sampler.fast.moved(group)
-        R.ok(moved >= least, "%s: its Rss really swung (%.1f MiB read by the "
-             "test 5 times a second, at least %.1f)" % (group, moved / MIB, least / MIB))
-    if "holds" in SHAPES[group]:
-        cat, least = SHAPES[group]["holds"]
-        top = max(values(readings, group, "rss." + cat), default=0)
-        R.ok(top >= least, "%s: its %s reached %.1f MiB (at least %.1f)"
-             % (group, cat, top / MIB, least / MIB))
-
-
-def judge_pageout(readings, group):
-    on = SWAP.get("path") and SWAP["path"] in open("/proc/swaps").read()
-    R.ok(on, "the test's swap file is still on at the end (%s): if not, "
-         "something else switched it off during the run" % SWAP.get("path"))
-    rss = values(readings, group, "rss.anon", JUDGE_FROM)
-    swap = values(readings, group, "swap.anon", JUDGE_FROM)
-    R.info("%s: rss.anon %.1f -> %.1f MiB, swap.anon %.1f -> %.1f MiB while judged"
-           % (group, rss[0] / MIB if rss else -1, rss[-1] / MIB if rss else -1,
-              swap[0] / MIB if swap else -1, swap[-1] / MIB if swap else -1))
-    R.ok(rss and rss[-1] < rss[0] - 8 * MIB,
-         "%s: its anon Rss fell by more than 8 MiB while judged" % group)
-    R.ok(swap and swap[-1] > swap[0] + 16 * MIB,
-         "%s: its anon swap rose by more than 16 MiB while judged" % group)
-
-
-def judge_sockets(readings, group, spec=None):
-    spec = spec or SHAPES[group]
-    mps = values(readings, group, "memory_per_socket", JUDGE_FROM)
-    rpl = values(readings, group, "request_path_leak", JUDGE_FROM)
-    R.info("%s: memory_per_socket %s B, request_path_leak %s B/s"
-           % (group, fmt(mps), fmt(rpl)))
-    want_mps, want_rpl = spec.get("per_socket", 0), spec.get("request_path", 0)
-    for name, got, want in (("memory_per_socket", mps, want_mps),
-                            ("request_path_leak", rpl, want_rpl)):
-        bad = [v for v in got if abs(v - want) > 0.15 * want] if want else \
-            [v for v in got if v != 0]
-        R.ok(len(got) >= (RUN - JUDGE_FROM) * 0.8 and not bad,
-             "%s: %s %s at every reading from %d s (%d readings): %s"
-             % (group, name, "within 15%% of %d" % want if want else "0",
-                JUDGE_FROM, len(got), fmt(bad)))
-
-
-def judge(readings, alarms, truth, groups):
-    """Every check of every group in groups, at every reading; truth: a
-    Truth."""
-    if "postgres" in groups:
-        R.ok(PG["bench"].poll() is None, "postgres: pgbench -C ran all along "
-             "(exit %r): backends came and went" % PG["bench"].poll())
-    for g in groups:
-        spec = SHAPES[g]
-        if "leak" in spec:
-            judge_leaker(readings, alarms, g, truth)
-        if spec.get("quiet"):
-            judge_quiet(readings, alarms, g)
-        judge_flat(readings, g, truth)
-        judge_swing(readings, g, truth)
-        if g == "pageout":
-            judge_pageout(readings, g)
-        if "per_socket" in spec or "request_path" in spec:
-            judge_sockets(readings, g)
-    if os.environ.get("SHAPES_MUTATE"):
-        mutate(readings, alarms, truth, groups)
-
-
-# SHAPES_MUTATE=1: every group is judged a second time under another
-# group's expectations, each of which must then fail (the checks can fail).
-PARTNER = {"saw": "sawleak", "pool": "master", "sharedexit": "forkshare",
-           "pysaw": "pyleak", "postgres": "master", "perconn": "reqpath",
-           "reqpath": "perconn"}
-
-
-def mutate(readings, alarms, truth, groups):
-    print("--- SHAPES_MUTATE: each group under another's expectations")
-    passed, failed = R.passed, R.failed
-    for g in groups:
-        spec = SHAPES[g]
-        if "leak" in spec:
-            judge_quiet(readings, alarms, g)
-            judge_flat(readings, g, truth, {"flat": {spec["leak"][0]: WARN}})
-        if g in PARTNER and PARTNER[g] in SHAPES:
-            other = SHAPES[PARTNER[g]]
-            if spec.get("quiet"):
-                judge_leaker(readings, alarms, g, truth, other)
-            else:
-                judge_sockets(readings, g, other)
-    if "forkshare" in groups:
-        judge_pageout(readings, "forkshare")   # a leak that stays resident
-    print("--- SHAPES_MUTATE: %d mutated checks failed, %d passed (those that "
-          "hold for both shapes, e.g. a reading every second)"
-          % (R.failed - failed, R.passed - passed))
-
-
 def plugin_has(path, word):
     """Whether a plugin binary knows an option (its strings hold it)."""
     try:
         return word.encode() in open(path, "rb").read()
     except OSError:
         return False
-
-
-def sigterm_exits():
-    """SIGTERM (a make timeout, ^C) unwinds, so that finally: blocks run."""
-    def handler(*_):
-        raise SystemExit(143)
-    signal.signal(signal.SIGTERM, handler)
-
-
-def main(name, run, on_failure=None):
-    """A driver's whole run: swap on, run(tmp, procs, swap), and whatever
-    happens, everything stopped, swap off, the temp dir removed (kept with
-    KEEP_TMP=1). Returns the exit status."""
-    t0 = time.monotonic()
-    sigterm_exits()
-    procs = Procs()
-    tmp = tempfile.mkdtemp(prefix="smaps-%s-" % name.replace(" ", "-"))
-    swap = None
-    try:
-        swap = swap_on(tmp)
-        run(tmp, procs, swap)
-    finally:
-        procs.stop_all()
-        swap_off(swap)
-        if R.failed and on_failure:
-            on_failure(tmp)
-        if os.environ.get("KEEP_TMP"):
-            print("kept", tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
-    print("%s: %d passed, %d failed (%.0f s)"
-          % (name, R.passed, R.failed, time.monotonic() - t0))
-    return 1 if R.failed else 0

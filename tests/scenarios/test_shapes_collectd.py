@@ -1,27 +1,29 @@
-#!/usr/bin/env python3
-"""shapes_collectd.py SMAPS_SO WORKLOADS_DIR - the leak shapes of issue 12
-(tests/scenarios/shapes.py) under a real collectd (Debian's 5.12) with the
-smaps plugin, a 40 s GrowthWindow, FullInterval 0, Interval 1, Categories
-"all" and the shipped threshold alarms (packaging/collectd/smaps-threshold.conf): every
-group at once in one collectd start. Every reading of the run is read back
-from the csv plugin, the alarms from the threshold plugin's notifications
+"""The leak shapes of issue 12 (tests/scenarios/shapes.py) under a real
+collectd (Debian's 5.12) with the smaps plugin, a 40 s GrowthWindow,
+FullInterval 0, Interval 1, Categories "all" and the shipped threshold
+alarms (packaging/collectd/smaps-threshold.conf): every group at once in
+one collectd start. Every reading of the run is read back from the csv
+plugin, the alarms from the threshold plugin's notifications
 in the log. Everything runs in a temp dir and on unix sockets and is
 stopped at the end, also on failure; the swap file is switched off and
-removed."""
+removed. SMAPS_SO and WORKLOADS (env) name the plugin and the workloads'
+directory (BUILD's by default); the make rule is `shapes`. The fixture
+runs collectd once (~100 s); every test judges what it recorded."""
 
 import glob
 import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 
-sys.dont_write_bytecode = True   # no __pycache__ in the tree
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import shapes  # noqa: E402
-from shapes import CATS, R, RUN, SHAPES, WARM_UP, WINDOW  # noqa: E402
+import pytest
+
+import judges
+import shapes
+from conftest import BUILD
+from figures import info
+from shapes import CATS, RUN, SHAPES, WARM_UP, WINDOW
 
 # Every collectd value name this test reads, in one place (issue 15
 # renames them): signal -> TYPE-INSTANCE of the csv file; CAT is a
@@ -39,10 +41,9 @@ NAMES = {
     "alarm.counter_leak_X": "X_leak_rate",     # X: threads, fds, sockets
 }
 COUNTERS = ["threads", "fds", "sockets"]
-LATE = []   # (group, value) of the threshold plugin's missing-value notices
 
-SO = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build/smaps.so")
-WORKLOADS = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else "build/workloads")
+SO = os.path.abspath(os.environ.get("SMAPS_SO", os.path.join(BUILD, "smaps.so")))
+WORKLOADS = os.path.abspath(os.environ.get("WORKLOADS", os.path.join(BUILD, "workloads")))
 HOST = "shapes"
 
 
@@ -70,7 +71,7 @@ def alarm_names():
     return out
 
 
-def config(tmp, groups, pids):
+def config(tmp, groups, pids, notes):
     lines = []
     for g in groups:
         svc = SHAPES[g].get("service")
@@ -83,7 +84,7 @@ def config(tmp, groups, pids):
     if shapes.plugin_has(SO, "WarmUp"):
         lines.append("  WarmUp %d" % WARM_UP)
     else:
-        R.info("this smaps.so has no WarmUp: run without it")
+        notes.append("this smaps.so has no WarmUp: run without it")
     conf = """Hostname "%(host)s"
 BaseDir "%(t)s"
 PIDFile "%(t)s/collectd.pid"
@@ -144,9 +145,10 @@ def readings(tmp, groups):
 
 
 def alarms(tmp, t0):
-    """[(t, group, name, status)] of the threshold plugin's WARNING and
-    FAILURE notifications on leak rates (FAILURE as CRITICAL)."""
-    names, out = alarm_names(), []
+    """([(t, group, name, status)], late) of the threshold plugin's WARNING
+    and FAILURE notifications on leak rates (FAILURE as CRITICAL); late:
+    (group, value) of its missing-value notices."""
+    names, out, late = alarm_names(), [], []
     for line in open(os.path.join(tmp, "log"), errors="replace"):
         m = re.match(r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\] Notification: "
                      r"severity = (WARNING|FAILURE), .*plugin = smaps, "
@@ -154,40 +156,50 @@ def alarms(tmp, t0):
         # collectd's "has not been updated for N seconds" (a value late by
         # two intervals) is about freshness, not a leak: counted apart
         if m and m.group(4) in names and "has not been updated" in line:
-            LATE.append((m.group(3), m.group(4)))
+            late.append((m.group(3), m.group(4)))
         elif m and m.group(4) in names:
             t = time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"))
             out.append((t - t0, m.group(3), names[m.group(4)],
                         "CRITICAL" if m.group(2) == "FAILURE" else "WARNING"))
-    return out
+    return out, late
 
 
-def run(tmp, procs, swap):
+@pytest.fixture(scope="module")
+def rec(work, swap):
+    """collectd and every shape's workload started once, 95 s of readings
+    recorded: a judges.Record (notes: the collectd log)."""
+    tmp, procs = work
+    assert os.access(SO, os.R_OK), "%s: no plugin (make shapes builds it)" % SO
     groups, pids, sampler = shapes.start_all(procs, tmp, WORKLOADS, swap)
     os.makedirs(os.path.join(tmp, "plugins"))
     for p in ("csv", "logfile", "threshold"):
         shutil.copy("/usr/lib/collectd/%s.so" % p, os.path.join(tmp, "plugins"))
     shutil.copy(SO, os.path.join(tmp, "plugins"))
-    conf = config(tmp, groups, pids)
+    notes = []
+    conf = config(tmp, groups, pids, notes)
     cd = procs.start(["collectd", "-f", "-C", conf], stdout=subprocess.DEVNULL,
                      stderr=open(os.path.join(tmp, "collectd.err"), "w"))
     first = os.path.join(tmp, "csv", HOST)
-    if not R.ok(shapes.wait_for(first, 20), "collectd writes csv in %s" % first):
-        return
-    R.info("collectd up; %d groups; reading %d s" % (len(groups), RUN))
+    assert shapes.wait_for(first, 20), "collectd writes csv in %s" % first
+    print("collectd up; %d groups; reading %d s" % (len(groups), RUN))
     time.sleep(RUN + 2)
     shapes.stop(cd)
     sampler.stop()
     data, t0 = readings(tmp, groups)
-    log = open(os.path.join(tmp, "log"), errors="replace").read()
-    R.ok("smaps plugin" not in log or not re.search(r"smaps plugin: .*(error|refus)", log, re.I),
-         "collectd log: no smaps plugin error: %r"
-         % re.findall(r".*smaps plugin: .*", log)[:3])
-    raised = alarms(tmp, t0)
-    R.info("missing-value notices (a read late by 2 s, the host's load): %d, %r"
-           % (len(LATE), sorted(set(g for g, _ in LATE))))
-    shapes.judge(data, raised, shapes.Truth(sampler, t0), groups)
+    raised, late = alarms(tmp, t0)
+    notes.append("missing-value notices (a read late by 2 s, the host's load): %d, %r"
+                 % (len(late), sorted(set(g for g, _ in late))))
+    for n in notes:
+        info(n)
+    r = judges.Record(data, raised, shapes.Truth(sampler, t0), groups, notes)
+    r.log = open(os.path.join(tmp, "log"), errors="replace").read()
+    return r
 
 
-if __name__ == "__main__":
-    sys.exit(shapes.main("collectd shapes", run))
+def test_collectd_log_has_no_plugin_error(rec):
+    assert "smaps plugin" not in rec.log or \
+        not re.search(r"smaps plugin: .*(error|refus)", rec.log, re.I), \
+        "collectd log: no smaps plugin error: %r" % re.findall(r".*smaps plugin: .*", rec.log)[:3]
+
+
+from shapes_tests import *  # noqa: E402,F401,F403  the judges' tests, shared
