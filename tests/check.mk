@@ -109,12 +109,11 @@ live: $(LIVE_BIN) $(BUILD)/tests/live_million
 	@set -e; for t in $(LIVE_BIN); do echo "== $$t"; $$t; done
 	$(BUILD)/tests/live_million
 
-# Then hostile bytes of a saved proc tree through every output, and the
-# suites' shared tally (< 1 s).
+# Then hostile bytes of a saved proc tree through every output (< 1 s).
 cli-test: $(BUILD)/smapwatch $(BUILD)/smaps.plugin $(WORKLOADS)
 	BUILD=$(BUILD) sh tests/cli/test_cli.sh
 	BUILD=$(BUILD) $(PYTHON) -m pytest -q -p no:cacheprovider \
-		tests/cli/test_hostile_perms.py tests/lib/test_tally.py
+		tests/cli/test_hostile_perms.py
 
 # The leak hunt's subcommands (snapshot, diff, top, findings) on the
 # hand-made proc trees of tests/fixtures/diff and on live workloads, the

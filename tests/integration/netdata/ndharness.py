@@ -5,7 +5,7 @@ free port, smaps.plugin alone in its plugins directory, the stock
 smaps_groups.conf and a health.d/smaps.conf in its stock config, the test's
 groups in its user config. Used by the pytest suites (through
 conftest.py and ndfixtures.py here, tests/streaming/conftest.py) and by
-tests/scenarios/netdata_scenarios.py and shapes_netdata.py; the caller
+tests/scenarios/conftest.py (netdata scenarios and shapes); the caller
 stops what it started (stop()), also on failure."""
 
 import getpass

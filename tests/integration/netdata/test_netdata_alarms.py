@@ -3,7 +3,7 @@ under a real Netdata (the `node` fixture of conftest.py): the function
 listed, every template of health.d/smaps.conf applied to the groups'
 charts with its info as the file says it, the processes alarm evaluated,
 and a leak seen for seconds of a one-hour window not called a leak. The
-leak signals themselves are tested in tests/scenarios/netdata_scenarios.py
+leak signals themselves are tested in tests/scenarios/test_scenarios_netdata.py
 and through streaming in tests/streaming/."""
 
 import time
