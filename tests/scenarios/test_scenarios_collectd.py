@@ -16,7 +16,8 @@ import time
 import pytest
 
 import shapes
-from conftest import BUILD, ROOT
+from conftest import BUILD
+from cdconf import csv_rows, write_conf
 from figures import info
 
 SO = os.path.abspath(os.environ.get("SMAPS_SO", os.path.join(BUILD, "smaps.so")))
@@ -59,32 +60,13 @@ LEAKERS = [("sc_heap", "heap", MIB),
            ("sc_memfd", "shmem", 1310720)]
 NON_LEAKERS = ["sc_stable", "sc_saw", "sc_warm"]
 
-CONF = """Hostname "scen"
-BaseDir "%(t)s"
-PIDFile "%(t)s/collectd.pid"
-PluginDir "%(t)s/plugins"
-TypesDB "/usr/share/collectd/types.db"
-Interval 1
-LoadPlugin logfile
-<Plugin logfile>
-  LogLevel info
-  File "%(t)s/log"
-</Plugin>
-LoadPlugin csv
-<Plugin csv>
-  DataDir "%(t)s/csv"
-</Plugin>
-LoadPlugin smaps
-<Plugin smaps>
-%(processes)s
-  GrowthWindow 10
-  FullInterval 0
-  SteadyPercent 90
-  # the workloads' start-up (the sawtooth's block table fills for 5 s)
-  # is more than the default sixth of this 10 s window
-  WarmUp 5
-</Plugin>
-"""
+# The <Plugin smaps> block (cdconf.py writes the rest).
+SMAPS = ["  GrowthWindow 10",
+         "  FullInterval 0",
+         "  SteadyPercent 90",
+         "  # the workloads' start-up (the sawtooth's block table fills for 5 s)",
+         "  # is more than the default sixth of this 10 s window",
+         "  WarmUp 5"]
 
 
 class Run:
@@ -96,15 +78,8 @@ class Run:
 
     def series(self, group, value):
         """[(time, value)] of smaps-GROUP/VALUE, or []."""
-        rows = []
-        for f in glob.glob(os.path.join(self.csv, "smaps-%s%s" % (group, self.suffix),
-                                        value + "-*")):
-            with open(f) as fh:
-                for line in fh:
-                    if line[0].isdigit():
-                        t, v = line.strip().split(",")[:2]
-                        rows.append((float(t), float(v)))
-        return sorted(rows)
+        return csv_rows(os.path.join(self.csv, "smaps-%s%s" % (group, self.suffix),
+                                     value))
 
     def last(self, group, value):
         s = self.series(group, value)
@@ -132,12 +107,8 @@ def run(work):
     for g, (exe, *args) in WORKLOAD.items():
         procs.start([os.path.join(WORKLOADS, exe)] + args +
                     ["--comm", g + suffix, "--seconds", "60"], stdout=subprocess.DEVNULL)
-    conf = os.path.join(tmp, "collectd.conf")
-    with open(conf, "w") as f:
-        f.write(CONF % dict(t=tmp, processes="\n".join(
-            '  Process "%s%s"' % (g, suffix) for g in WORKLOAD)))
-        f.write(open(os.path.join(ROOT, "packaging", "collectd",
-                                  "smaps-threshold.conf")).read())
+    conf = write_conf(tmp, "scen", ['  Process "%s%s"' % (g, suffix)
+                                     for g in WORKLOAD] + SMAPS)
     cd = procs.start(["collectd", "-f", "-C", conf], stdout=subprocess.DEVNULL,
                      stderr=open(os.path.join(tmp, "collectd.err"), "w"))
     time.sleep(SECONDS)

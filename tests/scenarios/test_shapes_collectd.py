@@ -22,6 +22,7 @@ import pytest
 import judges
 import shapes
 from conftest import BUILD
+from cdconf import csv_rows, write_conf
 from figures import info
 from shapes import CATS, RUN, SHAPES, WARM_UP, WINDOW
 
@@ -85,46 +86,12 @@ def config(tmp, groups, pids, notes):
         lines.append("  WarmUp %d" % WARM_UP)
     else:
         notes.append("this smaps.so has no WarmUp: run without it")
-    conf = """Hostname "%(host)s"
-BaseDir "%(t)s"
-PIDFile "%(t)s/collectd.pid"
-PluginDir "%(t)s/plugins"
-TypesDB "/usr/share/collectd/types.db"
-Interval 1
-LoadPlugin logfile
-<Plugin logfile>
-  LogLevel info
-  File "%(t)s/log"
-</Plugin>
-LoadPlugin csv
-<Plugin csv>
-  DataDir "%(t)s/csv"
-</Plugin>
-LoadPlugin smaps
-<Plugin smaps>
-%(groups)s
-  GrowthWindow %(w)d
-  FullInterval 0
-  SteadyPercent 90
-  # every category is judged (the default leaves out binary and kernel)
-  Categories "all"
-</Plugin>
-""" % dict(host=HOST, t=tmp, groups="\n".join(lines), w=WINDOW)
-    conf += open(os.path.join(shapes.ROOT, "packaging", "collectd",
-                              "smaps-threshold.conf")).read()
-    path = os.path.join(tmp, "collectd.conf")
-    open(path, "w").write(conf)
-    return path
-
-
-def csv_rows(path):
-    rows = []
-    for f in glob.glob(path + "-*"):
-        for line in open(f):
-            if line[:1].isdigit():
-                t, v = line.strip().split(",")[:2]
-                rows.append((float(t), float(v)))
-    return sorted(rows)
+    lines += ["  GrowthWindow %d" % WINDOW,
+              "  FullInterval 0",
+              "  SteadyPercent 90",
+              "  # every category is judged (the default leaves out binary and kernel)",
+              '  Categories "all"']
+    return write_conf(tmp, HOST, lines)
 
 
 def readings(tmp, groups):
