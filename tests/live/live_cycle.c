@@ -68,6 +68,24 @@ static long members_now(sw_groupset *gs, pid_t *pid)
 	return g->live.processes;
 }
 
+/* Starts /bin/sh with argv (argv[0] "sh"), its stdin from in and, when
+ * out >= 0, its stdout to out, killed when this process dies. The tests'
+ * pipes are O_CLOEXEC: the shell holds no other end of them. */
+static pid_t start_sh(char *const argv[], int in, int out)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(in, 0);
+		if (out >= 0)
+			dup2(out, 1);
+		execv("/bin/sh", argv);
+		_exit(127);
+	}
+	return pid;
+}
+
 /* Seen first between fork and exec (the parent's command line), then as
  * the shell it execs (the group's marker in its command line), then as
  * the sleep the shell execs (no marker): in, then out. */
@@ -124,16 +142,9 @@ static void test_long_cmdline(void **state)
 	for (int i = 0; i < 10000; i++)
 		cp[i] = i % 40 == 39 ? ':' : 'a' + i % 26;
 	cp[10000] = '\0';
-	assert_int_equal(pipe(line), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(line[0], 0);
-		execl("/bin/sh", "sh", "-c", "read x", "-cp", cp, "-jar", jar,
-		      (char *)NULL);
-		_exit(127);
-	}
+	assert_int_equal(pipe2(line, O_CLOEXEC), 0);
+	char *argv[] = {"sh", "-c", "read x", "-cp", cp, "-jar", jar, NULL};
+	pid_t pid = start_sh(argv, line[0], -1);
 	free(cp);
 	int started = wait_comm(pid, "sh");
 	sw_groupset *gs = groupset_for(jar + 5);   /* "myapp-PID.jar" */
@@ -294,18 +305,11 @@ static void test_kept_dir_gone(void **state)
 	pid_t got;
 	int hold[2];
 	snprintf(marker, sizeof(marker), "smapwatch-kept-%d", (int)getpid());
-	assert_int_equal(pipe(hold), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		/* a builtin read: dash forks for sleep, and the fork would be
-		 * a second member until it execs */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(hold[0], 0);
-		close(hold[1]);
-		execl("/bin/sh", "sh", "-c", "read x", marker, (char *)NULL);
-		_exit(127);
-	}
+	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
+	/* a builtin read: dash forks for sleep, and the fork would be a
+	 * second member until it execs */
+	char *argv[] = {"sh", "-c", "read x", marker, NULL};
+	pid_t pid = start_sh(argv, hold[0], -1);
 	close(hold[0]);
 	int ok = wait_comm(pid, "sh");
 	int base = open_fds();
@@ -368,21 +372,11 @@ static void test_kept_files_fresh(void **state)
 	int go[2], done[2];
 	pid_t got;
 	snprintf(marker, sizeof(marker), "smapwatch-fresh-%d", (int)getpid());
-	assert_int_equal(pipe(go), 0);
-	assert_int_equal(pipe(done), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(go[0], 0);
-		dup2(done[1], 1);
-		close(go[1]);
-		close(done[0]);
-		execl("/bin/sh", "sh", "-c", "read x; x=$(head -c 8000000 "
-		      "/dev/zero | tr '\\0' a); echo; read y", marker,
-		      (char *)NULL);
-		_exit(127);
-	}
+	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(done, O_CLOEXEC), 0);
+	char *argv[] = {"sh", "-c", "read x; x=$(head -c 8000000 /dev/zero | "
+			"tr '\\0' a); echo; read y", marker, NULL};
+	pid_t pid = start_sh(argv, go[0], done[1]);
 	close(go[0]);
 	close(done[1]);
 	int ok = wait_comm(pid, "sh");

@@ -5,8 +5,7 @@ the rows of collectd's csv files."""
 import glob
 import os
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                    "..", ".."))
+from shapes import ROOT
 
 HEAD = """Hostname "%(host)s"
 BaseDir "%(t)s"
