@@ -1,4 +1,7 @@
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "smapwatch/counts.h"
 #include "fieldkey.h"
 
@@ -57,9 +60,20 @@ int sw_field_lookup(const char *key, unsigned len)
 	return sw_key_lookup(key, len);
 }
 
+/* Called for every mapping: two fields per instruction where there is SSE2
+ * (compilers at -O2 leave this loop of 23 scalar). */
 void sw_counts_add(sw_counts *dst, const sw_counts *src)
 {
-	for (int f = 0; f < SW_F_COUNT; f++)
+	int f = 0;
+#ifdef __SSE2__
+#pragma GCC unroll 12
+	for (; f + 2 <= SW_F_COUNT; f += 2) {
+		__m128i a = _mm_loadu_si128((const __m128i *)&dst->v[f]);
+		__m128i b = _mm_loadu_si128((const __m128i *)&src->v[f]);
+		_mm_storeu_si128((__m128i *)&dst->v[f], _mm_add_epi64(a, b));
+	}
+#endif
+	for (; f < SW_F_COUNT; f++)
 		dst->v[f] += src->v[f];
 	dst->present |= src->present;
 }

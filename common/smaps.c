@@ -3,13 +3,26 @@
  * The kernel prints each mapping as a header line
  *   start-end perms offset major:minor inode   name
  * followed by "Key:   value kB" lines and, since 3.8, a VmFlags line last.
- * Field lines are the hot path (about 25 per mapping), so they are parsed
- * in one forward scan without first searching for the newline; other lines
- * are located with memchr. Any check that runs into the end of the buffer
- * means "incomplete line": the caller feeds it again with more data. */
+ * Field lines are the hot path (about 25 per mapping). Three paths read
+ * them, each taking only what the next would read the same way:
+ * - the block path: a mapping's field lines that are, values aside, the
+ *   same text as the last mapping's (block_run);
+ * - the kernel's fixed columns, a line at a time (column_run);
+ * - the general path, for any layout, which alone reports errors.
+ * Headers in the usual 64-bit layout are read a word at a time
+ * (header_fixed), others a digit at a time. Other lines are located with
+ * memchr. Any check that runs into the end of the buffer means
+ * "incomplete line": the caller feeds it again with more data. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
+#endif
 #include "smapwatch/error.h"
 #include "smapwatch/smaps.h"
 #include "fieldkey.h"
@@ -20,6 +33,9 @@
  * printed with "kB" and two without (COL_FIRST_NUM on), all skipped. */
 #define COL_FIRST_NUM (SW_F_COUNT + 2)
 #define COL_KEYS (SW_F_COUNT + 4)
+/* block_run(): a mapping's field lines in the kernel's layout, at most one
+ * of each key, rounded up to whole 32-byte compares. */
+#define BLOCK_MAX ((COL_KEYS * 28 + 31) & ~31)
 
 struct sw_smaps_parser {
 	sw_mapping cur;
@@ -37,6 +53,25 @@ struct sw_smaps_parser {
 	signed char col_next[COL_KEYS + 1]; /* the key that followed each key
 				   * (the header: COL_KEYS) last time */
 	signed char hex[256];     /* digit value of a hex character, or -1 */
+	int fresh;                /* no line read since the header */
+	sw_smaps_paths paths;     /* which path the lines took */
+	uint32_t stale;           /* fields of cur that may not be 0: those
+				   * present, and any block_run() wrote */
+	int avx2;                 /* block_matches_avx2() may run here */
+	/* block_run(): the field lines that followed the last header read
+	 * line by line, as text whose value columns are masked out */
+	unsigned block_len;       /* their bytes; 0: none yet */
+	unsigned block_lines;
+	uint32_t block_present;
+	struct block_line {
+		unsigned value_at;        /* where its value column is */
+		uint64_t *to;             /* where its value goes */
+		uint64_t column, bytes;   /* the last value column read here,
+					   * and its value in bytes */
+	} block_line[COL_KEYS];
+	uint64_t block_skipped;           /* ->to for the keys not kept */
+	_Alignas(16) unsigned char block_text[BLOCK_MAX];
+	_Alignas(16) unsigned char block_mask[BLOCK_MAX];
 	char name[SW_LINE_MAX];
 };
 
@@ -88,6 +123,8 @@ sw_smaps_parser *sw_smaps_parser_new(void)
 	sw_smaps_parser *p = malloc(sizeof(*p));
 	if (p) {
 		p->general_only = 0;
+		p->block_len = 0;
+		sw_smaps_parser_baseline_only(p, 0);
 		sw_smaps_parser_reset(p);
 		build_col_slots(p);
 		build_hex(p);
@@ -100,6 +137,20 @@ void sw_smaps_parser_general_only(sw_smaps_parser *p, int on)
 	p->general_only = on;
 }
 
+static int cpu_has_avx2(void)
+{
+#ifdef HAVE_AVX2_PATH
+	return __builtin_cpu_supports("avx2");
+#else
+	return 0;
+#endif
+}
+
+void sw_smaps_parser_baseline_only(sw_smaps_parser *p, int on)
+{
+	p->avx2 = !on && cpu_has_avx2();
+}
+
 void sw_smaps_parser_free(sw_smaps_parser *p)
 {
 	free(p);
@@ -108,10 +159,13 @@ void sw_smaps_parser_free(sw_smaps_parser *p)
 void sw_smaps_parser_reset(sw_smaps_parser *p)
 {
 	memset(&p->cur, 0, sizeof(p->cur));
+	p->stale = 0;
 	p->in_mapping = 0;
+	p->fresh = 0;
 	p->cur_has_vmflags = 0;
 	p->vmflags_mode = -1;
 	p->line = 0;
+	memset(&p->paths, 0, sizeof(p->paths));
 	p->mappings = 0;
 	p->err = 0;
 	p->detail[0] = '\0';
@@ -121,6 +175,12 @@ void sw_smaps_parser_reset(sw_smaps_parser *p)
 const char *sw_smaps_parser_detail(const sw_smaps_parser *p)
 {
 	return p->detail;
+}
+
+void sw_smaps_parser_paths(const sw_smaps_parser *p, sw_smaps_paths *out)
+{
+	*out = p->paths;
+	out->lines = p->line;
 }
 
 /* Hands the finished mapping to fn after checking it is whole. A mapping's
@@ -138,12 +198,12 @@ static int emit_mapping(sw_smaps_parser *p, sw_mapping_fn fn, void *ctx)
 		return fail_at(p, p->cur_line, SW_ETRUNC,
 			       "mapping ends before its VmFlags line");
 	/* Fields the mapping did not have were not zeroed at its header
-	 * (cheaper than clearing them all for every mapping). */
-	for (uint32_t absent = ~p->cur.counts.present &
-			       ((1u << SW_F_COUNT) - 1);
-	     absent; absent &= absent - 1)
+	 * (cheaper than clearing them all for every mapping): those that
+	 * may hold an earlier value are zeroed now. */
+	for (uint32_t absent = ~p->cur.counts.present & p->stale; absent;
+	     absent &= absent - 1)
 		p->cur.counts.v[__builtin_ctz(absent)] = 0;
-	p->cur.vmflags = p->vmflags;
+	p->stale = p->cur.counts.present;
 	p->in_mapping = 0;
 	p->mappings++;
 	int r = fn ? fn(ctx, &p->cur) : 0;
@@ -220,12 +280,62 @@ static const char *expect(const char *s, const char *e, char c)
 	return (s && s < e && *s == c) ? s + 1 : NULL;
 }
 
-/* "start-end perms offset major:minor inode[ +name]" within [s, e). */
-static int parse_header_fields(sw_smaps_parser *p, const char *s,
-			       const char *e)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The bytes of w that are lowercase hex digits, as 0x80 in each. Bytes
+ * under 0x80 are compared with no carry between them: adding 0x80 - c
+ * sets a byte's top bit when it is at least c. */
+static inline uint64_t hex_bytes(uint64_t w)
+{
+	uint64_t digit = (w + BYTES(0x80 - '0')) & ~(w + BYTES(0x80 - '9' - 1));
+	uint64_t letter = (w + BYTES(0x80 - 'a')) & ~(w + BYTES(0x80 - 'f' - 1));
+	return (digit | letter) & ~w & BYTES(0x80);
+}
+
+/* The header's numbers in the layout of nearly every user mapping on a
+ * 64-bit machine, "%012lx-%012lx %4c %08lx %02x:%02x " (the kernel pads
+ * to 8 digits, and user addresses have 12): checked and converted a word
+ * at a time. Where the inode starts, or NULL for any other layout (other
+ * widths, capitals), which parse_hex() takes one digit at a time. */
+static const char *header_fixed(sw_mapping *m, const char *s, const char *e)
+{
+	if (e - s < 47 || s[12] != '-' || s[25] != ' ' || s[30] != ' ' ||
+	    s[39] != ' ' || s[42] != ':' || s[45] != ' ')
+		return NULL;
+	uint64_t start = load64(s), start_lo = load64(s + 4) >> 32;
+	uint64_t end = load64(s + 13), end_lo = load64(s + 17) >> 32;
+	uint64_t offset = load64(s + 31), dev = load64(s + 40);
+	uint64_t ok = hex_bytes(start) & hex_bytes(end) & hex_bytes(offset) &
+		      (hex_bytes(start_lo) | 0x8080808000000000ull) &
+		      (hex_bytes(end_lo) | 0x8080808000000000ull) &
+		      (hex_bytes(dev) | 0x8080800000800000ull);
+	if (ok != BYTES(0x80))
+		return NULL;
+	m->start = hex8(start) << 16 | hex8(start_lo << 32);
+	m->end = hex8(end) << 16 | hex8(end_lo << 32);
+	if (m->start > m->end)
+		return NULL;  /* the general path reports it */
+	memcpy(m->perms, s + 26, 4);
+	m->perms[4] = '\0';
+	m->offset = hex8(offset);
+	m->dev_major = (uint32_t)hex8(dev << 48);
+	m->dev_minor = (uint32_t)hex8((dev >> 24) << 48);
+	return s + 46;
+}
+#else
+static const char *header_fixed(sw_mapping *m, const char *s, const char *e)
+{
+	(void)m, (void)s, (void)e;
+	return NULL;
+}
+#endif
+
+/* The same one digit at a time, for any width and case: where the
+ * inode ends (NULL for a bad header), or the parse's error. */
+static int header_numbers(sw_smaps_parser *p, const char *s, const char *e,
+			  const char **after)
 {
 	sw_mapping *m = &p->cur;
-	uint64_t maj, min;
+	uint64_t maj = 0, min = 0;
 	s = parse_hex(p, s, e, &m->start);
 	s = expect(s, e, '-');
 	s = s ? parse_hex(p, s, e, &m->end) : NULL;
@@ -241,15 +351,30 @@ static int parse_header_fields(sw_smaps_parser *p, const char *s,
 	s = s ? parse_hex(p, s, e, &min) : NULL;
 	s = expect(s, e, ' ');
 	s = s ? parse_dec(s, e, &m->inode) : NULL;
-	if (!s || (s < e && *s != ' ') || m->start > m->end ||
-	    maj > UINT32_MAX || min > UINT32_MAX)
-		return fail(p, SW_ESYNTAX, "bad mapping header");
+	if (s && (m->start > m->end || maj > UINT32_MAX || min > UINT32_MAX))
+		s = NULL;
 	m->dev_major = (uint32_t)maj;
 	m->dev_minor = (uint32_t)min;
-	while (s < e && *s == ' ')
-		s++;
-	m->name_len = (size_t)(e - s);
-	memcpy(p->name, s, m->name_len);
+	*after = s;
+	return 0;
+}
+
+/* "start-end perms offset major:minor inode[ +name]" within [s, e). */
+static int parse_header_fields(sw_smaps_parser *p, const char *s,
+			       const char *e)
+{
+	sw_mapping *m = &p->cur;
+	const char *q = p->general_only ? NULL : header_fixed(m, s, e);
+	if (q)
+		q = parse_dec(q, e, &m->inode);
+	else if (header_numbers(p, s, e, &q))
+		return p->err;
+	if (!q || (q < e && *q != ' '))
+		return fail(p, SW_ESYNTAX, "bad mapping header");
+	while (q < e && *q == ' ')
+		q++;
+	m->name_len = (size_t)(e - q);
+	memcpy(p->name, q, m->name_len);
 	m->name = p->name;
 	return 0;
 }
@@ -267,10 +392,11 @@ static ssize_t header_line(sw_smaps_parser *p, const char *s, const char *end,
 		return p->err;
 	p->cur.counts.present = 0;  /* values: see emit_mapping() */
 	p->cur_has_vmflags = 0;
-	p->vmflags[0] = '\0';
+	p->cur.vmflags = "";
 	if (parse_header_fields(p, s, e))
 		return p->err;
 	p->in_mapping = 1;
+	p->fresh = 1;
 	p->cur_line = p->line + 1;
 	return nl + 1 - s;
 }
@@ -292,6 +418,7 @@ static ssize_t vmflags_line(sw_smaps_parser *p, const char *s, const char *q,
 	memcpy(p->vmflags, q, n);
 	p->vmflags[n] = '\0';
 	p->cur_has_vmflags = 1;
+	p->cur.vmflags = p->vmflags;
 	return nl + 1 - s;
 }
 
@@ -413,6 +540,8 @@ static inline int64_t value8(const char *s)
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	uint64_t w = load64(s), t = w ^ BYTES(' ');
 	unsigned last = (unsigned)(w >> 56) - '0';
+	if (w == (BYTES(' ') >> 8 | (uint64_t)'0' << 56))
+		return 0;  /* "       0", the most common value by far */
 	/* most values are one digit (0 kB above all): seven blanks first */
 	if ((t & 0x00ffffffffffffffull) == 0)
 		return last <= 9 ? (int64_t)last : -1;
@@ -445,6 +574,124 @@ static inline int64_t value8(const char *s)
 #endif
 }
 
+/* Block path. The kernel prints every mapping's field lines with the same
+ * keys in the same order, and a value column that is all that changes. So
+ * the block that followed the last header is kept as text with its value
+ * columns masked out, and a block that is the same text once masked is
+ * checked with 16-byte compares and its values read at known places: no
+ * key to find, no line end to look for. Anything else (a key more or
+ * less, a wider value, the end of the buffer) is left to column_run(),
+ * which takes exactly the same lines, so the block path changes no
+ * result, only the cost. */
+static void learn_block(sw_smaps_parser *p, const signed char *keys,
+			unsigned lines)
+{
+	unsigned off = 0;
+	uint32_t present = 0;
+	for (unsigned i = 0; i < lines; i++) {
+		int f = keys[i];
+		uint32_t bit = f < SW_F_COUNT ? 1u << f : 0;
+		if (present & bit)
+			return;
+		present |= bit;
+		int num = f >= COL_FIRST_NUM;
+		unsigned len = num ? COL_NUM_LINE : COL_LINE;
+		memcpy(p->block_text + off, key_col[f], 16);
+		memcpy(p->block_text + off + 24, num ? "\n" : " kB\n",
+		       len - 24);
+		memset(p->block_mask + off, 0xff, len);
+		memset(p->block_mask + off + 16, 0, 8);
+		struct block_line *l = &p->block_line[i];
+		l->value_at = off + 16;
+		l->to = f < SW_F_COUNT ? &p->cur.counts.v[f] : &p->block_skipped;
+		l->column = BYTES(' ') >> 8 | (uint64_t)'0' << 56;  /* "0" */
+		l->bytes = 0;
+		off += len;
+	}
+	memset(p->block_mask + off, 0, BLOCK_MAX - off);
+	p->block_len = off;
+	p->block_lines = lines;
+	p->block_present = present;
+}
+
+/* Whether the BLOCK_MAX bytes at s are block_text where block_mask is set. */
+static inline int block_matches(const sw_smaps_parser *p, const char *s)
+{
+#ifdef __SSE2__
+	__m128i diff = _mm_setzero_si128();
+#pragma GCC unroll 48
+	for (unsigned i = 0; i < BLOCK_MAX; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i t = _mm_load_si128((const __m128i *)(p->block_text + i));
+		__m128i m = _mm_load_si128((const __m128i *)(p->block_mask + i));
+		diff = _mm_or_si128(diff, _mm_and_si128(_mm_xor_si128(x, t), m));
+	}
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(diff, _mm_setzero_si128())) ==
+	       0xffff;
+#else
+	uint64_t diff = 0;
+	for (unsigned i = 0; i < BLOCK_MAX; i += 8)
+		diff |= (load64(s + i) ^ load64((const char *)p->block_text + i)) &
+			load64((const char *)p->block_mask + i);
+	return diff == 0;
+#endif
+}
+
+#ifdef HAVE_AVX2_PATH
+/* The same 32 bytes at a time, where the CPU has AVX2 (most x86-64 since
+ * 2013; the build is for the baseline, so it is chosen at run time). */
+__attribute__((target("avx2")))
+static int block_matches_avx2(const sw_smaps_parser *p, const char *s)
+{
+	__m256i diff = _mm256_setzero_si256();
+#pragma GCC unroll 24
+	for (unsigned i = 0; i < BLOCK_MAX; i += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(s + i));
+		__m256i t = _mm256_loadu_si256((const __m256i *)(p->block_text + i));
+		__m256i m = _mm256_loadu_si256((const __m256i *)(p->block_mask + i));
+		diff = _mm256_or_si256(diff,
+				       _mm256_and_si256(_mm256_xor_si256(x, t), m));
+	}
+	return _mm256_testz_si256(diff, diff);
+}
+#endif
+
+/* The field lines right after a header, if they are the learned block:
+ * the bytes they take, else 0 (then nothing has changed). */
+static size_t block_run(sw_smaps_parser *p, const char *s, const char *end)
+{
+	if (!p->block_len || p->general_only || end - s < BLOCK_MAX)
+		return 0;
+#ifdef HAVE_AVX2_PATH
+	if (p->avx2 ? !block_matches_avx2(p, s) : !block_matches(p, s))
+		return 0;
+#else
+	if (!block_matches(p, s))
+		return 0;
+#endif
+	for (unsigned i = 0, n = p->block_lines; i < n; i++) {
+		/* a column as in the last mapping needs no converting (the
+		 * page sizes, the zeros, many more) */
+		struct block_line *l = &p->block_line[i];
+		uint64_t column = load64(s + l->value_at);
+		if (column != l->column) {
+			int64_t v = value8(s + l->value_at);
+			if (v < 0) {
+				p->stale = (1u << SW_F_COUNT) - 1;
+				return 0;
+			}
+			l->column = column;
+			l->bytes = (uint64_t)v << 10;
+		}
+		*l->to = l->bytes;
+	}
+	p->cur.counts.present = p->block_present;
+	p->line += p->block_lines;
+	p->paths.block_maps++;
+	p->paths.block_lines += p->block_lines;
+	return p->block_len;
+}
+
 /* The field lines in the kernel's layout from s on (a mapping's are
  * consecutive): the bytes they take, 0 when the line at s is not one
  * (then nothing has changed). The present bits and the line count stay
@@ -455,6 +702,7 @@ static size_t column_run(sw_smaps_parser *p, const char *s, const char *end)
 	const char *b = s;
 	uint32_t present = p->cur.counts.present;
 	unsigned long lines = 0;
+	signed char keys[COL_KEYS];  /* the run's, for learn_block() */
 	if (!p->in_mapping || p->general_only)
 		return 0;
 	int prev = COL_KEYS;  /* the header */
@@ -474,6 +722,8 @@ static size_t column_run(sw_smaps_parser *p, const char *s, const char *end)
 		int64_t v = value8(s + 16);
 		if (v < 0)
 			break;
+		if (lines < COL_KEYS)
+			keys[lines] = (signed char)f;
 		if (f >= COL_FIRST_NUM) {
 			if (s[24] != '\n')
 				break;
@@ -493,8 +743,14 @@ static size_t column_run(sw_smaps_parser *p, const char *s, const char *end)
 		s += COL_LINE;
 		lines++;
 	}
+	/* A whole block, from the header to VmFlags: the next one is
+	 * likely the same (learn_block() takes each key once at most). */
+	if (p->fresh && lines && lines <= COL_KEYS && end - s >= 8 &&
+	    memcmp(s, "VmFlags:", 8) == 0)
+		learn_block(p, keys, (unsigned)lines);
 	p->cur.counts.present = present;
 	p->line += lines;
+	p->paths.column_lines += lines;
 	return (size_t)(s - b);
 }
 
@@ -510,12 +766,17 @@ ssize_t sw_smaps_parser_feed(sw_smaps_parser *p, const char *buf, size_t len,
 		unsigned char c = (unsigned char)*s;
 		ssize_t r;
 		if (c >= 'A' && c <= 'Z') {
-			size_t run = column_run(p, s, end);
+			size_t run = p->fresh ? block_run(p, s, end) : 0;
+			if (!run)
+				run = column_run(p, s, end);
 			if (run) {
+				p->fresh = 0;
 				pos += run;  /* its lines counted */
 				continue;
 			}
 			r = field_line(p, s, end);
+			if (r > 0)
+				p->fresh = 0;
 		} else if (hexval(p, c) >= 0)
 			r = header_line(p, s, end, fn, ctx);
 		else

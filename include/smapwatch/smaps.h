@@ -67,7 +67,25 @@ long sw_smaps_parse(sw_smaps_parser *p, const char *buf, size_t len,
  * details on any input. Kept across resets. */
 void sw_smaps_parser_general_only(sw_smaps_parser *p, int on);
 
+/* sw_smaps_parser_baseline_only - on: the fast paths without what is
+ * chosen at run time for the CPU (AVX2 compares), so that a test on a
+ * machine that has it covers the baseline code too. Kept across resets. */
+void sw_smaps_parser_baseline_only(sw_smaps_parser *p, int on);
+
 /* sw_smaps_parser_detail - "line N: what was wrong", or "" when no error. */
 const char *sw_smaps_parser_detail(const sw_smaps_parser *p);
+
+/* Which path the lines since the last reset took: the block path (a
+ * mapping's field lines the same text as the last mapping's, values
+ * aside), one line at a time in the kernel's layout, or the general path
+ * (the rest: headers, VmFlags, any other layout). For the bench and the
+ * tests: the result is the same whichever path a line takes. */
+typedef struct {
+	unsigned long lines;         /* all lines read */
+	unsigned long block_maps;    /* mappings read by the block path */
+	unsigned long block_lines;   /* their field lines */
+	unsigned long column_lines;  /* field lines read one at a time */
+} sw_smaps_paths;
+void sw_smaps_parser_paths(const sw_smaps_parser *p, sw_smaps_paths *out);
 
 #endif

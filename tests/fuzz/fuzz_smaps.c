@@ -3,8 +3,9 @@
  * Besides "no crash, no UB, no leak" it checks one property: parsing the
  * input in one buffer and feeding it in pieces (as the reader does from a
  * pipe of arbitrary read sizes) give the same result, byte for byte; and
- * so does a parser with its fast paths off (sw_smaps_parser_general_only),
- * with the same code and error detail. */
+ * so do a parser with its fast paths off (sw_smaps_parser_general_only)
+ * and one with only the baseline instruction set's (no AVX2:
+ * sw_smaps_parser_baseline_only), with the same code and error detail. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,24 +58,32 @@ static long chunked(sw_smaps_parser *p, const uint8_t *data, size_t size,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static sw_smaps_parser *p, *general;
+	static sw_smaps_parser *p, *general, *baseline;
 	static sw_collector *c;
 	if (!p) {
 		p = sw_smaps_parser_new();
 		general = sw_smaps_parser_new();
 		sw_smaps_parser_general_only(general, 1);
+		baseline = sw_smaps_parser_new();
+		sw_smaps_parser_baseline_only(baseline, 1);
 		c = sw_collector_new(NULL);
 	}
-	outcome whole, parts, slow;
+	outcome whole, parts, slow, base;
 	memset(&whole, 0, sizeof(whole));  /* padding too: compared bytewise */
 	memset(&parts, 0, sizeof(parts));
 	memset(&slow, 0, sizeof(slow));
+	memset(&base, 0, sizeof(base));
 	sw_smaps_parser_reset(p);
 	long r1 = sw_smaps_parse(p, (const char *)data, size, add, &whole);
 	sw_smaps_parser_reset(general);
 	long r0 = sw_smaps_parse(general, (const char *)data, size, add, &slow);
 	if (r0 != r1 || memcmp(&whole, &slow, sizeof(whole)) ||
 	    strcmp(sw_smaps_parser_detail(p), sw_smaps_parser_detail(general)))
+		abort();
+	sw_smaps_parser_reset(baseline);
+	long rb = sw_smaps_parse(baseline, (const char *)data, size, add, &base);
+	if (rb != r1 || memcmp(&whole, &base, sizeof(whole)) ||
+	    strcmp(sw_smaps_parser_detail(p), sw_smaps_parser_detail(baseline)))
 		abort();
 	sw_smaps_parser_reset(p);
 	size_t step = size ? 1 + data[0] % 97 : 1;

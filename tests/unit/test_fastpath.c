@@ -106,31 +106,45 @@ static void check_fixture(const char *name)
 	free(text);
 }
 
-/* One text through the fast parser and through one that takes the general
- * path for every line: the same result, code, detail and mappings. */
-static void same_both_ways(const char *text, size_t len)
+/* fast and general: the same result, code, detail and mappings. */
+static void same_outcome(sw_smaps_parser *pf, long rf, const maps *fast,
+			 sw_smaps_parser *pg, long rg, const maps *general)
 {
-	static maps fast, general;
-	sw_smaps_parser *pf = sw_smaps_parser_new(), *pg = sw_smaps_parser_new();
-	assert_non_null(pf);
-	assert_non_null(pg);
-	sw_smaps_parser_general_only(pg, 1);
-	fast.n = general.n = 0;
-	long rf = sw_smaps_parse(pf, text, len, keep, &fast);
-	long rg = sw_smaps_parse(pg, text, len, keep, &general);
 	assert_int_equal(rf, rg);
 	assert_string_equal(sw_smaps_parser_detail(pf), sw_smaps_parser_detail(pg));
-	same_maps(&fast, &general);
-	for (size_t i = 0; i < fast.n; i++) {
-		assert_int_equal(fast.m[i].end, general.m[i].end);
-		assert_int_equal(fast.m[i].offset, general.m[i].offset);
-		assert_int_equal(fast.m[i].inode, general.m[i].inode);
-		assert_int_equal(fast.m[i].dev_major, general.m[i].dev_major);
-		assert_int_equal(fast.m[i].dev_minor, general.m[i].dev_minor);
-		assert_string_equal(fast.m[i].perms, general.m[i].perms);
-		assert_string_equal(fast.flags[i], general.flags[i]);
+	same_maps(fast, general);
+	for (size_t i = 0; i < fast->n; i++) {
+		assert_int_equal(fast->m[i].end, general->m[i].end);
+		assert_int_equal(fast->m[i].offset, general->m[i].offset);
+		assert_int_equal(fast->m[i].inode, general->m[i].inode);
+		assert_int_equal(fast->m[i].dev_major, general->m[i].dev_major);
+		assert_int_equal(fast->m[i].dev_minor, general->m[i].dev_minor);
+		assert_string_equal(fast->m[i].perms, general->m[i].perms);
+		assert_string_equal(fast->flags[i], general->flags[i]);
 	}
+}
+
+/* One text through the fast parser, through one with the fast paths of
+ * the baseline instruction set only, and through one that takes the
+ * general path for every line: the same outcome all three ways. */
+static void same_both_ways(const char *text, size_t len)
+{
+	static maps fast, base, general;
+	sw_smaps_parser *pf = sw_smaps_parser_new(), *pb = sw_smaps_parser_new(),
+			*pg = sw_smaps_parser_new();
+	assert_non_null(pf);
+	assert_non_null(pb);
+	assert_non_null(pg);
+	sw_smaps_parser_baseline_only(pb, 1);
+	sw_smaps_parser_general_only(pg, 1);
+	fast.n = base.n = general.n = 0;
+	long rf = sw_smaps_parse(pf, text, len, keep, &fast);
+	long rb = sw_smaps_parse(pb, text, len, keep, &base);
+	long rg = sw_smaps_parse(pg, text, len, keep, &general);
+	same_outcome(pf, rf, &fast, pg, rg, &general);
+	same_outcome(pb, rb, &base, pg, rg, &general);
 	sw_smaps_parser_free(pf);
+	sw_smaps_parser_free(pb);
 	sw_smaps_parser_free(pg);
 }
 
@@ -206,6 +220,224 @@ static void test_near_layout_both_ways(void **state)
 	};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		same_both_ways(texts[i], strlen(texts[i]));
+}
+
+/* The block path: a mapping whose field lines are, once their values are
+ * masked, the text of the mapping before. Three mappings in the kernel's
+ * layout, the middle one edited in one line, each way of leaving the
+ * layout the block path may meet, parsed both ways. */
+static const char *const block_keys[] = {
+	"Size", "KernelPageSize", "MMUPageSize", "Rss", "Pss", "Pss_Dirty",
+	"Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty",
+	"Referenced", "Anonymous", "KSM", "LazyFree", "AnonHugePages",
+	"ShmemPmdMapped", "FilePmdMapped", "Shared_Hugetlb", "Private_Hugetlb",
+	"Swap", "SwapPss", "Locked", "THPeligible", "ProtectionKey",
+};
+#define BLOCK_KEYS (sizeof(block_keys) / sizeof(block_keys[0]))
+
+/* 1 to 8 digits, different in each mapping and line. */
+static unsigned long block_value(int map, unsigned line)
+{
+	static const unsigned long scale[] = {1, 10, 1000, 100000, 10000000};
+	return ((unsigned long)map * 7919 + line * 104729) % 10 *
+		       scale[(line + (unsigned)map) % 5] +
+	       line;
+}
+
+/* Mapping `map` in the kernel's layout; its line `edit` (if any) replaced
+ * by `with` (one line, two, or none). */
+static size_t put_mapping(char *o, int map, int edit, const char *with)
+{
+	char *b = o;
+	o += sprintf(o, "7f05d71%05x-7f05d71%05x rw-p 00000000 00:00 0 \n",
+		     map * 16, map * 16 + 8);
+	for (unsigned i = 0; i < BLOCK_KEYS; i++) {
+		char key[32];
+		snprintf(key, sizeof(key), "%s:", block_keys[i]);
+		if ((int)i == edit)
+			o += sprintf(o, "%s", with);
+		else if (i >= BLOCK_KEYS - 2)
+			o += sprintf(o, "%-16s%8lu\n", key, block_value(map, i) % 2);
+		else
+			o += sprintf(o, "%-16s%8lu kB\n", key, block_value(map, i));
+	}
+	o += sprintf(o, "VmFlags: rd wr mr mw me ac \n");
+	return (size_t)(o - b);
+}
+
+static void test_block_both_ways(void **state)
+{
+	(void)state;
+	static const struct { int line; const char *with; } edits[] = {
+		{-1, ""},
+		{3, "Rss:           123456789 kB\n"},         /* 9 digits */
+		{3, "Rss:            12345678 kB\n"},          /* 8 digits */
+		{12, ""},                                       /* KSM gone */
+		{12, "KSM:                   0 kB\nNew_Key:               4 kB\n"},
+		{4, "Pss_Dirty:             0 kB\nPss:                   4 kB\n"},
+		{4, "Rss:                   4 kB\n"},          /* Rss twice */
+		{4, "Pss:              1 2  4 kB\n"},
+		{4, "Pss:                  1x kB\n"},
+		{4, "Pss:              -12345 kB\n"},
+		{4, "Pss:                   4 kb\n"},
+		{4, "Pss:                   4 kB\r\n"},
+		{4, "Pss:                   4 kB \n"},
+		{4, "Pss:\t4 kB\n"},
+		{4, "Pss:                   4-kB\n"},
+		{22, "THPeligible:           0 \n"},
+		{1, "KernelPageSize:        4 MB\n"},
+		{1, "KernelPageSize:  \n"},
+		{22, "THPeligible:           1 kB\n"},
+		{22, "THPeligible:          10\n"},
+		{23, "ProtectionKey:          \n"},
+		{23, ""},
+		{23, "ProtectionKey:         0\nProtectionKey:         0\n"},
+		{0, "size:                  8 kB\n"},
+		{0, "Size:\t8 kB\nSize:                  8 kB\n"},  /* twice */
+		{0, "Foo:\t8 kB\nSize:                  8 kB\n"},
+		{0, "Size:                \xe9 kB\n"},
+	};
+	static char text[4 * 2048];
+	static maps m;
+	size_t len;
+	for (size_t k = 0; k < sizeof(edits) / sizeof(edits[0]); k++) {
+		len = put_mapping(text, 1, -1, "");
+		len += put_mapping(text + len, 2, edits[k].line, edits[k].with);
+		len += put_mapping(text + len, 3, -1, "");
+		same_both_ways(text, len);
+		/* and cut inside the edited mapping, at each line end */
+		for (size_t cut = 1; cut < len; cut++)
+			if (text[cut - 1] == '\n' && cut % 3 == 0)
+				same_both_ways(text, cut);
+	}
+	/* every byte of the middle mapping changed in turn, to characters
+	 * that matter to one path or the other */
+	size_t from = put_mapping(text, 1, -1, "");
+	size_t to = from + put_mapping(text + from, 2, -1, "");
+	len = to + put_mapping(text + to, 3, -1, "");
+	for (size_t i = from; i < to; i++) {
+		static const char other[] = "x \n09\t:kB\x80";
+		char was = text[i];
+		for (size_t o = 0; o < sizeof(other) - 1; o++)
+			if (other[o] != was) {
+				text[i] = other[o];
+				same_both_ways(text, len);
+			}
+		text[i] = was;
+	}
+	/* the values are the text's, on the block path too, and it is the
+	 * block path that reads the second and third mappings (the fourth
+	 * is too near the end of the text for its compares) */
+	len = 0;
+	for (int i = 1; i <= 4; i++)
+		len += put_mapping(text + len, i, -1, "");
+	parse_into(text, len, &m);
+	assert_int_equal(m.n, 4);
+	for (int baseline = 0; baseline <= 1; baseline++) {
+		sw_smaps_paths paths;
+		sw_smaps_parser *p = sw_smaps_parser_new();
+		assert_non_null(p);
+		sw_smaps_parser_baseline_only(p, baseline);
+		assert_int_equal(sw_smaps_parse(p, text, len, NULL, NULL), 4);
+		sw_smaps_parser_paths(p, &paths);
+		sw_smaps_parser_free(p);
+		assert_int_equal(paths.lines, 4 * (BLOCK_KEYS + 2));
+		assert_int_equal(paths.block_maps, 2);
+		assert_int_equal(paths.block_lines, 2 * BLOCK_KEYS);
+		assert_int_equal(paths.column_lines, 2 * BLOCK_KEYS);
+	}
+	for (int i = 1; i <= 4; i++)
+		for (unsigned l = 0; l < BLOCK_KEYS - 2; l++) {
+			int f = sw_field_lookup(block_keys[l],
+						(unsigned)strlen(block_keys[l]));
+			if (f >= 0)
+				assert_int_equal(m.m[i - 1].counts.v[f],
+						 (uint64_t)block_value(i, l) << 10);
+		}
+}
+
+/* A field one mapping has and the next lacks is 0 in the next, whichever
+ * path read either (values are not cleared at each header). */
+static void test_absent_fields_zero(void **state)
+{
+	(void)state;
+	static char text[4 * 2048];
+	static maps m;
+	const char *with_anon = "Pss:                   7 kB\n"
+				"Pss_Anon:              9 kB\n";
+	size_t len = put_mapping(text, 1, 4, with_anon);
+	len += put_mapping(text + len, 2, 12, "");          /* no KSM */
+	len += put_mapping(text + len, 3, 4, with_anon);
+	len += put_mapping(text + len, 4, -1, "");
+	len += put_mapping(text + len, 5, 12, "KSM:\t3 kB\n");
+	len += put_mapping(text + len, 6, -1, "");
+	for (int general = 0; general <= 1; general++) {
+		sw_smaps_parser *p = sw_smaps_parser_new();
+		assert_non_null(p);
+		sw_smaps_parser_general_only(p, general);
+		m.n = 0;
+		assert_int_equal(sw_smaps_parse(p, text, len, keep, &m), 6);
+		sw_smaps_parser_free(p);
+		assert_int_equal(m.m[0].counts.v[SW_F_PSS_ANON], 9 << 10);
+		assert_int_equal(m.m[1].counts.v[SW_F_PSS_ANON], 0);
+		assert_int_equal(m.m[1].counts.v[SW_F_KSM], 0);
+		assert_false(m.m[1].counts.present & (1u << SW_F_KSM));
+		assert_int_equal(m.m[2].counts.v[SW_F_PSS_ANON], 9 << 10);
+		assert_int_equal(m.m[3].counts.v[SW_F_PSS_ANON], 0);
+		assert_int_equal(m.m[3].counts.v[SW_F_KSM],
+				 (uint64_t)block_value(4, 12) << 10);
+		assert_int_equal(m.m[4].counts.v[SW_F_KSM], 3 << 10);
+		assert_int_equal(m.m[5].counts.v[SW_F_KSM],
+				 (uint64_t)block_value(6, 12) << 10);
+	}
+}
+
+/* The header's fixed-layout path against the general one: widths, case,
+ * the range, devices, inodes, names and line ends it may meet. */
+static void test_headers_both_ways(void **state)
+{
+	(void)state;
+	static const char *const headers[] = {
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:00 0 \n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:00 0\n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:00 0\r\n",
+		("7f05d7188000-7f05d718a000 r-xp 0001a000 fe:01 131 "
+		 "                    /usr/lib/x86_64-linux-gnu/libc.so.6\n"),
+		"7f05d7188000-7f05d718a000 rw-s 00000000 103:02 99 /SYSV0000\n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:00 0 [anon:x y]\n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:00 12x /a\n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:00 99999999999999999999 /a\n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:00 0/a\n",
+		"7f05d718a000-7f05d7188000 rw-p 00000000 00:00 0 \n",
+		"7F05D7188000-7f05d718a000 rw-p 00000000 00:00 0 \n",
+		"7f05d7188000-7f05d718A000 rw-p 0000000F 0A:00 0 \n",
+		"7f05d7188g00-7f05d718a000 rw-p 00000000 00:00 0 \n",
+		"7f00d71;8000-7f05d718a000 rw-p 00000000 00:00 0 \n",
+		"7f05d7188000-7f0/d718a000 rw-p 00000000 00:00 0 \n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 0\xe9:00 0 \n",
+		"7f05d71\x80\x30\x30\x30-7f05d718a000 rw-p 00000000 00:00 0 \n",
+		"7f05d7188000-7f05d718a000 rw-p 0000000: 00:00 0 \n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00-00 0 \n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:0g 0 \n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:g0 0 \n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 g0:00 0 \n",
+		"7f05d7188000-7f05d718a000 rw-p 0000000g 00:00 0 \n",
+		"7f05d7188000-7f05d718a00g rw-p 00000000 00:00 0 \n",
+		"7f05d7188000 7f05d718a000 rw-p 00000000 00:00 0 \n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:00  0\n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:000 0 \n",
+		"00400000-00401000 r-xp 00000000 fe:01 1234  /bin/x\n",
+		"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0  [vsyscall]\n",
+		"7f05d7188000-7f05d718a000 rw-p 00000000 00:00 0",
+	};
+	char text[512];
+	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+		int n = snprintf(text, sizeof(text),
+				 "%sRss:                   4 kB\nVmFlags: rd \n",
+				 headers[i]);
+		same_both_ways(text, (size_t)n);
+		same_both_ways(headers[i], strlen(headers[i]));
+	}
 }
 
 static void test_plain(void **state) { (void)state; check_fixture("plain.smaps"); }
@@ -310,6 +542,9 @@ int main(void)
 		cmocka_unit_test(test_wide_value),
 		cmocka_unit_test(test_fixtures_both_ways),
 		cmocka_unit_test(test_near_layout_both_ways),
+		cmocka_unit_test(test_block_both_ways),
+		cmocka_unit_test(test_absent_fields_zero),
+		cmocka_unit_test(test_headers_both_ways),
 		cmocka_unit_test(test_long_lines_same_either_way),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
