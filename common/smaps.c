@@ -251,7 +251,8 @@ static int parse_header_fields(sw_smaps_parser *p, const char *s,
 	while (q < e && *q == ' ')
 		q++;
 	m->name_len = (size_t)(e - q);
-	memcpy(p->name, q, m->name_len);
+	if (m->name_len)  /* most are anonymous: no call */
+		memcpy(p->name, q, m->name_len);
 	m->name = p->name;
 	return 0;
 }
