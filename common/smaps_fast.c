@@ -35,24 +35,27 @@ const char *sw_header_fixed(sw_mapping *m, const char *s, const char *e)
 	if (e - s < 47 || s[12] != '-' || s[25] != ' ' || s[30] != ' ' ||
 	    s[39] != ' ' || s[42] != ':' || s[45] != ' ')
 		return NULL;
-	uint64_t start = load64(s), start_lo = load64(s + 4) >> 32;
-	uint64_t end = load64(s + 13), end_lo = load64(s + 17) >> 32;
+	/* the first 8 digits of each address, then the last 4 of both in
+	 * one word, the offset, and the device's two halves in one word */
+	uint64_t start = load64(s), end = load64(s + 13);
+	uint64_t lows = load64(s + 4) >> 32 | load64(s + 17) >> 32 << 32;
 	uint64_t offset = load64(s + 31), dev = load64(s + 40);
-	uint64_t ok = hex_bytes(start) & hex_bytes(end) & hex_bytes(offset) &
-		      (hex_bytes(start_lo) | 0x8080808000000000ull) &
-		      (hex_bytes(end_lo) | 0x8080808000000000ull) &
-		      (hex_bytes(dev) | 0x8080800000800000ull);
+	uint64_t devs = (dev & 0xffff) << 32 | (dev >> 24 & 0xffff) << 48;
+	uint64_t ok = hex_bytes(start) & hex_bytes(end) & hex_bytes(lows) &
+		      hex_bytes(offset) &
+		      (hex_bytes(devs) | 0x0000000080808080ull);
 	if (ok != BYTES(0x80))
 		return NULL;
-	m->start = hex8(start) << 16 | hex8(start_lo << 32);
-	m->end = hex8(end) << 16 | hex8(end_lo << 32);
+	uint64_t low = hex8(lows), both = hex8(devs);
+	m->start = hex8(start) << 16 | low >> 16;
+	m->end = hex8(end) << 16 | (low & 0xffff);
 	if (m->start > m->end)
 		return NULL;  /* the general path reports it */
 	memcpy(m->perms, s + 26, 4);
 	m->perms[4] = '\0';
 	m->offset = hex8(offset);
-	m->dev_major = (uint32_t)hex8(dev << 48);
-	m->dev_minor = (uint32_t)hex8((dev >> 24) << 48);
+	m->dev_major = (uint32_t)(both >> 8);
+	m->dev_minor = (uint32_t)(both & 0xff);
 	return s + 46;
 }
 #else
