@@ -105,6 +105,7 @@ void sw_smaps_parser_reset(sw_smaps_parser *p)
 {
 	memset(&p->cur, 0, sizeof(p->cur));
 	p->stale = 0;
+	p->block_in_place = 0;
 	p->in_mapping = 0;
 	p->fresh = 0;
 	p->cur_has_vmflags = 0;
@@ -337,6 +338,7 @@ static ssize_t value_line(sw_smaps_parser *p, int f, const char *s,
 		return fail(p, SW_EDUPFIELD, "field repeated within a mapping");
 	p->cur.counts.present |= bit;
 	p->cur.counts.v[f] = v << 10;
+	p->block_in_place = 0;
 	return q + 1 - s;
 }
 

@@ -190,6 +190,7 @@ static void learn_block(sw_smaps_parser *p, const signed char *keys,
 		off += len;
 	}
 	memset(p->block_mask + off, 0, BLOCK_MAX - off);
+	p->block_in_place = 0;
 	p->block_len = off;
 	p->block_lines = lines;
 	p->block_present = present;
@@ -253,10 +254,16 @@ size_t sw_block_run(sw_smaps_parser *p, const char *s, const char *end)
 	if (!block_matches(p, s))
 		return 0;
 #endif
-	for (unsigned i = 0, n = p->block_lines; i < n; i++) {
-		/* a column as in the last mapping needs no converting (the
-		 * page sizes, the zeros, many more) */
-		struct block_line *l = &p->block_line[i];
+	struct block_line *l = p->block_line, *last = l + p->block_lines;
+	/* The values are where they go if the last mapping was read here
+	 * too and nothing wrote over them since; if not, they are put back. */
+	if (!p->block_in_place)
+		for (struct block_line *k = l; k < last; k++)
+			*k->to = k->bytes;
+	p->block_in_place = 0;
+	for (; l < last; l++) {
+		/* a column as in the last mapping needs no converting and no
+		 * storing (the page sizes, the zeros, many more) */
 		uint64_t column = load64(s + l->value_at);
 		if (column != l->column) {
 			int64_t v = value8(s + l->value_at);
@@ -265,10 +272,10 @@ size_t sw_block_run(sw_smaps_parser *p, const char *s, const char *end)
 				return 0;
 			}
 			l->column = column;
-			l->bytes = (uint64_t)v << 10;
+			*l->to = l->bytes = (uint64_t)v << 10;
 		}
-		*l->to = l->bytes;
 	}
+	p->block_in_place = 1;
 	p->cur.counts.present = p->block_present;
 	p->line += p->block_lines;
 	p->paths.block_maps++;
@@ -323,6 +330,7 @@ size_t sw_column_run(sw_smaps_parser *p, const char *s, const char *end)
 				break; /* the general path reports it */
 			present |= bit;
 			p->cur.counts.v[f] = (uint64_t)v << 10;
+			p->block_in_place = 0;
 		}
 		s += COL_LINE;
 		lines++;

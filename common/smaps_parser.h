@@ -53,6 +53,7 @@ struct sw_smaps_parser {
 					   * and its value in bytes */
 	} block_line[COL_KEYS];
 	uint64_t block_skipped;           /* ->to for the keys not kept */
+	int block_in_place;       /* cur.counts holds each line's ->bytes */
 	_Alignas(16) unsigned char block_text[BLOCK_MAX];
 	_Alignas(16) unsigned char block_mask[BLOCK_MAX];
 	char name[SW_LINE_MAX];

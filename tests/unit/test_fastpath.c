@@ -325,6 +325,19 @@ static void test_block_both_ways(void **state)
 			}
 		text[i] = was;
 	}
+	/* a mapping read wholly by the general path between two of the same
+	 * values on the block path: the last has its own, not the one's
+	 * before it */
+	len = put_mapping(text, 1, -1, "");
+	len += put_mapping(text + len, 2, -1, "");
+	size_t mid = put_mapping(text + len, 3, -1, ""), l2;
+	char *alt = relayout(text + len, mid, "\t", &l2);
+	memcpy(text + len, alt, l2);
+	free(alt);
+	len += l2;
+	len += put_mapping(text + len, 2, -1, "");
+	len += put_mapping(text + len, 4, -1, "");
+	same_both_ways(text, len);
 	/* the values are the text's, on the block path too, and it is the
 	 * block path that reads the second and third mappings (the fourth
 	 * is too near the end of the text for its compares) */
@@ -390,6 +403,41 @@ static void test_absent_fields_zero(void **state)
 		assert_int_equal(m.m[5].counts.v[SW_F_KSM],
 				 (uint64_t)block_value(6, 12) << 10);
 	}
+}
+
+/* One parser, reset between two parses of the same text (as the collector
+ * reuses its own), the first stopped by its callback after the block path
+ * read a mapping: the second gives what a new parser gives. */
+static int stop_at_third(void *ctx, const sw_mapping *m)
+{
+	maps *s = ctx;
+	keep(ctx, m);
+	return s->n == 3 ? 1 : 0;
+}
+
+static void test_reset_between_parses(void **state)
+{
+	(void)state;
+	static char text[5 * 2048];
+	static maps first, again;
+	size_t len = 0;
+	for (int i = 1; i <= 5; i++)
+		len += put_mapping(text + len, i % 2 + 1, -1, "");
+	sw_smaps_parser *p = sw_smaps_parser_new(), *q = sw_smaps_parser_new();
+	assert_non_null(p);
+	assert_non_null(q);
+	first.n = again.n = 0;
+	assert_int_equal(sw_smaps_parse(p, text, len, stop_at_third, &first),
+			 -1);
+	sw_smaps_parser_reset(p);
+	first.n = 0;
+	assert_int_equal(sw_smaps_parse(q, text, len, keep, &first), 5);
+	assert_int_equal(sw_smaps_parse(p, text, len, keep, &again), 5);
+	sw_smaps_parser_free(p);
+	sw_smaps_parser_free(q);
+	same_maps(&first, &again);
+	assert_int_equal(again.m[0].counts.v[SW_F_RSS],
+			 (uint64_t)block_value(2, 3) << 10);
 }
 
 /* The header's fixed-layout path against the general one: widths, case,
@@ -544,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_near_layout_both_ways),
 		cmocka_unit_test(test_block_both_ways),
 		cmocka_unit_test(test_absent_fields_zero),
+		cmocka_unit_test(test_reset_between_parses),
 		cmocka_unit_test(test_headers_both_ways),
 		cmocka_unit_test(test_long_lines_same_either_way),
 	};
