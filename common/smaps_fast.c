@@ -66,8 +66,7 @@ const char *sw_header_fixed(sw_mapping *m, const char *s, const char *e)
 }
 #endif
 
-
-/* Fast path. The kernel prints each field as "%-16s%8lu kB\n" (SEQ_PUT_DEC
+/* Column path. The kernel prints each field as "%-16s%8lu kB\n" (SEQ_PUT_DEC
  * in fs/proc/task_mmu.c): key, ':' and blanks fill 16 columns, the value
  * is right-aligned in the next 8. A line in exactly that layout is 28
  * bytes, so where the next line starts is known without scanning this
@@ -158,16 +157,17 @@ static inline int64_t value8(const char *s)
  * keys in the same order, and a value column that is all that changes. So
  * the block that followed the last header is kept as text with its value
  * columns masked out, and a block that is the same text once masked is
- * checked with 16-byte compares and its values read at known places: no
- * key to find, no line end to look for. Anything else (a key more or
- * less, a wider value, the end of the buffer) is left to sw_column_run(),
- * which takes exactly the same lines, so the block path changes no
- * result, only the cost. */
+ * checked with 32-byte compares (16 without AVX2) and its values read at
+ * known places: no key to find, no line end to look for. Anything else (a
+ * key more or less, a wider value, the end of the buffer) is left to
+ * sw_column_run(), which takes exactly the same lines, so the block path
+ * changes no result, only the cost. */
 static void learn_block(sw_smaps_parser *p, const signed char *keys,
 			unsigned lines)
 {
 	unsigned off = 0;
 	uint32_t present = 0;
+	p->block_len = 0;  /* none, until it is whole */
 	for (unsigned i = 0; i < lines; i++) {
 		int f = keys[i];
 		uint32_t bit = f < SW_F_COUNT ? 1u << f : 0;
