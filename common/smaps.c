@@ -72,6 +72,7 @@ sw_smaps_parser *sw_smaps_parser_new(void)
 		sw_smaps_parser_baseline_only(p, 0);
 		sw_smaps_parser_reset(p);
 		sw_column_init(p);
+		sw_header_init(p);
 		build_hex(p);
 	}
 	return p;
@@ -242,7 +243,7 @@ static int parse_header_fields(sw_smaps_parser *p, const char *s,
 			       const char *e)
 {
 	sw_mapping *m = &p->cur;
-	const char *q = p->general_only ? NULL : sw_header_fixed(m, s, e);
+	const char *q = p->general_only ? NULL : sw_header_fixed(p, s, e);
 	if (q)
 		q = parse_dec(q, e, &m->inode);
 	else if (header_numbers(p, s, e, &q))

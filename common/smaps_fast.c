@@ -25,43 +25,77 @@ static inline uint64_t hex_bytes(uint64_t w)
 	return (digit | letter) & ~w & BYTES(0x80);
 }
 
+/* One of the header's words, checked and converted; or, the same as the
+ * last one in its place (an address's first 8 digits change every 64 KiB,
+ * the offset and the device seldom for anonymous memory), taken from
+ * there. 0 if not hex where the word must be. */
+static inline int hex_word(struct hex_seen *seen, uint64_t w, uint64_t others,
+			   uint64_t *value)
+{
+	if (w != seen->word) {
+		if ((hex_bytes(w) | others) != BYTES(0x80))
+			return 0;
+		seen->word = w;
+		seen->value = hex8(w);
+	}
+	*value = seen->value;
+	return 1;
+}
+
+void sw_header_init(sw_smaps_parser *p)
+{
+	/* each place starts as a valid word of zeros: a match is a value */
+	for (int k = 0; k < HEADER_WORDS; k++) {
+		p->header_seen[k].word = BYTES('0');
+		p->header_seen[k].value = 0;
+	}
+	p->header_seen[HEADER_DEV].word = BYTES('0') << 32;
+}
+
 /* The header's numbers in the layout of nearly every user mapping on a
  * 64-bit machine, "%012lx-%012lx %4c %08lx %02x:%02x " (the kernel pads
  * to 8 digits, and user addresses have 12): checked and converted a word
  * at a time. Where the inode starts, or NULL for any other layout (other
  * widths, capitals), which parse_hex() takes one digit at a time. */
-const char *sw_header_fixed(sw_mapping *m, const char *s, const char *e)
+const char *sw_header_fixed(sw_smaps_parser *p, const char *s, const char *e)
 {
+	sw_mapping *m = &p->cur;
+	struct hex_seen *seen = p->header_seen;
 	if (e - s < 47 || s[12] != '-' || s[25] != ' ' || s[30] != ' ' ||
 	    s[39] != ' ' || s[42] != ':' || s[45] != ' ')
 		return NULL;
 	/* the first 8 digits of each address, then the last 4 of both in
 	 * one word, the offset, and the device's two halves in one word */
-	uint64_t start = load64(s), end = load64(s + 13);
 	uint64_t lows = load64(s + 4) >> 32 | load64(s + 17) >> 32 << 32;
-	uint64_t offset = load64(s + 31), dev = load64(s + 40);
+	uint64_t dev = load64(s + 40);
 	uint64_t devs = (dev & 0xffff) << 32 | (dev >> 24 & 0xffff) << 48;
-	uint64_t ok = hex_bytes(start) & hex_bytes(end) & hex_bytes(lows) &
-		      hex_bytes(offset) &
-		      (hex_bytes(devs) | 0x0000000080808080ull);
-	if (ok != BYTES(0x80))
+	uint64_t start, end, low, offset, both;
+	if (!hex_word(&seen[HEADER_START], load64(s), 0, &start) ||
+	    !hex_word(&seen[HEADER_END], load64(s + 13), 0, &end) ||
+	    !hex_word(&seen[HEADER_LOWS], lows, 0, &low) ||
+	    !hex_word(&seen[HEADER_OFFSET], load64(s + 31), 0, &offset) ||
+	    !hex_word(&seen[HEADER_DEV], devs, 0x0000000080808080ull, &both))
 		return NULL;
-	uint64_t low = hex8(lows), both = hex8(devs);
-	m->start = hex8(start) << 16 | low >> 16;
-	m->end = hex8(end) << 16 | (low & 0xffff);
+	m->start = start << 16 | low >> 16;
+	m->end = end << 16 | (low & 0xffff);
 	if (m->start > m->end)
 		return NULL;  /* the general path reports it */
 	memcpy(m->perms, s + 26, 4);
 	m->perms[4] = '\0';
-	m->offset = hex8(offset);
+	m->offset = offset;
 	m->dev_major = (uint32_t)(both >> 8);
 	m->dev_minor = (uint32_t)(both & 0xff);
 	return s + 46;
 }
 #else
-const char *sw_header_fixed(sw_mapping *m, const char *s, const char *e)
+void sw_header_init(sw_smaps_parser *p)
 {
-	(void)m, (void)s, (void)e;
+	(void)p;
+}
+
+const char *sw_header_fixed(sw_smaps_parser *p, const char *s, const char *e)
+{
+	(void)p, (void)s, (void)e;
 	return NULL;
 }
 #endif

@@ -20,6 +20,13 @@
  * one of each key, rounded up to whole 32-byte compares. */
 #define BLOCK_MAX ((COL_KEYS * 28 + 31) & ~31)
 
+/* sw_header_fixed(): the header's words, each as last seen in its place */
+enum { HEADER_START, HEADER_END, HEADER_LOWS, HEADER_OFFSET, HEADER_DEV,
+       HEADER_WORDS };
+struct hex_seen {
+	uint64_t word, value;
+};
+
 struct sw_smaps_parser {
 	sw_mapping cur;
 	int in_mapping;
@@ -41,6 +48,7 @@ struct sw_smaps_parser {
 	uint32_t stale;           /* fields of cur that may not be 0: those
 				   * present, and any sw_block_run() wrote */
 	int avx2;                 /* block_matches_avx2() may run here */
+	struct hex_seen header_seen[HEADER_WORDS];
 	/* sw_block_run(): the field lines that followed the last header read
 	 * line by line, as text whose value columns are masked out */
 	unsigned block_len;       /* their bytes; 0: none yet */
@@ -81,9 +89,10 @@ static inline uint64_t hex8(uint64_t w)
 /* smaps_fast.c: the fast paths. Each takes only text that the next path
  * would read the same way, and leaves the rest (returning 0 or NULL). */
 void sw_column_init(sw_smaps_parser *p);
-/* The header's numbers in the usual 64-bit layout: where the inode
- * starts, or NULL. */
-const char *sw_header_fixed(sw_mapping *m, const char *s, const char *e);
+void sw_header_init(sw_smaps_parser *p);
+/* The header's numbers in the usual 64-bit layout, into p->cur: where the
+ * inode starts, or NULL. */
+const char *sw_header_fixed(sw_smaps_parser *p, const char *s, const char *e);
 /* A mapping's field lines, right after its header, that are the last
  * block's text: the bytes they take, or 0. */
 size_t sw_block_run(sw_smaps_parser *p, const char *s, const char *end);
