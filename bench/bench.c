@@ -269,18 +269,13 @@ static void collect_and_parse(double budget, sw_collector *col,
 	free(r);
 }
 
-/* The collector's buffer and the room it keeps for another read (SW_CHUNK
- * and BATCH_ROOM in common/collector.c). The kernel takes the address
- * space again at each read(), so its own cost depends on their sizes:
- * here reads of the whole file at once cost it 3-6% less than 256 KiB
- * reads, and 256 KiB reads 6% more than the collector's (which ask for
- * what is left of its buffer). So the plain read makes the collector's
- * very reads, and parses nothing. */
-#define COLLECTOR_READ (256 * 1024)
-#define COLLECTOR_ROOM (16 * 1024)
-
+/* The kernel takes the address space again at each read(), so its own
+ * cost depends on the read sizes: here reads of the whole file at once
+ * cost it 3-6% less than 256 KiB reads, and 256 KiB reads 6% more than the
+ * collector's (which ask for what is left of its buffer). So the plain
+ * read makes the collector's very reads (collector.h), and parses nothing. */
 /* open + the collector's read()s into one buffer + close: it fills the
- * buffer until less than COLLECTOR_ROOM is left, then keeps the part
+ * buffer until less than SW_COLLECTOR_ROOM is left, then keeps the part
  * after the last newline (what its parser leaves) and reads on. */
 static void read_plain(const char *path, char *buf)
 {
@@ -289,13 +284,13 @@ static void read_plain(const char *path, char *buf)
 	ssize_t n;
 	if (fd < 0)
 		die("%s: %s", path, strerror(errno));
-	while ((n = read(fd, buf + have, COLLECTOR_READ - have)) != 0) {
+	while ((n = read(fd, buf + have, SW_COLLECTOR_CHUNK - have)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			die("%s: %s", path, strerror(errno));
 		have += (size_t)n;
-		if (COLLECTOR_READ - have < COLLECTOR_ROOM) {
+		if (SW_COLLECTOR_CHUNK - have < SW_COLLECTOR_ROOM) {
 			const char *nl = memrchr(buf, '\n', have);
 			size_t keep = nl ? have - (size_t)(nl + 1 - buf) : have;
 			memmove(buf, buf + have - keep, keep);
@@ -313,7 +308,7 @@ static void end_to_end(sw_collector *col, pid_t pid, uint64_t start_time,
 		       const char *path, double *t_coll, double *t_read,
 		       double *ratio, int *reps)
 {
-	char *buf = malloc(COLLECTOR_READ);
+	char *buf = malloc(SW_COLLECTOR_CHUNK);
 	sw_memsum sum;
 	if (!buf)
 		die("out of memory");

@@ -14,7 +14,7 @@
 
 /* seq_file hands out as much as asked per read(): a large chunk means few
  * system calls. It must exceed SW_LINE_MAX so any valid line fits. */
-#define SW_CHUNK (256 * 1024)
+#define SW_CHUNK SW_COLLECTOR_CHUNK
 
 struct sw_collector {
 	sw_smaps_parser *parser;
@@ -136,7 +136,7 @@ int sw_collect_buffer(sw_collector *c, const char *buf, size_t len,
  * branch history: so pages are gathered into the buffer until it is
  * nearly full, then parsed in one go. BATCH_ROOM is what must stay free
  * to ask for another read. */
-#define BATCH_ROOM (16 * 1024)
+#define BATCH_ROOM SW_COLLECTOR_ROOM
 
 /* Fills c->buf from *have on until it is nearly full or the file ends
  * (*eof). 0 or -errno. */

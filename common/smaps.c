@@ -68,11 +68,9 @@ sw_smaps_parser *sw_smaps_parser_new(void)
 	sw_smaps_parser *p = malloc(sizeof(*p));
 	if (p) {
 		p->general_only = 0;
-		p->block_len = 0;
+		sw_fast_init(p);
 		sw_smaps_parser_baseline_only(p, 0);
 		sw_smaps_parser_reset(p);
-		sw_column_init(p);
-		sw_header_init(p);
 		build_hex(p);
 	}
 	return p;
@@ -83,18 +81,9 @@ void sw_smaps_parser_general_only(sw_smaps_parser *p, int on)
 	p->general_only = on;
 }
 
-static int cpu_has_avx2(void)
-{
-#ifdef HAVE_AVX2_PATH
-	return __builtin_cpu_supports("avx2");
-#else
-	return 0;
-#endif
-}
-
 void sw_smaps_parser_baseline_only(sw_smaps_parser *p, int on)
 {
-	p->avx2 = !on && cpu_has_avx2();
+	p->avx2 = !on && sw_fast_has_avx2();
 }
 
 void sw_smaps_parser_free(sw_smaps_parser *p)
@@ -116,7 +105,6 @@ void sw_smaps_parser_reset(sw_smaps_parser *p)
 	p->mappings = 0;
 	p->err = 0;
 	p->detail[0] = '\0';
-	p->vmflags[0] = '\0';
 }
 
 const char *sw_smaps_parser_detail(const sw_smaps_parser *p)

@@ -7,6 +7,9 @@
  * result, code and detail on every path. */
 #include <string.h>
 #include "smaps_parser.h"
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_AVX2_PATH 1  /* block_matches_avx2(), chosen at run time */
+#endif
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -40,16 +43,6 @@ static inline int hex_word(struct hex_seen *seen, uint64_t w, uint64_t others,
 	}
 	*value = seen->value;
 	return 1;
-}
-
-void sw_header_init(sw_smaps_parser *p)
-{
-	/* each place starts as a valid word of zeros: a match is a value */
-	for (int k = 0; k < HEADER_WORDS; k++) {
-		p->header_seen[k].word = BYTES('0');
-		p->header_seen[k].value = 0;
-	}
-	p->header_seen[HEADER_DEV].word = BYTES('0') << 32;
 }
 
 /* The header's numbers in the layout of nearly every user mapping on a
@@ -88,11 +81,6 @@ const char *sw_header_fixed(sw_smaps_parser *p, const char *s, const char *e)
 	return s + 46;
 }
 #else
-void sw_header_init(sw_smaps_parser *p)
-{
-	(void)p;
-}
-
 const char *sw_header_fixed(sw_smaps_parser *p, const char *s, const char *e)
 {
 	(void)p, (void)s, (void)e;
@@ -134,8 +122,9 @@ static inline unsigned col_hash(uint64_t w0, uint64_t w1)
 	return (unsigned)(((w0 ^ w1) * 0x2c9deafc912a3815ull) >> 59);
 }
 
-void sw_column_init(sw_smaps_parser *p)
+void sw_fast_init(sw_smaps_parser *p)
 {
+	p->block_len = 0;  /* no block learned yet */
 	memset(p->col_next, 0, sizeof(p->col_next));
 	memset(p->col_slot, -1, sizeof(p->col_slot));
 	for (int f = 0; f < COL_KEYS; f++) {
@@ -143,6 +132,22 @@ void sw_column_init(sw_smaps_parser *p)
 		if (p->col_slot[h] < 0)
 			p->col_slot[h] = (signed char)f;
 	}
+	/* each header word's place starts as a valid word of zeros, so that
+	 * a match is a value */
+	for (int k = 0; k < HEADER_WORDS; k++) {
+		p->header_seen[k].word = BYTES('0');
+		p->header_seen[k].value = 0;
+	}
+	p->header_seen[HEADER_DEV].word = BYTES('0') << 32;
+}
+
+int sw_fast_has_avx2(void)
+{
+#ifdef HAVE_AVX2_PATH
+	return __builtin_cpu_supports("avx2");
+#else
+	return 0;
+#endif
 }
 
 /* The value column: blanks, then 1 to 8 digits; its value, or -1. On a

@@ -8,10 +8,6 @@
 #include <string.h>
 #include "smapwatch/smaps.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define HAVE_AVX2_PATH 1  /* block_matches_avx2(), chosen at run time */
-#endif
-
 /* The keys of the column fast path (sw_column_run): the kept fields, then
  * two printed with "kB" and two without (COL_FIRST_NUM on), all skipped. */
 #define COL_FIRST_NUM (SW_F_COUNT + 2)
@@ -88,8 +84,10 @@ static inline uint64_t hex8(uint64_t w)
 
 /* smaps_fast.c: the fast paths. Each takes only text that the next path
  * would read the same way, and leaves the rest (returning 0 or NULL). */
-void sw_column_init(sw_smaps_parser *p);
-void sw_header_init(sw_smaps_parser *p);
+/* The fast paths' state of a new parser (kept across resets). */
+void sw_fast_init(sw_smaps_parser *p);
+/* Whether this CPU can take the block path's AVX2 compares. */
+int sw_fast_has_avx2(void);
 /* The header's numbers in the usual 64-bit layout, into p->cur: where the
  * inode starts, or NULL. */
 const char *sw_header_fixed(sw_smaps_parser *p, const char *s, const char *e);

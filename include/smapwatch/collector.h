@@ -13,6 +13,13 @@
 #include "smapwatch/smaps.h"
 #include "smapwatch/subtotal.h"
 
+/* How a collector reads smaps: into one buffer of SW_COLLECTOR_CHUNK
+ * bytes, parsing what came once less than SW_COLLECTOR_ROOM is left (the
+ * kernel's cost depends on the read sizes: the bench makes these reads to
+ * compare with). */
+#define SW_COLLECTOR_CHUNK (256 * 1024)
+#define SW_COLLECTOR_ROOM (16 * 1024)
+
 typedef struct {
 	size_t max_names;      /* distinct libraries / named regions kept */
 } sw_collector_opts;
