@@ -522,9 +522,34 @@ class Collectd:
             self.log_text()[-1000:])
 
     def stop(self):
+        # collectd drops what its write threads have not written when it
+        # stops (and logs a WARNING saying how many): under load the csv
+        # writer can be a burst behind, so stop it between two bursts
+        self.wait_writes_idle()
         stop_proc(self.p, 5)
         self.out.close()
         return self.p.returncode
+
+    def wait_writes_idle(self, idle=0.15, limit=3.0):
+        """Waits (at most `limit` s) until no csv file has changed for
+        `idle` s: the last interval's values are written, and the next
+        interval's are most of a second away."""
+        end = time.monotonic() + limit
+        last, since = None, time.monotonic()
+        while time.monotonic() < end and self.p.poll() is None:
+            newest = 0
+            for top, _, files in os.walk(self.csv):
+                for f in files:
+                    try:
+                        newest = max(newest, os.stat(
+                            os.path.join(top, f)).st_mtime_ns)
+                    except FileNotFoundError:
+                        pass
+            if newest != last:
+                last, since = newest, time.monotonic()
+            elif time.monotonic() - since >= idle:
+                return
+            time.sleep(0.03)
 
     def log_text(self):
         try:
