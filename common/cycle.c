@@ -61,6 +61,8 @@ struct sw_groupset {
 	sw_read_watch watch;      /* told about full reads */
 	unsigned long cycle;
 	int probe_maps;           /* this cycle reads the members' maps */
+	double began;             /* when this cycle's listing began, in
+				   * ticks since boot; -1: unknown */
 	char *maps_buf;
 	sw_proc_error_fn on_error;  /* this cycle's */
 	void *ctx;
@@ -575,12 +577,13 @@ static void measured(sw_groupset *gs, const member *m, const sw_memsum *mem)
 			grp_measured(&gs->groups[g], &m->ps, mem, libs, named);
 }
 
-/* Gone since the listing: its groups' reads are off (grp_commit). */
-static void vanished(sw_groupset *gs)
+/* A member gone since the listing, or one that forked since: its groups'
+ * reads are off (grp_commit). */
+static void read_off(sw_groupset *gs)
 {
 	for (size_t g = 0; g < gs->ngroups; g++)
 		if (gs->matched[g])
-			grp_vanished(&gs->groups[g]);
+			grp_read_off(&gs->groups[g]);
 }
 
 static void read_failed(sw_groupset *gs, const sw_proc_stat *ps, int code)
@@ -597,12 +600,54 @@ static void read_failed(sw_groupset *gs, const sw_proc_stat *ps, int code)
 				   ? "" : sw_collector_detail(gs->collector));
 }
 
+/* Whether pid is among this cycle's members (a pid reused within the
+ * cycle, the member gone, would be taken for it: a read off unsaid). */
+static int is_member(const sw_groupset *gs, pid_t pid)
+{
+	for (size_t i = 0; i < gs->nmembers; i++)
+		if (gs->members[i].ps.pid == pid)
+			return 1;
+	return 0;
+}
+
+/* 1 when child is a process the listing could not show: forked since it
+ * began (or gone already: a fork that came and went). A child older than
+ * the listing (a member, read, or one in no group, sharing as it was), a
+ * zombie (no memory left) or a member forked while the listing went on
+ * is no news. The members are searched only for a child that new. */
+static int unseen_child(void *ctx, pid_t child)
+{
+	const sw_groupset *gs = ctx;
+	sw_proc_stat ps;
+	int r = sw_procroot_read_stat(&gs->root, child, &ps);
+	if (r)
+		return sw_error_is_gone(r);
+	return ps.state != 'Z' && ps.state != 'X' &&
+	       ps.start_time >= (uint64_t)gs->began &&
+	       !is_member(gs, child);
+}
+
+/* Whether m, just read, has a child that no read of this cycle counts: a
+ * fork shares the parent's pages (and those it shares with its older
+ * children), so their Pss was read divided with a process whose share is
+ * in no member, and the sum is low by it. That read is off (ledger.h):
+ * PostgreSQL forks a backend per connection, and the dips such forks cut
+ * in the owned series are what its floor fit took for the floor.
+ * (Children of other threads than the main one are not looked at.) */
+static int forked_unseen(const sw_groupset *gs, int pidfd, const member *m)
+{
+	if (gs->began < 0)
+		return 0;
+	return sw_proc_each_child_at(pidfd, m->ps.pid, unseen_child,
+				     (void *)gs) == 1;
+}
+
 /* The read's cost to the target is the page walk our thread does under
  * its mmap_lock: our thread's CPU time. Wall time would also count the
  * time we sat stopped (SIGSTOP, a debugger) or preempted on a busy host,
  * when the target was not stalled at all, and back it off for nothing. */
 static int read_smaps(sw_groupset *gs, const member *m, pc_entry *e,
-		      sw_memsum *mem)
+		      sw_memsum *mem, int *forked)
 {
 	const sw_read_watch *w = &gs->watch;
 	if (w->begin)
@@ -616,6 +661,7 @@ static int read_smaps(sw_groupset *gs, const member *m, pc_entry *e,
 	int r = pidfd < 0 ? pidfd
 			  : sw_collect_process_at(gs->collector, pidfd, &m->ps,
 						  mem, w->mapping, w->ctx);
+	*forked = r == 0 && forked_unseen(gs, pidfd, m);
 	if (pidfd >= 0 && pidfd != kept)
 		close(pidfd);
 	double cpu = sw_clock_thread_cpu() - cpu0;
@@ -647,7 +693,8 @@ static int read_member(sw_groupset *gs, const member *m)
 		left_out(gs, m, may == -SW_ECAPPED ? GRP_CAPPED : GRP_BACKED_OFF);
 		return 0;
 	}
-	int r = read_smaps(gs, m, e, &mem);
+	int forked;
+	int r = read_smaps(gs, m, e, &mem, &forked);
 	/* Gone since the listing: a leaver, and its groups' reads are off
 	 * (grp_commit, ledger.h). (Carrying it one more read as last
 	 * read, for the others read while it still shared, was measured
@@ -657,8 +704,8 @@ static int read_member(sw_groupset *gs, const member *m)
 		measured(gs, m, &mem);
 	else if (!sw_error_is_gone(r))
 		read_failed(gs, &m->ps, r);
-	else
-		vanished(gs);
+	if ((r && sw_error_is_gone(r)) || forked)
+		read_off(gs);
 	return r == 0;
 }
 
@@ -741,6 +788,7 @@ int sw_groupset_collect(sw_groupset *gs, sw_proc_error_fn on_error, void *ctx)
 		return -errno;
 	begin_cycle(gs, on_error, ctx);
 	double began = boot_ticks(gs);
+	gs->began = began;
 	/* An error mid-listing (rare) leaves the processes seen so far. */
 	sw_dirents(gs->root.fd, buf, sizeof(buf), visit_entry, gs);
 	gs->cost.fact_reads = gs->sels.fact_reads;

@@ -98,7 +98,7 @@ void grp_begin_full(grp *g)
 	m->identity = 0;
 	m->largest_vmas = 0;
 	sw_ledger_begin(&g->ledger);
-	g->vanished = 0;
+	g->off = 0;
 	g->tier.processes_then = g->st.live.processes;
 	g->tier.rss_then = g->st.live.status.rss;
 	g->tier.ever_read = 1;
@@ -153,9 +153,9 @@ void grp_left_out(grp *g, const sw_proc_stat *ps, int why)
 	m->identity += process_identity(ps, (uint64_t)why);
 }
 
-void grp_vanished(grp *g)
+void grp_read_off(grp *g)
 {
-	g->vanished++;
+	g->off++;
 }
 
 /* A read that measured none of a group's live processes (all backed off,
@@ -164,7 +164,8 @@ void grp_vanished(grp *g)
  * starting again (a single slow process would otherwise never span a
  * window). Only an empty group ends the chain: not one whose members
  * could not be read this cycle (out of fds, of memory). A read during
- * which a member vanished is linked, and said to be off (ledger.h). */
+ * which a member vanished or forked is linked, and said to be off
+ * (ledger.h). */
 void grp_commit(grp *g, uint64_t young_since, uint64_t began, uint64_t ended)
 {
 	sw_group_stats *s = &g->st;
@@ -172,7 +173,7 @@ void grp_commit(grp *g, uint64_t young_since, uint64_t began, uint64_t ended)
 			(s->live.processes > 0 || s->live.failed > 0)))
 		return;
 	sw_ledger_commit(&g->ledger, young_since, began, ended);
-	s->measured.owned_off = g->vanished > 0;
+	s->measured.owned_off = g->off > 0;
 	s->measured.owned_last_off = g->ledger.last_off;
 	memcpy(g->st.measured.owned, g->ledger.chained,
 	       sizeof(g->st.measured.owned));

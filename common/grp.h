@@ -21,8 +21,9 @@ typedef struct {
 	int due;                 /* this cycle reads smaps */
 	sw_tier_group tier;      /* what tiering decides from */
 	sw_ledger ledger;        /* owned memory across membership changes */
-	unsigned vanished;       /* members gone between the listing and
-				  * their read, this full read */
+	unsigned off;            /* members gone between the listing and
+				  * their read, or forked since it, this
+				  * full read */
 	/* the maps probe (cycle.c): its members' maps summed this cycle,
 	 * and as near the last full read as a probe was */
 	sw_maps_probe maps_now, maps_then;
@@ -59,8 +60,9 @@ void grp_measured(grp *g, const sw_proc_stat *ps, const sw_memsum *mem,
 /* grp_left_out - member ps is not measured this time (GRP_CAPPED...). */
 void grp_left_out(grp *g, const sw_proc_stat *ps, int why);
 
-/* grp_vanished - a member listed this cycle was gone at its full read. */
-void grp_vanished(grp *g);
+/* grp_read_off - a member listed this cycle was gone at its full read,
+ * or had forked since the listing (cycle.c): the read is off. */
+void grp_read_off(grp *g);
 
 /* grp_commit - after pass 2: the ledger's chain (young_since, and when
  * the read began and ended, in ticks since boot: ledger.h). */

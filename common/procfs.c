@@ -493,6 +493,50 @@ static int count_fds_in(int fd, long *fds, long *sockets)
 	return 0;
 }
 
+/* The file is read in pieces (a master of thousands of workers lists
+ * tens of kilobytes); a pid cut at a piece's end is carried over. */
+int sw_proc_each_child_at(int pidfd, pid_t pid,
+			  int (*fn)(void *ctx, pid_t child), void *ctx)
+{
+	char name[40], buf[512];
+	snprintf(name, sizeof(name), "task/%d/children", (int)pid);
+	int fd = open_file_at(pidfd, name);
+	if (fd < 0)
+		return fd;
+	size_t have = 0;  /* bytes of a pid carried from the last piece */
+	int r = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof(buf) - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		size_t end = have + (size_t)n, start = 0;
+		for (size_t i = 0; i <= end && !r; i++) {
+			if (i < end && buf[i] != ' ' && buf[i] != '\n')
+				continue;
+			if (i == end && n > 0)
+				break;  /* maybe cut: carried over */
+			pid_t child = sw_parse_pid(buf + start, i - start, 0);
+			if (child > 0)
+				r = fn(ctx, child);
+			start = i + 1;
+		}
+		if (r || n == 0)
+			break;
+		have = end > start ? end - start : 0;
+		if (have == sizeof(buf)) {
+			r = -SW_ESYNTAX;  /* no pid is 512 digits long */
+			break;
+		}
+		memmove(buf, buf + start, have);
+	}
+	close(fd);
+	return r;
+}
+
 int sw_read_pidfile(const char *path, int as_caller, pid_t *pid,
 		    uid_t *owner)
 {

@@ -173,7 +173,9 @@ typedef struct {
 				  * group appears); 0 before its first */
 	int owned_off;           /* owned is off for this read, and the
 				  * next gives it back: a member vanished
-				  * while the group was read (ledger.h) */
+				  * while the group was read, or had a
+				  * child forked since the listing that no
+				  * read counts (ledger.h) */
 	int owned_last_off;      /* the last full read's owned was off: a
 				  * member joining now was forked while it
 				  * was taken (ledger.h) */

@@ -118,6 +118,14 @@ int sw_cgroup_in_unit(const char *text, size_t len, const char *unit);
 int sw_proc_in_unit(const char *root, pid_t pid, const char *unit);
 int sw_proc_in_unit_at(int pidfd, const char *unit);
 
+/* sw_proc_each_child_at - fn(ctx, child) for each pid in pidfd's
+ * task/PID/children: the children of the process's main thread (those
+ * forked by its other threads are in their own task's file). Stops at
+ * fn's first non-zero return, and returns it; else 0, or -errno (ENOENT:
+ * a saved tree, or a kernel without CONFIG_PROC_CHILDREN). */
+int sw_proc_each_child_at(int pidfd, pid_t pid,
+			  int (*fn)(void *ctx, pid_t child), void *ctx);
+
 /* sw_proc_count_fds - number of open fds, and of those that are sockets
  * (sockets may be NULL to skip the per-fd readlink). */
 int sw_proc_count_fds(const char *root, pid_t pid, long *fds, long *sockets);

@@ -13,18 +13,36 @@
 #include "smapwatch/group.h"
 #include "smapwatch/growth.h"
 
+/* pid's stat: name comm, state, start time. */
+static void put_stat(int pid, const char *comm, char state,
+		     unsigned long long start)
+{
+	char rel[64], text[1024];
+	snprintf(rel, sizeof(rel), "%d/fd", pid);
+	fx_mkdirs(fx_root, rel);
+	snprintf(rel, sizeof(rel), "%d/stat", pid);
+	snprintf(text, sizeof(text), "%d (%s) %c 1 %d %d 0 -1 0 0 0 0 0 0 0 0 0 "
+		 "20 0 1 0 %llu 3133440 374\n", pid, comm, state, pid, pid, start);
+	fx_write_str(fx_root, rel, text);
+}
+
+/* pid's task/PID/children, as the kernel writes it. */
+static void put_children(int pid, const char *pids)
+{
+	char rel[64];
+	snprintf(rel, sizeof(rel), "%d/task/%d", pid, pid);
+	fx_mkdirs(fx_root, rel);
+	snprintf(rel, sizeof(rel), "%d/task/%d/children", pid, pid);
+	fx_write_str(fx_root, rel, pids);
+}
+
 /* One private anonymous mapping: Pss pss_kb, of which uss_kb private. No
  * smaps file when pss_kb is 0 (a process gone by the time it is read). */
 static void put_sharer(int pid, unsigned long long start, unsigned pss_kb,
 		       unsigned uss_kb)
 {
 	char rel[64], text[1024];
-	snprintf(rel, sizeof(rel), "%d/fd", pid);
-	fx_mkdirs(fx_root, rel);
-	snprintf(rel, sizeof(rel), "%d/stat", pid);
-	snprintf(text, sizeof(text), "%d (app) S 1 %d %d 0 -1 0 0 0 0 0 0 0 0 0 "
-		 "20 0 1 0 %llu 3133440 374\n", pid, pid, pid, start);
-	fx_write_str(fx_root, rel, text);
+	put_stat(pid, "app", 'S', start);
 	snprintf(rel, sizeof(rel), "%d/status", pid);
 	fx_write_str(fx_root, rel, "Name:\tapp\nVmRSS:\t    1100 kB\n");
 	if (!pss_kb)
@@ -52,6 +70,7 @@ typedef struct {
 	pid_t exits;     /* its smaps removed: it is gone */
 	pid_t forks;     /* its child 11 is born, sharing half its 1000 kB */
 	int old_child;   /* the child's start time is long ago */
+	int children;    /* the forker's task/PID/children says so */
 } plan;
 
 static void at_read(void *ctx, const sw_proc_stat *ps)
@@ -66,6 +85,8 @@ static void at_read(void *ctx, const sw_proc_stat *ps)
 	if (ps->pid == x->forks) {
 		put_sharer(ps->pid, 100, 600, 100);
 		put_sharer(11, x->old_child ? 150 : ticks_now(), 500, 0);
+		if (x->children)
+			put_children(ps->pid, "11 ");
 	}
 }
 
@@ -122,22 +143,25 @@ static void test_vanished_mid_read(void **state)
 }
 
 /* The master forks child 11 when its read begins: it then holds 600 kB,
- * and the child, not listed, 500. The next read finds the child started
- * during the last one: that one was off (by 500 kB), this one is whole.
- * A joiner that started long ago (found by a new match) says nothing. */
+ * and the child, not listed, 500. With the master's task/10/children
+ * naming the child, that read says at once that it is off (by 500 kB);
+ * without (a kernel without the file), the next read finds the child
+ * started during the last one and says so then; it is whole. A joiner
+ * that started long ago (found by a new match) says nothing. */
 static void test_forked_mid_read(void **state)
 {
 	(void)state;
-	for (int old = 0; old <= 1; old++) {
+	for (int k = 0; k < 4; k++) {
+		int old = k & 1, children = k >> 1;
 		put_sharer(10, 100, 1100, 1100);
-		plan x = {.old_child = old};
+		plan x = {.old_child = old, .children = children};
 		sw_read_watch w;
 		sw_groupset *gs = groupset(&x, &w);
 		assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 		x.forks = 10;
 		assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 1);
 		assert_true(owned_kb(gs) == -500);
-		assert_false(measured(gs)->owned_off);
+		assert_int_equal(measured(gs)->owned_off, children && !old);
 		x.forks = 0;
 		assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
 		assert_true(owned_kb(gs) == 0);
@@ -146,7 +170,55 @@ static void test_forked_mid_read(void **state)
 		sw_groupset_free(gs);
 		char path[4096];
 		fx_rmtree(fx_join(path, sizeof(path), fx_root, "11"));
+		fx_rmtree(fx_join(path, sizeof(path), fx_root, "10"));
 	}
+}
+
+/* Which children of a member make its read off: one in no group started
+ * since the listing (it shares the member's pages, and is in no read), or
+ * one gone already (a fork that came and went). A member (read, its
+ * share counted, even when it started while the listing went on), a
+ * child in no group older than the listing (its sharing is as it was) or
+ * a zombie (no memory left) do not. */
+static void test_children_that_make_a_read_off(void **state)
+{
+	(void)state;
+	const struct {
+		const char *children;
+		char state;
+		int future, off;
+	} cases[] = {
+		{"", 'S', 0, 0},
+		{"11 ", 'S', 0, 0},         /* a member */
+		{"11 12 ", 'S', 0, 0},      /* 12 in no group, old */
+		{"11 12 ", 'S', 1, 1},      /* 12 started since the listing */
+		{"12 ", 'Z', 1, 0},         /* ...but a zombie */
+		{"11 13 ", 'S', 0, 1},      /* 13 gone */
+		{"13 11 12 ", 'S', 0, 1},
+	};
+	put_sharer(10, 100, 600, 100);
+	put_sharer(11, 200, 500, 0);
+	plan x = {0};
+	sw_read_watch w;
+	sw_groupset *gs = groupset(&x, &w);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put_stat(12, "other", cases[i].state,
+			 cases[i].future ? ticks_now() + 100000 : 150);
+		put_children(10, cases[i].children);
+		assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
+		if (measured(gs)->owned_off != cases[i].off)
+			fail_msg("children '%s' (12 %c%s): owned_off %d, want %d",
+				 cases[i].children, cases[i].state,
+				 cases[i].future ? ", new" : "",
+				 measured(gs)->owned_off, cases[i].off);
+		assert_true(owned_kb(gs) == 0);
+	}
+	/* a member forked while the listing went on: listed, so read */
+	put_sharer(11, ticks_now() + 100000, 500, 0);
+	put_children(10, "11 ");
+	assert_int_equal(sw_groupset_collect(gs, NULL, NULL), 2);
+	assert_false(measured(gs)->owned_off);
+	sw_groupset_free(gs);
 }
 
 static sw_group_stats read_of(double kb, int off, int last_off)
@@ -220,6 +292,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_vanished_mid_read, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test_setup_teardown(test_forked_mid_read, fx_root_setup, fx_root_teardown),
+		cmocka_unit_test_setup_teardown(test_children_that_make_a_read_off, fx_root_setup, fx_root_teardown),
 		cmocka_unit_test(test_growth_leaves_out_off_reads),
 		cmocka_unit_test(test_growth_off_every_read),
 	};

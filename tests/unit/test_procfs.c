@@ -2,6 +2,7 @@
  * names), pidfiles, cgroup units, cmdline, fd counts. Files are written to
  * a temporary tree that stands in for /proc. */
 #include "fixture.h"
+#include <signal.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 
@@ -387,6 +388,101 @@ static void test_count_fds(void **state)
 	assert_int_equal(sw_proc_count_fds(fx_root, 42, &fds, &sockets), -ENOENT);
 }
 
+typedef struct {
+	pid_t got[400];
+	size_t n, stop_at;   /* stop_at: the count at which fn returns 7 */
+} children;
+
+static int child_seen(void *ctx, pid_t pid)
+{
+	children *c = ctx;
+	assert_true(c->n < 400);
+	c->got[c->n++] = pid;
+	return c->n == c->stop_at ? 7 : 0;
+}
+
+static int each_child(pid_t pid, children *c)
+{
+	int dir = open(fx_root, O_RDONLY | O_DIRECTORY);
+	assert_true(dir >= 0);
+	char rel[32];
+	snprintf(rel, sizeof(rel), "%d", (int)pid);
+	int pidfd = openat(dir, rel, O_RDONLY | O_DIRECTORY);
+	int r = pidfd < 0 ? -errno : sw_proc_each_child_at(pidfd, pid, child_seen, c);
+	if (pidfd >= 0)
+		close(pidfd);
+	close(dir);
+	return r;
+}
+
+/* The kernel's format ("pid pid ", no newline), read in 512-byte pieces:
+ * 300 pids of 1 to 7 digits (1,824 bytes) come whole and in order, pieces
+ * cutting some in two; fn's non-zero return stops the walk and is
+ * returned; a pid the parser refuses is skipped; no file is -ENOENT. */
+static void test_each_child(void **state)
+{
+	(void)state;
+	char text[4096] = "";
+	pid_t want[300];
+	size_t len = 0;
+	for (int i = 0; i < 300; i++) {
+		want[i] = (pid_t)(i % 7 == 0 ? i + 1 : 4000000 - i * 977);
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%d ",
+					(int)want[i]);
+	}
+	assert_true(len > 3 * 512);
+	fx_mkdirs(fx_root, "50/task/50");
+	fx_write_str(fx_root, "50/task/50/children", text);
+	children c = {.n = 0};
+	assert_int_equal(each_child(50, &c), 0);
+	assert_int_equal(c.n, 300);
+	for (int i = 0; i < 300; i++)
+		if (c.got[i] != want[i])
+			fail_msg("pid %d: %d, want %d", i, (int)c.got[i], (int)want[i]);
+	c = (children){.stop_at = 5};
+	assert_int_equal(each_child(50, &c), 7);
+	assert_int_equal(c.n, 5);
+	/* a last pid without its space; a leading zero is no pid */
+	fx_write_str(fx_root, "50/task/50/children", "12 012 34");
+	c = (children){.n = 0};
+	assert_int_equal(each_child(50, &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.got[0], 12);
+	assert_int_equal(c.got[1], 34);
+	fx_write_str(fx_root, "50/task/50/children", "");
+	c = (children){.n = 0};
+	assert_int_equal(each_child(50, &c), 0);
+	assert_int_equal(c.n, 0);
+	fx_mkdirs(fx_root, "51");
+	assert_int_equal(each_child(51, &c), -ENOENT);
+}
+
+/* The live kernel's file lists a child this process forked. */
+static void test_each_child_live(void **state)
+{
+	(void)state;
+	pid_t kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0) {
+		pause();
+		_exit(0);
+	}
+	int pidfd = open("/proc/self", O_RDONLY | O_DIRECTORY);
+	assert_true(pidfd >= 0);
+	children c = {.n = 0};
+	int r = sw_proc_each_child_at(pidfd, getpid(), child_seen, &c);
+	close(pidfd);
+	kill(kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+	assert_int_equal(r, 0);
+	int found = 0;
+	for (size_t i = 0; i < c.n; i++)
+		found |= c.got[i] == kid;
+	if (!found)
+		fail_msg("child %d not among the %zu in task/%d/children", (int)kid,
+			 c.n, (int)getpid());
+}
+
 static int pidfile(const char *content, size_t len, pid_t *pid)
 {
 	char path[4096];
@@ -540,6 +636,8 @@ int main(void)
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_in_unit),
 		cmocka_unit_test(test_count_fds),
+		cmocka_unit_test(test_each_child),
+		cmocka_unit_test(test_each_child_live),
 		cmocka_unit_test(test_pidfile),
 		cmocka_unit_test(test_pidfile_unsafe),
 		cmocka_unit_test(test_pidfile_as_caller),
