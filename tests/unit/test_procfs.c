@@ -442,13 +442,17 @@ static void test_each_child(void **state)
 	c = (children){.stop_at = 5};
 	assert_int_equal(each_child(50, &c), 7);
 	assert_int_equal(c.n, 5);
-	/* a last pid without its space; a leading zero is no pid */
-	fx_write_str(fx_root, "50/task/50/children", "12 012 34");
-	c = (children){.n = 0};
-	assert_int_equal(each_child(50, &c), 0);
-	assert_int_equal(c.n, 2);
-	assert_int_equal(c.got[0], 12);
-	assert_int_equal(c.got[1], 34);
+	/* a last pid without its space, or with a newline (a tree written
+	 * by hand); a leading zero is no pid */
+	const char *ends[] = {"12 012 34", "12 012 34\n"};
+	for (int i = 0; i < 2; i++) {
+		fx_write_str(fx_root, "50/task/50/children", ends[i]);
+		c = (children){.n = 0};
+		assert_int_equal(each_child(50, &c), 0);
+		assert_int_equal(c.n, 2);
+		assert_int_equal(c.got[0], 12);
+		assert_int_equal(c.got[1], 34);
+	}
 	fx_write_str(fx_root, "50/task/50/children", "");
 	c = (children){.n = 0};
 	assert_int_equal(each_child(50, &c), 0);
