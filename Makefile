@@ -74,18 +74,18 @@ $(BUILD)/tests/live_rollup: tests/live/live_rollup.c tests/live/live_child.h $(L
 	$(CC) $(SW_CFLAGS) -DLIVE_CHILD=\"$(CURDIR)/$(BUILD)/tests/live_child\" \
 		-o $@ $< $(LIB) -lcmocka -lm $(LDFLAGS)
 
-$(BUILD)/tests/live_cycle: tests/live/live_cycle.c $(LIB)
+$(BUILD)/tests/live_cycle: tests/live/live_cycle.c tests/lib/pagemaps.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(SW_CFLAGS) -o $@ $< $(LIB) -lcmocka $(LDFLAGS)
+	$(CC) $(SW_CFLAGS) -Itests/lib -o $@ $< $(LIB) -lcmocka $(LDFLAGS)
 
 $(BUILD)/tests/live_million: tests/live/live_million.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(SW_CFLAGS) -o $@ $< $(LIB) -lcmocka $(LDFLAGS)
 
 # Not sanitized: it must be a plain native process whatever the test runs under.
-$(BUILD)/tests/live_child: tests/live/live_child.c tests/live/live_child.h
+$(BUILD)/tests/live_child: tests/live/live_child.c tests/live/live_child.h tests/lib/pagemaps.h
 	@mkdir -p $(dir $@)
-	cc -std=c11 -D_GNU_SOURCE $(WARN) -O2 -pthread -o $@ $<
+	cc -std=c11 -D_GNU_SOURCE $(WARN) -Itests/lib -O2 -pthread -o $@ $<
 
 $(BUILD)/workloads/%: tests/workloads/%.c
 	@mkdir -p $(dir $@)

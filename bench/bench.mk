@@ -29,9 +29,9 @@ bench: $(BENCH_DIR)/bench $(BENCH_DIR)/bench_tiering $(BENCH_DIR)/manymaps \
 # The stall the reads cause in a 20,000-mapping target (14 windows of
 # STALL_SECONDS, about 80 s; needs pmap from procps).
 STALL_SECONDS ?= 5
-$(BENCH_DIR)/bench_stall: bench/stall.c $(LIB)
+$(BENCH_DIR)/bench_stall: bench/stall.c tests/lib/pagemaps.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(SW_CFLAGS) -pthread -o $@ bench/stall.c $(LIB) -lm $(LDFLAGS)
+	$(CC) $(SW_CFLAGS) -Itests/lib -pthread -o $@ bench/stall.c $(LIB) -lm $(LDFLAGS)
 
 # The leak signals' cost for a group of 2,000 churning members (a second).
 $(BENCH_DIR)/bench_signals: bench/signals.c $(LIB)

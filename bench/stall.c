@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "smapwatch/group.h"
+#include "pagemaps.h"
 
 #define MAPS 20000
 #define MAX_OPS 100000
@@ -72,16 +73,9 @@ static int target(long n)
 {
 	pthread_t t;
 	char cmd[16];
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	char *base = mmap(NULL, (size_t)n * page, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (base == MAP_FAILED)
+	if (!pagemaps_make(n))
 		return 1;
-	for (long i = 0; i < n; i++)
-		base[(size_t)i * page] = 1;
-	for (long i = 1; i < n; i += 2)
-		mprotect(base + (size_t)i * page, page, PROT_READ);
 	if (pthread_create(&t, NULL, churn, NULL))
 		return 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 #include "live_child.h"
+#include "pagemaps.h"
 
 static void *idle_thread(void *arg)
 {
@@ -39,16 +40,8 @@ static void exec_idle(int sig)
 static int many_maps(long n)
 {
 	signal(SIGUSR1, exec_idle);
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	char *base = mmap(NULL, (size_t)n * page, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (base == MAP_FAILED)
+	if (!pagemaps_make(n))
 		return 3;
-	for (long i = 0; i < n; i++)
-		base[(size_t)i * page] = 1;
-	for (long i = 1; i < n; i += 2)
-		if (mprotect(base + (size_t)i * page, page, PROT_READ))
-			return 3;
 	if (write(1, "r", 1) != 1)
 		return 3;
 	for (;;)

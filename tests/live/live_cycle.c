@@ -22,6 +22,7 @@
 #include "smapwatch/error.h"
 #include "smapwatch/group.h"
 #include "smapwatch/procfs.h"
+#include "pagemaps.h"
 
 static void pause_ms(long ms)
 {
@@ -168,17 +169,9 @@ static pid_t start_target(void)
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		size_t page = (size_t)sysconf(_SC_PAGESIZE);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		char *p = mmap(NULL, MAPPINGS * page, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
+		if (!pagemaps_make(MAPPINGS))
 			_exit(2);
-		for (size_t i = 0; i < MAPPINGS; i++) {
-			p[i * page] = 1;
-			if (i % 2)
-				mprotect(p + i * page, page, PROT_READ);
-		}
 		prctl(PR_SET_NAME, "sw-manymaps");
 		for (;;)
 			pause();
