@@ -169,6 +169,29 @@ def make_install(tmp, staged):
     return r
 
 
+# The Makefile's install target per package: the command's alone (install
+# without the plugins' INSTALL_EXTRA), each plugin's.
+INSTALL_PARTS = {"smapwatch": ["install", "INSTALL_EXTRA="],
+                 "collectd-plugin-smaps": ["install-collectd"],
+                 "netdata-plugin-smaps": ["install-netdata"]}
+
+
+@pytest.fixture(scope="session")
+def install_parts(tmp, staged, make_install):
+    """{package: {path: perms}} that its part of `make install PREFIX=/usr`
+    installs, into a DESTDIR of its own, from make_install's build."""
+    parts = {}
+    for pkg, goal in INSTALL_PARTS.items():
+        dest = os.path.join(tmp, "part-" + pkg)
+        rc, out = h.run(["make", "-C", staged.src, "BUILD=" + make_install.build,
+                         "PREFIX=/usr", "DESTDIR=" + dest] + goal,
+                        log=os.path.join(tmp, "part-%s.log" % pkg),
+                        env=h.build_env())
+        assert rc == 0, "make %s: exit %d: %s" % (" ".join(goal), rc, out[-500:])
+        parts[pkg] = h.tree_perms(dest)
+    return parts
+
+
 @pytest.fixture(scope="session")
 def deb_build(tmp, staged, make_install):
     env = h.build_env(**({"DEB_BUILD_OPTIONS": "nocheck"} if h.NOCHECK else {}))

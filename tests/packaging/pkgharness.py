@@ -191,25 +191,32 @@ def deb_files(deb):
     return files
 
 
+def package_files(pkg, deb):
+    """What package pkg's .deb ships, as make install names it: {path:
+    mode}. Debian's own files (copyright, changelog, lintian overrides)
+    left out; dh_compress's .gz taken off."""
+    files = {}
+    for path, mode in deb_files(deb).items():
+        if path in ("/usr/share/doc/%s/copyright" % pkg,
+                    "/usr/share/doc/%s/changelog.Debian.gz" % pkg,
+                    "/usr/share/lintian/overrides/" + pkg):
+            continue
+        if path.startswith(("/usr/share/man/", "/usr/share/doc/smapwatch/")) \
+                and path.endswith(".gz"):
+            path = path[:-3]    # dh_compress: man pages, docs over 4 KiB
+        files[path] = mode
+    return files
+
+
 def shipped_files(debs):
-    """What the .debs ship, as make install names it: ({path: mode},
-    [paths in two packages]). Debian's own files (copyright, changelog,
-    lintian overrides) left out; dh_compress's .gz taken off."""
+    """What the .debs ship together: ({path: mode}, [paths in two
+    packages]), as package_files names them."""
     shipped, twice = {}, []
     for pkg, deb in debs.items():
-        files = deb_files(deb)
+        files = package_files(pkg, deb)
         info("%s: %s" % (os.path.basename(deb), " ".join(sorted(files))))
-        for path, mode in files.items():
-            if path in ("/usr/share/doc/%s/copyright" % pkg,
-                        "/usr/share/doc/%s/changelog.Debian.gz" % pkg,
-                        "/usr/share/lintian/overrides/" + pkg):
-                continue
-            if path.startswith(("/usr/share/man/", "/usr/share/doc/smapwatch/")) \
-                    and path.endswith(".gz"):
-                path = path[:-3]    # dh_compress: man pages, docs over 4 KiB
-            if path in shipped:
-                twice.append(path)
-            shipped[path] = mode
+        twice += [p for p in files if p in shipped]
+        shipped.update(files)
     return shipped, twice
 
 
