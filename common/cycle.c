@@ -661,10 +661,10 @@ static int read_smaps(sw_groupset *gs, const member *m, pc_entry *e,
 	int r = pidfd < 0 ? pidfd
 			  : sw_collect_process_at(gs->collector, pidfd, &m->ps,
 						  mem, w->mapping, w->ctx);
+	double cpu = sw_clock_thread_cpu() - cpu0;  /* the walk's alone */
 	*forked = r == 0 && forked_unseen(gs, pidfd, m);
 	if (pidfd >= 0 && pidfd != kept)
 		close(pidfd);
-	double cpu = sw_clock_thread_cpu() - cpu0;
 	if (w->end)
 		w->end(w->ctx, &m->ps, r, r == 0 ? mem : NULL);
 	gs->cost.full_reads++;

@@ -34,10 +34,11 @@
  * perhaps (the parent's Pss divides its pages with a process that is not
  * a member yet). The first the caller knows (it failed to read the
  * member); the second too when the child is among the parent's children
- * after its read (the core looks: cycle.c), and else shows at the next
- * commit, as a joiner that started while the last read was in progress:
- * last_off. A child that came and went between two reads is seen only
- * the first way. sw_growth leaves such reads out of its windows.
+ * just after the parent's read (the core looks: cycle.c), and else shows
+ * at the next commit, as a joiner that started while the last read was
+ * in progress: last_off. A child that comes and goes between two reads
+ * and is not there at its parent's look is not seen. sw_growth leaves
+ * such reads out of its windows.
  *
  * Memory: per member what one link needs (sw_ledger_member, 160 bytes),
  * in two pid-sorted arrays (this read's, the last read's) whose capacity
