@@ -611,20 +611,22 @@ static int is_member(const sw_groupset *gs, pid_t pid)
 }
 
 /* 1 when child is a process the listing could not show: forked since it
- * began (or gone already: a fork that came and went). A child older than
- * the listing (a member, read, or one in no group, sharing as it was), a
- * zombie (no memory left) or a member forked while the listing went on
- * is no news. The members are searched only for a child that new. */
+ * began (or gone already: a fork that came and went). A member (read, or
+ * to be, even one forked while the listing went on: its share is
+ * counted), a child in no group older than the listing (sharing as it
+ * was) or a zombie (no memory left) is no news. Members are known from
+ * this cycle's list, without reading their stat again. */
 static int unseen_child(void *ctx, pid_t child)
 {
 	const sw_groupset *gs = ctx;
 	sw_proc_stat ps;
+	if (is_member(gs, child))
+		return 0;
 	int r = sw_procroot_read_stat(&gs->root, child, &ps);
 	if (r)
 		return sw_error_is_gone(r);
 	return ps.state != 'Z' && ps.state != 'X' &&
-	       ps.start_time >= (uint64_t)gs->began &&
-	       !is_member(gs, child);
+	       ps.start_time >= (uint64_t)gs->began;
 }
 
 /* Whether m, just read, has a child that no read of this cycle counts: a
